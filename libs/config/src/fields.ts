@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Reusable env field parsers, so every service reads the same names the same way. */
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+export const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+export const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(fallback ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
+export const url = () => z.string().url();
+export const logLevel = () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+
+/** A 32-byte key given as 64 hex chars or base64; parsed to a Buffer. */
+export const encryptionKey = () =>
+  z.string().transform((value, ctx) => {
+    const key = /^[0-9a-fA-F]{64}$/.test(value) ? Buffer.from(value, 'hex') : Buffer.from(value, 'base64');
+    if (key.length !== 32) {
+      ctx.addIssue({ code: 'custom', message: 'must be 32 bytes (64 hex chars or base64)' });
+      return z.NEVER;
+    }
+    return key;
+  });
+
+/** Settings every service shares: infrastructure endpoints and names that tests isolate per run. */
+export const commonFields = {
+  LOG_LEVEL: logLevel(),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default(''),
+  NATS_URL: z.string().default('nats://127.0.0.1:4222'),
+  NATS_SUBJECT_PREFIX: z.string().default('gateway'),
+  NATS_LOG_STREAM: z.string().default('GATEWAY_LOGS'),
+  DATABASE_URL: z.string().min(1),
+  METRICS_PORT: port(0),
+};

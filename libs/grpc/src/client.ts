@@ -1,0 +1,56 @@
+import { credentials, type ChannelOptions, type Client, type ServiceError, Metadata, type CallOptions } from '@grpc/grpc-js';
+import { fromServiceError } from './status-map.js';
+
+/** `host:port` → `dns:///host:port`, so grpc-js resolves every replica behind a headless Service. */
+export function grpcTarget(address: string): string {
+  return /^[a-z][a-z0-9+.-]*:/i.test(address) && !/^[^:]+:\d+$/.test(address) ? address : `dns:///${address}`;
+}
+
+/** Channel settings shared by every client: round robin over resolved addresses, keepalive, transparent retry. */
+export function channelOptions(serviceName: string): ChannelOptions {
+  return {
+    'grpc.service_config': JSON.stringify({
+      loadBalancingConfig: [{ round_robin: {} }],
+      methodConfig: [
+        {
+          name: [{ service: serviceName }],
+          retryPolicy: {
+            maxAttempts: 3,
+            initialBackoff: '0.01s',
+            maxBackoff: '0.2s',
+            backoffMultiplier: 2,
+            retryableStatusCodes: ['UNAVAILABLE'],
+          },
+        },
+      ],
+    }),
+    'grpc.keepalive_time_ms': 30_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.max_receive_message_length': 32 * 1024 * 1024,
+    'grpc.dns_min_time_between_resolutions_ms': 5_000,
+  };
+}
+
+type ClientCtor<C> = new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options?: ChannelOptions) => C;
+
+/** Creates a typed ts-proto client for `address` (host:port or a full target). */
+export function createClient<C extends Client>(ctor: ClientCtor<C>, address: string, serviceName: string): C {
+  return new ctor(grpcTarget(address), credentials.createInsecure(), channelOptions(serviceName));
+}
+
+type UnaryMethod<Req, Res> = (
+  request: Req,
+  metadata: Metadata,
+  options: Partial<CallOptions>,
+  callback: (error: ServiceError | null, response: Res) => void,
+) => unknown;
+
+/** Calls a unary method with a deadline (absolute ms); failures come back as AppError. */
+export function callUnary<Req, Res>(method: UnaryMethod<Req, Res>, client: Client, request: Req, deadline: number): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
+    method.call(client, request, new Metadata(), { deadline: new Date(deadline) }, (error, response) =>
+      error ? reject(fromServiceError(error)) : resolve(response),
+    );
+  });
+}

@@ -1,0 +1,62 @@
+import type { handleServerStreamingCall, handleUnaryCall, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
+import { toAppError } from '@aigw/errors';
+import type { Logger } from '@aigw/logger';
+import { toServiceError } from './status-map.js';
+
+/** What a handler knows about its call: the remaining budget and a signal that fires when the caller goes away. */
+export interface CallContext {
+  /** Absolute deadline in ms since epoch; Infinity when the caller set none. */
+  deadline: number;
+  signal: AbortSignal;
+}
+
+function contextOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>): CallContext {
+  const controller = new AbortController();
+  call.on('cancelled', () => controller.abort(new Error('call cancelled by client')));
+  const deadline = call.getDeadline();
+  const ms = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  return { deadline: Number.isFinite(ms) && ms > 0 ? ms : Infinity, signal: controller.signal };
+}
+
+function logFailure(logger: Logger, method: string, error: unknown) {
+  const appError = toAppError(error);
+  if (appError.code === 'INTERNAL') logger.error({ err: error, method }, 'handler failed');
+  return appError;
+}
+
+/** Adapts an async function to a grpc-js unary handler; AppErrors become statuses, other errors INTERNAL. */
+export function unary<Req, Res>(
+  logger: Logger,
+  method: string,
+  fn: (request: Req, ctx: CallContext) => Promise<Res>,
+): handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    fn(call.request, contextOf(call)).then(
+      (response) => callback(null, response),
+      (error: unknown) => callback(toServiceError(logFailure(logger, method, error))),
+    );
+  };
+}
+
+/** Adapts an async function to a grpc-js server-streaming handler; `write` honours backpressure. */
+export function serverStream<Req, Chunk>(
+  logger: Logger,
+  method: string,
+  fn: (request: Req, ctx: CallContext, write: (chunk: Chunk) => Promise<void>) => Promise<void>,
+): handleServerStreamingCall<Req, Chunk> {
+  return (call) => {
+    const ctx = contextOf(call);
+    const write = (chunk: Chunk) =>
+      new Promise<void>((resolve) => {
+        if (call.write(chunk)) resolve();
+        else call.once('drain', () => resolve());
+      });
+    fn(call.request, ctx, write).then(
+      () => call.end(),
+      (error: unknown) => {
+        if (ctx.signal.aborted) return;
+        call.destroy(toServiceError(logFailure(logger, method, error)) as Error);
+      },
+    );
+  };
+}

@@ -1,0 +1,32 @@
+/** Generated gRPC contracts and the NATS event codec (ts-proto, see buf.gen.yaml). */
+export { Account, ClientFormat, Usage, clientFormatFromJSON, clientFormatToJSON } from './gen/aigw/common/v1/common.js';
+export {
+  ReportOutcomeRequest,
+  ReportOutcomeResponse,
+  SelectAccountRequest,
+  SelectAccountResponse,
+  SelectorServiceClient,
+  SelectorServiceService,
+  type SelectorServiceServer,
+} from './gen/aigw/selector/v1/selector.js';
+export {
+  AuthServiceClient,
+  AuthServiceService,
+  Credential,
+  GetCredentialRequest,
+  GetCredentialResponse,
+  InvalidateCredentialRequest,
+  InvalidateCredentialResponse,
+  type AuthServiceServer,
+} from './gen/aigw/auth/v1/auth.js';
+export {
+  InvokeRequest,
+  InvokeResponse,
+  ProviderCallServiceClient,
+  ProviderCallServiceService,
+  StreamChunk,
+  StreamError,
+  StreamStart,
+  type ProviderCallServiceServer,
+} from './gen/aigw/providercall/v1/provider_call.js';
+export { RequestLogEvent } from './gen/aigw/logs/v1/logs.js';

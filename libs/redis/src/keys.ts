@@ -1,0 +1,15 @@
+/**
+ * The gateway's Redis key layout. Keys that one selection touches together (round-robin counter,
+ * cooldowns, per-account limits of one provider) share the `{provider}` hash tag, so a single Lua
+ * script can read and write them on Redis Cluster.
+ */
+export const redisKeys = {
+  roundRobin: (provider: string, model: string) => `account:rr:{${provider}}:${model}`,
+  cooldown: (provider: string, accountId: number, model: string) => `cooldown:{${provider}}:${accountId}:${model}`,
+  rateLimit: (provider: string, accountId: number, window: number) => `rl:{${provider}}:${accountId}:${window}`,
+  oauthToken: (provider: string, accountId: number) => `auth:oauth:${provider}:{${accountId}}`,
+  refreshLock: (accountId: number) => `lock:refresh:{${accountId}}`,
+  proxyRequests: (proxyId: number) => `stats:proxy:{${proxyId}}:requests`,
+  proxyFailures: (proxyId: number) => `stats:proxy:{${proxyId}}:failures`,
+  clientRateLimit: (apiKeyId: number, window: number) => `rl:key:{${apiKeyId}}:${window}`,
+} as const;

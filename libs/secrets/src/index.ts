@@ -1,0 +1,1 @@
+export { CredentialCipher, isEncrypted } from './credential-cipher.js';
