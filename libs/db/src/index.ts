@@ -1,0 +1,16 @@
+export { createPrisma, type CreatePrismaOptions } from './create-prisma.js';
+export { Prisma } from './generated/prisma/client.js';
+export type {
+  Account,
+  AccountStat,
+  ApiKey,
+  ModelRoute,
+  PrismaClient,
+  Provider,
+  Proxy,
+  ProxyStat,
+  RequestLog,
+} from './generated/prisma/client.js';
+export { applyMigrations, DEFAULT_MIGRATIONS_DIR, type ApplyMigrationsOptions, type MigrationLogger } from './migrator.js';
+export { MigrationError, type MigrationErrorCode } from './migration-error.js';
+export { createTestDatabase, type TestDatabase } from './test-database.js';
