@@ -1,0 +1,54 @@
+import { onConfigChanged, publishConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
+import type { PrismaClient } from '@aigw/db';
+import type { ServiceBinding } from '@aigw/grpc';
+import type { Logger } from '@aigw/logger';
+import type { RedisClient } from '@aigw/redis';
+import type { CredentialCipher } from '@aigw/secrets';
+import { AccountStore } from './credentials/account-store.js';
+import { CredentialService } from './credentials/credential-service.js';
+import { OAuthTokens, type OAuthTokenSettings } from './oauth/oauth-tokens.js';
+import { RedisTokenCache } from './oauth/redis-token-cache.js';
+import { RefreshLock } from './oauth/refresh-lock.js';
+import { createServer } from './server.js';
+
+export interface AuthAppDeps {
+  prisma: PrismaClient;
+  redis: RedisClient;
+  nc: NatsConnection;
+  names: BusNames;
+  cipher: CredentialCipher;
+  logger: Logger;
+  oauth: OAuthTokenSettings & { lockTtlMs: number };
+  credentialCacheTtlMs: number;
+}
+
+export interface AuthApp {
+  binding: ServiceBinding;
+  credentials: CredentialService;
+  /** Stops the config subscription; connections belong to the caller. */
+  close(): void;
+}
+
+/** Wires credential loading, the OAuth token caches and config-change handling to their connections. */
+export function createAuthApp(deps: AuthAppDeps): AuthApp {
+  const store = new AccountStore(deps.prisma, deps.cipher);
+  const oauth = new OAuthTokens({
+    store,
+    shared: new RedisTokenCache(deps.redis, deps.oauth.marginMs),
+    lock: new RefreshLock(deps.redis, deps.oauth.lockTtlMs),
+    logger: deps.logger,
+    settings: deps.oauth,
+  });
+  const credentials = new CredentialService(store, oauth, deps.credentialCacheTtlMs);
+  const subscription = onConfigChanged(deps.nc, deps.names, (change) => {
+    if (change.entity === 'account') credentials.forget(change.id);
+    else if (change.entity === 'provider') credentials.forget();
+  });
+  const binding = createServer({
+    credentials,
+    logger: deps.logger,
+    // Sibling replicas (and ingress's credential cache) still hold the rejected token in memory.
+    onInvalidated: (accountId) => publishConfigChanged(deps.nc, deps.names, { entity: 'account', id: accountId }),
+  });
+  return { binding, credentials, close: () => subscription.unsubscribe() };
+}

@@ -1,0 +1,25 @@
+import { commonFields, encryptionKey, port, positiveInt, z } from '@aigw/config';
+
+/** Environment of the auth service. */
+export const authConfigSchema = z.object({
+  ...commonFields,
+  GRPC_HOST: z.string().default('0.0.0.0'),
+  GRPC_PORT: port(50052),
+  AIGW_ENCRYPTION_KEY: encryptionKey(),
+  /** Comma-separated host:port seeds; connects to a Redis Cluster instead of REDIS_URL when set. */
+  REDIS_CLUSTER_NODES: z.string().default(''),
+  /** Refresh an OAuth access token when less than this is left of it. */
+  OAUTH_REFRESH_MARGIN_MS: positiveInt(300_000),
+  /** Budget of one call to a token endpoint; keep it well under OAUTH_LOCK_TTL_MS. */
+  OAUTH_TOKEN_TIMEOUT_MS: positiveInt(5_000),
+  /** How long one replica may hold an account's refresh lock. */
+  OAUTH_LOCK_TTL_MS: positiveInt(10_000),
+  /** How long a replica waits for another replica's refresh before giving up with UNAVAILABLE. */
+  OAUTH_LOCK_WAIT_MS: positiveInt(15_000),
+  OAUTH_LOCK_POLL_MS: positiveInt(50),
+  /** Safety net behind config-changed messages: account facts are re-read from MySQL this often. */
+  CREDENTIAL_CACHE_TTL_MS: positiveInt(300_000),
+  SHUTDOWN_GRACE_MS: positiveInt(10_000),
+});
+
+export type AuthConfig = z.infer<typeof authConfigSchema>;

@@ -1,0 +1,35 @@
+/** Tunables of the cooldown rule. */
+export interface CooldownSettings {
+  baseMs: number;
+  maxMs: number;
+  authFailureMs: number;
+}
+
+/**
+ * What an upstream status does to an account:
+ *  - `reset`: success, the failure streak ends;
+ *  - `backoff`: the streak grows and the account cools down for `fixedMs` when the upstream said how long
+ *    (Retry-After), else for the streak's backoff;
+ *  - `fixed`: a cooldown that does not depend on the streak (bad credentials);
+ *  - `none`: the request was at fault, not the account.
+ */
+export type CooldownAction =
+  | { kind: 'reset' }
+  | { kind: 'backoff'; fixedMs: number }
+  | { kind: 'fixed'; ms: number }
+  | { kind: 'none' };
+
+/** Maps an upstream status (0 = connect error or timeout) and its Retry-After to a cooldown action. */
+export function cooldownAction(status: number, retryAfterMs: number, settings: CooldownSettings): CooldownAction {
+  if (status >= 200 && status < 300) return { kind: 'reset' };
+  if (status === 429) return { kind: 'backoff', fixedMs: retryAfterMs > 0 ? retryAfterMs : 0 };
+  if (status === 0 || status === 408 || status >= 500) return { kind: 'backoff', fixedMs: 0 };
+  if (status === 401 || status === 403) return { kind: 'fixed', ms: settings.authFailureMs };
+  return { kind: 'none' };
+}
+
+/** Backoff for the n-th consecutive failure (n ≥ 1): base, 2·base, 4·base, … capped at max. */
+export function backoffMs(streak: number, settings: Pick<CooldownSettings, 'baseMs' | 'maxMs'>): number {
+  const doublings = Math.min(Math.max(streak - 1, 0), 30);
+  return Math.min(settings.maxMs, settings.baseMs * 2 ** doublings);
+}

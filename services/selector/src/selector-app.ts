@@ -1,0 +1,55 @@
+import { onConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
+import type { PrismaClient } from '@aigw/db';
+import type { ServiceBinding } from '@aigw/grpc';
+import type { Logger } from '@aigw/logger';
+import type { RedisClient } from '@aigw/redis';
+import { AccountCache } from './accounts/account-cache.js';
+import { loadProviderAccounts } from './accounts/account-loader.js';
+import type { CooldownSettings } from './outcomes/cooldown-policy.js';
+import { OutcomeRecorder } from './outcomes/outcome-recorder.js';
+import { AccountSelector } from './selection/account-selector.js';
+import { createServer } from './server.js';
+
+export interface SelectorAppDeps {
+  prisma: PrismaClient;
+  redis: RedisClient;
+  nc: NatsConnection;
+  names: BusNames;
+  logger: Logger;
+  accountRefreshMs: number;
+  cooldown: CooldownSettings;
+  /** Wall clock for the per-minute windows; tests pin it. */
+  now?: () => number;
+}
+
+export interface SelectorApp {
+  binding: ServiceBinding;
+  cache: AccountCache;
+  /** Stops the refresh timer and the config subscription; connections belong to the caller. */
+  close(): void;
+}
+
+// Entities whose changes can alter a ring: providers and accounts directly, proxies through accounts.proxy_id.
+const RING_ENTITIES = new Set(['provider', 'account', 'proxy']);
+
+/** Wires cache, selection and outcomes to their connections; loads the accounts before returning. */
+export async function createSelectorApp(deps: SelectorAppDeps): Promise<SelectorApp> {
+  const cache = new AccountCache(() => loadProviderAccounts(deps.prisma), deps.logger);
+  await cache.start(deps.accountRefreshMs);
+  const subscription = onConfigChanged(deps.nc, deps.names, (change) => {
+    if (RING_ENTITIES.has(change.entity)) void cache.refresh();
+  });
+  const binding = createServer({
+    selector: new AccountSelector(deps.redis, cache, deps.now),
+    outcomes: new OutcomeRecorder(deps.redis, cache, deps.cooldown),
+    logger: deps.logger,
+  });
+  return {
+    binding,
+    cache,
+    close() {
+      subscription.unsubscribe();
+      cache.stop();
+    },
+  };
+}

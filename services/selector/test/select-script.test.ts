@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRedis, type RedisClient } from '@aigw/redis';
+import { walkRing, type RingSlot } from '../src/selection/ring-walk.js';
+import { runSelectScript } from '../src/selection/select-script.js';
+
+// The Lua script and walkRing() must agree on every ring state; fast-check explores the states.
+
+const prefix = `test:select-script:${randomBytes(4).toString('hex')}:`;
+let redis: RedisClient;
+let raw: RedisClient;
+
+beforeAll(() => {
+  redis = createRedis('redis://127.0.0.1:6379', { keyPrefix: prefix });
+  raw = createRedis('redis://127.0.0.1:6379');
+});
+
+afterAll(async () => {
+  const keys = await raw.keys(`${prefix}*`);
+  if (keys.length > 0) await raw.del(...keys);
+  await Promise.allSettled([redis.quit(), raw.quit()]);
+});
+
+const slotArbitrary: fc.Arbitrary<RingSlot> = fc.record({
+  excluded: fc.boolean(),
+  // Long cooldowns, so that the few ms a run takes cannot change which one is the soonest.
+  cooldownPttl: fc.oneof(fc.constant(-2), fc.constant(-2), fc.constant(-1), fc.integer({ min: 100_000, max: 900_000 }).map((ms) => ms * 10)),
+  used: fc.integer({ min: 0, max: 3 }),
+  limit: fc.integer({ min: 0, max: 3 }),
+});
+
+let caseNo = 0;
+
+/** Writes `slots` into fresh keys, runs the script once and reports what it chose and counted. */
+async function runInRedis(slots: RingSlot[], counter: number, msToNextWindow: number) {
+  const base = `case${caseNo++}`;
+  const keys = {
+    counterKey: `account:rr:{${base}}:m`,
+    cooldownKeys: slots.map((_, i) => `cooldown:{${base}}:${i}:m`),
+    rateLimitKeys: slots.map((_, i) => `rl:{${base}}:${i}:1`),
+  };
+  await redis.set(keys.counterKey, counter - 1);
+  for (const [i, slot] of slots.entries()) {
+    if (slot.cooldownPttl === -1) await redis.set(keys.cooldownKeys[i]!, '1');
+    if (slot.cooldownPttl > 0) await redis.set(keys.cooldownKeys[i]!, '1', 'PX', slot.cooldownPttl);
+    if (slot.used > 0) await redis.set(keys.rateLimitKeys[i]!, slot.used, 'PX', 60_000);
+  }
+  const pick = await runSelectScript(redis, {
+    ...keys,
+    excluded: slots.map((s) => s.excluded),
+    limits: slots.map((s) => s.limit),
+    msToNextWindow,
+  });
+  const usedAfter = await Promise.all(keys.rateLimitKeys.map(async (key) => Number((await redis.get(key)) ?? 0)));
+  return { pick, usedAfter, counterAfter: Number(await redis.get(keys.counterKey)) };
+}
+
+describe('selection Lua script', () => {
+  it('chooses what walkRing chooses, counts only the chosen limited account and advances the counter', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(slotArbitrary, { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.integer({ min: 1, max: 60_000 }),
+        async (slots, counter, msToNextWindow) => {
+          const expected = walkRing(slots, counter, msToNextWindow);
+          const { pick, usedAfter, counterAfter } = await runInRedis(slots, counter, msToNextWindow);
+          expect(counterAfter).toBe(counter);
+          if (expected.kind === 'chosen') {
+            expect(pick).toEqual(expected);
+          } else {
+            expect(pick.kind).toBe('exhausted');
+            const got = pick.kind === 'exhausted' ? pick.retryAfterMs : -1;
+            // A cooldown hint is a live PTTL: it can only have shrunk a little since the key was written.
+            expect(got).toBeLessThanOrEqual(expected.retryAfterMs);
+            expect(got).toBeGreaterThan(expected.retryAfterMs - 5_000);
+          }
+          const expectedUsed = slots.map((slot, i) =>
+            expected.kind === 'chosen' && expected.index === i && slot.limit > 0 ? slot.used + 1 : slot.used,
+          );
+          expect(usedAfter).toEqual(expectedUsed);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives a fresh per-minute key a TTL of one window', async () => {
+    const pick = await runSelectScript(redis, {
+      counterKey: 'account:rr:{ttl}:m',
+      cooldownKeys: ['cooldown:{ttl}:1:m'],
+      rateLimitKeys: ['rl:{ttl}:1:5'],
+      excluded: [false],
+      limits: [10],
+      msToNextWindow: 1_000,
+    });
+    expect(pick).toEqual({ kind: 'chosen', index: 0 });
+    const ttl = await redis.pttl('rl:{ttl}:1:5');
+    expect(ttl).toBeGreaterThan(50_000);
+    expect(ttl).toBeLessThanOrEqual(60_000);
+  });
+});

@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppError } from '@aigw/errors';
+import { createSelectorWorld, seedProvider, type Replica, type SelectorWorld } from './selector-fixture.js';
+
+let world: SelectorWorld;
+let a: Replica;
+let b: Replica;
+let main: { providerId: number; accountIds: number[] };
+let empty: { providerId: number };
+let limited: { providerId: number; accountIds: number[] };
+let refreshing: { providerId: number; accountIds: number[] };
+
+// Mid-window and fixed, so that the per-minute limit test never straddles two windows.
+const frozenNow = () => Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
+
+beforeAll(async () => {
+  world = await createSelectorWorld();
+  main = await seedProvider(world.prisma, 'main', 3);
+  empty = await seedProvider(world.prisma, 'empty', 0);
+  limited = await seedProvider(world.prisma, 'limited', 2);
+  await world.prisma.account.update({ where: { id: limited.accountIds[0]! }, data: { rateLimitPerMin: 2 } });
+  await world.prisma.account.update({ where: { id: limited.accountIds[1]! }, data: { rateLimitPerMin: 1 } });
+  refreshing = await seedProvider(world.prisma, 'refreshing', 3);
+  a = await world.startReplica({ now: frozenNow });
+  b = await world.startReplica({ now: frozenNow });
+});
+
+afterAll(async () => {
+  await world?.close();
+});
+
+const ids = (accounts: { id: number }[]) => accounts.map((account) => account.id);
+const failure = (promise: Promise<unknown>) => promise.then(() => undefined as unknown as AppError, (error: unknown) => error as AppError);
+
+describe('SelectAccount', () => {
+  it('rotates 30 requests over 3 accounts 10/10/10 in ring order across two replicas', async () => {
+    const picked: number[] = [];
+    for (let i = 0; i < 30; i++) picked.push((await (i % 2 === 0 ? a : b).select(main.providerId, 'rotation-model')).id);
+    const first = picked.indexOf(main.accountIds[0]!);
+    const expected = Array.from({ length: 30 }, (_, i) => main.accountIds[(first + i) % 3]!);
+    expect(picked).toEqual(expected);
+    for (const id of main.accountIds) expect(picked.filter((p) => p === id)).toHaveLength(10);
+  });
+
+  it('keeps the 10/10/10 split when two replicas answer concurrently', async () => {
+    const picks = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).select(main.providerId, 'concurrent-model')));
+    for (const id of main.accountIds) expect(ids(picks).filter((p) => p === id)).toHaveLength(10);
+  });
+
+  it('returns the account with its provider, base URL and auth type, never a secret', async () => {
+    const account = await a.select(main.providerId, 'shape-model');
+    expect(account).toMatchObject({
+      providerId: main.providerId,
+      providerName: 'main',
+      providerKind: 'openai',
+      baseUrl: 'https://main.example/v1',
+      authType: 'api_key',
+      proxyId: 0,
+    });
+    expect(JSON.stringify(account)).not.toContain('v1.not.read.here');
+  });
+
+  it('never returns an excluded account', async () => {
+    const [first, second, third] = main.accountIds as [number, number, number];
+    const picks = await Promise.all(Array.from({ length: 6 }, () => a.select(main.providerId, 'exclude-model', [first])));
+    expect(new Set(ids(picks))).toEqual(new Set([second, third]));
+    const error = await failure(a.select(main.providerId, 'exclude-model', [first, second, third]));
+    expect(error.code).toBe('ACCOUNTS_EXHAUSTED');
+  });
+
+  it('fails with NO_ACCOUNT for a provider without active accounts or an unknown provider', async () => {
+    expect(await failure(a.select(empty.providerId, 'm'))).toMatchObject({ code: 'NO_ACCOUNT', message: 'no active account for provider empty' });
+    expect(await failure(b.select(99_999, 'm'))).toMatchObject({ code: 'NO_ACCOUNT', message: 'no active account for provider 99999' });
+  });
+
+  it('holds each account to its per-minute limit, then reports the next window', async () => {
+    const [twice, once] = limited.accountIds as [number, number];
+    const picks = [];
+    for (let i = 0; i < 3; i++) picks.push(await (i % 2 === 0 ? a : b).select(limited.providerId, 'limit-model'));
+    expect(ids(picks).sort()).toEqual([twice, twice, once].sort());
+    const error = await failure(a.select(limited.providerId, 'limit-model'));
+    expect(error.code).toBe('ACCOUNTS_EXHAUSTED');
+    expect(error.retryAfterMs).toBe(30_000);
+    // Another model has its own cooldowns but the same per-account budget.
+    expect((await failure(b.select(limited.providerId, 'other-model'))).code).toBe('ACCOUNTS_EXHAUSTED');
+  });
+});
+
+describe('ReportOutcome and cooldowns', () => {
+  it('skips an account in cooldown and brings it back when the cooldown expires', async () => {
+    const [cooled, ...others] = main.accountIds as [number, number, number];
+    expect(await a.report(cooled, 'cool-model', 429, 400)).toBe(400);
+    const during = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? a : b).select(main.providerId, 'cool-model')));
+    expect(new Set(ids(during))).toEqual(new Set(others));
+    // The cooldown is per model: the account still serves other models.
+    const elsewhere = await Promise.all(Array.from({ length: 3 }, () => a.select(main.providerId, 'warm-model')));
+    expect(ids(elsewhere)).toContain(cooled);
+    await expect
+      .poll(async () => ids(await Promise.all(Array.from({ length: 3 }, () => a.select(main.providerId, 'cool-model')))), { timeout: 10_000, interval: 100 })
+      .toContain(cooled);
+  });
+
+  it('fails with ACCOUNTS_EXHAUSTED and the soonest cooldown as retry hint', async () => {
+    const [x, y, z] = main.accountIds as [number, number, number];
+    await a.report(x, 'hot-model', 429, 50_000);
+    await b.report(y, 'hot-model', 429, 20_000);
+    await a.report(z, 'hot-model', 429, 40_000);
+    const error = await failure(b.select(main.providerId, 'hot-model'));
+    expect(error.code).toBe('ACCOUNTS_EXHAUSTED');
+    expect(error.retryAfterMs).toBeGreaterThan(10_000);
+    expect(error.retryAfterMs).toBeLessThanOrEqual(20_000);
+  });
+
+  it('backs off exponentially on consecutive failures, resets on success and parks bad credentials', async () => {
+    const account = main.accountIds[1]!;
+    expect(await a.report(account, 'flaky-model', 503)).toBe(1_000);
+    expect(await b.report(account, 'flaky-model', 0)).toBe(2_000);
+    expect(await a.report(account, 'flaky-model', 429)).toBe(4_000);
+    expect(await b.report(account, 'flaky-model', 200)).toBe(0);
+    expect(await a.report(account, 'flaky-model', 502)).toBe(1_000);
+    expect(await a.report(account, 'auth-model', 401)).toBe(30_000);
+    expect(await a.report(account, 'bad-request-model', 400)).toBe(0);
+    const ttl = await world.rawRedis.pttl(`${world.prefix}cooldown:{main}:${account}:auth-model`);
+    expect(ttl).toBeGreaterThan(20_000);
+  });
+
+  it('ignores outcomes of accounts it does not know', async () => {
+    expect(await a.report(99_999, 'm', 503)).toBe(0);
+  });
+});
+
+describe('account cache', () => {
+  it('drops a deactivated account and picks up a new one after a config-changed message', async () => {
+    const [kept, dropped, alsoKept] = refreshing.accountIds as [number, number, number];
+    const before = await Promise.all(Array.from({ length: 3 }, () => a.select(refreshing.providerId, 'refresh-model')));
+    expect(new Set(ids(before))).toEqual(new Set([kept, dropped, alsoKept]));
+
+    await world.prisma.account.update({ where: { id: dropped }, data: { isActive: false } });
+    const added = await world.prisma.account.create({
+      data: { providerId: refreshing.providerId, label: 'refreshing-new', authType: 'api_key', authData: 'v1.x.y.z' },
+    });
+    world.publishAccountChange();
+
+    for (const replica of [a, b]) {
+      await expect
+        .poll(async () => new Set(ids(await Promise.all(Array.from({ length: 6 }, () => replica.select(refreshing.providerId, 'refresh-model'))))), {
+          timeout: 10_000,
+          interval: 50,
+        })
+        .toEqual(new Set([kept, alsoKept, added.id]));
+    }
+  });
+});
