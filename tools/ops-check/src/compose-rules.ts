@@ -1,0 +1,84 @@
+import { entryOf, envNamesReadBy } from './env-reads.js';
+
+// Rules for docker-compose.yml: the containers built from this repo run hardened like the Kubernetes pods,
+// set only env names their process reads, have health checks, and start in the documented order.
+
+export interface ComposeService {
+  build?: unknown;
+  image?: string;
+  command?: string[] | string;
+  environment?: Record<string, string | number | null> | string[];
+  user?: string;
+  read_only?: boolean;
+  cap_drop?: string[];
+  tmpfs?: string[] | string;
+  healthcheck?: { test?: unknown; disable?: boolean };
+  restart?: string;
+  depends_on?: Record<string, { condition?: string }> | string[];
+}
+
+export interface ComposeFile {
+  services?: Record<string, ComposeService>;
+}
+
+const BACKENDS = ['selector', 'auth', 'provider-call', 'logging'];
+
+/** Problems with a parsed compose file (ideally `docker-compose config` output). */
+export function checkCompose(compose: ComposeFile, repoRoot: string): string[] {
+  const problems: string[] = [];
+  const services = Object.entries(compose.services ?? {});
+  const byImage = (prefix: string) => services.find(([, s]) => (s.image ?? '').startsWith(prefix))?.[0];
+  const entries = new Map(services.map(([name, s]) => [name, entryOf(commandLine(s))]));
+  const migrate = [...entries].find(([, entry]) => entry?.endsWith('migrate-main.ts'))?.[0];
+  if (migrate === undefined) problems.push('no service runs libs/db/src/migrate-main.ts');
+
+  for (const [name, service] of services) {
+    if (service.build === undefined) continue;
+    const where = `compose service ${name}`;
+    const user = service.user ?? '';
+    if (user === '' || user === 'root' || user === '0' || user.startsWith('0:')) problems.push(`${where}: runs as root (set user)`);
+    if (service.read_only !== true) problems.push(`${where}: read_only is not true`);
+    if (!(service.cap_drop ?? []).includes('ALL')) problems.push(`${where}: cap_drop does not include ALL`);
+    if (!toList(service.tmpfs).some((t) => t.split(':')[0] === '/tmp')) problems.push(`${where}: no tmpfs on /tmp`);
+    const oneShot = service.restart === 'no';
+    if (!oneShot && (service.healthcheck?.test === undefined || service.healthcheck.disable === true)) problems.push(`${where}: no healthcheck`);
+
+    const entry = entries.get(name);
+    const reads = entry === undefined ? undefined : envNamesReadBy(repoRoot, entry);
+    if (entry === undefined) problems.push(`${where}: no .ts entry in command`);
+    else if (reads === undefined) problems.push(`${where}: runs ${entry}, which does not exist`);
+    else for (const env of envNames(service.environment)) if (!reads.has(env)) problems.push(`${where}: env ${env} is not read by ${entry}`);
+
+    if (entry?.startsWith('services/')) {
+      const needs: [string | undefined, string][] = [
+        [migrate, 'service_completed_successfully'],
+        [byImage('redis'), 'service_healthy'],
+        [byImage('nats'), 'service_healthy'],
+        ...(name === 'ingress' ? BACKENDS.map((b): [string, string] => [b, 'service_healthy']) : []),
+      ];
+      for (const [dependency, condition] of needs) {
+        if (dependency !== undefined && conditionOf(service, dependency) !== condition) {
+          problems.push(`${where}: does not wait for ${dependency} (${condition})`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+function commandLine(service: ComposeService): string[] {
+  return typeof service.command === 'string' ? service.command.split(/\s+/) : (service.command ?? []);
+}
+
+const toList = (value: string[] | string | undefined): string[] => (typeof value === 'string' ? [value] : (value ?? []));
+
+function envNames(environment: ComposeService['environment']): string[] {
+  if (environment === undefined) return [];
+  return Array.isArray(environment) ? environment.map((pair) => pair.split('=')[0] ?? '') : Object.keys(environment);
+}
+
+function conditionOf(service: ComposeService, dependency: string): string | undefined {
+  const dependsOn = service.depends_on;
+  if (Array.isArray(dependsOn)) return dependsOn.includes(dependency) ? 'service_started' : undefined;
+  return dependsOn?.[dependency]?.condition;
+}

@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+// Which environment variables a process reads, found by looking at its sources rather than by running it:
+// the entry file and the `config.ts` beside it (where every service declares its schema), plus the shared
+// commonFields when the schema spreads them. Every SCREAMING_SNAKE token counts, which over-approximates on
+// purpose: the check is there to catch names a manifest sets that nothing reads (typos, stale settings).
+
+const SNAKE = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
+/** Read by node or by the image itself, never by our code. */
+const RUNTIME_NAMES = ['NODE_ENV', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'TZ'];
+
+/** Names declared in libs/config's `commonFields`. */
+export function commonFieldNames(repoRoot: string): string[] {
+  const source = readFileSync(join(repoRoot, 'libs/config/src/fields.ts'), 'utf8');
+  const body = /export const commonFields = \{([\s\S]*?)\n\};/.exec(source)?.[1] ?? '';
+  return [...body.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*:/gm)].map((m) => m[1] ?? '');
+}
+
+/** The env names `entry` (a repo-relative .ts path) reads; undefined when the entry file does not exist. */
+export function envNamesReadBy(repoRoot: string, entry: string): Set<string> | undefined {
+  const entryPath = join(repoRoot, entry);
+  if (!existsSync(entryPath)) return undefined;
+  const files = [entryPath, join(dirname(entryPath), 'config.ts')].filter((file) => existsSync(file));
+  const text = files.map((file) => readFileSync(file, 'utf8')).join('\n');
+  const names = new Set([...text.matchAll(SNAKE)].map((m) => m[0]));
+  if (text.includes('commonFields')) for (const name of commonFieldNames(repoRoot)) names.add(name);
+  for (const name of RUNTIME_NAMES) names.add(name);
+  return names;
+}
+
+/** The first `.ts` path in a command line: the script node runs through tsx. */
+export function entryOf(commandLine: readonly string[]): string | undefined {
+  return commandLine.find((part) => part.endsWith('.ts'));
+}
