@@ -1,0 +1,84 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startOAuthEmulator, type OAuthEmulator } from './oauth-emulator.js';
+
+let oauth: OAuthEmulator;
+beforeAll(async () => {
+  oauth = await startOAuthEmulator({ expiresInSeconds: 120 });
+});
+afterAll(() => oauth.close());
+beforeEach(() => oauth.reset());
+
+async function refresh(fields: Record<string, string>): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await fetch(oauth.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+const grant = (refreshToken: string, clientId = 'client-a'): Record<string, string> => ({
+  grant_type: 'refresh_token',
+  refresh_token: refreshToken,
+  client_id: clientId,
+  client_secret: 'secret',
+});
+
+describe('OAuth token endpoint', () => {
+  it('accepts an unknown refresh token once and rotates it', async () => {
+    const first = await refresh(grant('rt-initial'));
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ token_type: 'Bearer', expires_in: 120, scope: expect.any(String) });
+    expect(first.body.refresh_token).not.toBe('rt-initial');
+    expect(oauth.isValidAccessToken(first.body.access_token)).toBe(true);
+
+    const reused = await refresh(grant('rt-initial'));
+    expect(reused).toEqual({ status: 400, body: { error: 'invalid_grant', error_description: expect.any(String) } });
+
+    const second = await refresh(grant(first.body.refresh_token));
+    expect(second.status).toBe(200);
+    expect(second.body.refresh_token).not.toBe(first.body.refresh_token);
+    expect((await refresh(grant(first.body.refresh_token))).status).toBe(400);
+    expect(oauth.refreshCount()).toBe(2);
+    expect(oauth.refreshCountFor('client-a')).toBe(2);
+    expect(oauth.refreshCountFor('client-b')).toBe(0);
+  });
+
+  it('rejects a rotated token presented by another client', async () => {
+    const first = await refresh(grant('rt-x', 'client-a'));
+    expect((await refresh(grant(first.body.refresh_token, 'client-b'))).body.error).toBe('invalid_grant');
+  });
+
+  it('answers invalid_request for missing fields and unsupported_grant_type', async () => {
+    const missing = await refresh({ grant_type: 'refresh_token', client_id: 'c' });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error).toBe('invalid_request');
+    expect(missing.body.error_description).toMatch(/refresh_token.*client_secret/);
+    expect((await refresh({ ...grant('r'), grant_type: 'password' })).body.error).toBe('unsupported_grant_type');
+  });
+
+  it('accepts client credentials by HTTP Basic', async () => {
+    const res = await fetch(oauth.url, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('client-basic:s').toString('base64')}` },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: 'rt-basic' }),
+    });
+    expect(res.status).toBe(200);
+    expect(oauth.refreshCountFor('client-basic')).toBe(1);
+  });
+
+  it('expires access tokens and honours setExpiresIn', async () => {
+    oauth.setExpiresIn(0);
+    const res = await refresh(grant('rt-short'));
+    expect(res.body.expires_in).toBe(0);
+    expect(oauth.isValidAccessToken(res.body.access_token)).toBe(false);
+    expect(oauth.isValidAccessToken('never-issued')).toBe(false);
+  });
+
+  it('serves per-client stats', async () => {
+    await refresh(grant('rt-s1', 'c1'));
+    await refresh(grant('rt-s1', 'c1'));
+    const stats = await (await fetch(oauth.url.replace('/token', '/_emu/stats'))).json();
+    expect(stats).toEqual({ refreshes: 1, rejected: 1, byClientId: { c1: { refreshes: 1, rejected: 1 } } });
+  });
+});

@@ -1,0 +1,58 @@
+// Recording must stay cheap: the benchmark sends millions of requests, so the log is a fixed-size
+// ring that overwrites the oldest entry instead of growing.
+
+/** Wire formats the upstream emulator speaks. */
+export type WireFormatName = 'openai' | 'antigravity';
+
+export interface RecordedRequest {
+  /** Arrival time, ms since the epoch. */
+  at: number;
+  method: string;
+  /** Path without the query string. */
+  path: string;
+  format: WireFormatName;
+  model: string;
+  /** Bearer token or API key as sent; '' when none was. */
+  credential: string;
+  /** Name of the forward proxy the request came through (header x-emu-via-proxy). */
+  viaProxy?: string;
+  stream: boolean;
+  /** Status the emulator answered with. */
+  status: number;
+}
+
+export const DEFAULT_RECORD_LIMIT = 100_000;
+
+export class RequestLog {
+  readonly #entries: Array<RecordedRequest | undefined>;
+  #next = 0;
+  #size = 0;
+
+  constructor(readonly capacity: number = DEFAULT_RECORD_LIMIT) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('record capacity must be a positive integer');
+    this.#entries = new Array<RecordedRequest | undefined>(capacity);
+  }
+
+  add(entry: RecordedRequest): void {
+    this.#entries[this.#next] = entry;
+    this.#next = (this.#next + 1) % this.capacity;
+    if (this.#size < this.capacity) this.#size++;
+  }
+
+  /** Oldest first. */
+  list(): RecordedRequest[] {
+    const out: RecordedRequest[] = [];
+    const start = (this.#next - this.#size + this.capacity) % this.capacity;
+    for (let i = 0; i < this.#size; i++) {
+      const entry = this.#entries[(start + i) % this.capacity];
+      if (entry !== undefined) out.push(entry);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.#entries.fill(undefined);
+    this.#next = 0;
+    this.#size = 0;
+  }
+}

@@ -1,0 +1,123 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+// How one request is bent away from the happy path. Three sources, merged weakest first:
+// emulator defaults < scripted rule < `[emu ...]` directive in the last user message < x-emu-* headers.
+// The directive exists because the gateway does not forward client headers: it is how end-to-end tests
+// reach the emulator through the whole stack.
+
+export interface Steering {
+  /** Answer with this status; outside 2xx the body is the format's error shape. */
+  status?: number;
+  /** Adds `Retry-After: <seconds>`. */
+  retryAfterSeconds?: number;
+  /** Wait before the response headers. */
+  delayMs?: number;
+  /** Drop the connection after this many body bytes (JSON or SSE). */
+  dieAfterBytes?: number;
+  /** Number of content chunks a stream is split into. */
+  chunks?: number;
+  /** Wait between streamed events. */
+  chunkDelayMs?: number;
+}
+
+type SteeringKey = keyof Steering;
+
+const STEERING_KEYS: readonly SteeringKey[] = [
+  'status',
+  'retryAfterSeconds',
+  'delayMs',
+  'dieAfterBytes',
+  'chunks',
+  'chunkDelayMs',
+];
+
+const HEADER_KEYS: ReadonlyArray<readonly [string, SteeringKey]> = [
+  ['x-emu-status', 'status'],
+  ['x-emu-retry-after', 'retryAfterSeconds'],
+  ['x-emu-delay-ms', 'delayMs'],
+  ['x-emu-die-after-bytes', 'dieAfterBytes'],
+  ['x-emu-chunks', 'chunks'],
+  ['x-emu-chunk-delay-ms', 'chunkDelayMs'],
+];
+
+const DIRECTIVE_KEYS: Readonly<Record<string, SteeringKey>> = {
+  status: 'status',
+  retry_after: 'retryAfterSeconds',
+  delay_ms: 'delayMs',
+  die_after_bytes: 'dieAfterBytes',
+  chunks: 'chunks',
+  chunk_delay_ms: 'chunkDelayMs',
+};
+
+/** A valid value for the key, or undefined: bad steering is ignored rather than failing the request. */
+export function steeringValue(key: SteeringKey, raw: unknown): number | undefined {
+  const value = typeof raw === 'string' ? Number(raw.trim()) : raw;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
+  if (key === 'status') return Number.isInteger(value) && value >= 200 && value <= 599 ? value : undefined;
+  if (key === 'chunks') return value >= 1 ? Math.floor(value) : undefined;
+  return value;
+}
+
+/** Steering from x-emu-* request headers; undefined when there is none (the common case). */
+export function steeringFromHeaders(headers: IncomingHttpHeaders): Steering | undefined {
+  let steering: Steering | undefined;
+  for (const [header, key] of HEADER_KEYS) {
+    const raw = headers[header];
+    if (typeof raw !== 'string') continue;
+    const value = steeringValue(key, raw);
+    if (value === undefined) continue;
+    steering ??= {};
+    steering[key] = value;
+  }
+  return steering;
+}
+
+/** A whole `[emu key=value ...]` directive; group 1 holds the pairs. */
+export const DIRECTIVE_PATTERN = /\[emu((?:\s+[^\s\]]+)*)\s*\]/g;
+
+/**
+ * Steering from `[emu status=503 retry_after=2 delay_ms=50 die_after_bytes=100 chunks=20 chunk_delay_ms=10]`
+ * directives in text (any subset of keys; with several directives the later one wins).
+ */
+export function parseDirective(text: string): Steering | undefined {
+  if (!text.includes('[emu')) return undefined;
+  let steering: Steering | undefined;
+  for (const match of text.matchAll(DIRECTIVE_PATTERN)) {
+    for (const pair of (match[1] ?? '').trim().split(/\s+/)) {
+      const eq = pair.indexOf('=');
+      if (eq <= 0) continue;
+      const key = DIRECTIVE_KEYS[pair.slice(0, eq)];
+      if (key === undefined) continue;
+      const value = steeringValue(key, pair.slice(eq + 1));
+      if (value === undefined) continue;
+      steering ??= {};
+      steering[key] = value;
+    }
+  }
+  return steering;
+}
+
+/** Overlays the sources left to right: a later defined value wins. */
+export function mergeSteering(...sources: ReadonlyArray<Steering | undefined>): Steering {
+  const merged: Steering = {};
+  for (const source of sources) {
+    if (source === undefined) continue;
+    for (const key of STEERING_KEYS) {
+      const value = source[key];
+      if (value !== undefined) merged[key] = value;
+    }
+  }
+  return merged;
+}
+
+/** Picks the steering fields out of an untrusted object (a scripted rule, options); throws on bad values. */
+export function pickSteering(source: Record<string, unknown>): Steering {
+  const steering: Steering = {};
+  for (const key of STEERING_KEYS) {
+    if (source[key] === undefined) continue;
+    const value = typeof source[key] === 'number' ? steeringValue(key, source[key]) : undefined;
+    if (value === undefined) throw new TypeError(`invalid ${key}: ${JSON.stringify(source[key])}`);
+    steering[key] = value;
+  }
+  return steering;
+}

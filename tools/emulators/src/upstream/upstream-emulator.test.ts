@@ -1,0 +1,145 @@
+import http from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startUpstreamEmulator, type UpstreamEmulator } from './upstream-emulator.js';
+
+let emu: UpstreamEmulator;
+beforeAll(async () => {
+  emu = await startUpstreamEmulator({ recordLimit: 1000 });
+});
+afterAll(() => emu.close());
+beforeEach(() => {
+  emu.clearRequests();
+  emu.clearScripts();
+});
+
+function chat(text: string, opts: { key?: string; model?: string; stream?: boolean; headers?: Record<string, string> } = {}): Promise<Response> {
+  return fetch(`${emu.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${opts.key ?? 'sk-a'}`, 'content-type': 'application/json', ...opts.headers },
+    body: JSON.stringify({ model: opts.model ?? 'gpt-4o', messages: [{ role: 'user', content: text }], stream: opts.stream === true }),
+  });
+}
+
+/** Raw body bytes received and whether the body ended cleanly (node:http, to see a cut body exactly). */
+function rawPost(path: string, body: unknown): Promise<{ status: number; bytes: number; complete: boolean }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${emu.url}${path}`, { method: 'POST', headers: { authorization: 'Bearer sk-raw', connection: 'close' } }, (res) => {
+      let bytes = 0;
+      let complete = false;
+      res.on('data', (c: Buffer) => (bytes += c.length));
+      res.on('end', () => (complete = true));
+      res.on('error', () => undefined);
+      res.on('close', () => resolve({ status: res.statusCode ?? 0, bytes, complete }));
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+describe('steering', () => {
+  it('by request headers: status, Retry-After, delay', async () => {
+    const started = Date.now();
+    const res = await chat('hi', { headers: { 'x-emu-status': '503', 'x-emu-retry-after': '2', 'x-emu-delay-ms': '60' } });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('2');
+    expect(((await res.json()) as any).error.type).toBe('server_error');
+  });
+
+  it('by a directive in the last user message', async () => {
+    const res = await chat('please fail [emu status=429 retry_after=5]');
+    expect(res.status).toBe(429);
+    expect(res.headers.get('retry-after')).toBe('5');
+    const stream = await chat('go [emu chunks=7 chunk_delay_ms=5]', { stream: true });
+    const events = (await stream.text()).split('\n\n').filter((e) => e !== '');
+    expect(events).toHaveLength(1 + 7 + 1 + 1); // role, 7 deltas, finish, [DONE]
+  });
+
+  it('headers override directives', async () => {
+    const res = await chat('x [emu status=500]', { headers: { 'x-emu-status': '200' } });
+    expect(res.status).toBe(200);
+  });
+
+  it('by scripted rules matching credential and model, expiring after `times`', async () => {
+    emu.script({ match: { credential: 'sk-b', model: 'gpt-4o' }, status: 429, retryAfterSeconds: 1, times: 2 });
+    expect((await chat('x', { key: 'sk-a' })).status).toBe(200);
+    expect((await chat('x', { key: 'sk-b', model: 'other' })).status).toBe(200);
+    expect((await chat('x', { key: 'sk-b' })).status).toBe(429);
+    expect((await chat('x', { key: 'sk-b' })).status).toBe(429);
+    expect((await chat('x', { key: 'sk-b' })).status).toBe(200);
+  });
+
+  it('by scripted rules over HTTP', async () => {
+    const add = await fetch(`${emu.url}/_emu/script`, {
+      method: 'POST',
+      body: JSON.stringify([{ match: { path: '/v1/chat/completions' }, status: 500 }]),
+    });
+    expect(add.status).toBe(201);
+    expect(((await (await fetch(`${emu.url}/_emu/script`)).json()) as unknown[]).length).toBe(1);
+    expect((await chat('x')).status).toBe(500);
+    expect((await fetch(`${emu.url}/_emu/script`, { method: 'DELETE' })).status).toBe(204);
+    expect((await chat('x')).status).toBe(200);
+    const bad = await fetch(`${emu.url}/_emu/script`, { method: 'POST', body: JSON.stringify({ status: 'x' }) });
+    expect(bad.status).toBe(400);
+  });
+});
+
+describe('die after bytes', () => {
+  const body = (text: string, stream = false): unknown => ({ model: 'gpt-4o', messages: [{ role: 'user', content: text }], stream });
+
+  it('cuts a JSON body and drops the connection', async () => {
+    expect(await rawPost('/v1/chat/completions', body('hi [emu die_after_bytes=20]'))).toEqual({ status: 200, bytes: 20, complete: false });
+    expect(await rawPost('/v1/chat/completions', body('hi [emu die_after_bytes=0]'))).toEqual({ status: 200, bytes: 0, complete: false });
+  });
+
+  it('cuts an SSE stream mid-event', async () => {
+    const result = await rawPost('/v1/chat/completions', body('hi [emu die_after_bytes=300 chunk_delay_ms=1]', true));
+    expect(result).toEqual({ status: 200, bytes: 300, complete: false });
+  });
+
+  it('makes fetch fail reading the body', async () => {
+    const res = await chat('hi [emu die_after_bytes=10]', { stream: true });
+    await expect(res.text()).rejects.toThrow();
+  });
+
+  it('delivers the whole body when the limit is not reached', async () => {
+    const result = await rawPost('/v1/chat/completions', body('hi [emu die_after_bytes=100000]'));
+    expect(result.complete).toBe(true);
+  });
+});
+
+describe('recording', () => {
+  it('records format, model, credential, proxy mark, stream and status', async () => {
+    await chat('a', { key: 'sk-rec', headers: { 'x-emu-via-proxy': 'proxy-9' } });
+    await chat('b [emu status=502]', { key: 'sk-rec', stream: true });
+    const recorded = emu.requests();
+    expect(recorded).toEqual([
+      expect.objectContaining({ method: 'POST', path: '/v1/chat/completions', format: 'openai', model: 'gpt-4o', credential: 'sk-rec', viaProxy: 'proxy-9', stream: false, status: 200 }),
+      expect.objectContaining({ credential: 'sk-rec', stream: true, status: 502 }),
+    ]);
+    expect(recorded[1]?.viaProxy).toBeUndefined();
+    expect(await (await fetch(`${emu.url}/_emu/requests`)).json()).toEqual(recorded);
+    await fetch(`${emu.url}/_emu/requests`, { method: 'DELETE' });
+    expect(emu.requests()).toEqual([]);
+  });
+
+  it('keeps only the most recent requests', async () => {
+    const small = await startUpstreamEmulator({ recordLimit: 3 });
+    try {
+      for (const model of ['m1', 'm2', 'm3', 'm4', 'm5']) {
+        await fetch(`${small.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer k' },
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'x' }] }),
+        });
+      }
+      expect(small.requests().map((r) => r.model)).toEqual(['m3', 'm4', 'm5']);
+    } finally {
+      await small.close();
+    }
+  });
+
+  it('answers unknown paths with 404', async () => {
+    expect((await fetch(`${emu.url}/v1/nothing`, { method: 'POST', body: '{}' })).status).toBe(404);
+  });
+});

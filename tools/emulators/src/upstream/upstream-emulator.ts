@@ -1,0 +1,173 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BodyTooLargeError, readBody } from '../http/read-body.js';
+import { closeServer, listen, tuneForKeepAlive } from '../http/server-lifecycle.js';
+import { antigravityFormat } from './antigravity-format.js';
+import { writeEventStream, writeWholeBody } from './body-writer.js';
+import { handleControl } from './control-routes.js';
+import { openAiFormat } from './openai-format.js';
+import { buildReply } from './reply.js';
+import { RequestLog, type RecordedRequest } from './request-log.js';
+import { ScriptBook, type ScriptRule } from './script-rules.js';
+import { mergeSteering, parseDirective, steeringFromHeaders, type Steering } from './steering.js';
+import { isParseFailure, type RouteMatch, type WireFormat } from './wire-format.js';
+
+// An upstream LLM provider on loopback: real HTTP, real wire formats, deterministic answers, steerable
+// failures. It is the baseline of the benchmark, so the hot path does only what it must: read the body,
+// one JSON.parse, one render, no logging, O(1) recording.
+
+/** Every wire format served; a new format is one file and one entry here. */
+const FORMATS: readonly WireFormat[] = [openAiFormat, antigravityFormat];
+
+const BODY_LIMIT = 32 * 1024 * 1024;
+const DEFAULT_CHUNKS = 4;
+
+export interface UpstreamEmulatorOptions {
+  host?: string;
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Checks OAuth bearer tokens (antigravity); a rejected token gets 401. API-key formats are not checked. */
+  validateBearer?: (token: string) => boolean;
+  /** Steering for every request, below scripts, directives and headers (e.g. `{ delayMs: 350 }`). */
+  defaults?: Steering;
+  /** How many recent requests are kept (ring buffer); default 100,000. */
+  recordLimit?: number;
+}
+
+export interface UpstreamEmulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+  /** Recorded requests, oldest first. */
+  requests(): RecordedRequest[];
+  clearRequests(): void;
+  /** Adds a scripted rule (first match wins; expires after `times` uses when given). */
+  script(rule: ScriptRule): void;
+  clearScripts(): void;
+}
+
+/** Starts the upstream emulator (OpenAI Chat Completions + Cloud Code Assist) over HTTP. */
+export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}): Promise<UpstreamEmulator> {
+  const host = opts.host ?? '127.0.0.1';
+  const log = new RequestLog(opts.recordLimit);
+  const scripts = new ScriptBook();
+  const defaults = opts.defaults;
+  const validateBearer = opts.validateBearer;
+  const idPrefix = randomBytes(4).toString('hex');
+  let sequence = 0;
+
+  async function serveChat(
+    format: WireFormat,
+    route: RouteMatch,
+    req: IncomingMessage,
+    res: ServerResponse,
+    pathname: string,
+  ): Promise<void> {
+    const at = Date.now();
+    const method = req.method ?? 'POST';
+    const credential = format.credential(req.headers);
+    const viaProxy = req.headers['x-emu-via-proxy'];
+    const record = (model: string, stream: boolean, status: number): void => {
+      const entry: RecordedRequest = { at, method, path: pathname, format: format.name, model, credential, stream, status };
+      if (typeof viaProxy === 'string') entry.viaProxy = viaProxy;
+      log.add(entry);
+    };
+    const fail = (status: number, model: string, stream: boolean, message?: string): void => {
+      record(model, stream, status);
+      writeWholeBody(res, status, { 'content-type': 'application/json; charset=utf-8' }, format.renderError(status, message), {});
+    };
+
+    let body: unknown;
+    try {
+      body = JSON.parse((await readBody(req, BODY_LIMIT)).toString('utf8'));
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return fail(413, '', route.stream === true);
+      return fail(400, '', route.stream === true, 'Invalid JSON payload received.');
+    }
+    const chat = format.parse(body, route);
+    if (isParseFailure(chat)) {
+      const model = (body as { model?: unknown } | null)?.model;
+      return fail(400, typeof model === 'string' ? model : '', route.stream === true, chat.error);
+    }
+    if (credential === '') return fail(401, chat.model, chat.stream);
+    if (format.credentialKind === 'oauth-bearer' && validateBearer !== undefined && !validateBearer(credential)) {
+      return fail(401, chat.model, chat.stream);
+    }
+
+    const steering = mergeSteering(
+      defaults,
+      scripts.take({ credential, model: chat.model, path: pathname }),
+      parseDirective(chat.lastUserText),
+      steeringFromHeaders(req.headers),
+    );
+    const status = steering.status ?? 200;
+    record(chat.model, chat.stream, status);
+
+    if (steering.delayMs !== undefined && steering.delayMs > 0) {
+      await sleep(steering.delayMs);
+      if (res.destroyed) return;
+    }
+    const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8' };
+    if (steering.retryAfterSeconds !== undefined) headers['retry-after'] = String(steering.retryAfterSeconds);
+    const faults = {
+      ...(steering.dieAfterBytes === undefined ? {} : { dieAfterBytes: steering.dieAfterBytes }),
+      ...(steering.chunkDelayMs === undefined ? {} : { chunkDelayMs: steering.chunkDelayMs }),
+    };
+    if (status < 200 || status > 299) {
+      writeWholeBody(res, status, headers, format.renderError(status), faults);
+      return;
+    }
+    const reply = buildReply(chat);
+    const ctx = { id: `${idPrefix}${(++sequence).toString(36)}`, created: Math.floor(at / 1000) };
+    if (!chat.stream) {
+      writeWholeBody(res, status, headers, format.renderJson(reply, chat, ctx), faults);
+      return;
+    }
+    headers['content-type'] = 'text/event-stream; charset=utf-8';
+    headers['cache-control'] = 'no-cache';
+    const events = format.renderStream(reply, chat, ctx, steering.chunks ?? DEFAULT_CHUNKS);
+    await writeEventStream(res, status, headers, events, faults);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const pathname = q < 0 ? url : url.slice(0, q);
+    if (pathname.startsWith('/_emu/')) return handleControl(req, res, pathname, log, scripts);
+    const method = req.method ?? 'GET';
+    const query = q < 0 ? '' : url.slice(q + 1);
+    for (const format of FORMATS) {
+      const route = format.match(method, pathname, query);
+      if (route !== undefined) return serveChat(format, route, req, res, pathname);
+    }
+    req.resume();
+    const body = JSON.stringify({ error: { code: 404, message: `No route for ${method} ${pathname}` } });
+    res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+
+  const server = createServer({ noDelay: true }, (req, res) => {
+    handle(req, res).catch(() => {
+      // Only reachable on a bug; answer rather than leave the client hanging.
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end('{"error":{"message":"emulator failure"}}');
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  tuneForKeepAlive(server);
+  const port = await listen(server, host, opts.port ?? 0);
+
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close: () => closeServer(server),
+    requests: () => log.list(),
+    clearRequests: () => log.clear(),
+    script: (rule) => scripts.add(rule),
+    clearScripts: () => scripts.clear(),
+  };
+}

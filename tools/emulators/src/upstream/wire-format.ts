@@ -1,0 +1,59 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { ChatRequest, Reply } from './reply.js';
+import type { WireFormatName } from './request-log.js';
+
+// One provider wire format = one file implementing this contract. The server owns HTTP, steering and
+// recording; a format only knows its paths, its auth header, its body shapes and its error shape.
+// Anthropic Messages (/v1/messages) or Gemini (/v1beta/models/{m}:generateContent) are one more file
+// each, added to the list in upstream-emulator.ts.
+
+/** A request path this format serves. */
+export interface RouteMatch {
+  /** Known from the path (Google formats); otherwise the body decides. */
+  stream?: boolean;
+  /** Model named in the path (Gemini), when the body does not carry it. */
+  pathModel?: string;
+}
+
+/** How a format authenticates: API keys are opaque, OAuth bearers are checked by validateBearer. */
+export type CredentialKind = 'api-key' | 'oauth-bearer';
+
+export interface ParseFailure {
+  error: string;
+}
+
+/** What a format needs to render its responses beyond the reply itself. */
+export interface RenderContext {
+  /** Unique per response (OpenAI id, Google responseId / traceId). */
+  id: string;
+  /** Unix seconds. */
+  created: number;
+}
+
+export interface WireFormat {
+  readonly name: WireFormatName;
+  readonly credentialKind: CredentialKind;
+  /** Whether this format serves method + path (+ raw query without "?"). */
+  match(method: string, pathname: string, query: string): RouteMatch | undefined;
+  /** The credential as sent (token after "Bearer ", or key); '' when absent. */
+  credential(headers: IncomingHttpHeaders): string;
+  /** Validates and normalizes the decoded JSON body. */
+  parse(body: unknown, route: RouteMatch): ChatRequest | ParseFailure;
+  /** Non-streaming response body. */
+  renderJson(reply: Reply, req: ChatRequest, ctx: RenderContext): string;
+  /** Streaming response: complete SSE events (framing included), in order, content split in `chunks`. */
+  renderStream(reply: Reply, req: ChatRequest, ctx: RenderContext, chunks: number): string[];
+  /** Error body for a non-2xx status; message defaults to the provider's usual text for the status. */
+  renderError(status: number, message?: string): string;
+}
+
+export function isParseFailure(value: ChatRequest | ParseFailure): value is ParseFailure {
+  return (value as ParseFailure).error !== undefined;
+}
+
+/** Token after "Bearer " in the Authorization header, or ''. */
+export function bearerToken(headers: IncomingHttpHeaders): string {
+  const auth = headers.authorization;
+  if (auth === undefined || auth.length < 7) return '';
+  return auth.slice(0, 7).toLowerCase() === 'bearer ' ? auth.slice(7).trim() : '';
+}
