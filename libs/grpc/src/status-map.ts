@@ -34,12 +34,16 @@ const FROM_GRPC: Partial<Record<Status, ErrorCode>> = {
 };
 
 const CODE_KEY = 'aigw-error-code';
+// A negative server pushback tells grpc-js not to retry: our handlers already decided (an upstream failure is
+// for the caller to fail over on another account), so only transport-level UNAVAILABLE is retried.
+const PUSHBACK_KEY = 'grpc-retry-pushback-ms';
 const RETRY_KEY = 'aigw-retry-after-ms';
 
 /** Turns an AppError into the status object grpc-js sends, carrying code and retry hint in trailers. */
 export function toServiceError(error: AppError): Partial<ServiceError> {
   const metadata = new Metadata();
   metadata.set(CODE_KEY, error.code);
+  metadata.set(PUSHBACK_KEY, '-1');
   if (error.retryAfterMs !== undefined) metadata.set(RETRY_KEY, String(error.retryAfterMs));
   return { code: TO_GRPC[error.code], details: error.message, metadata };
 }

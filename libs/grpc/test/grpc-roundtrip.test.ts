@@ -60,3 +60,35 @@ describe('gRPC bootstrap and client', () => {
     expect(await isServing('127.0.0.1:1', '', 300)).toBe(false);
   });
 });
+
+describe('retry policy', () => {
+  it('does not repeat a call whose handler raised an AppError, even when it maps to UNAVAILABLE', async () => {
+    let calls = 0;
+    const retryServer = await startGrpcServer(
+      '127.0.0.1:0',
+      [
+        {
+          name: 'aigw.selector.v1.SelectorService',
+          definition: SelectorServiceService,
+          implementation: {
+            ...implementation,
+            selectAccount: unary(logger, 'SelectAccount', async () => {
+              calls += 1;
+              throw new AppError('UPSTREAM_UNREACHABLE', 'upstream refused the connection');
+            }),
+          } satisfies SelectorServiceServer,
+        },
+      ],
+      logger,
+    );
+    const retryClient = createClient(SelectorServiceClient, `127.0.0.1:${retryServer.port}`, 'aigw.selector.v1.SelectorService');
+    try {
+      const call = callUnary(retryClient.selectAccount, retryClient, { providerId: 1, model: 'm', excludeAccountIds: [] }, Date.now() + 2000);
+      await expect(call).rejects.toMatchObject({ code: 'UPSTREAM_UNREACHABLE' });
+      expect(calls).toBe(1);
+    } finally {
+      retryClient.close();
+      await retryServer.shutdown(500);
+    }
+  });
+});

@@ -1,0 +1,34 @@
+import { AppError } from '@aigw/errors';
+import { ClientFormat } from '@aigw/proto';
+import { anthropicClient } from '../wire/anthropic/anthropic-client.js';
+import { antigravityProvider } from '../wire/antigravity/antigravity-provider.js';
+import { openAiClient } from '../wire/openai/openai-client.js';
+import { openAiProvider } from '../wire/openai/openai-provider.js';
+import type { ClientCodec } from './client-codec.js';
+import type { ProviderAdapter } from './provider-adapter.js';
+
+// The support matrix: a new client format or provider is one entry here (plus its wire/ folder).
+
+const CLIENT_CODECS: ReadonlyMap<ClientFormat, ClientCodec> = new Map([
+  [ClientFormat.CLIENT_FORMAT_OPENAI, openAiClient],
+  [ClientFormat.CLIENT_FORMAT_ANTHROPIC, anthropicClient],
+]);
+
+const PROVIDERS: ReadonlyMap<string, ProviderAdapter> = new Map([
+  ['openai', openAiProvider],
+  ['antigravity', antigravityProvider],
+]);
+
+/** The codec for a client format; INVALID_REQUEST for formats not served yet. */
+export function clientCodecFor(format: ClientFormat): ClientCodec {
+  const codec = CLIENT_CODECS.get(format);
+  if (codec === undefined) throw new AppError('INVALID_REQUEST', `client format ${ClientFormat[format] ?? format} is not supported`);
+  return codec;
+}
+
+/** The adapter for a provider kind; a kind without one is a gateway misconfiguration. */
+export function providerAdapterFor(kind: string): ProviderAdapter {
+  const adapter = PROVIDERS.get(kind);
+  if (adapter === undefined) throw new AppError('UPSTREAM_ERROR', `provider kind "${kind}" is not supported`);
+  return adapter;
+}

@@ -1,0 +1,81 @@
+import type { IrError, IrRequest, IrResponse, IrStreamEvent, IrUsage } from '../ir/chat-ir.js';
+import type { SseEvent } from '../sse/sse-parser.js';
+import type { EncodeContext, WireFormatName } from './client-codec.js';
+
+/** Where and as whom one upstream call goes. */
+export interface UpstreamTarget {
+  accountId: number;
+  baseUrl: string;
+  /** Model name sent upstream. */
+  model: string;
+  /** Header that authenticates the account; absent for upstreams without auth. */
+  credential?: { headerName: string; headerValue: string };
+  /** The account's non-secret settings (settings_json), e.g. {project} for antigravity. */
+  settings: Readonly<Record<string, unknown>>;
+}
+
+/** An HTTP request ready for undici (always POST with a JSON body). */
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Turns a provider's SSE events into IR events; one instance per stream. */
+export interface StreamDecoder {
+  /** Throws AppError UPSTREAM_ERROR when an event cannot be read. */
+  push(event: SseEvent): IrStreamEvent[];
+  /** Events owed at a clean end of the body. */
+  end(): IrStreamEvent[];
+}
+
+/** An upstream error body reduced to a message, plus the retry hint some providers put in the body. */
+export interface DecodedUpstreamError extends IrError {
+  retryAfterMs?: number;
+}
+
+/**
+ * One provider wire format: build URL, headers and body from the IR; read the answer, the stream and
+ * the errors back into the IR. `passthrough` serves clients that already speak this format.
+ */
+export interface ProviderAdapter {
+  readonly format: WireFormatName;
+  /** Builds the upstream request; `dropped` lists IR fields this provider cannot carry. */
+  buildRequest(ir: IrRequest, target: UpstreamTarget): { request: UpstreamRequest; dropped: string[] };
+  /** Reads a 2xx JSON body; throws AppError UPSTREAM_ERROR when it is not the expected shape. */
+  decodeResponse(body: unknown): IrResponse;
+  createStreamDecoder(): StreamDecoder;
+  decodeError(status: number, bodyText: string): DecodedUpstreamError;
+  passthrough?: PassthroughFactory;
+}
+
+/** How one call's answer is read back in the client's format (translated or passed through). */
+export interface Exchange {
+  request: UpstreamRequest;
+  droppedFields: string[];
+  /** A 2xx body in the client's format with its usage; throws AppError UPSTREAM_ERROR when unreadable. */
+  readResponse(text: string): { body: string; usage: IrUsage };
+  /** A non-2xx upstream body in the client's format, with any retry hint found in it. */
+  readError(status: number, text: string): { body: string; retryAfterMs?: number };
+  /** An error of our own (unreadable answer, broken stream) in the client's format. */
+  errorBody(error: IrError): string;
+  openStream(): StreamTranslator;
+}
+
+/** Upstream SSE events in, client SSE text out; one instance per stream. */
+export interface StreamTranslator {
+  begin(): string;
+  /** Throws AppError UPSTREAM_ERROR when the upstream event cannot be read. */
+  push(event: SseEvent): string;
+  end(): string;
+  fail(message: string): string;
+  /** Usage seen so far (complete after a clean end). */
+  usage(): IrUsage | undefined;
+}
+
+/** Builds the exchange for a client body already in the provider's own format. */
+export interface PassthroughFactory {
+  readonly format: WireFormatName;
+  /** Validates the parsed body lightly (the upstream validates it fully) and forwards it. */
+  createExchange(body: unknown, target: UpstreamTarget, stream: boolean, ctx: EncodeContext): Exchange;
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ClientFormat, InvokeRequest } from '@aigw/proto';
+import { SseParser } from '../sse/sse-parser.js';
+import { planExchange } from './plan-exchange.js';
+
+function invokeRequest(clientFormat: ClientFormat, providerKind: string, body: unknown): InvokeRequest {
+  return InvokeRequest.fromPartial({
+    requestId: 'req-1',
+    clientFormat,
+    body: Buffer.from(JSON.stringify(body)),
+    upstreamModel: 'up-model',
+    account: { id: 7, providerKind, baseUrl: 'http://upstream/v1', settingsJson: '{"project":"p-1"}' },
+    credential: { headerName: 'authorization', headerValue: 'Bearer sk-1' },
+  });
+}
+
+const openAiBody = { model: 'alias', messages: [{ role: 'user', content: 'Hi' }], logit_bias: { '1': 2 } };
+const anthropicBody = { model: 'claude', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] };
+
+function sseEvents(text: string) {
+  const parser = new SseParser();
+  return [...parser.push(new TextEncoder().encode(text)), ...parser.end()];
+}
+
+describe('planExchange', () => {
+  it('passes an OpenAI body to an OpenAI upstream with only the model replaced', () => {
+    const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'openai', openAiBody), false);
+    expect(exchange.request.url).toBe('http://upstream/v1/chat/completions');
+    expect(exchange.request.headers.authorization).toBe('Bearer sk-1');
+    expect(JSON.parse(exchange.request.body)).toEqual({ ...openAiBody, model: 'up-model' });
+    expect(exchange.droppedFields).toEqual([]);
+    const answer = JSON.stringify({ choices: [{ message: { content: 'Hello' } }], usage: { prompt_tokens: 1, completion_tokens: 2 } });
+    expect(exchange.readResponse(answer)).toEqual({ body: answer, usage: { inputTokens: 1, outputTokens: 2, cachedInputTokens: 0 } });
+  });
+
+  it('translates an OpenAI body for antigravity and reports what it could not carry', () => {
+    const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'antigravity', openAiBody), false);
+    expect(exchange.request.url).toBe('http://upstream/v1/v1internal:generateContent');
+    expect(JSON.parse(exchange.request.body)).toEqual({ project: 'p-1', model: 'up-model', request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } });
+    expect(exchange.droppedFields).toEqual(['logit_bias']);
+    const answer = { response: { candidates: [{ content: { role: 'model', parts: [{ text: 'Hello' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 2 } } };
+    const { body, usage } = exchange.readResponse(JSON.stringify(answer));
+    expect(JSON.parse(body)).toMatchObject({ object: 'chat.completion', choices: [{ message: { role: 'assistant', content: 'Hello' }, finish_reason: 'stop' }] });
+    expect(usage).toEqual({ inputTokens: 1, outputTokens: 2, cachedInputTokens: 0 });
+  });
+
+  it('answers upstream errors in the client protocol with the retry hint', () => {
+    const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_ANTHROPIC, 'antigravity', anthropicBody), false);
+    const googleError = JSON.stringify({
+      error: { code: 429, message: 'quota', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '3s' }] },
+    });
+    const error = exchange.readError(429, googleError);
+    expect(JSON.parse(error.body)).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: 'quota' } });
+    expect(error.retryAfterMs).toBe(3000);
+    expect(() => exchange.readResponse('<html>')).toThrowError(/not JSON/);
+  });
+
+  it('streams an OpenAI upstream to an Anthropic client as Messages events', () => {
+    const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_ANTHROPIC, 'openai', anthropicBody), true);
+    expect(JSON.parse(exchange.request.body)).toMatchObject({ model: 'up-model', max_tokens: 100, stream: true, stream_options: { include_usage: true } });
+    const stream = exchange.openStream();
+    const chunk = (o: unknown) => ({ event: 'message', data: JSON.stringify(o) });
+    let text = stream.begin();
+    text += stream.push(chunk({ model: 'glm', choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }] }));
+    text += stream.push(chunk({ model: 'glm', choices: [{ index: 0, delta: {}, finish_reason: 'length' }] }));
+    text += stream.push(chunk({ model: 'glm', choices: [], usage: { prompt_tokens: 4, completion_tokens: 1 } }));
+    text += stream.push({ event: 'message', data: '[DONE]' });
+    text += stream.end();
+    const events = sseEvents(text);
+    expect(events.map((e) => e.event)).toEqual([
+      'message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop',
+    ]);
+    expect(JSON.parse(events[4]?.data ?? '')).toMatchObject({ delta: { stop_reason: 'max_tokens' }, usage: { input_tokens: 4, output_tokens: 1 } });
+    expect(stream.usage()).toEqual({ inputTokens: 4, outputTokens: 1, cachedInputTokens: 0 });
+  });
+
+  it('rejects what the client must fix', () => {
+    expect(() => planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_ANTHROPIC, 'openai', { model: 'c', messages: [] }), false)).toThrowError(
+      /max_tokens: Field required/,
+    );
+    const notJson = InvokeRequest.fromPartial({ ...invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'openai', {}), body: Buffer.from('{oops') });
+    expect(() => planExchange(notJson, false)).toThrowError('request body is not valid JSON');
+    expect(() => planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'openai', {}), false)).toThrowError(/not supported/);
+  });
+});

@@ -1,0 +1,44 @@
+import { AppError } from '@aigw/errors';
+import type { Account, InvokeRequest } from '@aigw/proto';
+import { clientCodecFor, providerAdapterFor } from '../adapters/adapter-registry.js';
+import type { Exchange, UpstreamTarget } from '../adapters/provider-adapter.js';
+import { asRecord, parseJson } from '../ir/json-shape.js';
+import { translatedExchange } from './translated-exchange.js';
+
+/** The account of a request; every call names one. */
+export function requireAccount(request: InvokeRequest): Account {
+  if (request.account === undefined || request.account.id === 0) throw new AppError('INVALID_REQUEST', 'request names no account');
+  return request.account;
+}
+
+/** Where the call goes and as whom, from the account selector picked and auth's credential. */
+export function upstreamTarget(request: InvokeRequest, account: Account): UpstreamTarget {
+  if (account.baseUrl === '') throw new AppError('UPSTREAM_ERROR', `account ${account.id} has no base URL`);
+  const target: UpstreamTarget = {
+    accountId: account.id,
+    baseUrl: account.baseUrl,
+    model: request.upstreamModel,
+    settings: asRecord(account.settingsJson === '' ? undefined : parseJson(account.settingsJson)) ?? {},
+  };
+  const credential = request.credential;
+  if (credential !== undefined && credential.headerName !== '') {
+    target.credential = { headerName: credential.headerName, headerValue: credential.headerValue };
+  }
+  return target;
+}
+
+/**
+ * Plans one upstream call: pass-through when the client already speaks the provider's format,
+ * translation through the IR otherwise. Throws INVALID_REQUEST for a body the client must fix.
+ */
+export function planExchange(request: InvokeRequest, stream: boolean): Exchange {
+  const account = requireAccount(request);
+  const codec = clientCodecFor(request.clientFormat);
+  const provider = providerAdapterFor(account.providerKind);
+  const body = parseJson(request.body.toString('utf8'));
+  if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
+  const target = upstreamTarget(request, account);
+  const ctx = { requestId: request.requestId, model: request.upstreamModel };
+  if (provider.passthrough?.format === codec.format) return provider.passthrough.createExchange(body, target, stream, ctx);
+  return translatedExchange(codec, provider, body, target, stream, ctx);
+}

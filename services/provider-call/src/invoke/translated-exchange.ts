@@ -1,0 +1,78 @@
+import { AppError } from '@aigw/errors';
+import type { ClientCodec, EncodeContext, StreamEncoder } from '../adapters/client-codec.js';
+import type { Exchange, ProviderAdapter, StreamDecoder, StreamTranslator, UpstreamTarget } from '../adapters/provider-adapter.js';
+import type { IrStreamEvent, IrUsage } from '../ir/chat-ir.js';
+import { parseJson } from '../ir/json-shape.js';
+import type { SseEvent } from '../sse/sse-parser.js';
+
+/** Provider SSE → IR events → client SSE, noting usage on the way. */
+export class TranslatingStream implements StreamTranslator {
+  #usage: IrUsage | undefined;
+
+  constructor(
+    private readonly decoder: StreamDecoder,
+    private readonly encoder: StreamEncoder,
+  ) {}
+
+  begin(): string {
+    return this.encoder.begin();
+  }
+
+  push(event: SseEvent): string {
+    return this.#encode(this.decoder.push(event));
+  }
+
+  end(): string {
+    return this.#encode(this.decoder.end()) + this.encoder.end();
+  }
+
+  fail(message: string): string {
+    return this.encoder.fail(message);
+  }
+
+  usage(): IrUsage | undefined {
+    return this.#usage;
+  }
+
+  #encode(events: IrStreamEvent[]): string {
+    let out = '';
+    for (const event of events) {
+      if (event.type === 'usage') this.#usage = event.usage;
+      out += this.encoder.push(event);
+    }
+    return out;
+  }
+}
+
+/** Client format ≠ provider format: decode the client body to the IR and let the provider build its own. */
+export function translatedExchange(
+  codec: ClientCodec,
+  provider: ProviderAdapter,
+  body: unknown,
+  target: UpstreamTarget,
+  stream: boolean,
+  ctx: EncodeContext,
+): Exchange {
+  const decoded = codec.decodeRequest(body, stream);
+  const { request, dropped } = provider.buildRequest(decoded.ir, target);
+  return {
+    request,
+    droppedFields: [...decoded.ir.dropped, ...dropped],
+    readResponse(text) {
+      const json = parseJson(text);
+      if (json === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream answer is not JSON');
+      const response = provider.decodeResponse(json);
+      return { body: codec.encodeResponse(response, ctx), usage: response.usage };
+    },
+    readError(status, text) {
+      const error = provider.decodeError(status, text);
+      return {
+        body: codec.encodeError({ status, message: error.message }),
+        ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      };
+    },
+    errorBody: (error) => codec.encodeError(error),
+    openStream: () =>
+      new TranslatingStream(provider.createStreamDecoder(), codec.createStreamEncoder({ ...ctx, streamUsage: decoded.streamUsage })),
+  };
+}

@@ -1,0 +1,77 @@
+import { onConfigChanged, publishConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
+import type { PrismaClient } from '@aigw/db';
+import type { ServiceBinding } from '@aigw/grpc';
+import type { Logger } from '@aigw/logger';
+import type { Registry } from '@aigw/metrics';
+import { recalculateAssignments } from '@aigw/proxy-pool';
+import type { RedisClient } from '@aigw/redis';
+import { createCallMetrics } from './invoke/call-metrics.js';
+import { loadProxiesFromDatabase, ProxyDirectory } from './proxies/proxy-directory.js';
+import { prismaProxyFailureStore } from './proxies/proxy-failure-store.js';
+import { ProxyHealth } from './proxies/proxy-health.js';
+import { createServer } from './server.js';
+import { Dispatchers } from './upstream/dispatchers.js';
+import { UpstreamClient } from './upstream/upstream-client.js';
+
+export interface ProviderCallAppOptions {
+  prisma: PrismaClient;
+  redis: RedisClient;
+  nc: NatsConnection;
+  names: BusNames;
+  logger: Logger;
+  registry?: Registry;
+  upstream: { totalTimeoutMs: number; headersTimeoutMs: number; maxConnections: number; keepAliveMs: number };
+  proxyRefreshMs: number;
+  proxyHealthFlushMs: number;
+}
+
+export interface ProviderCallApp {
+  binding: ServiceBinding;
+  /** Stops refreshing, writes pending proxy outcomes, closes the upstream pools (after in-flight calls). */
+  close(): Promise<void>;
+}
+
+/** Wires the service: proxy pool cache and health, upstream pools, and the gRPC binding. */
+export async function createProviderCallApp(options: ProviderCallAppOptions): Promise<ProviderCallApp> {
+  const { prisma, redis, nc, names, logger } = options;
+  const dispatchers = new Dispatchers({ connectionsPerHost: options.upstream.maxConnections, keepAliveMs: options.upstream.keepAliveMs });
+  const directory = new ProxyDirectory({ load: loadProxiesFromDatabase(prisma), logger, onLoaded: (urls) => dispatchers.retain(urls) });
+  await directory.start(options.proxyRefreshMs);
+
+  const health = new ProxyHealth({
+    store: prismaProxyFailureStore(prisma),
+    directory,
+    redis,
+    logger,
+    flushMs: options.proxyHealthFlushMs,
+    onDisabled: async (ids) => {
+      const { changed } = await recalculateAssignments(prisma);
+      logger.info({ proxyIds: ids, accountsMoved: changed }, 'accounts reassigned after proxies were disabled');
+      for (const id of ids) publishConfigChanged(nc, names, { entity: 'proxy', id });
+      await directory.refresh();
+    },
+  });
+  const subscription = onConfigChanged(nc, names, (change) => {
+    if (change.entity !== 'proxy') return;
+    directory.refresh().catch((err: unknown) => logger.warn({ err }, 'proxy refresh failed'));
+  });
+
+  const upstream = new UpstreamClient({
+    dispatchers,
+    proxies: directory,
+    health,
+    totalTimeoutMs: options.upstream.totalTimeoutMs,
+    headersTimeoutMs: options.upstream.headersTimeoutMs,
+  });
+  const binding = createServer({ upstream, logger, ...(options.registry ? { metrics: createCallMetrics(options.registry) } : {}) });
+
+  return {
+    binding,
+    async close() {
+      subscription.unsubscribe();
+      directory.stop();
+      await health.flush().catch((err: unknown) => logger.warn({ err }, 'final proxy health flush failed'));
+      await dispatchers.close();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { anthropicErrorBody, anthropicErrorType } from './anthropic-errors.js';
+import { irToAnthropicResponse } from './anthropic-response.js';
+
+describe('irToAnthropicResponse', () => {
+  it('writes a message with text and tool_use blocks, stop reason and usage with the cached part apart', () => {
+    const body = irToAnthropicResponse(
+      {
+        model: 'gemini-2.5-pro',
+        parts: [
+          { type: 'text', text: 'Let me check.' },
+          { type: 'tool_call', id: 'call_1', name: 'f', arguments: '{"q":"x"}' },
+        ],
+        stopReason: 'tool_use',
+        usage: { inputTokens: 100, outputTokens: 7, cachedInputTokens: 60 },
+      },
+      { requestId: 'req1', model: 'upstream' },
+    );
+    expect(body).toEqual({
+      id: 'msg_req1',
+      type: 'message',
+      role: 'assistant',
+      model: 'gemini-2.5-pro',
+      content: [
+        { type: 'text', text: 'Let me check.' },
+        { type: 'tool_use', id: 'call_1', name: 'f', input: { q: 'x' } },
+      ],
+      stop_reason: 'tool_use',
+      stop_sequence: null,
+      usage: { input_tokens: 40, output_tokens: 7, cache_read_input_tokens: 60, cache_creation_input_tokens: 0 },
+    });
+  });
+
+  it('maps max_tokens and content filtering', () => {
+    const of = (stopReason: 'max_tokens' | 'content_filter') =>
+      irToAnthropicResponse({ parts: [], stopReason, usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 } }, { requestId: 'r', model: 'm' })
+        .stop_reason;
+    expect(of('max_tokens')).toBe('max_tokens');
+    expect(of('content_filter')).toBe('refusal');
+  });
+});
+
+describe('anthropic errors', () => {
+  it('uses the Anthropic error types per status', () => {
+    expect(JSON.parse(anthropicErrorBody({ status: 429, message: 'slow down' }))).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: 'slow down' },
+    });
+    expect(anthropicErrorType(400)).toBe('invalid_request_error');
+    expect(anthropicErrorType(418)).toBe('invalid_request_error');
+    expect(anthropicErrorType(529)).toBe('overloaded_error');
+    expect(anthropicErrorType(502)).toBe('api_error');
+  });
+});

@@ -1,0 +1,81 @@
+import { z } from '@aigw/config';
+import { markUnsupported } from '../../adapters/validate-body.js';
+
+// The Messages API request as a client may send it. Unknown block and tool types (thinking, documents,
+// server tools) are accepted and reported as dropped when the request is translated.
+
+const unsupported = z.object({ type: z.literal('unsupported'), name: z.string() });
+
+const textBlock = z.looseObject({ type: z.literal('text'), text: z.string() });
+const imageBlock = z.looseObject({
+  type: z.literal('image'),
+  source: z.discriminatedUnion('type', [
+    z.looseObject({ type: z.literal('base64'), media_type: z.string().min(1), data: z.string().min(1) }),
+    z.looseObject({ type: z.literal('url'), url: z.string().min(1) }),
+  ]),
+});
+const toolResultContent = z.union([
+  z.string(),
+  z.array(z.preprocess(markUnsupported(new Set(['text'])), z.discriminatedUnion('type', [textBlock, unsupported]))),
+]);
+const toolUseBlock = z.looseObject({
+  type: z.literal('tool_use'),
+  id: z.string().min(1),
+  name: z.string().min(1),
+  input: z.record(z.string(), z.unknown()),
+});
+const toolResultBlock = z.looseObject({
+  type: z.literal('tool_result'),
+  tool_use_id: z.string().min(1),
+  content: toolResultContent.optional(),
+  is_error: z.boolean().optional(),
+});
+
+const block = z.preprocess(
+  markUnsupported(new Set(['text', 'image', 'tool_use', 'tool_result'])),
+  z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, unsupported]),
+);
+
+const message = z.looseObject({
+  role: z.enum(['user', 'assistant']),
+  content: z.union([z.string(), z.array(block)]),
+});
+
+const customTool = z.looseObject({
+  type: z.literal('custom'),
+  name: z.string().min(1),
+  description: z.string().optional(),
+  input_schema: z.record(z.string(), z.unknown()),
+});
+// Custom tools may omit `type`; server tools (web_search_…) name theirs.
+const markTool = (value: unknown): unknown => {
+  if (typeof value !== 'object' || value === null) return value;
+  const type = (value as { type?: unknown }).type;
+  if (type === undefined || type === 'custom') return { ...value, type: 'custom' };
+  return typeof type === 'string' ? { type: 'unsupported', name: type } : value;
+};
+const tool = z.preprocess(markTool, z.discriminatedUnion('type', [customTool, unsupported]));
+
+const toolChoice = z.discriminatedUnion('type', [
+  z.looseObject({ type: z.literal('auto'), disable_parallel_tool_use: z.boolean().optional() }),
+  z.looseObject({ type: z.literal('any'), disable_parallel_tool_use: z.boolean().optional() }),
+  z.looseObject({ type: z.literal('tool'), name: z.string().min(1), disable_parallel_tool_use: z.boolean().optional() }),
+  z.looseObject({ type: z.literal('none') }),
+]);
+
+export const anthropicRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  max_tokens: z.number().int().positive(),
+  messages: z.array(message).min(1),
+  system: z.union([z.string(), z.array(textBlock)]).optional(),
+  tools: z.array(tool).optional(),
+  tool_choice: toolChoice.optional(),
+  temperature: z.number().min(0).max(1).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  top_k: z.number().int().nonnegative().optional(),
+  stop_sequences: z.array(z.string()).optional(),
+  stream: z.boolean().optional(),
+});
+
+export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;
+export type AnthropicMessage = AnthropicRequest['messages'][number];

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import type { IrStreamEvent } from '../../ir/chat-ir.js';
+import { SseParser } from '../../sse/sse-parser.js';
+import { AnthropicStreamEncoder } from './anthropic-stream-encoder.js';
+
+function parse(text: string) {
+  const parser = new SseParser();
+  return [...parser.push(new TextEncoder().encode(text)), ...parser.end()].map((e) => ({ event: e.event, data: JSON.parse(e.data) }));
+}
+
+function encode(events: IrStreamEvent[]) {
+  const encoder = new AnthropicStreamEncoder({ requestId: 'r1', model: 'm' });
+  return parse(encoder.begin() + events.map((e) => encoder.push(e)).join('') + encoder.end());
+}
+
+describe('AnthropicStreamEncoder', () => {
+  it('frames text as one content block and ends with message_delta and message_stop', () => {
+    const out = encode([
+      { type: 'model', model: 'gemini-2.5-flash' },
+      { type: 'text', text: 'Hel' },
+      { type: 'text', text: 'lo' },
+      { type: 'stop', reason: 'end_turn' },
+      { type: 'usage', usage: { inputTokens: 12, outputTokens: 3, cachedInputTokens: 2 } },
+    ]);
+    expect(out.map((e) => e.event)).toEqual([
+      'message_start',
+      'content_block_start',
+      'content_block_delta',
+      'content_block_delta',
+      'content_block_stop',
+      'message_delta',
+      'message_stop',
+    ]);
+    expect(out.every((e) => e.data.type === e.event)).toBe(true);
+    expect(out[0]?.data.message).toMatchObject({ id: 'msg_r1', role: 'assistant', content: [], usage: { input_tokens: 0, output_tokens: 0 } });
+    expect(out[1]?.data).toEqual({ type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } });
+    expect(out[3]?.data).toEqual({ type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'lo' } });
+    expect(out[5]?.data).toEqual({
+      type: 'message_delta',
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { input_tokens: 10, output_tokens: 3, cache_read_input_tokens: 2, cache_creation_input_tokens: 0 },
+    });
+  });
+
+  it('opens a tool_use block per call and streams its arguments as input_json_delta', () => {
+    const out = encode([
+      { type: 'text', text: 'Checking' },
+      { type: 'tool_call_start', index: 0, id: 'call_1', name: 'weather' },
+      { type: 'tool_call_delta', index: 0, arguments: '{"city":' },
+      { type: 'tool_call_delta', index: 0, arguments: '"Oslo"}' },
+      { type: 'tool_call_start', index: 1, id: 'call_2', name: 'time' },
+      { type: 'tool_call_delta', index: 1, arguments: '{}' },
+      { type: 'stop', reason: 'tool_use' },
+    ]);
+    expect(out.map((e) => [e.event, e.data.index])).toEqual([
+      ['message_start', undefined],
+      ['content_block_start', 0],
+      ['content_block_delta', 0],
+      ['content_block_stop', 0],
+      ['content_block_start', 1],
+      ['content_block_delta', 1],
+      ['content_block_delta', 1],
+      ['content_block_stop', 1],
+      ['content_block_start', 2],
+      ['content_block_delta', 2],
+      ['content_block_stop', 2],
+      ['message_delta', undefined],
+      ['message_stop', undefined],
+    ]);
+    expect(out[4]?.data.content_block).toEqual({ type: 'tool_use', id: 'call_1', name: 'weather', input: {} });
+    const json = out.filter((e) => e.data.index === 1 && e.event === 'content_block_delta').map((e) => e.data.delta.partial_json).join('');
+    expect(JSON.parse(json)).toEqual({ city: 'Oslo' });
+    expect(out.at(-2)?.data.delta.stop_reason).toBe('tool_use');
+  });
+
+  it('ends a broken stream with an error event', () => {
+    const encoder = new AnthropicStreamEncoder({ requestId: 'r1', model: 'm' });
+    expect(parse(encoder.fail('upstream died'))).toEqual([
+      { event: 'error', data: { type: 'error', error: { type: 'api_error', message: 'upstream died' } } },
+    ]);
+  });
+});

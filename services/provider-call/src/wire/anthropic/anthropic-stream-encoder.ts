@@ -1,0 +1,97 @@
+import type { EncodeContext, StreamEncoder } from '../../adapters/client-codec.js';
+import { ZERO_USAGE, type IrStopReason, type IrStreamEvent, type IrUsage } from '../../ir/chat-ir.js';
+import { formatSseEvent } from '../../sse/sse-parser.js';
+import { anthropicErrorBody } from './anthropic-errors.js';
+import { IR_TO_STOP_REASON, irUsageToAnthropic } from './anthropic-response.js';
+
+// Anthropic streams are block-structured: every text run or tool call is a content block opened with
+// content_block_start and closed with content_block_stop, and blocks never interleave. The upstream's
+// deltas are flat, so the encoder opens and closes blocks as the kind of delta changes.
+
+function event(type: string, payload: Record<string, unknown>): string {
+  return formatSseEvent(JSON.stringify({ type, ...payload }), type);
+}
+
+type OpenBlock = 'text' | 'tool';
+
+/** Writes IR events as Messages API stream events. */
+export class AnthropicStreamEncoder implements StreamEncoder {
+  readonly #ctx: EncodeContext;
+  #model: string;
+  #open: OpenBlock | undefined;
+  #nextBlock = 0;
+  /** Tool-call index → its block index, so late deltas still land in their own block. */
+  readonly #toolBlocks = new Map<number, number>();
+  #stop: IrStopReason = 'end_turn';
+  #usage: IrUsage = ZERO_USAGE;
+
+  constructor(ctx: EncodeContext) {
+    this.#ctx = ctx;
+    this.#model = ctx.model;
+  }
+
+  begin(): string {
+    return event('message_start', {
+      message: {
+        id: `msg_${this.#ctx.requestId}`,
+        type: 'message',
+        role: 'assistant',
+        model: this.#model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 0, output_tokens: 0 },
+      },
+    });
+  }
+
+  push(e: IrStreamEvent): string {
+    switch (e.type) {
+      case 'text': {
+        const open = this.#open === 'text' ? '' : this.#openBlock('text', { type: 'text', text: '' });
+        return open + event('content_block_delta', { index: this.#nextBlock - 1, delta: { type: 'text_delta', text: e.text } });
+      }
+      case 'tool_call_start':
+        this.#toolBlocks.set(e.index, this.#nextBlock);
+        return this.#openBlock('tool', { type: 'tool_use', id: e.id, name: e.name, input: {} });
+      case 'tool_call_delta': {
+        const index = this.#toolBlocks.get(e.index);
+        if (index === undefined) return '';
+        return event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: e.arguments } });
+      }
+      case 'stop':
+        this.#stop = e.reason;
+        return '';
+      case 'usage':
+        this.#usage = e.usage;
+        return '';
+      case 'model':
+        this.#model = e.model;
+        return '';
+    }
+  }
+
+  end(): string {
+    return (
+      this.#closeBlock() +
+      event('message_delta', { delta: { stop_reason: IR_TO_STOP_REASON[this.#stop], stop_sequence: null }, usage: irUsageToAnthropic(this.#usage) }) +
+      event('message_stop', {})
+    );
+  }
+
+  fail(message: string): string {
+    return formatSseEvent(anthropicErrorBody({ status: 502, message }), 'error');
+  }
+
+  #openBlock(block: OpenBlock, contentBlock: Record<string, unknown>): string {
+    const closed = this.#closeBlock();
+    this.#open = block;
+    return closed + event('content_block_start', { index: this.#nextBlock++, content_block: contentBlock });
+  }
+
+  #closeBlock(): string {
+    if (this.#open === undefined) return '';
+    this.#open = undefined;
+    return event('content_block_stop', { index: this.#nextBlock - 1 });
+  }
+}

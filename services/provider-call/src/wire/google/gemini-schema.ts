@@ -1,0 +1,40 @@
+// Gemini function declarations take an OpenAPI 3.0 subset, not JSON Schema: unknown keywords such as
+// `additionalProperties` or `$schema` make the whole request fail. Client tool schemas are JSON Schema,
+// so they are narrowed to the subset here.
+
+const KEPT = new Set([
+  'type', 'format', 'title', 'description', 'nullable', 'enum', 'maxItems', 'minItems', 'required',
+  'minProperties', 'maxProperties', 'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'propertyOrdering',
+]);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** JSON Schema → Gemini Schema: keeps the supported keywords, maps `type: [t, "null"]` and `const`. */
+export function toGeminiSchema(schema: unknown): Record<string, unknown> {
+  if (!isRecord(schema)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (KEPT.has(key)) out[key] = value;
+  }
+  if (Array.isArray(schema.type)) {
+    const types = schema.type.filter((t) => t !== 'null');
+    out.type = types[0] ?? 'string';
+    if (types.length < schema.type.length) out.nullable = true;
+  }
+  if (schema.const !== undefined && out.enum === undefined) out.enum = [schema.const];
+  if (isRecord(schema.properties)) {
+    out.properties = Object.fromEntries(Object.entries(schema.properties).map(([name, sub]) => [name, toGeminiSchema(sub)]));
+  }
+  if (schema.items !== undefined) out.items = toGeminiSchema(schema.items);
+  const variants = Array.isArray(schema.anyOf) ? schema.anyOf : Array.isArray(schema.oneOf) ? schema.oneOf : undefined;
+  if (variants !== undefined) out.anyOf = variants.map(toGeminiSchema);
+  if (typeof out.type === 'string') out.type = out.type.toUpperCase();
+  return out;
+}
+
+/** False for an object schema without properties, which Gemini rejects as a function's parameters. */
+export function hasParameters(schema: Record<string, unknown>): boolean {
+  return !(String(schema.type).toUpperCase() === 'OBJECT' && (!isRecord(schema.properties) || Object.keys(schema.properties).length === 0));
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { IrStreamEvent } from '../../ir/chat-ir.js';
+import { asRecord } from '../../ir/json-shape.js';
+import { GeminiStreamDecoder } from './gemini-stream-decoder.js';
+
+const ids = () => {
+  let n = 0;
+  return () => `call_${++n}`;
+};
+
+describe('GeminiStreamDecoder', () => {
+  const envelope = (response: unknown) => ({ event: 'message', data: JSON.stringify({ response, traceId: 't' }) });
+  const decoder = () => new GeminiStreamDecoder((e) => asRecord(e.response), ids());
+
+  it('turns each event into text deltas, complete function calls, stop and usage', () => {
+    const d = decoder();
+    const out: IrStreamEvent[] = [
+      envelope({ candidates: [{ content: { role: 'model', parts: [{ text: 'Hel' }] } }], modelVersion: 'gemini-x' }),
+      envelope({ candidates: [{ content: { role: 'model', parts: [{ text: 'lo' }] } }], modelVersion: 'gemini-x' }),
+      envelope({
+        candidates: [{ content: { role: 'model', parts: [{ functionCall: { name: 'f', args: { a: 1 } } }] }, finishReason: 'STOP' }],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 },
+      }),
+    ].flatMap((e) => d.push(e));
+    expect(out).toEqual([
+      { type: 'model', model: 'gemini-x' },
+      { type: 'text', text: 'Hel' },
+      { type: 'text', text: 'lo' },
+      { type: 'tool_call_start', index: 0, id: 'call_1', name: 'f' },
+      { type: 'tool_call_delta', index: 0, arguments: '{"a":1}' },
+      { type: 'stop', reason: 'tool_use' },
+      { type: 'usage', usage: { inputTokens: 3, outputTokens: 2, cachedInputTokens: 0 } },
+    ]);
+  });
+
+  it('treats an error event or unreadable data as a broken stream', () => {
+    expect(() => decoder().push({ event: 'message', data: '{"error":{"code":500,"message":"Internal error"}}' })).toThrowError('Internal error');
+    expect(() => decoder().push({ event: 'message', data: '{"response":' })).toThrowError(/unreadable/);
+  });
+});

@@ -1,0 +1,55 @@
+import { AppError } from '@aigw/errors';
+import type { StreamDecoder } from '../../adapters/provider-adapter.js';
+import type { IrStreamEvent } from '../../ir/chat-ir.js';
+import { asRecord, asString, parseJson, type JsonRecord } from '../../ir/json-shape.js';
+import type { SseEvent } from '../../sse/sse-parser.js';
+import { decodeGoogleError } from './google-errors.js';
+import { candidateParts, geminiStopReason, geminiUsageToIr } from './gemini-response.js';
+
+/**
+ * Reads streamGenerateContent?alt=sse events into IR events. Each event is a whole
+ * GenerateContentResponse holding text deltas; function calls arrive complete, so each becomes a
+ * tool_call_start plus one delta with all its arguments. `unwrap` takes the response out of a
+ * provider's envelope (Cloud Code's `{response: …}`).
+ */
+export class GeminiStreamDecoder implements StreamDecoder {
+  #calls = 0;
+  #modelSeen = false;
+
+  constructor(
+    private readonly unwrap: (event: JsonRecord) => JsonRecord | undefined,
+    private readonly newToolCallId: () => string,
+  ) {}
+
+  push(event: SseEvent): IrStreamEvent[] {
+    const root = asRecord(parseJson(event.data));
+    if (root?.error !== undefined) throw new AppError('UPSTREAM_ERROR', decodeGoogleError(0, event.data).message);
+    const response = root === undefined ? undefined : this.unwrap(root);
+    if (response === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream sent an unreadable stream event');
+    const out: IrStreamEvent[] = [];
+    const model = asString(response.modelVersion);
+    if (!this.#modelSeen && model !== undefined) {
+      this.#modelSeen = true;
+      out.push({ type: 'model', model });
+    }
+    const { parts, finishReason } = candidateParts(response);
+    for (const part of parts) {
+      const text = asString(part.text);
+      if (text !== undefined && text !== '' && part.thought !== true) out.push({ type: 'text', text });
+      const call = asRecord(part.functionCall);
+      const name = asString(call?.name);
+      if (call !== undefined && name !== undefined) {
+        const index = this.#calls++;
+        out.push({ type: 'tool_call_start', index, id: asString(call.id) ?? this.newToolCallId(), name });
+        out.push({ type: 'tool_call_delta', index, arguments: JSON.stringify(call.args ?? {}) });
+      }
+    }
+    if (finishReason !== undefined) out.push({ type: 'stop', reason: geminiStopReason(finishReason, this.#calls > 0) });
+    if (response.usageMetadata !== undefined) out.push({ type: 'usage', usage: geminiUsageToIr(response.usageMetadata) });
+    return out;
+  }
+
+  end(): IrStreamEvent[] {
+    return [];
+  }
+}

@@ -1,0 +1,95 @@
+import { AppError } from '@aigw/errors';
+import type { Exchange, PassthroughFactory, StreamTranslator } from '../../adapters/provider-adapter.js';
+import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
+import { validateBody } from '../../adapters/validate-body.js';
+import type { IrUsage } from '../../ir/chat-ir.js';
+import { asArray, asRecord, parseJson } from '../../ir/json-shape.js';
+import { formatSseEvent, type SseEvent } from '../../sse/sse-parser.js';
+import { decodeOpenAiError, openAiErrorBody } from './openai-errors.js';
+import { openAiUsageToIr } from './openai-response.js';
+import { openAiPassthroughSchema } from './openai-schema.js';
+
+// OpenAI client → OpenAI-compatible upstream: the body goes out as the client wrote it (only `model`
+// replaced) and the answer comes back byte for byte, event for event. Usage is still read for the log:
+// streams ask the upstream for the usage chunk and hide it from clients that did not ask for it.
+
+const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+
+/** Forwards complete SSE events; reads usage; drops the usage-only chunk unless the client asked for it. */
+export class OpenAiPassthroughStream implements StreamTranslator {
+  #usage: IrUsage | undefined;
+
+  constructor(private readonly streamUsage: boolean) {}
+
+  begin(): string {
+    return '';
+  }
+
+  push(event: SseEvent): string {
+    // Only a chunk that carries usage is worth a parse; the rest is forwarded as it came.
+    if (USAGE_OBJECT.test(event.data)) {
+      const chunk = asRecord(parseJson(event.data));
+      if (chunk !== undefined && asRecord(chunk.usage) !== undefined) {
+        this.#usage = openAiUsageToIr(chunk.usage);
+        if (!this.streamUsage && asArray(chunk.choices)?.length === 0) return '';
+      }
+    }
+    return formatSseEvent(event.data, event.event === 'message' ? undefined : event.event);
+  }
+
+  end(): string {
+    return '';
+  }
+
+  fail(message: string): string {
+    return formatSseEvent(openAiErrorBody({ status: 502, message }));
+  }
+
+  usage(): IrUsage | undefined {
+    return this.#usage;
+  }
+}
+
+/** The upstream body: the client's, with the routed model and the stream flags this call needs. */
+export function passthroughBody(body: Record<string, unknown>, model: string, stream: boolean): Record<string, unknown> {
+  const forwarded: Record<string, unknown> = { ...body, model };
+  if (stream) {
+    forwarded.stream = true;
+    forwarded.stream_options = { ...asRecord(body.stream_options), include_usage: true };
+  } else {
+    if (forwarded.stream !== undefined) forwarded.stream = false;
+    delete forwarded.stream_options; // OpenAI rejects stream_options on non-streaming calls
+  }
+  return forwarded;
+}
+
+export const openAiPassthrough: PassthroughFactory = {
+  format: 'openai',
+  createExchange(body, target, stream): Exchange {
+    const checked = validateBody(openAiPassthroughSchema, body);
+    const streamUsage = checked.stream_options?.include_usage === true;
+    const forwarded = passthroughBody(body as Record<string, unknown>, target.model, stream);
+    return {
+      request: {
+        url: joinUrl(target.baseUrl, '/chat/completions'),
+        headers: upstreamHeaders(target, stream),
+        body: JSON.stringify(forwarded),
+      },
+      droppedFields: [],
+      readResponse(text) {
+        const root = asRecord(parseJson(text));
+        if (root === undefined || asArray(root.choices) === undefined) {
+          throw new AppError('UPSTREAM_ERROR', 'upstream answer is not a chat completion');
+        }
+        return { body: text, usage: openAiUsageToIr(root.usage) };
+      },
+      readError(status, text) {
+        // An OpenAI-shaped error is already in the client's format; anything else (HTML, proxy text) is wrapped.
+        if (asRecord(asRecord(parseJson(text))?.error) !== undefined) return { body: text };
+        return { body: openAiErrorBody(decodeOpenAiError(status, text)) };
+      },
+      errorBody: openAiErrorBody,
+      openStream: () => new OpenAiPassthroughStream(streamUsage),
+    };
+  },
+};

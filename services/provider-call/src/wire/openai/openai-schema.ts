@@ -1,0 +1,79 @@
+import { z } from '@aigw/config';
+import { markUnsupported } from '../../adapters/validate-body.js';
+
+// The Chat Completions request as a client may send it. Objects are loose: fields we do not model are
+// kept and reported as dropped when the request is translated (pass-through forwards them untouched).
+
+const textPart = z.looseObject({ type: z.literal('text'), text: z.string() });
+const imagePart = z.looseObject({
+  type: z.literal('image_url'),
+  image_url: z.looseObject({ url: z.string().min(1), detail: z.string().optional() }),
+});
+/** Any other part type (input_audio, file, …): accepted, reported as dropped. */
+const unsupportedPart = z.object({ type: z.literal('unsupported'), name: z.string() });
+
+const contentPart = z.preprocess(
+  markUnsupported(new Set(['text', 'image_url'])),
+  z.discriminatedUnion('type', [textPart, imagePart, unsupportedPart]),
+);
+const textOnlyPart = z.preprocess(markUnsupported(new Set(['text'])), z.discriminatedUnion('type', [textPart, unsupportedPart]));
+
+const textContent = z.union([z.string(), z.array(textOnlyPart)]);
+const userContent = z.union([z.string(), z.array(contentPart)]);
+
+const toolCall = z.looseObject({
+  id: z.string().min(1),
+  type: z.literal('function').optional(),
+  function: z.looseObject({ name: z.string().min(1), arguments: z.string() }),
+});
+
+const systemMessage = z.looseObject({ role: z.enum(['system', 'developer']), content: textContent });
+const userMessage = z.looseObject({ role: z.literal('user'), content: userContent });
+const assistantMessage = z.looseObject({
+  role: z.literal('assistant'),
+  content: textContent.nullish(),
+  tool_calls: z.array(toolCall).nullish(),
+});
+const toolMessage = z.looseObject({ role: z.literal('tool'), content: textContent, tool_call_id: z.string().min(1) });
+
+const message = z.discriminatedUnion('role', [systemMessage, userMessage, assistantMessage, toolMessage]);
+
+const tool = z.looseObject({
+  type: z.literal('function'),
+  function: z.looseObject({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
+
+const toolChoice = z.union([
+  z.enum(['none', 'auto', 'required']),
+  z.looseObject({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
+]);
+
+export const openAiRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(message).min(1),
+  tools: z.array(tool).nullish(),
+  tool_choice: toolChoice.nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  n: z.number().int().positive().nullish(),
+});
+
+export type OpenAiRequest = z.infer<typeof openAiRequestSchema>;
+export type OpenAiMessage = OpenAiRequest['messages'][number];
+
+/** What pass-through checks before forwarding: only the shape the gateway itself relies on. */
+export const openAiPassthroughSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+});

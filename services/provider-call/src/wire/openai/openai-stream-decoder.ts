@@ -1,0 +1,55 @@
+import { AppError } from '@aigw/errors';
+import type { StreamDecoder } from '../../adapters/provider-adapter.js';
+import type { IrStreamEvent } from '../../ir/chat-ir.js';
+import { asArray, asCount, asRecord, asString, parseJson } from '../../ir/json-shape.js';
+import type { SseEvent } from '../../sse/sse-parser.js';
+import { FINISH_TO_IR, openAiUsageToIr } from './openai-response.js';
+
+/** Reads chat.completion.chunk events into IR events (tool-call arguments arrive as deltas). */
+export class OpenAiStreamDecoder implements StreamDecoder {
+  readonly #startedCalls = new Set<number>();
+  #modelSeen = false;
+
+  push(event: SseEvent): IrStreamEvent[] {
+    if (event.data === '[DONE]') return [];
+    const chunk = asRecord(parseJson(event.data));
+    if (chunk === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream sent an unreadable stream event');
+    if (chunk.error !== undefined) {
+      const message = asString(asRecord(chunk.error)?.message) ?? 'upstream reported an error mid-stream';
+      throw new AppError('UPSTREAM_ERROR', message);
+    }
+    const out: IrStreamEvent[] = [];
+    const model = asString(chunk.model);
+    if (!this.#modelSeen && model !== undefined) {
+      this.#modelSeen = true;
+      out.push({ type: 'model', model });
+    }
+    const choice = asRecord(asArray(chunk.choices)?.[0]);
+    const delta = asRecord(choice?.delta);
+    const content = asString(delta?.content);
+    if (content !== undefined && content !== '') out.push({ type: 'text', text: content });
+    for (const raw of asArray(delta?.tool_calls) ?? []) this.#toolCall(asRecord(raw), out);
+    const finish = asString(choice?.finish_reason);
+    if (finish !== undefined) out.push({ type: 'stop', reason: FINISH_TO_IR[finish] ?? 'end_turn' });
+    if (asRecord(chunk.usage) !== undefined) out.push({ type: 'usage', usage: openAiUsageToIr(chunk.usage) });
+    return out;
+  }
+
+  end(): IrStreamEvent[] {
+    return [];
+  }
+
+  #toolCall(call: Record<string, unknown> | undefined, out: IrStreamEvent[]): void {
+    if (call === undefined) return;
+    const index = asCount(call.index);
+    const fn = asRecord(call.function);
+    if (!this.#startedCalls.has(index)) {
+      const name = asString(fn?.name);
+      if (name === undefined) return; // arguments before a name cannot be placed; real upstreams never do this
+      this.#startedCalls.add(index);
+      out.push({ type: 'tool_call_start', index, id: asString(call.id) ?? `call_${index}`, name });
+    }
+    const args = asString(fn?.arguments);
+    if (args !== undefined && args !== '') out.push({ type: 'tool_call_delta', index, arguments: args });
+  }
+}
