@@ -1,0 +1,20 @@
+import type { ConfigChange } from '@aigw/bus';
+import type { PrismaClient } from '@aigw/db';
+import type { Logger } from '@aigw/logger';
+import type { ProxyAssignments, RecalculateResult } from '@aigw/proxy-pool';
+import type { CredentialCipher } from '@aigw/secrets';
+
+/** What the admin API needs; main.ts wires the real ones. */
+export interface AdminDeps {
+  prisma: PrismaClient;
+  cipher: CredentialCipher;
+  /** AIGW_ADMIN_TOKEN; empty disables the admin API. */
+  adminToken: string;
+  /** Tells every replica to refresh its caches (publishConfigChanged). */
+  notify: (change: ConfigChange) => void;
+  proxyPool: {
+    recalculate: (prisma: PrismaClient) => Promise<RecalculateResult>;
+    list: (prisma: PrismaClient) => Promise<ProxyAssignments[]>;
+  };
+  logger: Logger;
+}

@@ -1,0 +1,95 @@
+import { Router } from 'express';
+import type { ModelRoute, PrismaClient } from '@aigw/db';
+import { z } from '@aigw/config';
+import type { AdminDeps } from './admin-deps.js';
+import { found, idParam } from './admin-params.js';
+import { providerRefFields, resolveProviderId } from './provider-ref.js';
+
+const modelName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:/@+-]+$/, 'letters, digits and . _ : / @ + - only');
+const routeFields = {
+  pattern: z
+    .string()
+    .trim()
+    .min(1)
+    .max(128)
+    .regex(/^[A-Za-z0-9._:/@+*-]+$/, 'letters, digits, * and . _ : / @ + - only'),
+  upstreamModel: modelName.nullable(),
+  priority: z.number().int().min(-1_000_000).max(1_000_000),
+  fallbackModel: modelName.nullable(),
+  isActive: z.boolean(),
+};
+const createSchema = z
+  .strictObject({ ...providerRefFields, ...routeFields })
+  .partial({ upstreamModel: true, priority: true, fallbackModel: true, isActive: true });
+const patchSchema = z.strictObject({ ...providerRefFields, ...routeFields }).partial();
+
+const withProvider = { provider: { select: { name: true } } } as const;
+
+function present(route: ModelRoute & { provider: { name: string } }) {
+  return {
+    id: route.id,
+    pattern: route.pattern,
+    providerId: route.providerId,
+    provider: route.provider.name,
+    upstreamModel: route.upstreamModel,
+    priority: route.priority,
+    fallbackModel: route.fallbackModel,
+    isActive: route.isActive,
+    createdAt: route.createdAt,
+    updatedAt: route.updatedAt,
+  };
+}
+
+async function findRoute(prisma: PrismaClient, id: number) {
+  return found(await prisma.modelRoute.findUnique({ where: { id }, include: withProvider }), 'route');
+}
+
+/** /routes: model name patterns → provider; every write makes each replica reload its routing table. */
+export function modelRoutesApi({ prisma, notify }: AdminDeps): Router {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    const routes = await prisma.modelRoute.findMany({ include: withProvider, orderBy: [{ priority: 'desc' }, { id: 'asc' }] });
+    res.json({ data: routes.map(present) });
+  });
+
+  router.get('/:id', async (req, res) => {
+    res.json(present(await findRoute(prisma, idParam(req.params.id))));
+  });
+
+  router.post('/', async (req, res) => {
+    const body = createSchema.parse(req.body);
+    const providerId = await resolveProviderId(prisma, body);
+    const { providerId: _id, provider: _name, ...fields } = body;
+    const created = await prisma.modelRoute.create({ data: { ...fields, providerId } });
+    notify({ entity: 'route', id: created.id });
+    res.status(201).json(present(await findRoute(prisma, created.id)));
+  });
+
+  router.patch('/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    const body = patchSchema.parse(req.body);
+    await findRoute(prisma, id);
+    const changesProvider = body.providerId !== undefined || body.provider !== undefined;
+    const providerId = changesProvider ? await resolveProviderId(prisma, body) : undefined;
+    const { providerId: _id, provider: _name, ...fields } = body;
+    await prisma.modelRoute.update({ where: { id }, data: { ...fields, providerId } });
+    notify({ entity: 'route', id });
+    res.json(present(await findRoute(prisma, id)));
+  });
+
+  router.delete('/:id', async (req, res) => {
+    const id = idParam(req.params.id);
+    await findRoute(prisma, id);
+    await prisma.modelRoute.delete({ where: { id } });
+    notify({ entity: 'route', id });
+    res.status(204).end();
+  });
+
+  return router;
+}

@@ -1,0 +1,31 @@
+import { commonFields, encryptionKey, port, positiveInt, z } from '@aigw/config';
+
+/** Everything ingress reads from the environment; parsed once in main.ts. */
+export const ingressConfigSchema = z.object({
+  ...commonFields,
+  HTTP_PORT: port(8080),
+  HTTP_HOST: z.string().default('0.0.0.0'),
+  SELECTOR_ADDR: z.string().default('127.0.0.1:50051'),
+  AUTH_ADDR: z.string().default('127.0.0.1:50052'),
+  PROVIDER_CALL_ADDR: z.string().default('127.0.0.1:50053'),
+  // Empty disables the admin API (every admin call answers 401).
+  AIGW_ADMIN_TOKEN: z.string().default(''),
+  AIGW_ENCRYPTION_KEY: encryptionKey(),
+  REDIS_CLUSTER_NODES: z.string().default(''),
+  /** Largest accepted client body (bytes-module syntax: 10mb, 512kb). */
+  BODY_LIMIT: z.string().default('10mb'),
+  REQUEST_TIMEOUT_MS: positiveInt(120_000),
+  MAX_ATTEMPTS: positiveInt(3),
+  /** Cap on one selector/auth call, so a stuck backend cannot eat the whole request budget. */
+  BACKEND_TIMEOUT_MS: positiveInt(5_000),
+  ROUTE_REFRESH_MS: positiveInt(30_000),
+  API_KEY_CACHE_TTL_MS: positiveInt(60_000),
+  API_KEY_NEGATIVE_TTL_MS: positiveInt(5_000),
+  CREDENTIAL_CACHE_MAX_MS: positiveInt(60_000),
+  /** Successes reach selector at most this often per account and model (after a failure: at once); 0 = always. */
+  SUCCESS_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  SHUTDOWN_GRACE_MS: positiveInt(25_000),
+  LOG_MAX_IN_FLIGHT: positiveInt(256),
+});
+
+export type IngressConfig = Readonly<z.infer<typeof ingressConfigSchema>>;

@@ -1,0 +1,70 @@
+import { connectBus, busNames, type BusNames, type NatsConnection } from '@aigw/bus';
+import { createPrisma, type PrismaClient } from '@aigw/db';
+import { createClient, isServing } from '@aigw/grpc';
+import { AuthServiceClient, ProviderCallServiceClient, SelectorServiceClient } from '@aigw/proto';
+import type { Logger } from '@aigw/logger';
+import { createRedis, type RedisClient } from '@aigw/redis';
+import type { IngressConfig } from './config.js';
+import type { DependencyCheck } from './observability/readiness.js';
+import type { BackendClients } from './proxying/grpc-backends.js';
+
+const SERVICE_NAMES = {
+  selector: 'aigw.selector.v1.SelectorService',
+  auth: 'aigw.auth.v1.AuthService',
+  providerCall: 'aigw.providercall.v1.ProviderCallService',
+} as const;
+
+/** The connections ingress holds for its lifetime. */
+export interface Connections {
+  redis: RedisClient;
+  prisma: PrismaClient;
+  nc: NatsConnection;
+  names: BusNames;
+  clients: BackendClients;
+  /** Closes everything (after in-flight work is done). */
+  close(): Promise<void>;
+}
+
+/** Opens Redis, MySQL, NATS and the three gRPC channels. */
+export async function openConnections(config: IngressConfig, logger: Logger): Promise<Connections> {
+  const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, clusterNodes: config.REDIS_CLUSTER_NODES });
+  // Without a listener ioredis prints reconnect errors as plain text; one JSON line per 10 s is enough.
+  let lastRedisWarning = 0;
+  redis.on('error', (error: Error) => {
+    if (Date.now() - lastRedisWarning < 10_000) return;
+    lastRedisWarning = Date.now();
+    logger.warn({ err: { message: error.message } }, 'redis connection error');
+  });
+  const prisma = createPrisma(config.DATABASE_URL);
+  const nc = await connectBus(config.NATS_URL, 'ingress');
+  const clients: BackendClients = {
+    selector: createClient(SelectorServiceClient, config.SELECTOR_ADDR, SERVICE_NAMES.selector),
+    auth: createClient(AuthServiceClient, config.AUTH_ADDR, SERVICE_NAMES.auth),
+    providerCall: createClient(ProviderCallServiceClient, config.PROVIDER_CALL_ADDR, SERVICE_NAMES.providerCall),
+  };
+  return {
+    redis,
+    prisma,
+    nc,
+    names: busNames(config.NATS_SUBJECT_PREFIX, config.NATS_LOG_STREAM),
+    clients,
+    async close() {
+      for (const client of Object.values(clients)) client.close();
+      await Promise.allSettled([nc.drain(), redis.quit(), prisma.$disconnect()]);
+    },
+  };
+}
+
+/** What /readyz checks: every backend a request may need. */
+export function readinessChecks(config: IngressConfig, connections: Connections, routesLoaded: () => boolean): DependencyCheck[] {
+  const { redis, prisma, nc } = connections;
+  return [
+    { name: 'redis', check: async () => (await redis.ping()) === 'PONG' },
+    { name: 'mysql', check: async () => (await prisma.$queryRaw`SELECT 1`, true) },
+    { name: 'nats', check: async () => !nc.isClosed() && (await nc.flush(), true) },
+    { name: 'selector', check: () => isServing(config.SELECTOR_ADDR, SERVICE_NAMES.selector) },
+    { name: 'auth', check: () => isServing(config.AUTH_ADDR, SERVICE_NAMES.auth) },
+    { name: 'provider-call', check: () => isServing(config.PROVIDER_CALL_ADDR, SERVICE_NAMES.providerCall) },
+    { name: 'routes', check: async () => routesLoaded() },
+  ];
+}

@@ -1,0 +1,27 @@
+import type { ServerResponse } from 'node:http';
+import type { AppError } from '@aigw/errors';
+import type { ClientProtocol } from '../protocol/client-protocol.js';
+import { retryAfterSeconds, toClientError } from '../protocol/error-shape.js';
+
+const JSON_TYPE = 'application/json';
+
+/** Sends an AppError as JSON in the client's protocol, with Retry-After when it has a hint. */
+export function sendClientError(res: ServerResponse, protocol: ClientProtocol, error: AppError): void {
+  if (res.headersSent) return;
+  const { status, body, headers } = toClientError(protocol, error);
+  res.writeHead(status, { ...headers, 'content-type': JSON_TYPE }).end(JSON.stringify(body));
+}
+
+/** Sends a complete provider-call answer (already in the client's format). */
+export function sendUpstreamBody(
+  res: ServerResponse,
+  status: number,
+  body: Buffer,
+  retryAfterMs: number,
+  droppedFields: readonly string[],
+): void {
+  const headers: Record<string, string> = { 'content-type': JSON_TYPE };
+  if (retryAfterMs > 0) headers['retry-after'] = retryAfterSeconds(retryAfterMs);
+  if (droppedFields.length > 0) headers['x-aigw-dropped'] = droppedFields.join(',');
+  res.writeHead(status, headers).end(body);
+}

@@ -1,0 +1,110 @@
+import type { AddressInfo } from 'node:net';
+import { LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
+import { loadConfig } from '@aigw/config';
+import { onShutdownSignal } from '@aigw/grpc';
+import { createLogger } from '@aigw/logger';
+import { createRegistry, serveMetrics } from '@aigw/metrics';
+import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
+import { CredentialCipher } from '@aigw/secrets';
+import { invalidateOnChange } from './cache-invalidation.js';
+import { ingressConfigSchema } from './config.js';
+import { openConnections, readinessChecks } from './dependencies.js';
+import { closeGracefully } from './http/close-gracefully.js';
+import { jsonBodyReader } from './http/read-json-body.js';
+import { ApiKeyCache } from './keys/api-key-cache.js';
+import { ClientRateLimiter } from './keys/client-rate-limit.js';
+import { prismaApiKeyStore } from './keys/prisma-api-key-store.js';
+import { redisWindowCounter } from './keys/redis-window-counter.js';
+import { createIngressMetrics } from './observability/ingress-metrics.js';
+import { AttemptLoop } from './proxying/attempt-loop.js';
+import { CredentialCache } from './proxying/credential-cache.js';
+import { grpcBackends } from './proxying/grpc-backends.js';
+import { SuccessReportThrottle } from './proxying/success-report-throttle.js';
+import { prismaRouteLoader } from './routing/prisma-route-loader.js';
+import { RouteCache } from './routing/route-cache.js';
+import { createServer } from './server.js';
+
+const config = loadConfig(ingressConfigSchema);
+const logger = createLogger({ service: 'ingress', level: config.LOG_LEVEL });
+
+const connections = await openConnections(config, logger);
+const { prisma, redis, nc, names } = connections;
+
+const backends = grpcBackends(connections.clients, logger);
+const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), { maxAgeMs: config.CREDENTIAL_CACHE_MAX_MS });
+const apiKeys = new ApiKeyCache(prismaApiKeyStore(prisma), {
+  ttlMs: config.API_KEY_CACHE_TTL_MS,
+  negativeTtlMs: config.API_KEY_NEGATIVE_TTL_MS,
+});
+const routes = new RouteCache(prismaRouteLoader(prisma), (error) => logger.warn({ err: error }, 'route refresh failed'));
+await routes.refresh().catch((error: unknown) => logger.error({ err: error }, 'initial route load failed; retrying on the timer'));
+routes.startTimer(config.ROUTE_REFRESH_MS);
+
+const subscription = onConfigChanged(nc, names, invalidateOnChange({ apiKeys, routes, credentials }, logger));
+
+let lastPublishWarning = 0;
+const requestLog = new LogPublisher(nc, names, {
+  maxInFlight: config.LOG_MAX_IN_FLIGHT,
+  onError: (error) => {
+    // JetStream outages produce one failure per retry; one warning every 10 s is enough.
+    if (Date.now() - lastPublishWarning < 10_000) return;
+    lastPublishWarning = Date.now();
+    logger.warn({ err: error }, 'request log publish failed; retrying');
+  },
+});
+
+const metrics = createIngressMetrics(createRegistry('ingress'));
+let accepting = true;
+const app = createServer({
+  apiKeys,
+  rateLimiter: new ClientRateLimiter(redisWindowCounter(redis), (error) => logger.warn({ err: error }, 'client rate limit unavailable; request allowed')),
+  routes,
+  attemptLoop: new AttemptLoop({
+    backends,
+    credentials,
+    resolveFallback: (model) => routes.tryResolve(model),
+    maxAttempts: config.MAX_ATTEMPTS,
+    backendTimeoutMs: config.BACKEND_TIMEOUT_MS,
+    successReports: new SuccessReportThrottle(config.SUCCESS_REPORT_INTERVAL_MS),
+    logger,
+  }),
+  readBody: jsonBodyReader(config.BODY_LIMIT),
+  requestLog,
+  metrics,
+  logger,
+  requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+  admin: {
+    prisma,
+    cipher: new CredentialCipher(config.AIGW_ENCRYPTION_KEY),
+    adminToken: config.AIGW_ADMIN_TOKEN,
+    notify: (change) => {
+      logger.info({ entity: change.entity, id: change.id }, 'config changed by admin API');
+      publishConfigChanged(nc, names, change);
+    },
+    proxyPool: { recalculate: recalculateAssignments, list: listAssignments },
+    logger,
+  },
+  readinessChecks: readinessChecks(config, connections, () => routes.loaded),
+  accepting: () => accepting,
+});
+
+const server = app.listen(config.HTTP_PORT, config.HTTP_HOST);
+await new Promise<void>((resolve, reject) => {
+  server.once('listening', resolve);
+  server.once('error', reject);
+});
+// Streams may run as long as the request timeout; node's defaults would cut them or keep idle sockets too long.
+server.requestTimeout = config.REQUEST_TIMEOUT_MS + 10_000;
+server.keepAliveTimeout = 65_000;
+const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.HTTP_HOST) : undefined;
+logger.info({ port: (server.address() as AddressInfo).port, host: config.HTTP_HOST, metricsPort: metricsServer?.port }, 'ready');
+
+onShutdownSignal(logger, async () => {
+  accepting = false;
+  await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
+  metricsServer?.server.close();
+  routes.stop();
+  subscription.unsubscribe();
+  if (!(await requestLog.flush(5_000))) logger.warn({ pending: requestLog.pending }, 'request log not fully flushed');
+  await connections.close();
+});

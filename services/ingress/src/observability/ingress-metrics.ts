@@ -1,0 +1,43 @@
+import { Counter, Histogram, type Registry } from '@aigw/metrics';
+
+/** The counters ingress exports on /metrics. */
+export interface IngressMetrics {
+  registry: Registry;
+  /** One finished HTTP request on `route` (the matched route pattern, never the raw path). */
+  observeRequest(route: string, status: number, seconds: number): void;
+  /** Upstream calls made for one client request. */
+  countAttempts(providerId: number, attempts: number): void;
+}
+
+/** Registers the ingress metrics on `registry`. */
+export function createIngressMetrics(registry: Registry): IngressMetrics {
+  const requests = new Counter({
+    name: 'aigw_http_requests_total',
+    help: 'HTTP requests answered, by route and status',
+    labelNames: ['route', 'status'] as const,
+    registers: [registry],
+  });
+  const latency = new Histogram({
+    name: 'aigw_http_request_duration_seconds',
+    help: 'Time from request to the end of the response, by route',
+    labelNames: ['route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
+    registers: [registry],
+  });
+  const attempts = new Counter({
+    name: 'aigw_upstream_attempts_total',
+    help: 'Upstream calls made through provider-call, by provider id',
+    labelNames: ['provider'] as const,
+    registers: [registry],
+  });
+  return {
+    registry,
+    observeRequest(route, status, seconds) {
+      requests.inc({ route, status: String(status) });
+      latency.observe({ route }, seconds);
+    },
+    countAttempts(providerId, count) {
+      if (count > 0) attempts.inc({ provider: String(providerId) }, count);
+    },
+  };
+}

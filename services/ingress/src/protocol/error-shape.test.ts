@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { AppError, ERROR_CODES, type ErrorCode } from '@aigw/errors';
+import { errorBody, errorEvent, toClientError } from './error-shape.js';
+
+const codes = Object.keys(ERROR_CODES) as ErrorCode[];
+
+describe('client error shapes', () => {
+  it('renders every code in both protocols with its HTTP status', () => {
+    for (const code of codes) {
+      const openai = toClientError('openai', new AppError(code, 'msg'));
+      expect(openai.status).toBe(ERROR_CODES[code]);
+      expect(openai.body).toEqual({ error: { message: expect.any(String), type: expect.any(String), param: null, code: expect.any(String) } });
+      const anthropic = toClientError('anthropic', new AppError(code, 'msg'));
+      expect(anthropic.body).toEqual({ type: 'error', error: { type: expect.any(String), message: expect.any(String) } });
+    }
+  });
+
+  it('uses each protocol’s own names for the common cases', () => {
+    const pairs: [ErrorCode, string, string, string][] = [
+      ['INVALID_REQUEST', 'invalid_request_error', 'invalid_request', 'invalid_request_error'],
+      ['UNAUTHENTICATED', 'invalid_request_error', 'invalid_api_key', 'authentication_error'],
+      ['MODEL_NOT_FOUND', 'invalid_request_error', 'model_not_found', 'not_found_error'],
+      ['RATE_LIMITED', 'rate_limit_error', 'rate_limit_exceeded', 'rate_limit_error'],
+      ['PAYLOAD_TOO_LARGE', 'invalid_request_error', 'request_too_large', 'request_too_large'],
+      ['INTERNAL', 'server_error', 'internal_error', 'api_error'],
+    ];
+    for (const [code, openaiType, openaiCode, anthropicType] of pairs) {
+      expect(errorBody('openai', new AppError(code, 'm'))).toMatchObject({ error: { type: openaiType, code: openaiCode } });
+      expect(errorBody('anthropic', new AppError(code, 'm'))).toMatchObject({ error: { type: anthropicType } });
+    }
+  });
+
+  it('never shows the message of an internal error', () => {
+    const body = errorBody('openai', new AppError('INTERNAL', 'db password=hunter2 refused'));
+    expect(JSON.stringify(body)).not.toContain('hunter2');
+  });
+
+  it('names the offending parameter for OpenAI clients', () => {
+    const body = errorBody('openai', new AppError('INVALID_REQUEST', 'bad', { details: { param: 'model' } }));
+    expect(body).toMatchObject({ error: { param: 'model' } });
+  });
+
+  it('sets Retry-After in whole seconds, rounding up', () => {
+    expect(toClientError('openai', new AppError('ACCOUNTS_EXHAUSTED', 'x', { retryAfterMs: 1_200 })).headers).toEqual({ 'retry-after': '2' });
+    expect(toClientError('openai', new AppError('ACCOUNTS_EXHAUSTED', 'x', { retryAfterMs: 10 })).headers).toEqual({ 'retry-after': '1' });
+    expect(toClientError('openai', new AppError('INVALID_REQUEST', 'x')).headers).toEqual({});
+  });
+
+  it('formats the SSE error event of each protocol', () => {
+    const error = new AppError('UPSTREAM_ERROR', 'broke');
+    expect(errorEvent('openai', error).toString()).toBe(
+      'data: {"error":{"message":"broke","type":"server_error","param":null,"code":"upstream_error"}}\n\n',
+    );
+    expect(errorEvent('anthropic', error).toString()).toBe('event: error\ndata: {"type":"error","error":{"type":"api_error","message":"broke"}}\n\n');
+  });
+});

@@ -1,0 +1,165 @@
+import { AppError, toAppError } from '@aigw/errors';
+import type { Logger } from '@aigw/logger';
+import type { Account, Credential } from '@aigw/proto';
+import type { ResolvedRoute } from '../routing/route-table.js';
+import { invokeRequestFor, type AttemptResult } from './attempt-result.js';
+import type { Backends, ProxyOutcome, ProxyRequest, RequestTrace, StreamSink } from './backends.js';
+import type { CredentialCache } from './credential-cache.js';
+import { blamesAccount, isCredentialRejection, isRetryableStatus } from './retry-policy.js';
+import { streamAttempt } from './stream-attempt.js';
+import type { SuccessReportThrottle } from './success-report-throttle.js';
+import { unaryAttempt } from './unary-attempt.js';
+
+export interface AttemptLoopDeps {
+  backends: Backends;
+  credentials: CredentialCache;
+  /** Resolves a route's fallback model. */
+  resolveFallback: (model: string) => ResolvedRoute | undefined;
+  maxAttempts: number;
+  /** Cap on one selector/auth call. */
+  backendTimeoutMs: number;
+  /** Which successes reach selector (all of them when absent). */
+  successReports?: SuccessReportThrottle;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** Why a route gave up: the last upstream rejection (sent as is) or the last error. */
+type Exhausted =
+  | { kind: 'rejected'; status: number; body: Buffer; retryAfterMs: number }
+  | { kind: 'error'; error: AppError };
+
+/** ACCOUNTS_EXHAUSTED always tells the client when to come back. */
+function withRetryHint(error: AppError): AppError {
+  if (error.code !== 'ACCOUNTS_EXHAUSTED' || error.retryAfterMs !== undefined) return error;
+  return new AppError(error.code, error.message, { cause: error.cause, retryAfterMs: 1_000, details: { ...error.details } });
+}
+
+const SELECTOR_GAVE_UP: ReadonlySet<string> = new Set(['NO_ACCOUNT', 'ACCOUNTS_EXHAUSTED']);
+
+/**
+ * The request path's retry logic: per attempt pick an account (excluding those tried), get its credential,
+ * call provider-call; fail over on retryable failures before any byte reached the client; then try the
+ * route's fallback model once.
+ */
+export class AttemptLoop {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: AttemptLoopDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Proxies one request; a non-2xx upstream answer comes back as a response, other failures are thrown. */
+  async run(request: ProxyRequest, trace: RequestTrace, sink?: StreamSink): Promise<ProxyOutcome> {
+    let result = await this.tryRoute(request, request.route, trace, sink);
+    const fallback = request.route.fallbackModel ? this.deps.resolveFallback(request.route.fallbackModel) : undefined;
+    if (!('outcome' in result) && fallback && this.now() < request.deadline && !request.signal.aborted) {
+      this.deps.logger.info({ requestId: request.requestId, fallbackModel: fallback.model }, 'trying fallback model');
+      const primary = result;
+      result = await this.tryRoute(request, fallback, trace, sink);
+      // A fallback with no accounts at all says less than what the primary route's upstream said.
+      if (result.kind === 'error' && SELECTOR_GAVE_UP.has(result.error.code) && primary.kind === 'rejected') result = primary;
+    }
+    if ('outcome' in result) return result.outcome;
+    if (result.kind === 'error') throw withRetryHint(result.error);
+    if (isCredentialRejection(result.status)) {
+      throw new AppError('UPSTREAM_ERROR', 'the upstream provider rejected the credentials of every account tried');
+    }
+    if (result.status < 100) throw new AppError('UPSTREAM_UNREACHABLE', 'upstream provider unreachable');
+    return { kind: 'response', status: result.status, body: result.body, retryAfterMs: result.retryAfterMs };
+  }
+
+  private async tryRoute(
+    request: ProxyRequest,
+    route: ResolvedRoute,
+    trace: RequestTrace,
+    sink: StreamSink | undefined,
+  ): Promise<{ kind: 'answered'; outcome: ProxyOutcome } | Exhausted> {
+    trace.providerId = route.providerId;
+    trace.upstreamModel = route.upstreamModel;
+    const exclude: number[] = [];
+    let last: Exhausted | undefined;
+    for (let attempt = 0; attempt < this.deps.maxAttempts; attempt += 1) {
+      if (last && this.now() >= request.deadline) return last;
+      this.assertTimeLeft(request);
+      let account: Account;
+      try {
+        account = await this.deps.backends.selectAccount(route.providerId, route.upstreamModel, exclude, this.backendDeadline(request));
+      } catch (thrown) {
+        const error = toAppError(thrown);
+        if (!SELECTOR_GAVE_UP.has(error.code)) throw error;
+        return last ?? { kind: 'error', error };
+      }
+      exclude.push(account.id);
+      trace.accountId = account.id;
+      const result = await this.attemptAccount(request, route, account, trace, sink);
+      if (result.kind === 'answered') return result;
+      last = result.kind === 'failed' ? { kind: 'error', error: result.error } : result;
+      if (result.kind === 'rejected' && !isRetryableStatus(result.status) && !isCredentialRejection(result.status)) {
+        const { status, body, retryAfterMs } = result;
+        return { kind: 'answered', outcome: { kind: 'response', status, body, retryAfterMs } };
+      }
+    }
+    return last ?? { kind: 'error', error: new AppError('ACCOUNTS_EXHAUSTED', 'no upstream account could serve the request') };
+  }
+
+  /** One account: call it, and after an upstream 401 once more with a fresh credential. */
+  private async attemptAccount(
+    request: ProxyRequest,
+    route: ResolvedRoute,
+    account: Account,
+    trace: RequestTrace,
+    sink: StreamSink | undefined,
+  ): Promise<AttemptResult> {
+    const { backends, credentials } = this.deps;
+    for (let refreshed = false; ; refreshed = true) {
+      let credential: Credential;
+      try {
+        credential = await credentials.get(account.id, this.backendDeadline(request));
+      } catch (thrown) {
+        // One account's broken login (e.g. a revoked refresh token) must not fail a request others can serve.
+        const error = toAppError(thrown);
+        if (error.code === 'CANCELLED' || error.code === 'DEADLINE_EXCEEDED') throw error;
+        this.deps.logger.warn({ requestId: request.requestId, accountId: account.id, code: error.code }, 'no credential for account');
+        return { kind: 'failed', error: new AppError('UNAVAILABLE', 'no credential for the account', { cause: error }) };
+      }
+      this.assertTimeLeft(request);
+      trace.attempts += 1;
+      const invokeRequest = invokeRequestFor(request, route.upstreamModel, account, credential);
+      const result =
+        request.stream && sink
+          ? await streamAttempt(backends, request, invokeRequest, trace, sink)
+          : await unaryAttempt(backends, request, invokeRequest, trace);
+      if (result.kind === 'rejected' && result.status === 401 && !refreshed) {
+        credentials.drop(account.id);
+        await backends.invalidateCredential(account.id, this.backendDeadline(request)).catch((error: unknown) => {
+          this.deps.logger.warn({ requestId: request.requestId, accountId: account.id, err: error }, 'invalidating credential failed');
+        });
+        continue;
+      }
+      this.report(account, route, result);
+      return result;
+    }
+  }
+
+  private report(account: Account, route: ResolvedRoute, result: AttemptResult): void {
+    const { backends, successReports } = this.deps;
+    const model = route.upstreamModel;
+    if (result.kind === 'answered') {
+      if (successReports?.shouldReport(account.id, model) ?? true) backends.reportOutcome(account.id, model, result.outcome.status, 0);
+      return;
+    }
+    successReports?.failed(account.id, model);
+    if (result.kind === 'rejected') backends.reportOutcome(account.id, model, result.status, result.retryAfterMs);
+    else if (blamesAccount(result.error)) backends.reportOutcome(account.id, model, 0, result.error.retryAfterMs ?? 0);
+  }
+
+  private assertTimeLeft(request: ProxyRequest): void {
+    if (request.signal.aborted) throw new AppError('CANCELLED', 'client closed the request');
+    if (this.now() >= request.deadline) throw new AppError('DEADLINE_EXCEEDED', 'request timed out in the gateway');
+  }
+
+  private backendDeadline(request: ProxyRequest): number {
+    return Math.min(request.deadline, this.now() + this.deps.backendTimeoutMs);
+  }
+}

@@ -1,0 +1,31 @@
+import type { AppError } from '@aigw/errors';
+import type { Account, Credential, InvokeRequest } from '@aigw/proto';
+import { CLIENT_FORMAT } from '../protocol/client-protocol.js';
+import type { ProxyOutcome, ProxyRequest } from './backends.js';
+
+/** How one upstream call through provider-call ended. */
+export type AttemptResult =
+  /** The client has its answer (a success body ready to send, or a stream already delivered). */
+  | { kind: 'answered'; outcome: ProxyOutcome }
+  /** The upstream said no before any byte reached the client; `body` is in the client's shape. */
+  | { kind: 'rejected'; status: number; body: Buffer; retryAfterMs: number }
+  /** No upstream answer at all (connect error, timeout, provider-call unavailable), before any byte. */
+  | { kind: 'failed'; error: AppError };
+
+/** The InvokeRequest for one attempt. */
+export function invokeRequestFor(
+  request: ProxyRequest,
+  upstreamModel: string,
+  account: Account,
+  credential: Credential,
+): InvokeRequest {
+  return {
+    requestId: request.requestId,
+    clientFormat: CLIENT_FORMAT[request.protocol],
+    body: request.body,
+    upstreamModel,
+    account,
+    credential,
+    stream: request.stream,
+  };
+}

@@ -1,0 +1,79 @@
+import type { Account, Credential, InvokeRequest, InvokeResponse, StreamChunk, Usage } from '@aigw/proto';
+import type { ClientProtocol } from '../protocol/client-protocol.js';
+import type { ResolvedRoute } from '../routing/route-table.js';
+
+/** A server-streaming call in progress: its chunks, and a way to abandon it (which aborts upstream). */
+export interface StreamCall extends AsyncIterable<StreamChunk> {
+  cancel(): void;
+}
+
+/** The three gRPC backends as the attempt loop uses them; deadlines are absolute ms. Errors are AppErrors. */
+export interface Backends {
+  selectAccount(providerId: number, model: string, exclude: readonly number[], deadline: number): Promise<Account>;
+  /** Fire and forget: failures are logged, never awaited by a request. */
+  reportOutcome(accountId: number, model: string, statusCode: number, retryAfterMs: number): void;
+  getCredential(accountId: number, deadline: number): Promise<Credential>;
+  invalidateCredential(accountId: number, deadline: number): Promise<void>;
+  invoke(request: InvokeRequest, deadline: number, signal: AbortSignal): Promise<InvokeResponse>;
+  invokeStream(request: InvokeRequest, deadline: number): StreamCall;
+}
+
+/** Where a streamed answer goes: the client's HTTP response. */
+export interface StreamSink {
+  /** Sends the SSE headers; called once, when the first data chunk is ready. */
+  begin(droppedFields: readonly string[]): void;
+  /** Writes bytes, waiting for the socket to drain; false once the client has gone. */
+  write(chunk: Buffer): Promise<boolean>;
+  end(): void;
+}
+
+/** One client request as the attempt loop sees it. */
+export interface ProxyRequest {
+  requestId: string;
+  protocol: ClientProtocol;
+  /** The client's body bytes, exactly as received. */
+  body: Buffer;
+  route: ResolvedRoute;
+  stream: boolean;
+  /** Absolute ms by which the whole request must be answered. */
+  deadline: number;
+  /** Aborts when the client goes away. */
+  signal: AbortSignal;
+}
+
+/** What happened on the way, for the request log (filled in as the loop goes). */
+export interface RequestTrace {
+  providerId: number;
+  upstreamModel: string;
+  accountId: number;
+  proxyId: number;
+  /** Upstream calls made (each Invoke/InvokeStream, including a retry after a credential refresh). */
+  attempts: number;
+  upstreamLatencyMs: number;
+  usage: Usage | undefined;
+  droppedFields: string[];
+  /** Set when something went wrong even though the client got an answer (e.g. a stream that broke). */
+  errorClass: string;
+}
+
+/** How the request ended, for the HTTP layer. */
+export type ProxyOutcome =
+  /** A complete answer, not yet sent: success body, or an upstream error already in the client's shape. */
+  | { kind: 'response'; status: number; body: Buffer; retryAfterMs: number }
+  /** Already written through the sink and ended. */
+  | { kind: 'streamed'; status: number };
+
+/** Creates an empty trace for a request. */
+export function newTrace(): RequestTrace {
+  return {
+    providerId: 0,
+    upstreamModel: '',
+    accountId: 0,
+    proxyId: 0,
+    attempts: 0,
+    upstreamLatencyMs: 0,
+    usage: undefined,
+    droppedFields: [],
+    errorClass: '',
+  };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Credential } from '@aigw/proto';
+import { CredentialCache } from './credential-cache.js';
+
+function setup(expiresAtMs = 0) {
+  let now = 1_000_000;
+  const fetched: number[] = [];
+  const cache = new CredentialCache(
+    async (id): Promise<Credential> => {
+      fetched.push(id);
+      return { headerName: 'authorization', headerValue: `Bearer ${id}-${fetched.length}`, expiresAtMs };
+    },
+    { maxAgeMs: 60_000, now: () => now },
+  );
+  return { cache, fetched, advance: (ms: number) => (now += ms), now: () => now };
+}
+
+describe('CredentialCache', () => {
+  it('reuses a credential for at most maxAge', async () => {
+    const { cache, fetched, advance } = setup();
+    await cache.get(1, Infinity);
+    await cache.get(1, Infinity);
+    expect(fetched).toEqual([1]);
+    advance(60_001);
+    await cache.get(1, Infinity);
+    expect(fetched).toEqual([1, 1]);
+  });
+
+  it('stops using a token five minutes before it expires', async () => {
+    const { cache, fetched } = setup(1_000_000 + 5 * 60_000 + 10_000);
+    const first = await cache.get(1, Infinity);
+    expect(first.headerValue).toBe('Bearer 1-1');
+    await cache.get(1, Infinity);
+    expect(fetched).toHaveLength(1);
+  });
+
+  it('does not keep a token that is already inside the margin', async () => {
+    const { cache, fetched } = setup(1_000_000 + 60_000);
+    await cache.get(1, Infinity);
+    await cache.get(1, Infinity);
+    expect(fetched).toHaveLength(2);
+  });
+
+  it('drops one account on demand and shares concurrent fetches', async () => {
+    const { cache, fetched } = setup();
+    await Promise.all([cache.get(1, Infinity), cache.get(1, Infinity), cache.get(2, Infinity)]);
+    expect(fetched).toEqual([1, 2]);
+    cache.drop(1);
+    expect((await cache.get(1, Infinity)).headerValue).toBe('Bearer 1-3');
+    await cache.get(2, Infinity);
+    expect(fetched).toEqual([1, 2, 1]);
+  });
+
+  it('does not keep a fetch that a drop() overtook', async () => {
+    const { cache, fetched } = setup();
+    const pending = cache.get(1, Infinity);
+    cache.drop(1);
+    await pending;
+    await cache.get(1, Infinity);
+    expect(fetched).toEqual([1, 1]);
+  });
+});

@@ -1,0 +1,47 @@
+import type { RequestLogEvent } from '@aigw/proto';
+import { CLIENT_FORMAT, type ClientProtocol } from '../protocol/client-protocol.js';
+import type { RequestTrace } from '../proxying/backends.js';
+
+/** Where request-log events go (LogPublisher: returns at once, delivers later). */
+export interface RequestLogSink {
+  publish(event: RequestLogEvent): void;
+}
+
+/** What the HTTP layer knows about a client request when it is over. */
+export interface RequestSummary {
+  requestId: string;
+  protocol: ClientProtocol;
+  /** 0 when the key was missing or unknown. */
+  apiKeyId: number;
+  /** Empty when the body never got as far as naming one. */
+  model: string;
+  stream: boolean;
+  statusCode: number;
+  errorClass: string;
+  startedAtMs: number;
+  finishedAtMs: number;
+}
+
+/** The one RequestLogEvent of a client request. */
+export function requestLogEvent(summary: RequestSummary, trace: RequestTrace): RequestLogEvent {
+  return {
+    requestId: summary.requestId,
+    apiKeyId: summary.apiKeyId,
+    providerId: trace.providerId,
+    model: summary.model,
+    upstreamModel: trace.upstreamModel,
+    accountId: trace.accountId,
+    proxyId: trace.proxyId,
+    statusCode: summary.statusCode,
+    usage: trace.usage,
+    latencyMs: Math.max(0, Math.round(summary.finishedAtMs - summary.startedAtMs)),
+    upstreamLatencyMs: trace.upstreamLatencyMs,
+    errorClass: summary.errorClass,
+    stream: summary.stream,
+    attempts: trace.attempts,
+    clientFormat: CLIENT_FORMAT[summary.protocol],
+    startedAtMs: summary.startedAtMs,
+    finishedAtMs: summary.finishedAtMs,
+    droppedFields: trace.droppedFields,
+  };
+}

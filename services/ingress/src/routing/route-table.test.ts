@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { compilePattern, RouteTable, type RouteRule } from './route-table.js';
+
+let nextId = 1;
+const rule = (pattern: string, extra: Partial<RouteRule> = {}): RouteRule => ({
+  id: nextId++,
+  pattern,
+  providerId: 1,
+  providerName: 'p1',
+  upstreamModel: null,
+  priority: 0,
+  fallbackModel: null,
+  ...extra,
+});
+
+describe('compilePattern', () => {
+  it('treats * as any run of characters and everything else literally', () => {
+    expect(compilePattern('gpt-*')('gpt-4o')).toBe(true);
+    expect(compilePattern('gpt-*')('gpt-')).toBe(true);
+    expect(compilePattern('gpt-*')('xgpt-4')).toBe(false);
+    expect(compilePattern('*-mini')('o4-mini')).toBe(true);
+    expect(compilePattern('gpt-4.1')('gpt-4x1')).toBe(false);
+    expect(compilePattern('a*b*c')('a-b-c')).toBe(true);
+    expect(compilePattern('*')('anything')).toBe(true);
+    expect(compilePattern('gpt-4o')('gpt-4o-mini')).toBe(false);
+  });
+});
+
+describe('RouteTable', () => {
+  it('picks the highest priority, then the longest pattern', () => {
+    const table = new RouteTable([
+      rule('*', { providerId: 9 }),
+      rule('gpt-*', { providerId: 1 }),
+      rule('gpt-4o*', { providerId: 2 }),
+      rule('gpt-4o-mini', { providerId: 3, priority: -1 }),
+    ]);
+    expect(table.resolve('gpt-4o')?.providerId).toBe(2);
+    expect(table.resolve('gpt-4o-mini')?.providerId).toBe(2);
+    expect(table.resolve('gpt-3.5')?.providerId).toBe(1);
+    expect(table.resolve('llama')?.providerId).toBe(9);
+  });
+
+  it('lets a higher priority wildcard beat an exact pattern', () => {
+    const table = new RouteTable([rule('claude-sonnet-4', { providerId: 1 }), rule('claude-*', { providerId: 2, priority: 10 })]);
+    expect(table.resolve('claude-sonnet-4')?.providerId).toBe(2);
+  });
+
+  it('maps to the upstream model when set and keeps the client model otherwise', () => {
+    const table = new RouteTable([rule('fast', { upstreamModel: 'gpt-4o-mini', fallbackModel: 'slow' }), rule('gpt-*')]);
+    expect(table.resolve('fast')).toMatchObject({ model: 'fast', upstreamModel: 'gpt-4o-mini', fallbackModel: 'slow' });
+    expect(table.resolve('gpt-5')).toMatchObject({ model: 'gpt-5', upstreamModel: 'gpt-5', fallbackModel: null });
+  });
+
+  it('finds nothing when no pattern matches', () => {
+    expect(new RouteTable([rule('gpt-*')]).resolve('claude-3')).toBeUndefined();
+    expect(new RouteTable([]).resolve('x')).toBeUndefined();
+  });
+
+  it('lists concrete models: exact patterns and routable upstream models', () => {
+    const table = new RouteTable([
+      rule('gpt-*', { providerName: 'openai' }),
+      rule('fast', { upstreamModel: 'gpt-4o-mini', providerName: 'openai' }),
+      rule('claude-opus', { upstreamModel: 'internal-opus', providerName: 'antigravity' }),
+    ]);
+    expect(table.listModels()).toEqual([
+      { id: 'claude-opus', ownedBy: 'antigravity' },
+      { id: 'fast', ownedBy: 'openai' },
+      { id: 'gpt-4o-mini', ownedBy: 'openai' },
+    ]);
+  });
+});

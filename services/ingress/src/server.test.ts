@@ -1,0 +1,231 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '@aigw/errors';
+import { ClientFormat } from '@aigw/proto';
+import { createServer } from './server.js';
+import { errorResponse, fakeBackends, okResponse } from '../test/support/fake-backends.js';
+import { fakeServerDeps, TEST_KEY } from '../test/support/fake-deps.js';
+
+const chat = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
+const messages = { model: 'claude-sonnet-4', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] };
+const auth = { authorization: `Bearer ${TEST_KEY}` };
+
+async function app(options: Parameters<typeof fakeServerDeps>[0] = {}) {
+  const fake = await fakeServerDeps(options);
+  return { ...fake, app: createServer(fake.deps) };
+}
+
+describe('request ids', () => {
+  it('generates one for every response, 404s included', async () => {
+    const { app: server } = await app();
+    const res = await request(server).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('reuses a valid client id and replaces an unsafe one', async () => {
+    const { app: server } = await app();
+    expect((await request(server).get('/healthz').set('x-request-id', 'abc.DEF_1-2')).headers['x-request-id']).toBe('abc.DEF_1-2');
+    const unsafe = await request(server).get('/healthz').set('x-request-id', 'a b<script>');
+    expect(unsafe.headers['x-request-id']).not.toBe('a b<script>');
+    expect((await request(server).get('/healthz').set('x-request-id', 'x'.repeat(65))).headers['x-request-id']).toHaveLength(36);
+  });
+});
+
+describe('client errors, in each protocol', () => {
+  it('malformed JSON is a 400 in the OpenAI shape, not an HTML page', async () => {
+    const { app: server } = await app();
+    const res = await request(server).post('/v1/chat/completions').set(auth).set('content-type', 'application/json').send('{"model":');
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toEqual({ error: { message: 'request body is not valid JSON', type: 'invalid_request_error', param: null, code: 'invalid_request' } });
+  });
+
+  it('malformed JSON is a 400 in the Anthropic shape on /v1/messages', async () => {
+    const { app: server } = await app();
+    const res = await request(server).post('/v1/messages').set('x-api-key', TEST_KEY).set('content-type', 'application/json').send('nope');
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'request body is not valid JSON' } });
+  });
+
+  it('a body over the limit is a 413 in the client shape', async () => {
+    const { app: server } = await app({ bodyLimit: '1kb' });
+    const big = { ...messages, messages: [{ role: 'user', content: 'x'.repeat(4096) }] };
+    const res = await request(server).post('/v1/messages').set('x-api-key', TEST_KEY).send(big);
+    expect(res.status).toBe(413);
+    expect(res.body.error.type).toBe('request_too_large');
+  });
+
+  it('missing model, missing messages and missing max_tokens are 400 invalid_request_error', async () => {
+    const { app: server } = await app();
+    const noModel = await request(server).post('/v1/chat/completions').set(auth).send({ messages: [] });
+    expect(noModel.status).toBe(400);
+    expect(noModel.body.error).toMatchObject({ type: 'invalid_request_error', param: 'model' });
+    const noMessages = await request(server).post('/v1/chat/completions').set(auth).send({ model: 'gpt-4o' });
+    expect(noMessages.body.error.param).toBe('messages');
+    const noMaxTokens = await request(server).post('/v1/messages').set(auth).send({ ...messages, max_tokens: undefined });
+    expect(noMaxTokens.status).toBe(400);
+    expect(noMaxTokens.body.error.type).toBe('invalid_request_error');
+    expect(noMaxTokens.body.error.message).toMatch(/max_tokens/);
+    const arrayBody = await request(server).post('/v1/chat/completions').set(auth).send([1, 2]);
+    expect(arrayBody.status).toBe(400);
+  });
+
+  it('an unknown model is a 404: model_not_found for OpenAI, not_found_error for Anthropic', async () => {
+    const { app: server } = await app();
+    const openai = await request(server).post('/v1/chat/completions').set(auth).send({ ...chat, model: 'llama-9' });
+    expect(openai.status).toBe(404);
+    expect(openai.body.error.code).toBe('model_not_found');
+    const anthropic = await request(server).post('/v1/messages').set(auth).send({ ...messages, model: 'llama-9' });
+    expect(anthropic.status).toBe(404);
+    expect(anthropic.body).toMatchObject({ type: 'error', error: { type: 'not_found_error' } });
+  });
+
+  it('a missing, unknown or revoked key is a 401 before the body is even read', async () => {
+    const { app: server } = await app({
+      keys: { [TEST_KEY]: { id: 7, rateLimitPerMin: null, revoked: false }, old: { id: 8, rateLimitPerMin: null, revoked: true } },
+    });
+    const missing = await request(server).post('/v1/chat/completions').send(chat);
+    expect(missing.status).toBe(401);
+    expect(missing.body.error.code).toBe('invalid_api_key');
+    const unknown = await request(server).post('/v1/messages').set('x-api-key', 'wrong').send('{not json');
+    expect(unknown.status).toBe(401);
+    expect(unknown.body).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+    const revoked = await request(server).post('/v1/chat/completions').set('authorization', 'Bearer old').send(chat);
+    expect(revoked.status).toBe(401);
+    expect(revoked.body.error.message).toMatch(/revoked/);
+  });
+
+  it('NO_ACCOUNT is a 404 in the client shape', async () => {
+    const { backends } = fakeBackends({ accounts: {} });
+    const { app: server } = await app({ backends });
+    const res = await request(server).post('/v1/messages').set(auth).send(messages);
+    expect(res.status).toBe(404);
+    expect(res.body.error.type).toBe('not_found_error');
+  });
+
+  it('rate-limited keys get a 429 with Retry-After', async () => {
+    const { app: server } = await app({ keys: { [TEST_KEY]: { id: 9, rateLimitPerMin: 2, revoked: false } } });
+    await request(server).post('/v1/chat/completions').set(auth).send(chat).expect(200);
+    await request(server).post('/v1/chat/completions').set(auth).send(chat).expect(200);
+    const limited = await request(server).post('/v1/chat/completions').set(auth).send(chat);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(limited.body.error.type).toBe('rate_limit_error');
+  });
+});
+
+describe('proxied answers', () => {
+  it('passes the raw body bytes on and the upstream body back, with one log event', async () => {
+    const fake = fakeBackends({ invoke: () => okResponse({ id: 'chatcmpl-1' }, { droppedFields: ['logprobs'] }) });
+    const { app: server, published } = await app({ backends: fake.backends });
+    const raw = '{ "model": "gpt-4o",   "messages": [{"role":"user","content":"hi"}] }';
+    const res = await request(server).post('/v1/chat/completions').set(auth).set('content-type', 'application/json').send(raw);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: 'chatcmpl-1' });
+    expect(res.headers['x-aigw-dropped']).toBe('logprobs');
+    expect(fake.calls.invokes[0]!.body.toString()).toBe(raw);
+    expect(fake.calls.invokes[0]!.clientFormat).toBe(ClientFormat.CLIENT_FORMAT_OPENAI);
+    expect(published).toHaveLength(1);
+    expect(published[0]).toMatchObject({ requestId: res.headers['x-request-id'], apiKeyId: 7, model: 'gpt-4o', statusCode: 200, accountId: 11, attempts: 1 });
+  });
+
+  it('returns the last upstream error as is when every account failed, with Retry-After', async () => {
+    const fake = fakeBackends({ invoke: () => errorResponse(429, 3_000) });
+    const { app: server, published } = await app({ backends: fake.backends });
+    const res = await request(server).post('/v1/chat/completions').set(auth).send(chat);
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('3');
+    expect(res.body.error.message).toBe('upstream 429');
+    expect(fake.calls.select.map((s) => s.exclude)).toEqual([[], [11], [11, 12]]);
+    expect(published[0]).toMatchObject({ statusCode: 429, attempts: 3, errorClass: 'upstream_429' });
+  });
+
+  it('logs one event for rejected requests too, with api key id 0 when the key is unknown', async () => {
+    const { app: server, published } = await app();
+    await request(server).post('/v1/chat/completions').set('authorization', 'Bearer nope').send(chat);
+    await request(server).post('/v1/chat/completions').set(auth).send({ ...chat, model: 'llama' });
+    expect(published.map((e) => [e.apiKeyId, e.statusCode, e.errorClass])).toEqual([
+      [0, 401, 'unauthenticated'],
+      [7, 404, 'model_not_found'],
+    ]);
+  });
+
+  it('streams SSE chunks through and logs usage', async () => {
+    const fake = fakeBackends();
+    const { app: server, published } = await app({ backends: fake.backends });
+    const res = await request(server).post('/v1/chat/completions').set(auth).send({ ...chat, stream: true });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/text\/event-stream/);
+    expect(res.text).toBe('data: {"n":1}\n\ndata: {"n":2}\n\n');
+    expect(published[0]).toMatchObject({ stream: true, statusCode: 200, usage: { inputTokens: 2, outputTokens: 9 } });
+  });
+
+  it('a stream that fails before any data becomes a JSON error, after failover', async () => {
+    const fake = fakeBackends({
+      stream: () => [
+        { start: { status: 503, proxyId: 0, upstreamLatencyMs: 1, droppedFields: [] } },
+        { error: { status: 503, retryAfterMs: 0, body: Buffer.from('{"type":"error","error":{"type":"api_error","message":"down"}}'), errorClass: 'upstream_503' } },
+      ],
+    });
+    const { app: server } = await app({ backends: fake.backends });
+    const res = await request(server).post('/v1/messages').set(auth).send({ ...messages, stream: true });
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toEqual({ type: 'error', error: { type: 'api_error', message: 'down' } });
+    expect(fake.calls.invokes).toHaveLength(3);
+  });
+
+  it('a gRPC stream that breaks after data ends with the protocol error event', async () => {
+    const fake = fakeBackends({
+      stream: () => [
+        { start: { status: 200, proxyId: 0, upstreamLatencyMs: 1, droppedFields: [] } },
+        { data: Buffer.from('event: message_start\ndata: {}\n\n') },
+        { throw: new AppError('UNAVAILABLE', 'connection reset') },
+      ],
+    });
+    const { app: server, published } = await app({ backends: fake.backends });
+    const res = await request(server).post('/v1/messages').set(auth).send({ ...messages, stream: true });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe(
+      'event: message_start\ndata: {}\n\nevent: error\ndata: {"type":"error","error":{"type":"api_error","message":"upstream stream broke off"}}\n\n',
+    );
+    expect(published[0]!.errorClass).toBe('stream_broken');
+  });
+});
+
+describe('health, models and admin gate', () => {
+  it('serves /healthz, /readyz and /metrics', async () => {
+    const fake = await fakeServerDeps();
+    fake.deps.readinessChecks = [{ name: 'redis', check: async () => true }, { name: 'selector', check: async () => false }];
+    const server = createServer(fake.deps);
+    expect((await request(server).get('/healthz')).status).toBe(200);
+    const ready = await request(server).get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'not_ready', failing: ['selector'] });
+    await request(server).post('/v1/chat/completions').set(auth).send(chat);
+    const metrics = await request(server).get('/metrics');
+    expect(metrics.text).toMatch(/aigw_http_requests_total\{route="\/v1\/chat\/completions",status="200"\} 1/);
+  });
+
+  it('lists routable models for a valid key', async () => {
+    const { app: server } = await app({
+      routes: [
+        { id: 1, pattern: 'gpt-4o', providerId: 1, providerName: 'openai', upstreamModel: null, priority: 0, fallbackModel: null },
+        { id: 2, pattern: 'claude-*', providerId: 2, providerName: 'antigravity', upstreamModel: null, priority: 0, fallbackModel: null },
+      ],
+    });
+    expect((await request(server).get('/v1/models')).status).toBe(401);
+    const res = await request(server).get('/v1/models').set(auth);
+    expect(res.body).toEqual({ object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'openai' }] });
+  });
+
+  it('rejects admin calls without the right token', async () => {
+    const { app: server } = await app();
+    const none = await request(server).get('/api/v1/keys');
+    expect(none.status).toBe(401);
+    expect(none.headers['x-request-id']).toBeDefined();
+    expect((await request(server).get('/api/v1/keys').set('authorization', 'Bearer wrong')).status).toBe(401);
+  });
+});

@@ -1,0 +1,236 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CredentialCipher } from '@aigw/secrets';
+import { hashClientKey } from '../src/keys/client-key.js';
+import { ADMIN_TOKEN } from './support/fake-deps.js';
+import { startDbServer, type DbServer } from './support/db-server.js';
+
+let server: DbServer;
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+// fakeServerDeps encrypts with a key of 32 bytes of 0x01.
+const cipher = new CredentialCipher(Buffer.alloc(32, 1));
+
+const api = () => ({
+  get: (path: string) => request(server.app).get(`/api/v1${path}`).set(admin),
+  post: (path: string, body?: object) => request(server.app).post(`/api/v1${path}`).set(admin).send(body),
+  patch: (path: string, body: object) => request(server.app).patch(`/api/v1${path}`).set(admin).send(body),
+  delete: (path: string) => request(server.app).delete(`/api/v1${path}`).set(admin),
+});
+
+beforeAll(async () => {
+  server = await startDbServer();
+  await api().post('/providers', { name: 'openai', kind: 'openai', baseUrl: 'https://api.openai.example' }).expect(201);
+  await api().post('/providers', { name: 'antigravity', kind: 'antigravity', baseUrl: 'https://cloudcode.example' }).expect(201);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('admin token', () => {
+  it('is required on every admin endpoint, unknown ones included', async () => {
+    for (const path of ['/api/v1/accounts', '/api/v1/keys', '/api/v1/nothing-here']) {
+      const res = await request(server.app).get(path).set('authorization', 'Bearer not-the-token');
+      expect(res.status).toBe(401);
+      expect(res.body.error.type).toBeDefined();
+    }
+    expect((await api().get('/nothing-here')).status).toBe(404);
+  });
+});
+
+describe('providers', () => {
+  it('rejects duplicates and bad kinds', async () => {
+    expect((await api().post('/providers', { name: 'openai', kind: 'openai', baseUrl: 'https://x.example' })).status).toBe(409);
+    const bad = await api().post('/providers', { name: 'x', kind: 'cohere', baseUrl: 'https://x.example' });
+    expect(bad.status).toBe(400);
+    expect(Object.keys(bad.body.error.fields)).toEqual(['kind']);
+  });
+});
+
+describe('accounts', () => {
+  it('encrypts credentials, never returns them, and lists, reads, patches and deletes', async () => {
+    const created = await api().post('/accounts', {
+      provider: 'openai',
+      label: 'main',
+      authType: 'api_key',
+      credentials: { apiKey: 'sk-live-SECRET' },
+      rateLimitPerMin: 60,
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ provider: 'openai', label: 'main', authType: 'api_key', isActive: true, rateLimitPerMin: 60 });
+    expect(JSON.stringify(created.body)).not.toMatch(/SECRET|authData/);
+    const id = created.body.id as number;
+    const row = await server.prisma.account.findUniqueOrThrow({ where: { id } });
+    expect(row.authData).not.toContain('SECRET');
+    expect(cipher.decryptJson(row.authData)).toEqual({ apiKey: 'sk-live-SECRET' });
+    expect(server.notified).toContainEqual({ entity: 'account', id });
+
+    const list = await api().get('/accounts');
+    expect(list.body.data.map((a: { id: number }) => a.id)).toContain(id);
+    expect(JSON.stringify(list.body)).not.toContain('SECRET');
+
+    const patched = await api().patch(`/accounts/${id}`, { label: 'renamed', credentials: { apiKey: 'sk-new-SECRET' }, settings: { project: 'p1' } });
+    expect(patched.status).toBe(200);
+    expect(patched.body).toMatchObject({ label: 'renamed', settings: { project: 'p1' } });
+    const updated = await server.prisma.account.findUniqueOrThrow({ where: { id } });
+    expect(cipher.decryptJson(updated.authData)).toEqual({ apiKey: 'sk-new-SECRET' });
+
+    expect((await api().delete(`/accounts/${id}`)).status).toBe(204);
+    expect((await api().get(`/accounts/${id}`)).status).toBe(404);
+  });
+
+  it('validates credentials per auth type and names the fields at fault', async () => {
+    const res = await api().post('/accounts', {
+      provider: 'antigravity',
+      label: 'g',
+      authType: 'oauth',
+      credentials: { clientId: 'c', clientSecret: 's', tokenUrl: 'not a url' },
+    });
+    expect(res.status).toBe(400);
+    expect(Object.keys(res.body.error.fields).sort()).toEqual(['credentials.refreshToken', 'credentials.tokenUrl']);
+    const wrongShape = await api().post('/accounts', { provider: 'openai', label: 'b', authType: 'bearer', credentials: { apiKey: 'x' } });
+    expect(wrongShape.status).toBe(400);
+    const unknownProvider = await api().post('/accounts', { provider: 'nope', label: 'b', authType: 'bearer', credentials: { token: 'x' } });
+    expect(unknownProvider.status).toBe(400);
+    expect(unknownProvider.body.error.param).toBe('provider');
+  });
+
+  it('answers 404 for unknown ids and refuses an authType change without credentials', async () => {
+    expect((await api().get('/accounts/999999')).status).toBe(404);
+    expect((await api().patch('/accounts/999999', { label: 'x' })).status).toBe(404);
+    expect((await api().delete('/accounts/abc')).status).toBe(404);
+    const created = await api().post('/accounts', { providerId: 1, label: 'k', authType: 'api_key', credentials: { apiKey: 'k' } });
+    const res = await api().patch(`/accounts/${created.body.id}`, { authType: 'bearer' });
+    expect(res.status).toBe(400);
+    await api().delete(`/accounts/${created.body.id}`).expect(204);
+  });
+});
+
+describe('proxies', () => {
+  it('masks passwords everywhere, binds accounts, and rebinds when a proxy goes away', async () => {
+    const accountIds: number[] = [];
+    for (const label of ['a1', 'a2', 'a3']) {
+      const res = await api().post('/accounts', { provider: 'openai', label, authType: 'api_key', credentials: { apiKey: `k-${label}` } });
+      accountIds.push(res.body.id);
+    }
+    const first = await api().post('/proxies', { label: 'p1', proxyUrl: 'http://alice:pa55word@10.0.0.1:3128', capacity: 2 });
+    expect(first.status).toBe(201);
+    expect(first.body.proxyUrl).toBe('http://alice:***@10.0.0.1:3128');
+    const second = await api().post('/proxies', { label: 'p2', proxyUrl: 'http://bob:hunter2@10.0.0.2:3128', capacity: 2 });
+    expect((await api().post('/proxies', { label: 'dup', proxyUrl: 'http://bob:hunter2@10.0.0.2:3128' })).status).toBe(409);
+
+    for (const path of ['/proxies', `/proxies/${first.body.id}`, '/proxies/assignments']) {
+      const text = JSON.stringify((await api().get(path)).body);
+      expect(text).not.toMatch(/pa55word|hunter2/);
+    }
+
+    const assignments = (await api().get('/proxies/assignments')).body.data as { proxyId: number; accounts: { id: number }[] }[];
+    const bound = assignments.flatMap((p) => p.accounts.map((a) => a.id));
+    expect(bound.sort()).toEqual([...accountIds].sort());
+    expect(assignments.every((p) => p.accounts.length <= 2)).toBe(true);
+
+    const disabled = await api().patch(`/proxies/${second.body.id}`, { isActive: false });
+    expect(disabled.body.isActive).toBe(false);
+    const afterDisable = (await api().get('/proxies/assignments')).body.data as { proxyId: number; accounts: unknown[] }[];
+    expect(afterDisable.find((p) => p.proxyId === second.body.id)!.accounts).toEqual([]);
+    expect(server.notified).toContainEqual({ entity: 'proxy', id: second.body.id });
+
+    const recalculated = await api().post('/proxies/recalculate');
+    expect(recalculated.status).toBe(200);
+    expect(recalculated.body).toMatchObject({ changed: 0, assignments: expect.any(Array) });
+
+    expect((await api().delete(`/proxies/${first.body.id}`)).status).toBe(204);
+    const rows = await server.prisma.account.findMany({ where: { id: { in: accountIds } } });
+    expect(rows.every((a) => a.proxyId === null)).toBe(true);
+    for (const id of accountIds) await api().delete(`/accounts/${id}`).expect(204);
+  });
+
+  it('refuses a masked password written back and unsupported schemes', async () => {
+    expect((await api().post('/proxies', { label: 'x', proxyUrl: 'http://u:***@10.0.0.9:1' })).status).toBe(400);
+    expect((await api().post('/proxies', { label: 'x', proxyUrl: 'ftp://10.0.0.9' })).status).toBe(400);
+  });
+});
+
+describe('routes', () => {
+  it('creates, updates and deletes routes, each write announced', async () => {
+    const created = await api().post('/routes', { pattern: 'gpt-*', provider: 'openai', priority: 5, fallbackModel: 'gpt-4o-mini' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ pattern: 'gpt-*', provider: 'openai', priority: 5, upstreamModel: null, isActive: true });
+    const id = created.body.id as number;
+    const patched = await api().patch(`/routes/${id}`, { upstreamModel: 'gpt-4.1', provider: 'antigravity' });
+    expect(patched.body).toMatchObject({ upstreamModel: 'gpt-4.1', provider: 'antigravity' });
+    expect((await api().get('/routes')).body.data).toHaveLength(1);
+    expect((await api().post('/routes', { pattern: 'bad pattern!', provider: 'openai' })).status).toBe(400);
+    expect((await api().delete(`/routes/${id}`)).status).toBe(204);
+    expect((await api().patch(`/routes/${id}`, { priority: 1 })).status).toBe(404);
+    expect(server.notified.filter((c) => c.entity === 'route' && c.id === id)).toHaveLength(3);
+  });
+});
+
+describe('API keys', () => {
+  it('shows the plaintext once, stores only its hash, and revokes', async () => {
+    const created = await api().post('/keys', { name: 'ci', rateLimitPerMin: 100 });
+    expect(created.status).toBe(201);
+    const key = created.body.key as string;
+    expect(key).toMatch(/^aigw-[A-Za-z0-9_-]{43}$/);
+    expect(created.body.prefix).toBe(key.slice(0, 12));
+    const row = await server.prisma.apiKey.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row.keyHash).toBe(hashClientKey(key));
+
+    const listed = await api().get('/keys');
+    expect(JSON.stringify(listed.body)).not.toContain(key);
+    expect(JSON.stringify(listed.body)).not.toContain(row.keyHash);
+
+    const revoked = await api().delete(`/keys/${created.body.id}`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body.revokedAt).not.toBeNull();
+    expect((await api().delete('/keys/424242')).status).toBe(404);
+  });
+});
+
+describe('stats', () => {
+  it('returns the last N days of rollups with totals', async () => {
+    const proxy = await api().post('/proxies', { label: 'stats', proxyUrl: 'http://10.0.0.50:3128' });
+    const proxyId = proxy.body.id as number;
+    const today = new Date(new Date().toISOString().slice(0, 10));
+    const longAgo = new Date(today.getTime() - 30 * 86_400_000);
+    await server.prisma.proxyStat.createMany({
+      data: [
+        { proxyId, day: today, requests: 10, successes: 9, failures: 1, totalLatencyMs: 1_000n, inputTokens: 100n, outputTokens: 50n },
+        { proxyId, day: longAgo, requests: 99, successes: 99, failures: 0, totalLatencyMs: 9_900n, inputTokens: 1n, outputTokens: 1n },
+      ],
+    });
+    const res = await api().get(`/stats/proxies/${proxyId}?days=7`);
+    expect(res.status).toBe(200);
+    expect(res.body.days).toEqual([
+      { day: today.toISOString().slice(0, 10), requests: 10, successes: 9, failures: 1, avgLatencyMs: 100, inputTokens: 100, outputTokens: 50 },
+    ]);
+    expect(res.body.totals).toEqual({ requests: 10, successes: 9, failures: 1, avgLatencyMs: 100, inputTokens: 100, outputTokens: 50 });
+    expect((await api().get(`/stats/proxies/${proxyId}?days=31`)).body.totals.requests).toBe(109);
+    expect((await api().get(`/stats/proxies/${proxyId}?days=0`)).status).toBe(400);
+    expect((await api().get('/stats/proxies/777777')).status).toBe(404);
+  });
+
+  it('returns account rollups and the latest request logs, newest first, capped at 1000', async () => {
+    const account = await api().post('/accounts', { provider: 'openai', label: 'st', authType: 'api_key', credentials: { apiKey: 'k' } });
+    const stats = await api().get(`/stats/accounts/${account.body.id}`);
+    expect(stats.body).toMatchObject({ accountId: account.body.id, days: [], totals: { requests: 0 } });
+
+    const now = Date.now();
+    await server.prisma.requestLog.createMany({
+      data: [1, 2, 3].map((n) => ({
+        requestId: `req-${n}`,
+        model: 'gpt-4o',
+        statusCode: 200,
+        latencyMs: n,
+        clientFormat: 'openai',
+        startedAt: new Date(now + n),
+        createdAt: new Date(now + n),
+      })),
+    });
+    const logs = await api().get('/stats/logs?limit=2');
+    expect(logs.body.data.map((l: { requestId: string }) => l.requestId)).toEqual(['req-3', 'req-2']);
+    expect(typeof logs.body.data[0].id).toBe('number');
+    expect((await api().get('/stats/logs?limit=5000')).status).toBe(200);
+  });
+});

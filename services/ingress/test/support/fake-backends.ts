@@ -1,0 +1,121 @@
+import { AppError } from '@aigw/errors';
+import type { Account, InvokeRequest, InvokeResponse, StreamChunk } from '@aigw/proto';
+import type { Backends, StreamCall } from '../../src/proxying/backends.js';
+
+/** An account as selector would hand it out. */
+export function account(id: number, providerId = 1): Account {
+  return {
+    id,
+    providerId,
+    providerName: `provider-${providerId}`,
+    providerKind: 'openai',
+    label: `acct-${id}`,
+    baseUrl: 'http://upstream.invalid',
+    proxyId: 0,
+    authType: 'api_key',
+    settingsJson: '',
+  };
+}
+
+/** A successful InvokeResponse with a JSON body. */
+export function okResponse(body: unknown = { ok: true }, extra: Partial<InvokeResponse> = {}): InvokeResponse {
+  return {
+    status: 200,
+    body: Buffer.from(JSON.stringify(body)),
+    usage: { inputTokens: 3, outputTokens: 5, cachedInputTokens: 0 },
+    upstreamLatencyMs: 7,
+    proxyId: 0,
+    retryAfterMs: 0,
+    droppedFields: [],
+    ...extra,
+  };
+}
+
+/** An upstream error answer, body in the client's shape. */
+export function errorResponse(status: number, retryAfterMs = 0): InvokeResponse {
+  return okResponse({ error: { message: `upstream ${status}`, type: 'upstream', code: String(status) } }, { status, retryAfterMs, usage: undefined });
+}
+
+/** A stream step: a chunk to yield, or an error to throw (as the gRPC stream would). */
+export type StreamStep = StreamChunk | { throw: AppError } | { waitForCancel: true };
+
+export interface FakeBackendOptions {
+  /** Accounts per provider id. */
+  accounts?: Record<number, Account[]>;
+  /** What selector says when no account is left (default NO_ACCOUNT). */
+  exhaustedError?: () => AppError;
+  invoke?: (request: InvokeRequest, call: number) => InvokeResponse | Promise<InvokeResponse>;
+  stream?: (request: InvokeRequest, call: number) => StreamStep[];
+  credential?: (accountId: number, call: number) => { headerName: string; headerValue: string; expiresAtMs: number };
+}
+
+/** In-memory Backends recording every call, for the HTTP layer and the attempt loop only. */
+export function fakeBackends(options: FakeBackendOptions = {}) {
+  const calls = {
+    select: [] as { providerId: number; model: string; exclude: number[] }[],
+    outcomes: [] as { accountId: number; model: string; status: number; retryAfterMs: number }[],
+    credentials: [] as number[],
+    invalidated: [] as number[],
+    invokes: [] as InvokeRequest[],
+    cancelled: 0,
+  };
+  const accounts = options.accounts ?? { 1: [account(11), account(12), account(13)] };
+  const backends: Backends = {
+    async selectAccount(providerId, model, exclude) {
+      calls.select.push({ providerId, model, exclude: [...exclude] });
+      const next = (accounts[providerId] ?? []).find((a) => !exclude.includes(a.id));
+      if (!next) throw options.exhaustedError?.() ?? new AppError('NO_ACCOUNT', 'no active account for provider');
+      return next;
+    },
+    reportOutcome(accountId, model, status, retryAfterMs) {
+      calls.outcomes.push({ accountId, model, status, retryAfterMs });
+    },
+    async getCredential(accountId) {
+      calls.credentials.push(accountId);
+      const make = options.credential ?? ((id, n) => ({ headerName: 'authorization', headerValue: `Bearer k-${id}-${n}`, expiresAtMs: 0 }));
+      return make(accountId, calls.credentials.length);
+    },
+    async invalidateCredential(accountId) {
+      calls.invalidated.push(accountId);
+    },
+    async invoke(request) {
+      calls.invokes.push(request);
+      return (options.invoke ?? (() => okResponse()))(request, calls.invokes.length);
+    },
+    invokeStream(request): StreamCall {
+      calls.invokes.push(request);
+      const steps = (options.stream ?? defaultStream)(request, calls.invokes.length);
+      let cancel: () => void = () => undefined;
+      const cancelled = new Promise<void>((resolve) => {
+        cancel = resolve;
+      });
+      return {
+        cancel: () => {
+          calls.cancelled += 1;
+          cancel();
+        },
+        async *[Symbol.asyncIterator]() {
+          for (const step of steps) {
+            if ('throw' in step) throw step.throw;
+            if ('waitForCancel' in step) {
+              await cancelled;
+              throw new AppError('CANCELLED', 'cancelled');
+            }
+            yield step;
+          }
+        },
+      };
+    },
+  };
+  return { backends, calls };
+}
+
+/** start(200) → two data events → usage. */
+export function defaultStream(): StreamStep[] {
+  return [
+    { start: { status: 200, proxyId: 0, upstreamLatencyMs: 4, droppedFields: [] } },
+    { data: Buffer.from('data: {"n":1}\n\n') },
+    { data: Buffer.from('data: {"n":2}\n\n') },
+    { usage: { inputTokens: 2, outputTokens: 9, cachedInputTokens: 0 } },
+  ];
+}
