@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
+import { ensureLogStream, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
@@ -41,6 +41,10 @@ await routes.refresh().catch((error: unknown) => logger.error({ err: error }, 'i
 routes.startTimer(config.ROUTE_REFRESH_MS);
 
 const subscription = onConfigChanged(nc, names, invalidateOnChange({ apiKeys, routes, credentials }, logger));
+
+// The stream must exist before the first publish, whether or not a logging consumer runs yet: events are
+// durable from the moment JetStream acks them. Creating it is idempotent, so every replica may do it.
+await ensureLogStream(nc, names).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the log stream; publishes retry'));
 
 let lastPublishWarning = 0;
 const requestLog = new LogPublisher(nc, names, {
