@@ -1,0 +1,23 @@
+import { commonFields, positiveInt, z } from '@aigw/config';
+
+/** The logging service's environment. */
+export const loggingConfigSchema = z.object({
+  ...commonFields,
+  /** Events per database transaction; JetStream's max_ack_pending (50,000) bounds it. */
+  BATCH_MAX: z.coerce.number().int().min(1).max(20_000).default(1_000),
+  BATCH_WAIT_MS: positiveInt(200),
+  /** Batches in their own transactions at once; 2 overlaps this process's CPU work with the database's. */
+  WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
+  ACK_WAIT_MS: z.coerce.number().int().min(1_000).default(30_000),
+  /** First and longest delay before a failed batch is retried. */
+  RETRY_MIN_MS: positiveInt(500),
+  RETRY_MAX_MS: positiveInt(10_000),
+  /** Days of request_logs kept; 0 keeps everything. Daily rollups are never deleted. */
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  RETENTION_INTERVAL_MS: positiveInt(3_600_000),
+  RETENTION_CHUNK_ROWS: positiveInt(5_000),
+  /** Connections to MariaDB: WRITE_CONCURRENCY writers plus the retention job. */
+  DB_POOL_SIZE: positiveInt(4),
+});
+
+export type LoggingConfig = z.infer<typeof loggingConfigSchema>;

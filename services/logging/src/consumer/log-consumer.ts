@@ -1,0 +1,208 @@
+import { ensureLogConsumer, ensureLogStream, type BusNames, type NatsConnection } from '@aigw/bus';
+import type { Logger } from '@aigw/logger';
+import { RequestLogEvent } from '@aigw/proto';
+import type { Consumer, JsMsg } from 'nats';
+import { toLogRow, type LogRow } from '../ingest/log-row.js';
+import type { WriteResult } from '../ingest/log-writer.js';
+import { describeError, isRowRejected } from '../ingest/write-errors.js';
+import type { LoggingMetrics } from '../observability/logging-metrics.js';
+import { BatchQueue } from './batch-queue.js';
+import { Backoff } from './backoff.js';
+
+/** A delivered event and the row it decoded to. */
+interface Entry {
+  msg: JsMsg;
+  row: LogRow;
+}
+
+/** How long one pull request waits for events (the library's minimum); bounds how long stop() waits. */
+const FETCH_EXPIRES_MS = 1_000;
+
+export interface LogConsumerOptions {
+  /** Most events written in one transaction. */
+  batchMax: number;
+  /** Batches written at once (each in its own transaction), so that encoding one overlaps the database work of another. */
+  writeConcurrency?: number;
+  /** Longest a partial batch waits for more events. */
+  batchWaitMs: number;
+  /** JetStream redelivers an event not acknowledged within this time. */
+  ackWaitMs: number;
+  /** Delay before the first retry after a failed write; doubles up to retryMaxMs. */
+  retryMinMs: number;
+  retryMaxMs: number;
+}
+
+export interface LogConsumerDeps {
+  nc: NatsConnection;
+  names: BusNames;
+  writer: { write(rows: readonly LogRow[]): Promise<WriteResult> };
+  logger: Logger;
+  metrics?: LoggingMetrics;
+  options: LogConsumerOptions;
+}
+
+/**
+ * The durable pull consumer of request-log events. Events are batched, written, and acknowledged only after
+ * the commit; a failed write is negatively acknowledged with a delay, so JetStream keeps every event until it
+ * is stored. Events that cannot be decoded are terminated so they never hold the stream up.
+ */
+export class LogConsumer {
+  private readonly queue: BatchQueue<JsMsg>;
+  private readonly backoff: Backoff;
+  private readonly fetchBackoff: Backoff;
+  private consumer: Consumer | undefined;
+  private stopping = false;
+  private running: Promise<unknown> | undefined;
+
+  constructor(private readonly deps: LogConsumerDeps) {
+    const concurrency = Math.max(1, deps.options.writeConcurrency ?? 1);
+    this.queue = new BatchQueue<JsMsg>(deps.options.batchMax, deps.options.batchMax * (concurrency + 1));
+    this.backoff = new Backoff(deps.options.retryMinMs, deps.options.retryMaxMs);
+    this.fetchBackoff = new Backoff(deps.options.retryMinMs, deps.options.retryMaxMs);
+  }
+
+  /** Creates the stream and the durable consumer if needed (idempotent) and starts consuming. */
+  async start(): Promise<void> {
+    this.consumer = await this.open();
+    this.running = Promise.all([this.readLoop(), this.writeLoop()]);
+  }
+
+  /**
+   * Stops fetching, then writes and acknowledges everything already delivered. Waits for the pull request in
+   * flight to end (at most FETCH_EXPIRES_MS) rather than cancelling it, since events the server already sent to
+   * a cancelled request would sit unacknowledged until the ack wait ran out.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.backoff.interrupt();
+    this.fetchBackoff.interrupt();
+    await this.running;
+  }
+
+  private async open(): Promise<Consumer> {
+    const { nc, names, options } = this.deps;
+    await ensureLogStream(nc, names);
+    await ensureLogConsumer(nc, names, options.ackWaitMs);
+    return nc.jetstream().consumers.get(names.logStream, names.logConsumer);
+  }
+
+  private async readLoop(): Promise<void> {
+    const { batchMax } = this.deps.options;
+    while (!this.stopping) {
+      try {
+        const consumer = (this.consumer ??= await this.open());
+        const messages = await consumer.fetch({ max_messages: batchMax, expires: FETCH_EXPIRES_MS });
+        // A full queue stops this loop, and with it the next pull request: a slow database slows the intake.
+        for await (const msg of messages) await this.queue.push(msg);
+        this.fetchBackoff.reset();
+      } catch (error) {
+        const delayMs = this.fetchBackoff.next();
+        this.deps.logger.error({ error: describeError(error), retryInMs: delayMs }, 'fetching log events failed; retrying');
+        // Reopening also recreates the stream or consumer should someone have deleted them.
+        this.consumer = undefined;
+        await this.fetchBackoff.wait(delayMs);
+      }
+    }
+    this.queue.close();
+  }
+
+  private async writeLoop(): Promise<void> {
+    const limit = Math.max(1, this.deps.options.writeConcurrency ?? 1);
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      while (inFlight.size >= limit) await Promise.race(inFlight);
+      const batch = await this.queue.take(this.deps.options.batchWaitMs);
+      if (batch.length === 0) break;
+      const writing: Promise<void> = this.handle(batch).finally(() => inFlight.delete(writing));
+      inFlight.add(writing);
+    }
+    await Promise.all(inFlight);
+  }
+
+  private async handle(batch: JsMsg[]): Promise<void> {
+    const { logger, metrics } = this.deps;
+    const entries: Entry[] = [];
+    for (const msg of batch) {
+      const row = this.decode(msg);
+      if (row !== undefined) entries.push({ msg, row });
+    }
+    if (entries.length === 0) return;
+
+    const settled = new Set<JsMsg>();
+    const endTimer = metrics?.batchSeconds.startTimer();
+    try {
+      const result = await this.writeIsolating(entries, settled);
+      endTimer?.();
+      this.backoff.reset();
+      metrics?.eventsWritten.inc(result.inserted);
+      metrics?.eventsDuplicate.inc(result.duplicates);
+      logger.debug({ events: entries.length, ...result }, 'log batch written');
+    } catch (error) {
+      const delayMs = this.backoff.next();
+      const unsettled = entries.map((entry) => entry.msg).filter((msg) => !settled.has(msg));
+      metrics?.batchFailures.inc();
+      logger.error({ error: describeError(error), events: unsettled.length, retryInMs: delayMs }, 'log batch not written; will retry');
+      settle(unsettled, (msg) => msg.nak(delayMs), logger);
+      // Redeliveries come back after delayMs; pausing too keeps new events from failing the same way meanwhile.
+      if (!this.stopping) await this.backoff.wait(delayMs);
+    }
+  }
+
+  /**
+   * Writes and acks `entries`. Should the database refuse a row's values (which toLogRow is meant to prevent),
+   * the batch is halved until the offending event stands alone and is terminated, so one bad event cannot hold
+   * every event batched with it. Any other error is thrown, leaving the unwritten entries unsettled.
+   */
+  private async writeIsolating(entries: Entry[], settled: Set<JsMsg>): Promise<WriteResult & { rejected: number }> {
+    const { writer, logger, metrics } = this.deps;
+    try {
+      const result = await writer.write(entries.map((entry) => entry.row));
+      const messages = entries.map((entry) => entry.msg);
+      settle(messages, (msg) => msg.ack(), logger);
+      for (const msg of messages) settled.add(msg);
+      return { ...result, rejected: 0 };
+    } catch (error) {
+      if (!isRowRejected(error)) throw error;
+      const [only] = entries;
+      if (entries.length === 1 && only) {
+        logger.warn({ streamSeq: only.msg.seq, error: describeError(error) }, 'log event refused by the database; terminated');
+        metrics?.eventsInvalid.inc();
+        settle([only.msg], (msg) => msg.term(), logger);
+        settled.add(only.msg);
+        return { inserted: 0, duplicates: 0, rejected: 1 };
+      }
+      const half = Math.ceil(entries.length / 2);
+      const first = await this.writeIsolating(entries.slice(0, half), settled);
+      const second = await this.writeIsolating(entries.slice(half), settled);
+      return {
+        inserted: first.inserted + second.inserted,
+        duplicates: first.duplicates + second.duplicates,
+        rejected: first.rejected + second.rejected,
+      };
+    }
+  }
+
+  private decode(msg: JsMsg): LogRow | undefined {
+    try {
+      return toLogRow(RequestLogEvent.decode(msg.data), Math.floor(msg.info.timestampNanos / 1e6));
+    } catch (error) {
+      // The payload is never logged: it is client data.
+      this.deps.logger.warn(
+        { streamSeq: msg.seq, deliveries: msg.info.redeliveryCount, bytes: msg.data.length, reason: describeError(error).message },
+        'undecodable log event terminated',
+      );
+      this.deps.metrics?.eventsInvalid.inc();
+      settle([msg], (m) => m.term(), this.deps.logger);
+      return undefined;
+    }
+  }
+}
+
+/** Acks, naks or terms; a closed connection only means JetStream redelivers later, which is safe. */
+function settle(messages: JsMsg[], action: (msg: JsMsg) => void, logger: Logger): void {
+  try {
+    for (const msg of messages) action(msg);
+  } catch (error) {
+    logger.warn({ error: describeError(error), events: messages.length }, 'could not acknowledge; events will be redelivered');
+  }
+}

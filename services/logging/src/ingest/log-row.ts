@@ -1,0 +1,118 @@
+import { createHash } from 'node:crypto';
+import { AppError } from '@aigw/errors';
+import { ClientFormat, type RequestLogEvent } from '@aigw/proto';
+
+/** One `request_logs` row, already fitted to the column types so that a strict-mode insert cannot fail on it. */
+export interface LogRow {
+  requestId: string;
+  apiKeyId: number | null;
+  providerId: number | null;
+  model: string;
+  upstreamModel: string | null;
+  accountId: number | null;
+  proxyId: number | null;
+  statusCode: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  latencyMs: number;
+  upstreamLatencyMs: number;
+  errorClass: string | null;
+  isStream: boolean;
+  attempts: number;
+  clientFormat: string;
+  droppedFields: string | null;
+  /** UTC `YYYY-MM-DD HH:MM:SS.mmm`. */
+  startedAt: string;
+  /** UTC `YYYY-MM-DD HH:MM:SS.mmm`: when the request finished. */
+  createdAt: string;
+  /** UTC day of `createdAt`, the rollup key. */
+  day: string;
+}
+
+const INT_MAX = 2_147_483_647;
+const SMALLINT_MAX = 32_767;
+// Timestamps outside this window are clock garbage; the stream's receive time is used instead.
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
+const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+// Ids kept as they are; anything else is stored as a digest (see storedRequestId).
+const PLAIN_REQUEST_ID = /^[\x21-\x7e]{1,64}$/;
+
+const CLIENT_FORMAT_NAMES: Partial<Record<ClientFormat, string>> = {
+  [ClientFormat.CLIENT_FORMAT_OPENAI]: 'openai',
+  [ClientFormat.CLIENT_FORMAT_ANTHROPIC]: 'anthropic',
+  [ClientFormat.CLIENT_FORMAT_GEMINI]: 'gemini',
+};
+
+/**
+ * Maps a decoded event to a row. `receivedAtMs` (the JetStream message time) stands in for missing or absurd
+ * timestamps. Throws AppError INVALID_REQUEST when the event has no request id (its message is then terminated).
+ */
+export function toLogRow(event: RequestLogEvent, receivedAtMs: number): LogRow {
+  if (event.requestId === '') throw new AppError('INVALID_REQUEST', 'log event has no request id');
+  const createdMs = plausibleTime(event.finishedAtMs, receivedAtMs) ?? receivedAtMs;
+  const startedMs = plausibleTime(event.startedAtMs, receivedAtMs);
+  const createdAt = utcDateTime(createdMs);
+  return {
+    requestId: storedRequestId(event.requestId),
+    apiKeyId: rowId(event.apiKeyId),
+    providerId: rowId(event.providerId),
+    model: fit(event.model, 128),
+    upstreamModel: event.upstreamModel === '' ? null : fit(event.upstreamModel, 128),
+    accountId: rowId(event.accountId),
+    proxyId: rowId(event.proxyId),
+    statusCode: clamp(event.statusCode, SMALLINT_MAX),
+    inputTokens: clamp(event.usage?.inputTokens ?? 0, INT_MAX),
+    outputTokens: clamp(event.usage?.outputTokens ?? 0, INT_MAX),
+    cachedTokens: clamp(event.usage?.cachedInputTokens ?? 0, INT_MAX),
+    latencyMs: clamp(event.latencyMs, INT_MAX),
+    upstreamLatencyMs: clamp(event.upstreamLatencyMs, INT_MAX),
+    errorClass: event.errorClass === '' ? null : fit(event.errorClass, 64),
+    isStream: event.stream,
+    attempts: clamp(event.attempts === 0 ? 1 : event.attempts, SMALLINT_MAX),
+    clientFormat: CLIENT_FORMAT_NAMES[event.clientFormat] ?? 'unspecified',
+    droppedFields: event.droppedFields.length === 0 ? null : fit(event.droppedFields.join(','), 512),
+    startedAt: startedMs === undefined || startedMs > createdMs ? createdAt : utcDateTime(startedMs),
+    createdAt,
+    day: createdAt.slice(0, 10),
+  };
+}
+
+/**
+ * The id as stored. The column's collation ignores case and trailing spaces, which JavaScript comparison
+ * does not: plain printable-ASCII ids are kept (and compared lowercased, see dedupKey), anything else becomes
+ * a digest so that no two distinct ids can collide in MySQL while looking different here.
+ */
+export function storedRequestId(requestId: string): string {
+  if (PLAIN_REQUEST_ID.test(requestId)) return requestId;
+  return `~${createHash('sha256').update(requestId).digest('hex').slice(0, 63)}`;
+}
+
+/** Equality of stored request ids as the unique index sees it. */
+export function dedupKey(storedId: string): string {
+  return storedId.toLowerCase();
+}
+
+/** UTC `YYYY-MM-DD HH:MM:SS.mmm`, the DATETIME(3) literal. */
+export function utcDateTime(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+function plausibleTime(ms: number, receivedAtMs: number): number | undefined {
+  return Number.isFinite(ms) && ms >= EARLIEST_MS && ms <= receivedAtMs + FUTURE_SLACK_MS ? ms : undefined;
+}
+
+function rowId(id: number): number | null {
+  return id > 0 && id <= INT_MAX ? id : null;
+}
+
+function clamp(value: number, max: number): number {
+  return Number.isFinite(value) && value > 0 ? Math.min(Math.trunc(value), max) : 0;
+}
+
+/** Cuts to `max` characters (code points, as VARCHAR counts them). */
+function fit(value: string, max: number): string {
+  if (value.length <= max) return value;
+  return Array.from(value).slice(0, max).join('');
+}

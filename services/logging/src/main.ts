@@ -1,0 +1,41 @@
+import { busNames, connectBus } from '@aigw/bus';
+import { loadConfig } from '@aigw/config';
+import { createPrisma } from '@aigw/db';
+import { onShutdownSignal } from '@aigw/grpc';
+import { createLogger } from '@aigw/logger';
+import { createRegistry, serveMetrics } from '@aigw/metrics';
+import { loggingConfigSchema } from './config.js';
+import { createLoggingMetrics } from './observability/logging-metrics.js';
+import { createServer } from './server.js';
+
+const config = loadConfig(loggingConfigSchema, process.env);
+const logger = createLogger({ service: 'logging', level: config.LOG_LEVEL });
+
+async function main(): Promise<void> {
+  const names = busNames(config.NATS_SUBJECT_PREFIX, config.NATS_LOG_STREAM);
+  const nc = await connectBus(config.NATS_URL, 'aigw-logging');
+  const prisma = createPrisma(config.DATABASE_URL, { connectionLimit: config.DB_POOL_SIZE });
+  const registry = createRegistry('logging');
+  const server = createServer({ nc, prisma, names, logger, config, metrics: createLoggingMetrics(registry) });
+
+  const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(registry, config.METRICS_PORT) : undefined;
+  onShutdownSignal(logger, async () => {
+    await server.stop();
+    metricsServer?.server.close();
+    // drain() flushes the acks of the last batch before closing.
+    await nc.drain();
+    await prisma.$disconnect();
+  });
+
+  await server.start();
+  logger.info(
+    { stream: names.logStream, subject: names.logSubject, consumer: names.logConsumer, metricsPort: metricsServer?.port ?? 0 },
+    'ready',
+  );
+}
+
+main().catch((error: unknown) => {
+  logger.fatal({ err: error }, 'logging service failed to start');
+  logger.flush();
+  process.exit(1);
+});
