@@ -6,7 +6,29 @@ export {
 export type { RecordedRequest, WireFormatName } from './upstream/request-log.js';
 export type { ScriptRule, ScriptMatch } from './upstream/script-rules.js';
 export { parseDirective, type Steering } from './upstream/steering.js';
-export { buildReply, composeReplyText, countWords, ECHO_LIMIT, type ChatRequest, type Reply } from './upstream/reply.js';
+export {
+  buildReply,
+  composeAnswerText,
+  composeReplyText,
+  countWords,
+  ECHO_LIMIT,
+  imageSuffix,
+  type ChatRequest,
+  type FinishReason,
+  type Reply,
+} from './upstream/reply.js';
+export { parseAnswerDirectives, type AnswerDirectives } from './upstream/answer-directives.js';
+export { argumentsFromSchema } from './upstream/tool-arguments.js';
+export {
+  composeToolResultText,
+  toolResultText,
+  TOOL_RESULT_LIMIT,
+  type ToolCall,
+  type ToolChoice,
+  type ToolDeclaration,
+  type ToolResult,
+} from './upstream/tool-answer.js';
+export { composeThinking, thinkingSignature, type Thinking, type ThinkingPlan } from './upstream/thinking.js';
 export { startOAuthEmulator, type OAuthEmulator, type OAuthEmulatorOptions } from './oauth/oauth-emulator.js';
 export {
   startForwardProxy,

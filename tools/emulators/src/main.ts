@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     );
   }
 
-  console.log(`upstream emulator  ${upstream.url}  (openai /v1/chat/completions, antigravity /v1internal:*)`);
+  console.log(`upstream emulator  ${upstream.url}  (openai /v1/chat/completions, anthropic /v1/messages, gemini /v1beta/models/*, antigravity /v1internal:*)`);
   console.log(`oauth emulator     ${oauth.url}`);
   // Never print the proxy password, even an emulator's.
   for (const proxy of proxies) console.log(`forward proxy      ${proxy.url.replace(/:[^:@/]*@/, ':***@')}  (${proxy.name})`);

@@ -1,6 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { renderGoogleError } from './google-error.js';
-import { countWords, splitIntoChunks, type ChatRequest, type Reply } from './reply.js';
+import { answerParts, GOOGLE_SSE_END, googleFinishReason, googleUsage, streamSteps } from './google-render.js';
+import { parseGoogleRequest } from './google-request.js';
+import { isObject } from './json-fields.js';
+import type { ChatRequest, Reply } from './reply.js';
 import { bearerToken, type ParseFailure, type RenderContext, type RouteMatch, type WireFormat } from './wire-format.js';
 
 // Google Cloud Code Assist as used by Gemini CLI / Antigravity:
@@ -8,76 +11,15 @@ import { bearerToken, type ParseFailure, type RenderContext, type RouteMatch, ty
 //   POST /v1internal:streamGenerateContent?alt=sse
 // Request  {project, model, request:{contents, systemInstruction, generationConfig, tools}}
 // Response {response:{candidates, usageMetadata, modelVersion, responseId}, traceId}
-// Stream events carry text deltas; the last one carries finishReason and usageMetadata.
-// Google frames SSE events with CRLF ("data: ...\r\n\r\n"); we do too, so gateway parsers that only
-// split on "\n\n" fail here rather than in production.
-
-const SSE_END = '\r\n\r\n';
-
-interface GooglePart {
-  text?: unknown;
-}
-
-interface GoogleContent {
-  role?: unknown;
-  parts?: unknown;
-}
-
-/** Text parts of a Google Content joined by "\n"; '' for none (function calls, images). */
-function partsText(content: unknown): string {
-  if (typeof content === 'string') return content; // some clients send systemInstruction as a bare string
-  if (typeof content !== 'object' || content === null) return '';
-  const parts = (content as GoogleContent).parts;
-  if (!Array.isArray(parts)) return '';
-  let text = '';
-  for (const part of parts as GooglePart[]) {
-    if (typeof part === 'object' && part !== null && typeof part.text === 'string') {
-      text = text === '' ? part.text : `${text}\n${part.text}`;
-    }
-  }
-  return text;
-}
+// Stream events carry deltas; only the last one carries finishReason and usageMetadata.
 
 /** Parses a Cloud Code Assist request body into the format-neutral request. */
 export function parseAntigravityRequest(body: unknown, stream: boolean): ChatRequest | ParseFailure {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { error: 'Request body must be a JSON object.' };
-  const b = body as Record<string, unknown>;
-  if (typeof b.model !== 'string' || b.model === '') return { error: 'Invalid value at \'model\': a model name is required.' };
-  const request = b.request as Record<string, unknown> | undefined;
-  if (typeof request !== 'object' || request === null) return { error: "Invalid value at 'request': an object is required." };
-  const contents = request.contents;
-  if (!Array.isArray(contents) || contents.length === 0) return { error: "Invalid value at 'request.contents': contents must not be empty." };
-  let inputTokens = countWords(partsText(request.systemInstruction));
-  let lastUserText = '';
-  for (const content of contents as unknown[]) {
-    if (typeof content !== 'object' || content === null) return { error: "Invalid value at 'request.contents': expected an object." };
-    const text = partsText(content);
-    inputTokens += countWords(text);
-    if ((content as GoogleContent).role === 'user') lastUserText = text;
-  }
-  const config = request.generationConfig as { maxOutputTokens?: unknown } | undefined;
-  const max = config?.maxOutputTokens;
-  const maxOutputTokens = typeof max === 'number' && Number.isInteger(max) && max >= 0 ? max : undefined;
-  return {
-    model: b.model,
-    stream,
-    lastUserText,
-    inputTokens,
-    ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
-    streamUsage: true,
-  };
-}
-
-function usageMetadata(reply: Reply): object {
-  return {
-    promptTokenCount: reply.inputTokens,
-    candidatesTokenCount: reply.outputTokens,
-    totalTokenCount: reply.inputTokens + reply.outputTokens,
-  };
-}
-
-function finishReason(reply: Reply): string {
-  return reply.finish === 'length' ? 'MAX_TOKENS' : 'STOP';
+  if (!isObject(body)) return { error: 'Request body must be a JSON object.' };
+  if (typeof body.model !== 'string' || body.model === '') return { error: "Invalid value at 'model': a model name is required." };
+  const request = body.request;
+  if (!isObject(request)) return { error: "Invalid value at 'request': an object is required." };
+  return parseGoogleRequest(request, body.model, stream, 'request.');
 }
 
 export const antigravityFormat: WireFormat = {
@@ -105,8 +47,8 @@ export const antigravityFormat: WireFormat = {
   renderJson(reply: Reply, req: ChatRequest, ctx: RenderContext): string {
     return JSON.stringify({
       response: {
-        candidates: [{ content: { role: 'model', parts: [{ text: reply.text }] }, finishReason: finishReason(reply) }],
-        usageMetadata: usageMetadata(reply),
+        candidates: [{ content: { role: 'model', parts: answerParts(reply) }, finishReason: googleFinishReason(reply) }],
+        usageMetadata: googleUsage(reply),
         modelVersion: req.model,
         responseId: ctx.id,
       },
@@ -114,21 +56,24 @@ export const antigravityFormat: WireFormat = {
     });
   },
 
-  renderStream(reply: Reply, req: ChatRequest, ctx: RenderContext, chunks: number): string[] {
-    const pieces = splitIntoChunks(reply.text, chunks);
-    return pieces.map((text, i) => {
-      const last = i === pieces.length - 1;
-      const candidate = last
-        ? { content: { role: 'model', parts: [{ text }] }, finishReason: finishReason(reply) }
-        : { content: { role: 'model', parts: [{ text }] } };
+  renderStream(reply: Reply, req: ChatRequest, ctx: RenderContext, chunks: number | undefined): string[] {
+    const steps = streamSteps(reply, chunks);
+    return steps.map((step, i) => {
+      const last = i === steps.length - 1;
+      const content = { role: 'model', parts: [step.part] };
+      const candidate = last ? { content, finishReason: googleFinishReason(reply) } : { content };
       const response = last
-        ? { candidates: [candidate], usageMetadata: usageMetadata(reply), modelVersion: req.model, responseId: ctx.id }
+        ? { candidates: [candidate], usageMetadata: googleUsage(reply), modelVersion: req.model, responseId: ctx.id }
         : { candidates: [candidate], modelVersion: req.model, responseId: ctx.id };
-      return `data: ${JSON.stringify({ response, traceId: ctx.id })}${SSE_END}`;
+      return `data: ${JSON.stringify({ response, traceId: ctx.id })}${GOOGLE_SSE_END}`;
     });
   },
 
   renderError(status: number, message?: string): string {
     return renderGoogleError(status, message);
+  },
+
+  renderStreamError(status: number): string {
+    return `data: ${renderGoogleError(status)}${GOOGLE_SSE_END}`;
   },
 };

@@ -1,5 +1,5 @@
 // Google APIs answer errors as {error:{code,message,status}} with a canonical status name per HTTP code.
-// Shared by every Google wire format (Cloud Code Assist now, Gemini later).
+// Shared by every Google wire format (Gemini, Cloud Code Assist).
 
 const GOOGLE_ERRORS: Readonly<Record<number, readonly [status: string, message: string]>> = {
   400: ['INVALID_ARGUMENT', 'Request contains an invalid argument.'],

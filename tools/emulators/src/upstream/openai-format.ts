@@ -1,11 +1,14 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { countWords, splitIntoChunks, type ChatRequest, type Reply } from './reply.js';
+import { parseOpenAiRequest } from './openai-request.js';
+import type { ChatRequest, Reply } from './reply.js';
+import { jsonPieces, textPieces } from './stream-pieces.js';
 import { bearerToken, type ParseFailure, type RenderContext, type RouteMatch, type WireFormat } from './wire-format.js';
 
 // OpenAI Chat Completions: POST /v1/chat/completions, `Authorization: Bearer <key>`.
 // Stream: role delta, content deltas, a finish_reason chunk, a usage chunk (choices: []) when
 // stream_options.include_usage, then `data: [DONE]`. With include_usage every chunk carries
-// `"usage": null`, as the real API does.
+// `"usage": null`, as the real API does. A tool call streams its id and name first, then the
+// arguments in several fragments; reasoning comes as `reasoning_content` (DeepSeek / vLLM style).
 
 const FINGERPRINT = 'fp_emu';
 
@@ -36,61 +39,27 @@ function errorDefaults(status: number): ErrorDefaults {
     : { message: `Request failed with status ${status}.`, type: 'invalid_request_error', code: null };
 }
 
-/** Text of a message's content: a string, or the text parts of a content array. */
-function contentText(content: unknown): string {
-  if (typeof content === 'string') return content;
-  if (!Array.isArray(content)) return '';
-  let text = '';
-  for (const part of content) {
-    if (typeof part === 'object' && part !== null && (part as { type?: unknown }).type === 'text') {
-      const t = (part as { text?: unknown }).text;
-      if (typeof t === 'string') text = text === '' ? t : `${text}\n${t}`;
-    }
-  }
-  return text;
+function errorObject(status: number, message?: string): string {
+  const defaults = errorDefaults(status);
+  return JSON.stringify({ error: { message: message ?? defaults.message, type: defaults.type, param: null, code: defaults.code } });
 }
 
-function nonNegativeInteger(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
-}
-
-/** Parses a Chat Completions request body into the format-neutral request. */
-export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { error: 'Request body must be a JSON object.' };
-  const b = body as Record<string, unknown>;
-  if (typeof b.model !== 'string' || b.model === '') return { error: "Missing required parameter: 'model'." };
-  if (!Array.isArray(b.messages) || b.messages.length === 0) return { error: "Missing required parameter: 'messages'." };
-  let inputTokens = 0;
-  let lastUserText = '';
-  for (const message of b.messages as unknown[]) {
-    if (typeof message !== 'object' || message === null) return { error: 'Invalid message: expected an object.' };
-    const m = message as { role?: unknown; content?: unknown };
-    if (typeof m.role !== 'string') return { error: "Missing required parameter: 'messages[].role'." };
-    const text = contentText(m.content);
-    inputTokens += countWords(text);
-    if (m.role === 'user') lastUserText = text;
-  }
-  const streamOptions = b.stream_options as { include_usage?: unknown } | undefined;
-  const maxOutputTokens = nonNegativeInteger(b.max_completion_tokens) ?? nonNegativeInteger(b.max_tokens);
-  return {
-    model: b.model,
-    stream: b.stream === true,
-    lastUserText,
-    inputTokens,
-    ...(maxOutputTokens === undefined ? {} : { maxOutputTokens }),
-    streamUsage: b.stream === true && streamOptions?.include_usage === true,
-  };
-}
-
+/** Usage: cached tokens are part of prompt_tokens, reasoning tokens part of completion_tokens. */
 function usage(reply: Reply): Record<string, unknown> {
+  const cached = reply.cachedTokens ?? 0;
+  const reasoning = reply.thinking?.tokens ?? 0;
+  const prompt = reply.inputTokens + cached;
+  const completion = reply.outputTokens + reasoning;
   return {
-    prompt_tokens: reply.inputTokens,
-    completion_tokens: reply.outputTokens,
-    total_tokens: reply.inputTokens + reply.outputTokens,
-    prompt_tokens_details: { cached_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0 },
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cached },
+    completion_tokens_details: { reasoning_tokens: reasoning },
   };
 }
+
+const callId = (ctx: RenderContext): string => `call_${ctx.id}`;
 
 export const openAiFormat: WireFormat = {
   name: 'openai',
@@ -109,34 +78,55 @@ export const openAiFormat: WireFormat = {
   },
 
   renderJson(reply: Reply, req: ChatRequest, ctx: RenderContext): string {
+    const call = reply.toolCall;
+    const message: Record<string, unknown> = { role: 'assistant', content: call === undefined ? reply.text : null };
+    if (reply.thinking !== undefined) message.reasoning_content = reply.thinking.text;
+    if (call !== undefined) {
+      message.tool_calls = [{ id: callId(ctx), type: 'function', function: { name: call.name, arguments: call.argumentsJson } }];
+    }
+    message.refusal = null;
+    message.annotations = [];
     return JSON.stringify({
       id: `chatcmpl-${ctx.id}`,
       object: 'chat.completion',
       created: ctx.created,
       model: req.model,
-      choices: [
-        {
-          index: 0,
-          message: { role: 'assistant', content: reply.text, refusal: null, annotations: [] },
-          logprobs: null,
-          finish_reason: reply.finish,
-        },
-      ],
+      choices: [{ index: 0, message, logprobs: null, finish_reason: reply.finish }],
       usage: usage(reply),
       service_tier: 'default',
       system_fingerprint: FINGERPRINT,
     });
   },
 
-  renderStream(reply: Reply, req: ChatRequest, ctx: RenderContext, chunks: number): string[] {
+  renderStream(reply: Reply, req: ChatRequest, ctx: RenderContext, chunks: number | undefined): string[] {
     // Every chunk shares the same envelope; only the choices (and usage) differ.
     const head = `data: {"id":${JSON.stringify(`chatcmpl-${ctx.id}`)},"object":"chat.completion.chunk","created":${ctx.created},"model":${JSON.stringify(req.model)},"service_tier":"default","system_fingerprint":"${FINGERPRINT}","choices":`;
     const tail = req.streamUsage ? ',"usage":null}\n\n' : '}\n\n';
     const choice = (delta: object, finish: string | null): string =>
       `[${JSON.stringify({ index: 0, delta, logprobs: null, finish_reason: finish })}]`;
-    const events = [head + choice({ role: 'assistant', content: '', refusal: null }, null) + tail];
-    for (const piece of splitIntoChunks(reply.text, chunks)) {
-      if (piece !== '') events.push(head + choice({ content: piece }, null) + tail);
+    const events: string[] = [];
+    const call = reply.toolCall;
+    const callHead = call === undefined ? undefined : { index: 0, id: callId(ctx), type: 'function', function: { name: call.name, arguments: '' } };
+    if (callHead !== undefined && reply.thinking === undefined) {
+      // As the real API does, a tool-call answer opens with the role and the call's id and name together.
+      events.push(head + choice({ role: 'assistant', content: null, tool_calls: [callHead], refusal: null }, null) + tail);
+    } else {
+      events.push(head + choice({ role: 'assistant', content: '', refusal: null }, null) + tail);
+      if (reply.thinking !== undefined) {
+        for (const piece of textPieces(reply.thinking.text, chunks)) {
+          if (piece !== '') events.push(head + choice({ reasoning_content: piece }, null) + tail);
+        }
+      }
+      if (callHead !== undefined) events.push(head + choice({ tool_calls: [callHead] }, null) + tail);
+    }
+    if (call !== undefined) {
+      for (const fragment of jsonPieces(call.argumentsJson, chunks)) {
+        events.push(head + choice({ tool_calls: [{ index: 0, function: { arguments: fragment } }] }, null) + tail);
+      }
+    } else {
+      for (const piece of textPieces(reply.text, chunks)) {
+        if (piece !== '') events.push(head + choice({ content: piece }, null) + tail);
+      }
     }
     events.push(head + choice({}, reply.finish) + tail);
     if (req.streamUsage) events.push(`${head}[],"usage":${JSON.stringify(usage(reply))}}\n\n`);
@@ -145,9 +135,10 @@ export const openAiFormat: WireFormat = {
   },
 
   renderError(status: number, message?: string): string {
-    const defaults = errorDefaults(status);
-    return JSON.stringify({
-      error: { message: message ?? defaults.message, type: defaults.type, param: null, code: defaults.code },
-    });
+    return errorObject(status, message);
+  },
+
+  renderStreamError(status: number): string {
+    return `data: ${errorObject(status)}\n\n`;
   },
 };

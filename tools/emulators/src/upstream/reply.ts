@@ -1,95 +1,128 @@
+import { parseAnswerDirectives } from './answer-directives.js';
 import { DIRECTIVE_PATTERN } from './steering.js';
+import { composeThinking, type Thinking, type ThinkingPlan } from './thinking.js';
+import {
+  buildToolCall,
+  chooseTool,
+  composeToolResultText,
+  type ToolCall,
+  type ToolChoice,
+  type ToolDeclaration,
+  type ToolResult,
+} from './tool-answer.js';
+import { capCodePoints, countWords, truncateWords } from './words.js';
 
 // The format-neutral "what to answer": every wire format parses its request into a ChatRequest and
-// renders the same Reply, so a request gets the same text and token counts whatever format it used.
-// Everything here is deterministic so tests (here and in other packages) can assert exact content.
+// renders the same Reply, so a request gets the same text, tool call, reasoning and token counts
+// whatever format it used. Everything here is deterministic so tests (here and in other packages) can
+// assert exact content.
+
+export { countWords, truncateWords } from './words.js';
+export { splitIntoChunks } from './stream-pieces.js';
 
 /** What every wire format extracts from its request body. */
 export interface ChatRequest {
   model: string;
   stream: boolean;
-  /** Text of the last user message (its text parts joined by "\n"); where steering directives live. */
+  /**
+   * Text of the last user message (its text parts joined by "\n"); where directives live. A user turn
+   * that only carries tool results does not count (OpenAI sends those as role `tool`, the others as
+   * user content), so every format keeps the directives of the message that started the tool loop.
+   */
   lastUserText: string;
-  /** Whitespace-separated words of all input text: system prompt and every message. */
+  /** Words of all input text: system prompt, every message, tool results. Images count 0. */
   inputTokens: number;
   /** Output cap asked by the client (max_tokens, maxOutputTokens), in the emulator's word tokens. */
   maxOutputTokens?: number;
   /** Whether a stream ends with usage (OpenAI only when stream_options.include_usage). */
   streamUsage: boolean;
+  /** Function tools the request declares, in order. */
+  tools?: ToolDeclaration[];
+  toolChoice?: ToolChoice;
+  /** Tool results the conversation ends with. */
+  toolResults?: ToolResult[];
+  /** The request itself asks for reasoning (thinking config, reasoning_effort). */
+  thinking?: boolean;
+  /** Images anywhere in the conversation. */
+  images?: number;
 }
 
-export type FinishReason = 'stop' | 'length';
+export type FinishReason = 'stop' | 'length' | 'tool_calls';
 
 export interface Reply {
+  /** Answer text; '' when the answer is a tool call. */
   text: string;
+  /** Uncached input tokens (ChatRequest.inputTokens). */
   inputTokens: number;
+  /** Tokens of the answer: words of the text, or of `<name> <arguments JSON>` for a tool call. */
   outputTokens: number;
   finish: FinishReason;
+  toolCall?: ToolCall;
+  /** Reasoning the answer starts with; its tokens come on top of outputTokens. */
+  thinking?: Thinking;
+  /** Cached input tokens (`[emu cached=N]`), a cached prefix on top of inputTokens. */
+  cachedTokens?: number;
 }
 
 /** Longest echo of the user text kept in a reply, in characters (code points). */
 export const ECHO_LIMIT = 200;
+
+/** The user text without `[emu ...]` directives, trimmed and capped at ECHO_LIMIT. */
+export function echoOf(lastUserText: string): string {
+  const withoutDirectives = lastUserText.includes('[emu') ? lastUserText.replace(DIRECTIVE_PATTERN, ' ') : lastUserText;
+  const echo = withoutDirectives.trim();
+  return echo.length > ECHO_LIMIT ? capCodePoints(echo, ECHO_LIMIT).trimEnd() : echo;
+}
 
 /**
  * The full (uncut) reply text for a model and the last user text: `Hello from <model>: <echo>`, where
  * the echo is the user text without `[emu ...]` directives, trimmed and capped at ECHO_LIMIT.
  */
 export function composeReplyText(model: string, lastUserText: string): string {
-  const withoutDirectives = lastUserText.includes('[emu') ? lastUserText.replace(DIRECTIVE_PATTERN, ' ') : lastUserText;
-  let echo = withoutDirectives.trim();
-  if (echo.length > ECHO_LIMIT) echo = Array.from(echo).slice(0, ECHO_LIMIT).join('').trimEnd();
+  const echo = echoOf(lastUserText);
   return echo === '' ? `Hello from ${model}.` : `Hello from ${model}: ${echo}`;
 }
 
-/** Counts whitespace-separated words: the emulator's token unit. */
-export function countWords(text: string): number {
-  let words = 0;
-  let inWord = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const space = c === 32 || c === 10 || c === 9 || c === 13 || c === 12 || c === 11 || c === 0xa0;
-    if (!space && !inWord) words++;
-    inWord = !space;
-  }
-  return words;
+/** ` [N image(s)]`, appended to text answers so tests can see the images reached the upstream. */
+export function imageSuffix(images: number | undefined): string {
+  if (images === undefined || images <= 0) return '';
+  return images === 1 ? ' [1 image]' : ` [${images} images]`;
 }
 
-/** Keeps the first `words` words of the text, with their original spacing. */
-export function truncateWords(text: string, words: number): string {
-  if (words <= 0) return '';
-  let seen = 0;
-  for (const match of text.matchAll(/\S+/g)) {
-    seen++;
-    if (seen === words) return text.slice(0, match.index + match[0].length);
-  }
-  return text;
+/** The full (uncut) text answer: the tool-result report, or the greeting; plus the image mark. */
+export function composeAnswerText(req: ChatRequest): string {
+  const base =
+    req.toolResults !== undefined && req.toolResults.length > 0
+      ? composeToolResultText(req.toolResults)
+      : composeReplyText(req.model, req.lastUserText);
+  return base + imageSuffix(req.images);
 }
 
-/** Builds the reply for a parsed request, cutting it to maxOutputTokens when that is smaller. */
+/** Builds the reply for a parsed request: a tool call or text (cut to maxOutputTokens), reasoning, cache. */
 export function buildReply(req: ChatRequest): Reply {
-  const full = composeReplyText(req.model, req.lastUserText);
-  const fullTokens = countWords(full);
-  const cap = req.maxOutputTokens;
-  if (cap !== undefined && cap < fullTokens) {
-    const text = truncateWords(full, cap);
-    return { text, inputTokens: req.inputTokens, outputTokens: countWords(text), finish: 'length' };
+  const directives = parseAnswerDirectives(req.lastUserText);
+  const endsWithResults = req.toolResults !== undefined && req.toolResults.length > 0;
+  const tool = chooseTool(req.tools, req.toolChoice, endsWithResults, directives?.tool);
+  let reply: Reply;
+  let plan: ThinkingPlan;
+  if (tool !== undefined) {
+    const toolCall = buildToolCall(tool);
+    const outputTokens = countWords(`${toolCall.name} ${toolCall.argumentsJson}`);
+    reply = { text: '', inputTokens: req.inputTokens, outputTokens, finish: 'tool_calls', toolCall };
+    plan = { kind: 'tool-call', tool: tool.name };
+  } else {
+    const full = composeAnswerText(req);
+    const fullTokens = countWords(full);
+    const cap = req.maxOutputTokens;
+    if (cap !== undefined && cap < fullTokens) {
+      const text = truncateWords(full, cap);
+      reply = { text, inputTokens: req.inputTokens, outputTokens: countWords(text), finish: 'length' };
+    } else {
+      reply = { text: full, inputTokens: req.inputTokens, outputTokens: fullTokens, finish: 'stop' };
+    }
+    plan = endsWithResults ? { kind: 'tool-result', tools: (req.toolResults ?? []).map((r) => r.name) } : { kind: 'text' };
   }
-  return { text: full, inputTokens: req.inputTokens, outputTokens: fullTokens, finish: 'stop' };
-}
-
-/**
- * Splits text into `parts` pieces of near-equal length (fewer when the text is shorter), never inside
- * a surrogate pair. Joining the pieces gives the text back.
- */
-export function splitIntoChunks(text: string, parts: number): string[] {
-  const chars = Array.from(text);
-  const n = Math.max(1, Math.min(Math.floor(parts), chars.length));
-  if (n === 1) return [text];
-  const pieces: string[] = [];
-  for (let i = 0; i < n; i++) {
-    const from = Math.floor((i * chars.length) / n);
-    const to = Math.floor(((i + 1) * chars.length) / n);
-    pieces.push(chars.slice(from, to).join(''));
-  }
-  return pieces;
+  if (directives?.thinking ?? req.thinking === true) reply.thinking = composeThinking(echoOf(req.lastUserText), plan);
+  if (directives?.cachedTokens !== undefined && directives.cachedTokens > 0) reply.cachedTokens = directives.cachedTokens;
+  return reply;
 }

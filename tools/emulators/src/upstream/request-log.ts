@@ -2,7 +2,7 @@
 // ring that overwrites the oldest entry instead of growing.
 
 /** Wire formats the upstream emulator speaks. */
-export type WireFormatName = 'openai' | 'antigravity';
+export type WireFormatName = 'openai' | 'antigravity' | 'anthropic' | 'gemini';
 
 export interface RecordedRequest {
   /** Arrival time, ms since the epoch. */

@@ -18,6 +18,12 @@ export interface Steering {
   chunks?: number;
   /** Wait between streamed events. */
   chunkDelayMs?: number;
+  /**
+   * A stream answers 200, sends its first half of events, then this status as the format's in-stream
+   * error event (Anthropic `event: error`, a `data: {"error":...}` elsewhere) and ends cleanly: what
+   * providers do when they fail mid-answer. die_after_bytes, by contrast, drops the connection.
+   */
+  streamErrorStatus?: number;
 }
 
 type SteeringKey = keyof Steering;
@@ -29,6 +35,7 @@ const STEERING_KEYS: readonly SteeringKey[] = [
   'dieAfterBytes',
   'chunks',
   'chunkDelayMs',
+  'streamErrorStatus',
 ];
 
 const HEADER_KEYS: ReadonlyArray<readonly [string, SteeringKey]> = [
@@ -38,6 +45,7 @@ const HEADER_KEYS: ReadonlyArray<readonly [string, SteeringKey]> = [
   ['x-emu-die-after-bytes', 'dieAfterBytes'],
   ['x-emu-chunks', 'chunks'],
   ['x-emu-chunk-delay-ms', 'chunkDelayMs'],
+  ['x-emu-stream-error', 'streamErrorStatus'],
 ];
 
 const DIRECTIVE_KEYS: Readonly<Record<string, SteeringKey>> = {
@@ -47,6 +55,7 @@ const DIRECTIVE_KEYS: Readonly<Record<string, SteeringKey>> = {
   die_after_bytes: 'dieAfterBytes',
   chunks: 'chunks',
   chunk_delay_ms: 'chunkDelayMs',
+  stream_error: 'streamErrorStatus',
 };
 
 /** A valid value for the key, or undefined: bad steering is ignored rather than failing the request. */
@@ -54,6 +63,7 @@ export function steeringValue(key: SteeringKey, raw: unknown): number | undefine
   const value = typeof raw === 'string' ? Number(raw.trim()) : raw;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
   if (key === 'status') return Number.isInteger(value) && value >= 200 && value <= 599 ? value : undefined;
+  if (key === 'streamErrorStatus') return Number.isInteger(value) && value >= 400 && value <= 599 ? value : undefined;
   if (key === 'chunks') return value >= 1 ? Math.floor(value) : undefined;
   return value;
 }
@@ -76,8 +86,9 @@ export function steeringFromHeaders(headers: IncomingHttpHeaders): Steering | un
 export const DIRECTIVE_PATTERN = /\[emu((?:\s+[^\s\]]+)*)\s*\]/g;
 
 /**
- * Steering from `[emu status=503 retry_after=2 delay_ms=50 die_after_bytes=100 chunks=20 chunk_delay_ms=10]`
- * directives in text (any subset of keys; with several directives the later one wins).
+ * Steering from `[emu status=503 retry_after=2 delay_ms=50 die_after_bytes=100 chunks=20 chunk_delay_ms=10
+ * stream_error=529]` directives in text (any subset of keys; with several directives the later one wins).
+ * Keys for the answer itself (tool, thinking, cached) are read by answer-directives.ts.
  */
 export function parseDirective(text: string): Steering | undefined {
   if (!text.includes('[emu')) return undefined;

@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BodyTooLargeError, readBody } from '../http/read-body.js';
 import { closeServer, listen, tuneForKeepAlive } from '../http/server-lifecycle.js';
+import { anthropicFormat } from './anthropic-format.js';
 import { antigravityFormat } from './antigravity-format.js';
 import { writeEventStream, writeWholeBody } from './body-writer.js';
 import { handleControl } from './control-routes.js';
+import { geminiFormat } from './gemini-format.js';
 import { openAiFormat } from './openai-format.js';
 import { buildReply } from './reply.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
@@ -18,10 +20,9 @@ import { isParseFailure, type RouteMatch, type WireFormat } from './wire-format.
 // one JSON.parse, one render, no logging, O(1) recording.
 
 /** Every wire format served; a new format is one file and one entry here. */
-const FORMATS: readonly WireFormat[] = [openAiFormat, antigravityFormat];
+const FORMATS: readonly WireFormat[] = [openAiFormat, anthropicFormat, geminiFormat, antigravityFormat];
 
 const BODY_LIMIT = 32 * 1024 * 1024;
-const DEFAULT_CHUNKS = 4;
 
 export interface UpstreamEmulatorOptions {
   host?: string;
@@ -47,7 +48,7 @@ export interface UpstreamEmulator {
   clearScripts(): void;
 }
 
-/** Starts the upstream emulator (OpenAI Chat Completions + Cloud Code Assist) over HTTP. */
+/** Starts the upstream emulator (OpenAI Chat Completions, Anthropic Messages, Gemini, Cloud Code Assist) over HTTP. */
 export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}): Promise<UpstreamEmulator> {
   const host = opts.host ?? '127.0.0.1';
   const log = new RequestLog(opts.recordLimit);
@@ -63,10 +64,11 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     req: IncomingMessage,
     res: ServerResponse,
     pathname: string,
+    query: string,
   ): Promise<void> {
     const at = Date.now();
     const method = req.method ?? 'POST';
-    const credential = format.credential(req.headers);
+    const credential = format.credential(req.headers, query);
     const viaProxy = req.headers['x-emu-via-proxy'];
     const record = (model: string, stream: boolean, status: number): void => {
       const entry: RecordedRequest = { at, method, path: pathname, format: format.name, model, credential, stream, status };
@@ -87,9 +89,11 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     }
     const chat = format.parse(body, route);
     if (isParseFailure(chat)) {
-      const model = (body as { model?: unknown } | null)?.model;
+      const model = route.pathModel ?? (body as { model?: unknown } | null)?.model;
       return fail(400, typeof model === 'string' ? model : '', route.stream === true, chat.error);
     }
+    const headerError = format.headerError?.(req.headers);
+    if (headerError !== undefined) return fail(400, chat.model, chat.stream, headerError);
     if (credential === '') return fail(401, chat.model, chat.stream);
     if (format.credentialKind === 'oauth-bearer' && validateBearer !== undefined && !validateBearer(credential)) {
       return fail(401, chat.model, chat.stream);
@@ -126,7 +130,11 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     }
     headers['content-type'] = 'text/event-stream; charset=utf-8';
     headers['cache-control'] = 'no-cache';
-    const events = format.renderStream(reply, chat, ctx, steering.chunks ?? DEFAULT_CHUNKS);
+    let events = format.renderStream(reply, chat, ctx, steering.chunks);
+    if (steering.streamErrorStatus !== undefined) {
+      // The provider failed mid-answer: half the events, then its in-stream error, then a clean end.
+      events = [...events.slice(0, Math.ceil(events.length / 2)), format.renderStreamError(steering.streamErrorStatus)];
+    }
     await writeEventStream(res, status, headers, events, faults);
   }
 
@@ -139,7 +147,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     const query = q < 0 ? '' : url.slice(q + 1);
     for (const format of FORMATS) {
       const route = format.match(method, pathname, query);
-      if (route !== undefined) return serveChat(format, route, req, res, pathname);
+      if (route !== undefined) return serveChat(format, route, req, res, pathname, query);
     }
     req.resume();
     const body = JSON.stringify({ error: { code: 404, message: `No route for ${method} ${pathname}` } });

@@ -4,8 +4,7 @@ import type { WireFormatName } from './request-log.js';
 
 // One provider wire format = one file implementing this contract. The server owns HTTP, steering and
 // recording; a format only knows its paths, its auth header, its body shapes and its error shape.
-// Anthropic Messages (/v1/messages) or Gemini (/v1beta/models/{m}:generateContent) are one more file
-// each, added to the list in upstream-emulator.ts.
+// A new format is one more file, added to the list in upstream-emulator.ts.
 
 /** A request path this format serves. */
 export interface RouteMatch {
@@ -35,16 +34,23 @@ export interface WireFormat {
   readonly credentialKind: CredentialKind;
   /** Whether this format serves method + path (+ raw query without "?"). */
   match(method: string, pathname: string, query: string): RouteMatch | undefined;
-  /** The credential as sent (token after "Bearer ", or key); '' when absent. */
-  credential(headers: IncomingHttpHeaders): string;
+  /** The credential as sent (token after "Bearer ", or key; raw query without "?"); '' when absent. */
+  credential(headers: IncomingHttpHeaders, query: string): string;
+  /** A required header missing or invalid: the 400 message; undefined when the headers are fine. */
+  headerError?(headers: IncomingHttpHeaders): string | undefined;
   /** Validates and normalizes the decoded JSON body. */
   parse(body: unknown, route: RouteMatch): ChatRequest | ParseFailure;
   /** Non-streaming response body. */
   renderJson(reply: Reply, req: ChatRequest, ctx: RenderContext): string;
-  /** Streaming response: complete SSE events (framing included), in order, content split in `chunks`. */
-  renderStream(reply: Reply, req: ChatRequest, ctx: RenderContext, chunks: number): string[];
+  /**
+   * Streaming response: complete SSE events (framing included), in order. Streamed strings are split
+   * by stream-pieces.ts: `chunks` equal pieces when steered, realistic small deltas when undefined.
+   */
+  renderStream(reply: Reply, req: ChatRequest, ctx: RenderContext, chunks: number | undefined): string[];
   /** Error body for a non-2xx status; message defaults to the provider's usual text for the status. */
   renderError(status: number, message?: string): string;
+  /** One framed SSE event carrying an error, as the provider sends when it fails mid-stream. */
+  renderStreamError(status: number): string;
 }
 
 export function isParseFailure(value: ChatRequest | ParseFailure): value is ParseFailure {
