@@ -1,0 +1,71 @@
+import {
+  startForwardProxy,
+  startOAuthEmulator,
+  startUpstreamEmulator,
+  type ForwardProxy,
+  type OAuthEmulator,
+  type UpstreamEmulator,
+  type UpstreamEmulatorOptions,
+} from '@aigw/emulators';
+
+/** The in-process stand-ins for the outside world: an LLM upstream, a token endpoint and two proxies. */
+export interface EmulatorSet {
+  upstream: UpstreamEmulator;
+  oauth: OAuthEmulator;
+  /** Forward proxies, named `proxy-1`, `proxy-2`; their URLs carry Basic credentials. */
+  proxies: ForwardProxy[];
+  close(): Promise<void>;
+}
+
+export interface EmulatorSetOptions {
+  host?: string;
+  /** 0 picks free ports. */
+  upstreamPort?: number;
+  oauthPort?: number;
+  proxyPorts?: number[];
+  proxyUsername?: string;
+  proxyPassword: string;
+  oauthExpiresInSeconds?: number;
+  /** Steering applied to every upstream request (e.g. `{ delayMs: 350 }` for the benchmark). */
+  upstreamDefaults?: UpstreamEmulatorOptions['defaults'];
+}
+
+/** Starts the emulators; the upstream accepts only access tokens the OAuth emulator issued. */
+export async function startEmulators(options: EmulatorSetOptions): Promise<EmulatorSet> {
+  const host = options.host ?? '127.0.0.1';
+  const started: { close(): Promise<void> }[] = [];
+  const closeAll = async () => {
+    await Promise.allSettled(started.map((emulator) => emulator.close()));
+  };
+  try {
+    const oauth = await startOAuthEmulator({
+      host,
+      port: options.oauthPort ?? 0,
+      ...(options.oauthExpiresInSeconds === undefined ? {} : { expiresInSeconds: options.oauthExpiresInSeconds }),
+    });
+    started.push(oauth);
+    const upstream = await startUpstreamEmulator({
+      host,
+      port: options.upstreamPort ?? 0,
+      validateBearer: (token) => oauth.isValidAccessToken(token),
+      ...(options.upstreamDefaults === undefined ? {} : { defaults: options.upstreamDefaults }),
+    });
+    started.push(upstream);
+    const proxies: ForwardProxy[] = [];
+    for (const [i, port] of (options.proxyPorts ?? [0, 0]).entries()) {
+      const proxy = await startForwardProxy({
+        name: `proxy-${i + 1}`,
+        host,
+        port,
+        username: options.proxyUsername ?? 'demo',
+        password: options.proxyPassword,
+      });
+      started.push(proxy);
+      proxies.push(proxy);
+    }
+    return { upstream, oauth, proxies, close: closeAll };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

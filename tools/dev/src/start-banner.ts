@@ -1,0 +1,46 @@
+// What `npm start` prints once the stack is up: the secrets it needs and commands to paste.
+
+export interface BannerInput {
+  ingressUrl: string;
+  demoKey: string;
+  adminToken: string;
+  encryptionKeySource: string;
+  seeded: boolean;
+}
+
+const body = (api: 'openai' | 'anthropic', stream: boolean) => {
+  const tokens = api === 'anthropic' ? '"max_tokens":256,' : '';
+  return `'{"model":"claude-sonnet-4-5",${tokens}"stream":${String(stream)},"messages":[{"role":"user","content":"Hello!"}]}'`;
+};
+
+/** The banner text. */
+export function startBanner(input: BannerInput): string {
+  const url = input.ingressUrl;
+  const json = `-H 'content-type: application/json'`;
+  const openai = (stream: boolean) =>
+    `curl ${stream ? '-N' : '-s'} ${url}/v1/chat/completions -H "Authorization: Bearer $AIGW_KEY" ${json} -d ${body('openai', stream)}`;
+  const anthropic = (stream: boolean) =>
+    `curl ${stream ? '-N' : '-s'} ${url}/v1/messages -H "x-api-key: $AIGW_KEY" -H 'anthropic-version: 2023-06-01' ${json} -d ${body('anthropic', stream)}`;
+  return [
+    '',
+    `AIGateway is up at ${url}${input.seeded ? ' (demo data seeded)' : ''}`,
+    `  demo API key     ${input.demoKey || '(none: set AIGW_DEMO_API_KEY)'}`,
+    `  admin token      ${input.adminToken}`,
+    `  encryption key   ${input.encryptionKeySource}`,
+    '',
+    `export AIGW_KEY='${input.demoKey}' AIGW_ADMIN='${input.adminToken}'`,
+    '',
+    '# OpenAI Chat Completions, then streaming',
+    openai(false),
+    openai(true),
+    '# Anthropic Messages, then streaming',
+    anthropic(false),
+    anthropic(true),
+    '# Admin API: proxy assignments, latest request logs',
+    `curl -s ${url}/api/v1/proxies/assignments -H "Authorization: Bearer $AIGW_ADMIN"`,
+    `curl -s '${url}/api/v1/stats/logs?limit=10' -H "Authorization: Bearer $AIGW_ADMIN"`,
+    '',
+    'Ctrl-C stops everything.',
+    '',
+  ].join('\n');
+}
