@@ -12,6 +12,7 @@ export interface IngressCaches {
 
 /** What a configuration change (from any replica's admin API) does to this replica's caches. */
 export function invalidateOnChange(caches: IngressCaches, logger: Logger): (change: ConfigChange) => void {
+  const refreshRoutes = () => caches.routes.refresh().catch((error: unknown) => logger.warn({ err: error }, 'route refresh failed'));
   return (change) => {
     switch (change.entity) {
       case 'api_key':
@@ -20,11 +21,13 @@ export function invalidateOnChange(caches: IngressCaches, logger: Logger): (chan
         break;
       case 'route':
       case 'provider':
-        caches.routes.refresh().catch((error: unknown) => logger.warn({ err: error }, 'route refresh failed'));
+        refreshRoutes();
         break;
       case 'account':
         if (change.id === undefined) caches.credentials.clear();
         else caches.credentials.drop(change.id);
+        // Model lists show only providers with an active account; the route table carries that.
+        refreshRoutes();
         break;
       case 'proxy':
         // Proxy URLs are provider-call's concern; the bindings it changes arrive as 'account' changes.

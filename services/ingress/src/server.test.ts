@@ -4,7 +4,7 @@ import { AppError } from '@aigw/errors';
 import { ClientFormat } from '@aigw/proto';
 import { createServer } from './server.js';
 import { errorResponse, fakeBackends, okResponse } from '../test/support/fake-backends.js';
-import { fakeServerDeps, TEST_KEY } from '../test/support/fake-deps.js';
+import { fakeServerDeps, rule, TEST_KEY } from '../test/support/fake-deps.js';
 
 const chat = { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] };
 const messages = { model: 'claude-sonnet-4', max_tokens: 64, messages: [{ role: 'user', content: 'hi' }] };
@@ -211,14 +211,11 @@ describe('health, models and admin gate', () => {
 
   it('lists routable models for a valid key', async () => {
     const { app: server } = await app({
-      routes: [
-        { id: 1, pattern: 'gpt-4o', providerId: 1, providerName: 'openai', upstreamModel: null, priority: 0, fallbackModel: null },
-        { id: 2, pattern: 'claude-*', providerId: 2, providerName: 'antigravity', upstreamModel: null, priority: 0, fallbackModel: null },
-      ],
+      routes: [rule('gpt-4o'), rule('claude-*', { id: 2, providerId: 2, providerName: 'antigravity' })],
     });
     expect((await request(server).get('/v1/models')).status).toBe(401);
     const res = await request(server).get('/v1/models').set(auth);
-    expect(res.body).toEqual({ object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 0, owned_by: 'openai' }] });
+    expect(res.body).toEqual({ object: 'list', data: [{ id: 'gpt-4o', object: 'model', created: 1_735_689_600, owned_by: 'openai' }] });
   });
 
   it('rejects admin calls without the right token', async () => {

@@ -1,10 +1,13 @@
 import express, { type Express } from 'express';
 import { adminRouter } from './admin/admin-router.js';
 import type { AdminDeps } from './admin/admin-deps.js';
+import { anthropicCountTokens, anthropicMessages, openaiChat } from './http/chat-endpoints.js';
 import { chatHandler, type ChatDeps } from './http/chat-handler.js';
+import { countTokensHandler } from './http/count-tokens-handler.js';
 import { lastResortErrorHandler, notFound } from './http/fallback-handlers.js';
+import { geminiHandler } from './http/gemini-handler.js';
 import { healthRoutes } from './http/health-routes.js';
-import { modelsHandler } from './http/models-handler.js';
+import { modelListRoutes } from './http/model-list-routes.js';
 import { requestContext } from './http/request-context.js';
 import type { DependencyCheck } from './observability/readiness.js';
 
@@ -23,9 +26,11 @@ export function createServer(deps: ServerDeps): Express {
   app.disable('etag');
   app.use(requestContext(deps.metrics));
   // The proxied routes parse their own body after the key check: nothing else runs before them.
-  app.post('/v1/chat/completions', chatHandler('openai', deps));
-  app.post('/v1/messages', chatHandler('anthropic', deps));
-  app.get('/v1/models', modelsHandler(deps.apiKeys, deps.routes));
+  app.post('/v1/chat/completions', chatHandler(openaiChat, deps));
+  app.post('/v1/messages', chatHandler(anthropicMessages, deps));
+  app.post('/v1/messages/count_tokens', countTokensHandler(anthropicCountTokens, deps));
+  app.post('/v1beta/models/*target', geminiHandler(deps));
+  app.use(modelListRoutes(deps.apiKeys, deps.routes));
   app.use(healthRoutes({ checks: deps.readinessChecks, accepting: deps.accepting, metrics: deps.metrics }));
   app.use('/api/v1', adminRouter(deps.admin));
   app.use(notFound);

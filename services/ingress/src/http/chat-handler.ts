@@ -5,15 +5,16 @@ import type { ApiKeyCache } from '../keys/api-key-cache.js';
 import { authenticateClient } from '../keys/authenticate-client.js';
 import type { ClientRateLimiter } from '../keys/client-rate-limit.js';
 import type { IngressMetrics } from '../observability/ingress-metrics.js';
-import type { ClientProtocol } from '../protocol/client-protocol.js';
 import { errorEvent } from '../protocol/error-shape.js';
-import { validateChatBody } from '../protocol/validate-body.js';
 import type { AttemptLoop } from '../proxying/attempt-loop.js';
-import { newTrace } from '../proxying/backends.js';
+import { newTrace, type StreamSink } from '../proxying/backends.js';
 import { appErrorClass, upstreamErrorClass } from '../proxying/retry-policy.js';
-import { requestLogEvent, type RequestLogSink, type RequestSummary } from '../request-log/request-log-event.js';
+import { newRequestSummary, requestLogEvent, type RequestLogSink } from '../request-log/request-log-event.js';
 import type { RouteCache } from '../routing/route-cache.js';
+import type { ChatCall, ChatEndpoint } from './chat-endpoints.js';
 import { sendClientError, sendUpstreamBody } from './client-responses.js';
+import { jsonArraySink } from './json-array-sink.js';
+import { keySources } from './key-sources.js';
 import type { JsonBodyReader } from './read-json-body.js';
 import { requestIdOf } from './request-context.js';
 import { sseSink } from './sse-sink.js';
@@ -31,43 +32,41 @@ export interface ChatDeps {
   requestTimeoutMs: number;
 }
 
+function sinkFor(res: Parameters<typeof sseSink>[0], call: ChatCall): StreamSink | undefined {
+  if (!call.stream) return undefined;
+  return call.framing === 'json-array' ? jsonArraySink(res) : sseSink(res);
+}
+
 /**
- * POST /v1/chat/completions and /v1/messages: key → rate limit → one body parse → validation → route →
+ * A chat route (OpenAI, Anthropic, Gemini): key → rate limit → one body parse → validation → route →
  * attempt loop; every outcome answered in the client's protocol and logged once.
  */
-export function chatHandler(protocol: ClientProtocol, deps: ChatDeps): RequestHandler {
+export function chatHandler(endpoint: ChatEndpoint, deps: ChatDeps): RequestHandler {
+  const { protocol } = endpoint;
   return async (req, res) => {
     const startedAtMs = Date.now();
     const requestId = requestIdOf(res);
     const trace = newTrace();
-    const summary: RequestSummary = {
-      requestId,
-      protocol,
-      apiKeyId: 0,
-      model: '',
-      stream: false,
-      statusCode: 500,
-      errorClass: '',
-      startedAtMs,
-      finishedAtMs: 0,
-    };
+    const summary = newRequestSummary(requestId, protocol, startedAtMs);
     const clientGone = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) clientGone.abort();
     });
+    let sink: StreamSink | undefined;
     try {
-      const key = await authenticateClient(deps.apiKeys, req.headers);
+      const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = key.id;
       await deps.rateLimiter.check(key);
       const body = await deps.readBody(req, res);
-      const { model, stream } = validateChatBody(protocol, body.value);
-      summary.model = model;
-      summary.stream = stream;
-      const route = deps.routes.resolve(model);
+      const call = endpoint.decode(req, body.value);
+      summary.model = call.model;
+      summary.stream = call.stream;
+      const route = deps.routes.resolve(call.model);
+      sink = sinkFor(res, call);
       const outcome = await deps.attemptLoop.run(
-        { requestId, protocol, body: body.raw, route, stream, deadline: startedAtMs + deps.requestTimeoutMs, signal: clientGone.signal },
+        { requestId, protocol, body: body.raw, route, stream: call.stream, deadline: startedAtMs + deps.requestTimeoutMs, signal: clientGone.signal },
         trace,
-        stream ? sseSink(res) : undefined,
+        sink,
       );
       summary.statusCode = outcome.status;
       summary.errorClass = trace.errorClass || (outcome.status >= 400 ? upstreamErrorClass(outcome.status) : '');
@@ -80,7 +79,11 @@ export function chatHandler(protocol: ClientProtocol, deps: ChatDeps): RequestHa
       summary.errorClass = appErrorClass(error);
       if (error.code === 'INTERNAL') deps.logger.error({ requestId, err: thrown }, 'request failed');
       if (!res.headersSent) sendClientError(res, protocol, error);
-      else if (!res.writableEnded) res.end(errorEvent(protocol, error));
+      else if (sink) {
+        // Through the sink, so that the error event gets the stream's own framing.
+        await sink.write(errorEvent(protocol, error));
+        sink.end();
+      } else if (!res.writableEnded) res.end();
     } finally {
       summary.finishedAtMs = Date.now();
       deps.requestLog.publish(requestLogEvent(summary, trace));

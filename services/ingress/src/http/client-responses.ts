@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { AppError } from '@aigw/errors';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import { retryAfterSeconds, toClientError } from '../protocol/error-shape.js';
+import { droppedFieldsHeader } from './dropped-fields-header.js';
 
 const JSON_TYPE = 'application/json';
 
@@ -22,6 +23,7 @@ export function sendUpstreamBody(
 ): void {
   const headers: Record<string, string> = { 'content-type': JSON_TYPE };
   if (retryAfterMs > 0) headers['retry-after'] = retryAfterSeconds(retryAfterMs);
-  if (droppedFields.length > 0) headers['x-aigw-dropped'] = droppedFields.join(',');
+  const dropped = droppedFieldsHeader(droppedFields);
+  if (dropped !== undefined) headers['x-aigw-dropped'] = dropped;
   res.writeHead(status, headers).end(body);
 }

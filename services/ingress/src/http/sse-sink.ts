@@ -1,37 +1,30 @@
 import type { ServerResponse } from 'node:http';
 import type { StreamSink } from '../proxying/backends.js';
+import { drainingWrite, responseGone } from './draining-write.js';
+import { droppedFieldsHeader } from './dropped-fields-header.js';
+
+/** Headers every streamed answer shares, with x-aigw-dropped when fields were dropped. */
+export function streamHeaders(contentType: string, droppedFields: readonly string[]): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': contentType,
+    'cache-control': 'no-cache',
+    // Tells nginx-style proxies in front not to buffer the stream.
+    'x-accel-buffering': 'no',
+  };
+  const dropped = droppedFieldsHeader(droppedFields);
+  if (dropped !== undefined) headers['x-aigw-dropped'] = dropped;
+  return headers;
+}
 
 /** A StreamSink over an HTTP response: SSE headers on first data, writes that wait for 'drain'. */
 export function sseSink(res: ServerResponse): StreamSink {
-  const gone = () => res.destroyed || res.writableEnded;
   return {
     begin(droppedFields) {
-      const headers: Record<string, string> = {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        // Tells nginx-style proxies in front not to buffer the stream.
-        'x-accel-buffering': 'no',
-      };
-      if (droppedFields.length > 0) headers['x-aigw-dropped'] = droppedFields.join(',');
-      res.writeHead(200, headers);
+      res.writeHead(200, streamHeaders('text/event-stream; charset=utf-8', droppedFields));
     },
-    write(chunk) {
-      if (gone()) return Promise.resolve(false);
-      if (res.write(chunk)) return Promise.resolve(true);
-      return new Promise<boolean>((resolve) => {
-        const settle = (ok: boolean) => () => {
-          res.off('drain', onDrain);
-          res.off('close', onClose);
-          resolve(ok);
-        };
-        const onDrain = settle(true);
-        const onClose = settle(false);
-        res.once('drain', onDrain);
-        res.once('close', onClose);
-      });
-    },
+    write: (chunk) => drainingWrite(res, chunk),
     end() {
-      if (!gone()) res.end();
+      if (!responseGone(res)) res.end();
     },
   };
 }

@@ -10,6 +10,16 @@ describe('clientKeyFrom', () => {
     expect(clientKeyFrom({ 'x-api-key': 'xyz', authorization: 'Bearer abc' })).toBe('xyz');
   });
 
+  it('reads x-goog-api-key, and ?key= only after every header', () => {
+    expect(clientKeyFrom({ 'x-goog-api-key': 'g' })).toBe('g');
+    expect(clientKeyFrom({ 'x-goog-api-key': 'g', authorization: 'Bearer b' })).toBe('g');
+    expect(clientKeyFrom({ 'x-api-key': 'a', 'x-goog-api-key': 'g' })).toBe('a');
+    expect(clientKeyFrom({}, 'q')).toBe('q');
+    expect(clientKeyFrom({ authorization: 'Bearer b' }, 'q')).toBe('b');
+    expect(clientKeyFrom({}, ['q1', 'q2'])).toBeUndefined();
+    expect(clientKeyFrom({}, ' ')).toBeUndefined();
+  });
+
   it('finds nothing in other schemes or empty headers', () => {
     expect(clientKeyFrom({})).toBeUndefined();
     expect(clientKeyFrom({ authorization: 'Basic dXNlcjpwYXNz' })).toBeUndefined();

@@ -1,10 +1,11 @@
 import { ClientFormat } from '@aigw/proto';
 
 /** The client API a request arrived on; decides validation rules and every error shape. */
-export type ClientProtocol = 'openai' | 'anthropic';
+export type ClientProtocol = 'openai' | 'anthropic' | 'gemini';
 
 /** The protocol's value in gRPC messages and log events. */
 export const CLIENT_FORMAT: Readonly<Record<ClientProtocol, ClientFormat>> = {
   openai: ClientFormat.CLIENT_FORMAT_OPENAI,
   anthropic: ClientFormat.CLIENT_FORMAT_ANTHROPIC,
+  gemini: ClientFormat.CLIENT_FORMAT_GEMINI,
 };

@@ -12,6 +12,28 @@ describe('client error shapes', () => {
       expect(openai.body).toEqual({ error: { message: expect.any(String), type: expect.any(String), param: null, code: expect.any(String) } });
       const anthropic = toClientError('anthropic', new AppError(code, 'msg'));
       expect(anthropic.body).toEqual({ type: 'error', error: { type: expect.any(String), message: expect.any(String) } });
+      const gemini = toClientError('gemini', new AppError(code, 'msg'));
+      expect(gemini.status).toBe(ERROR_CODES[code]);
+      expect(gemini.body).toEqual({ error: { code: ERROR_CODES[code], message: expect.any(String), status: expect.stringMatching(/^[A-Z_]+$/) } });
+    }
+  });
+
+  it('uses google.rpc.Code names for Gemini clients', () => {
+    const pairs: [ErrorCode, number, string][] = [
+      ['INVALID_REQUEST', 400, 'INVALID_ARGUMENT'],
+      ['UNAUTHENTICATED', 401, 'UNAUTHENTICATED'],
+      ['PERMISSION_DENIED', 403, 'PERMISSION_DENIED'],
+      ['MODEL_NOT_FOUND', 404, 'NOT_FOUND'],
+      ['NO_ACCOUNT', 404, 'NOT_FOUND'],
+      ['RATE_LIMITED', 429, 'RESOURCE_EXHAUSTED'],
+      ['ACCOUNTS_EXHAUSTED', 429, 'RESOURCE_EXHAUSTED'],
+      ['INTERNAL', 500, 'INTERNAL'],
+      ['UPSTREAM_UNREACHABLE', 502, 'UNAVAILABLE'],
+      ['UNAVAILABLE', 503, 'UNAVAILABLE'],
+      ['DEADLINE_EXCEEDED', 504, 'DEADLINE_EXCEEDED'],
+    ];
+    for (const [code, status, name] of pairs) {
+      expect(errorBody('gemini', new AppError(code, 'm'))).toEqual({ error: { code: status, message: code === 'INTERNAL' ? 'internal error' : 'm', status: name } });
     }
   });
 
@@ -52,5 +74,6 @@ describe('client error shapes', () => {
       'data: {"error":{"message":"broke","type":"server_error","param":null,"code":"upstream_error"}}\n\n',
     );
     expect(errorEvent('anthropic', error).toString()).toBe('event: error\ndata: {"type":"error","error":{"type":"api_error","message":"broke"}}\n\n');
+    expect(errorEvent('gemini', error).toString()).toBe('data: {"error":{"code":502,"message":"broke","status":"INTERNAL"}}\n\n');
   });
 });

@@ -1,32 +1,44 @@
 import type { AppError, ErrorCode } from '@aigw/errors';
 import type { ClientProtocol } from './client-protocol.js';
 
+/** How one AppError code is named in each client protocol. */
 interface ClientErrorType {
   openaiType: string;
   openaiCode: string;
   anthropicType: string;
+  /** google.rpc.Code name, as Google APIs put it in `error.status`. */
+  geminiStatus: string;
 }
 
-/** The one table from AppError codes to each client protocol's error type. */
-const CLIENT_ERROR_TYPES: Readonly<Record<ErrorCode, ClientErrorType>> = {
-  INVALID_REQUEST: { openaiType: 'invalid_request_error', openaiCode: 'invalid_request', anthropicType: 'invalid_request_error' },
-  UNAUTHENTICATED: { openaiType: 'invalid_request_error', openaiCode: 'invalid_api_key', anthropicType: 'authentication_error' },
-  PERMISSION_DENIED: { openaiType: 'invalid_request_error', openaiCode: 'permission_denied', anthropicType: 'permission_error' },
-  NOT_FOUND: { openaiType: 'invalid_request_error', openaiCode: 'not_found', anthropicType: 'not_found_error' },
-  MODEL_NOT_FOUND: { openaiType: 'invalid_request_error', openaiCode: 'model_not_found', anthropicType: 'not_found_error' },
-  NO_ACCOUNT: { openaiType: 'invalid_request_error', openaiCode: 'no_account', anthropicType: 'not_found_error' },
-  CONFLICT: { openaiType: 'invalid_request_error', openaiCode: 'conflict', anthropicType: 'invalid_request_error' },
-  PAYLOAD_TOO_LARGE: { openaiType: 'invalid_request_error', openaiCode: 'request_too_large', anthropicType: 'request_too_large' },
-  RATE_LIMITED: { openaiType: 'rate_limit_error', openaiCode: 'rate_limit_exceeded', anthropicType: 'rate_limit_error' },
-  ACCOUNTS_EXHAUSTED: { openaiType: 'rate_limit_error', openaiCode: 'accounts_exhausted', anthropicType: 'rate_limit_error' },
-  CANCELLED: { openaiType: 'invalid_request_error', openaiCode: 'cancelled', anthropicType: 'invalid_request_error' },
-  INTERNAL: { openaiType: 'server_error', openaiCode: 'internal_error', anthropicType: 'api_error' },
-  UPSTREAM_ERROR: { openaiType: 'server_error', openaiCode: 'upstream_error', anthropicType: 'api_error' },
-  UPSTREAM_UNREACHABLE: { openaiType: 'server_error', openaiCode: 'upstream_unreachable', anthropicType: 'api_error' },
-  UNAVAILABLE: { openaiType: 'server_error', openaiCode: 'service_unavailable', anthropicType: 'overloaded_error' },
-  UPSTREAM_TIMEOUT: { openaiType: 'server_error', openaiCode: 'upstream_timeout', anthropicType: 'timeout_error' },
-  DEADLINE_EXCEEDED: { openaiType: 'server_error', openaiCode: 'timeout', anthropicType: 'timeout_error' },
+type Row = readonly [openaiType: string, openaiCode: string, anthropicType: string, geminiStatus: string];
+
+/** The one table from AppError codes to each client protocol's error type (HTTP status: AppError.httpStatus). */
+const ROWS: Readonly<Record<ErrorCode, Row>> = {
+  //                      OpenAI type              OpenAI code             Anthropic type           Gemini status
+  INVALID_REQUEST:      ['invalid_request_error', 'invalid_request',      'invalid_request_error', 'INVALID_ARGUMENT'],
+  UNAUTHENTICATED:      ['invalid_request_error', 'invalid_api_key',      'authentication_error',  'UNAUTHENTICATED'],
+  PERMISSION_DENIED:    ['invalid_request_error', 'permission_denied',    'permission_error',      'PERMISSION_DENIED'],
+  NOT_FOUND:            ['invalid_request_error', 'not_found',            'not_found_error',       'NOT_FOUND'],
+  MODEL_NOT_FOUND:      ['invalid_request_error', 'model_not_found',      'not_found_error',       'NOT_FOUND'],
+  NO_ACCOUNT:           ['invalid_request_error', 'no_account',           'not_found_error',       'NOT_FOUND'],
+  CONFLICT:             ['invalid_request_error', 'conflict',             'invalid_request_error', 'ALREADY_EXISTS'],
+  PAYLOAD_TOO_LARGE:    ['invalid_request_error', 'request_too_large',    'request_too_large',     'INVALID_ARGUMENT'],
+  RATE_LIMITED:         ['rate_limit_error',      'rate_limit_exceeded',  'rate_limit_error',      'RESOURCE_EXHAUSTED'],
+  ACCOUNTS_EXHAUSTED:   ['rate_limit_error',      'accounts_exhausted',   'rate_limit_error',      'RESOURCE_EXHAUSTED'],
+  CANCELLED:            ['invalid_request_error', 'cancelled',            'invalid_request_error', 'CANCELLED'],
+  INTERNAL:             ['server_error',          'internal_error',       'api_error',             'INTERNAL'],
+  UPSTREAM_ERROR:       ['server_error',          'upstream_error',       'api_error',             'INTERNAL'],
+  UPSTREAM_UNREACHABLE: ['server_error',          'upstream_unreachable', 'api_error',             'UNAVAILABLE'],
+  UNAVAILABLE:          ['server_error',          'service_unavailable',  'overloaded_error',      'UNAVAILABLE'],
+  UPSTREAM_TIMEOUT:     ['server_error',          'upstream_timeout',     'timeout_error',         'DEADLINE_EXCEEDED'],
+  DEADLINE_EXCEEDED:    ['server_error',          'timeout',              'timeout_error',         'DEADLINE_EXCEEDED'],
 };
+
+/** The names of `code` in every client protocol. */
+export function clientErrorType(code: ErrorCode): ClientErrorType {
+  const [openaiType, openaiCode, anthropicType, geminiStatus] = ROWS[code];
+  return { openaiType, openaiCode, anthropicType, geminiStatus };
+}
 
 /** An error ready to send: status, JSON body in the client's protocol, and headers. */
 export interface ClientErrorResponse {
@@ -42,9 +54,10 @@ function safeMessage(error: AppError): string {
 
 /** The JSON error object of `protocol` for `error`. */
 export function errorBody(protocol: ClientProtocol, error: AppError): Record<string, unknown> {
-  const type = CLIENT_ERROR_TYPES[error.code];
+  const type = clientErrorType(error.code);
   const message = safeMessage(error);
   if (protocol === 'anthropic') return { type: 'error', error: { type: type.anthropicType, message } };
+  if (protocol === 'gemini') return { error: { code: error.httpStatus, message, status: type.geminiStatus } };
   return { error: { message, type: type.openaiType, param: error.details.param ?? null, code: type.openaiCode } };
 }
 
@@ -60,7 +73,10 @@ export function toClientError(protocol: ClientProtocol, error: AppError): Client
   return { status: error.httpStatus, body: errorBody(protocol, error), headers };
 }
 
-/** The protocol's SSE error event, for a stream that breaks after bytes reached the client. */
+/**
+ * The protocol's SSE error event, for a stream that breaks after bytes reached the client. Gemini streams
+ * have no event names: Google sends the error object as a plain data event, and so do we.
+ */
 export function errorEvent(protocol: ClientProtocol, error: AppError): Buffer {
   const json = JSON.stringify(errorBody(protocol, error));
   return Buffer.from(protocol === 'anthropic' ? `event: error\ndata: ${json}\n\n` : `data: ${json}\n\n`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@aigw/errors';
-import { validateChatBody } from './validate-body.js';
+import { validateChatBody, validateCountTokensBody } from './validate-body.js';
 
 function failure(fn: () => unknown): AppError {
   try {
@@ -40,5 +40,12 @@ describe('validateChatBody', () => {
 
   it('rejects a stream flag that is not a boolean', () => {
     expect(failure(() => validateChatBody('openai', { model: 'm', messages: [], stream: 'yes' })).details.param).toBe('stream');
+  });
+
+  it('checks count_tokens bodies like Messages bodies, without max_tokens', () => {
+    expect(validateCountTokensBody({ model: 'claude-sonnet-4', messages: [] })).toEqual({ model: 'claude-sonnet-4' });
+    expect(failure(() => validateCountTokensBody({ messages: [] })).details.param).toBe('model');
+    expect(failure(() => validateCountTokensBody({ model: 'm' })).details.param).toBe('messages');
+    expect(failure(() => validateCountTokensBody('x')).code).toBe('INVALID_REQUEST');
   });
 });

@@ -22,6 +22,11 @@ export interface RequestSummary {
   finishedAtMs: number;
 }
 
+/** The summary of a request that has just begun (status 500 until something better is known). */
+export function newRequestSummary(requestId: string, protocol: ClientProtocol, startedAtMs: number): RequestSummary {
+  return { requestId, protocol, apiKeyId: 0, model: '', stream: false, statusCode: 500, errorClass: '', startedAtMs, finishedAtMs: 0 };
+}
+
 /** The one RequestLogEvent of a client request. */
 export function requestLogEvent(summary: RequestSummary, trace: RequestTrace): RequestLogEvent {
   return {

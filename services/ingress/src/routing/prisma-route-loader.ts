@@ -1,13 +1,17 @@
 import type { PrismaClient } from '@aigw/db';
 import type { RouteLoader } from './route-cache.js';
 
-/** Active routes of active providers, from model_routes. */
+/** Active routes of active providers, from model_routes, each knowing whether its provider has an active account. */
 export function prismaRouteLoader(prisma: PrismaClient): RouteLoader {
   return async () => {
-    const rows = await prisma.modelRoute.findMany({
-      where: { isActive: true, provider: { isActive: true } },
-      include: { provider: { select: { name: true } } },
-    });
+    const [rows, staffed] = await Promise.all([
+      prisma.modelRoute.findMany({
+        where: { isActive: true, provider: { isActive: true } },
+        include: { provider: { select: { name: true } } },
+      }),
+      prisma.account.groupBy({ by: ['providerId'], where: { isActive: true } }),
+    ]);
+    const withAccounts = new Set(staffed.map((group) => group.providerId));
     return rows.map((row) => ({
       id: row.id,
       pattern: row.pattern,
@@ -16,6 +20,8 @@ export function prismaRouteLoader(prisma: PrismaClient): RouteLoader {
       upstreamModel: row.upstreamModel,
       priority: row.priority,
       fallbackModel: row.fallbackModel,
+      providerHasAccounts: withAccounts.has(row.providerId),
+      createdAtMs: row.createdAt.getTime(),
     }));
   };
 }

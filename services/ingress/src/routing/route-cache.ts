@@ -1,17 +1,18 @@
 import { AppError } from '@aigw/errors';
-import { RouteTable, type ResolvedRoute, type RouteRule } from './route-table.js';
+import { RouteTable, type ListedModel, type ResolvedRoute, type RouteRule } from './route-table.js';
 
 /** Loads the active routes (of active providers). */
 export type RouteLoader = () => Promise<RouteRule[]>;
 
 /**
- * The routing table in memory, replaced as a whole on refresh (config change `route`/`provider`, and a timer
- * as a safety net). A failed refresh keeps the previous table.
+ * The routing table in memory, replaced as a whole on refresh (config change `route`/`provider`/`account`,
+ * and a timer as a safety net). A failed refresh keeps the previous table.
  */
 export class RouteCache {
   private table = new RouteTable([]);
   private timer: NodeJS.Timeout | undefined;
   private refreshing: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
   private loadedOnce = false;
 
   constructor(
@@ -24,9 +25,20 @@ export class RouteCache {
     return this.loadedOnce;
   }
 
-  /** Reloads now; concurrent calls share one load, and a call during a load triggers one more after it. */
+  /**
+   * Reloads now. Calls during a load share one more load after it (it sees every change made so far), so
+   * a burst of change events costs two loads, not one per event.
+   */
   refresh(): Promise<void> {
-    if (this.refreshing) return this.refreshing.then(() => this.refresh());
+    if (this.refreshing) {
+      this.queued ??= this.refreshing
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          return this.refresh();
+        });
+      return this.queued;
+    }
     this.refreshing = this.load().then(
       (rules) => {
         this.table = new RouteTable(rules);
@@ -67,7 +79,13 @@ export class RouteCache {
     return this.table.resolve(model);
   }
 
-  listModels(): { id: string; ownedBy: string }[] {
+  /** The models to list (see RouteTable.listModels for the rule). */
+  listModels(): ListedModel[] {
     return this.table.listModels();
+  }
+
+  /** One model for a model-detail endpoint: any name routed to a provider with an active account. */
+  describeModel(model: string): ListedModel | undefined {
+    return this.table.describe(model);
   }
 }

@@ -10,6 +10,8 @@ const rule = (pattern: string, extra: Partial<RouteRule> = {}): RouteRule => ({
   upstreamModel: null,
   priority: 0,
   fallbackModel: null,
+  providerHasAccounts: true,
+  createdAtMs: 0,
   ...extra,
 });
 
@@ -62,10 +64,38 @@ describe('RouteTable', () => {
       rule('fast', { upstreamModel: 'gpt-4o-mini', providerName: 'openai' }),
       rule('claude-opus', { upstreamModel: 'internal-opus', providerName: 'antigravity' }),
     ]);
-    expect(table.listModels()).toEqual([
+    expect(table.listModels().map(({ id, ownedBy }) => ({ id, ownedBy }))).toEqual([
       { id: 'claude-opus', ownedBy: 'antigravity' },
       { id: 'fast', ownedBy: 'openai' },
       { id: 'gpt-4o-mini', ownedBy: 'openai' },
     ]);
+  });
+
+  it('lists a wildcard route only through its upstream model', () => {
+    const table = new RouteTable([rule('gemini-*', { upstreamModel: 'gemini-2.5-pro', providerName: 'gemini' }), rule('claude-*')]);
+    expect(table.listModels().map((m) => m.id)).toEqual(['gemini-2.5-pro']);
+  });
+
+  it('leaves out providers without an active account, and names the provider that really serves a model', () => {
+    const table = new RouteTable([
+      rule('gpt-4o', { providerId: 1, providerName: 'openai', createdAtMs: 5_000 }),
+      rule('glm-4.6', { providerId: 2, providerName: 'glm', providerHasAccounts: false }),
+      rule('claude-sonnet-4', { providerId: 3, providerName: 'anthropic' }),
+      rule('claude-*', { providerId: 4, providerName: 'antigravity', priority: 10 }),
+    ]);
+    expect(table.listModels()).toEqual([
+      { id: 'claude-sonnet-4', ownedBy: 'antigravity', createdAtMs: 0 },
+      { id: 'gpt-4o', ownedBy: 'openai', createdAtMs: 5_000 },
+    ]);
+    expect(table.describe('glm-4.6')).toBeUndefined();
+    expect(table.describe('claude-3-haiku')).toEqual({ id: 'claude-3-haiku', ownedBy: 'antigravity', createdAtMs: 0 });
+    expect(table.describe('mistral')).toBeUndefined();
+    // Routing itself does not care about accounts: selector answers NO_ACCOUNT.
+    expect(table.resolve('glm-4.6')?.providerId).toBe(2);
+  });
+
+  it('sorts by code unit, the same everywhere', () => {
+    const table = new RouteTable([rule('b'), rule('a-2'), rule('B'), rule('a-10')]);
+    expect(table.listModels().map((m) => m.id)).toEqual(['B', 'a-10', 'a-2', 'b']);
   });
 });

@@ -7,6 +7,10 @@ export interface RouteRule {
   upstreamModel: string | null;
   priority: number;
   fallbackModel: string | null;
+  /** Whether the provider had at least one active account when the table was loaded (model lists only). */
+  providerHasAccounts: boolean;
+  /** When the route was created (ms since epoch); model lists show it as the model's creation time. */
+  createdAtMs: number;
 }
 
 /** Where a client model goes. */
@@ -19,6 +23,14 @@ export interface ResolvedRoute {
   /** The model sent upstream: the route's upstream model, else the client's. */
   upstreamModel: string;
   fallbackModel: string | null;
+}
+
+/** A model as the model-list endpoints show it. */
+export interface ListedModel {
+  id: string;
+  /** Name of the provider that serves it. */
+  ownedBy: string;
+  createdAtMs: number;
 }
 
 interface CompiledRule {
@@ -42,6 +54,11 @@ function byPrecedence(a: RouteRule, b: RouteRule): number {
   return b.priority - a.priority || b.pattern.length - a.pattern.length || a.id - b.id;
 }
 
+/** Code-unit order, the same on every machine (model-list pages depend on it). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 const MEMO_LIMIT = 10_000;
 
 /** An immutable snapshot of the routing rules; a new one replaces it on every refresh. */
@@ -59,12 +76,7 @@ export class RouteTable {
 
   /** The route for `model`, or undefined when no pattern matches. */
   resolve(model: string): ResolvedRoute | undefined {
-    let rule = this.memo.get(model);
-    if (rule === undefined) {
-      rule = this.rules.find((candidate) => candidate.matches(model))?.rule ?? null;
-      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      this.memo.set(model, rule);
-    }
+    const rule = this.ruleFor(model);
     if (rule === null) return undefined;
     return {
       routeId: rule.id,
@@ -76,16 +88,38 @@ export class RouteTable {
     };
   }
 
-  /** Concrete model names a client can ask for: non-wildcard patterns, each owned by its provider. */
-  listModels(): { id: string; ownedBy: string }[] {
-    const seen = new Map<string, string>();
+  /** `model` as a model list shows it, when it is routed to a provider with an active account. */
+  describe(model: string): ListedModel | undefined {
+    const rule = this.ruleFor(model);
+    if (rule === null || !rule.providerHasAccounts) return undefined;
+    return { id: model, ownedBy: rule.providerName, createdAtMs: rule.createdAtMs };
+  }
+
+  /**
+   * The models a client can list. Candidates are the concrete names the operator wrote: every pattern
+   * without `*`, and every upstream model without `*` (so a wildcard route lists only its upstream model,
+   * if it has one). A candidate is listed when it resolves (a higher-priority route may own it: that
+   * route's provider is shown) to a provider with at least one active account. Sorted by id.
+   */
+  listModels(): ListedModel[] {
+    const listed = new Map<string, ListedModel>();
     for (const { rule } of this.rules) {
-      if (!rule.pattern.includes('*') && !seen.has(rule.pattern)) seen.set(rule.pattern, rule.providerName);
-      const upstream = rule.upstreamModel;
-      if (upstream && !upstream.includes('*') && !seen.has(upstream) && this.resolve(upstream)) {
-        seen.set(upstream, rule.providerName);
+      for (const name of [rule.pattern, rule.upstreamModel]) {
+        if (!name || name.includes('*') || listed.has(name)) continue;
+        const model = this.describe(name);
+        if (model) listed.set(name, model);
       }
     }
-    return [...seen].map(([id, ownedBy]) => ({ id, ownedBy })).sort((a, b) => a.id.localeCompare(b.id));
+    return [...listed.values()].sort((a, b) => compareIds(a.id, b.id));
+  }
+
+  private ruleFor(model: string): RouteRule | null {
+    let rule = this.memo.get(model);
+    if (rule === undefined) {
+      rule = this.rules.find((candidate) => candidate.matches(model))?.rule ?? null;
+      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
+      this.memo.set(model, rule);
+    }
+    return rule;
   }
 }

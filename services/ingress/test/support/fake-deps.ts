@@ -24,7 +24,18 @@ export const ADMIN_TOKEN = 'admin-token-for-tests';
 
 /** A route rule with defaults. */
 export function rule(pattern: string, extra: Partial<RouteRule> = {}): RouteRule {
-  return { id: 1, pattern, providerId: 1, providerName: 'openai', upstreamModel: null, priority: 0, fallbackModel: null, ...extra };
+  return {
+    id: 1,
+    pattern,
+    providerId: 1,
+    providerName: 'openai',
+    upstreamModel: null,
+    priority: 0,
+    fallbackModel: null,
+    providerHasAccounts: true,
+    createdAtMs: Date.UTC(2025, 0, 1),
+    ...extra,
+  };
 }
 
 export interface FakeDepsOptions {

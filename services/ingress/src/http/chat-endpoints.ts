@@ -1,0 +1,71 @@
+import type { Request } from 'express';
+import type { ClientProtocol } from '../protocol/client-protocol.js';
+import { geminiStreamFraming, parseGeminiTarget, validateGeminiBody, type StreamFraming } from '../protocol/gemini-request.js';
+import { checkModelName, objectBody, validateChatBody, validateCountTokensBody, type ChatRequestFacts } from '../protocol/validate-body.js';
+import { pathParam } from './path-param.js';
+
+/** What ingress reads from one chat request, wherever its protocol puts it. */
+export interface ChatCall extends ChatRequestFacts {
+  framing: StreamFraming;
+}
+
+/** One client route that proxies chat requests. */
+export interface ChatEndpoint {
+  protocol: ClientProtocol;
+  /** Model, stream mode and framing from the request's path, query and parsed body; throws INVALID_REQUEST. */
+  decode(req: Request, body: unknown): ChatCall;
+}
+
+/** One client route that asks for a token count. */
+export interface CountTokensEndpoint {
+  protocol: ClientProtocol;
+  /** The operation as the protocol names it, for messages. */
+  operation: string;
+  decode(req: Request, body: unknown): { model: string };
+}
+
+/** POST /v1/chat/completions */
+export const openaiChat: ChatEndpoint = {
+  protocol: 'openai',
+  decode: (_req, body) => ({ ...validateChatBody('openai', body), framing: 'sse' }),
+};
+
+/** POST /v1/messages */
+export const anthropicMessages: ChatEndpoint = {
+  protocol: 'anthropic',
+  decode: (_req, body) => ({ ...validateChatBody('anthropic', body), framing: 'sse' }),
+};
+
+/** POST /v1/messages/count_tokens */
+export const anthropicCountTokens: CountTokensEndpoint = {
+  protocol: 'anthropic',
+  operation: 'count_tokens',
+  decode: (_req, body) => validateCountTokensBody(body),
+};
+
+/** The model of a `/v1beta/models/*target` request, checked like a body's `model`. */
+function geminiModel(req: Request): string {
+  return checkModelName(parseGeminiTarget(pathParam(req, 'target')).model);
+}
+
+/** POST /v1beta/models/{model}:generateContent (stream false) and :streamGenerateContent (stream true). */
+export function geminiGenerate(stream: boolean): ChatEndpoint {
+  return {
+    protocol: 'gemini',
+    decode(req, body) {
+      validateGeminiBody(body);
+      const model = geminiModel(req);
+      return { model, stream, framing: stream ? geminiStreamFraming(req.query.alt) : 'sse' };
+    },
+  };
+}
+
+/** POST /v1beta/models/{model}:countTokens */
+export const geminiCountTokens: CountTokensEndpoint = {
+  protocol: 'gemini',
+  operation: 'countTokens',
+  decode(req, body) {
+    objectBody(body);
+    return { model: geminiModel(req) };
+  },
+};

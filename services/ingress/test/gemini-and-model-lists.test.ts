@@ -1,0 +1,112 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '@aigw/proto';
+import { ClientFormat } from '@aigw/proto';
+import { account } from './support/fake-backends.js';
+import { ADMIN_TOKEN } from './support/fake-deps.js';
+import { startDbServer, type DbServer } from './support/db-server.js';
+
+let server: DbServer;
+let key: string;
+const providerIds: Record<string, number> = {};
+// What the fake selector hands out, per provider id; filled once the providers exist.
+const selectable: Record<number, Account[]> = {};
+const admin = { authorization: `Bearer ${ADMIN_TOKEN}` };
+const body = { contents: [{ role: 'user', parts: [{ text: 'hi' }] }] };
+
+const adminPost = (path: string, payload: object) => request(server.app).post(`/api/v1${path}`).set(admin).send(payload).expect(201);
+const modelIds = async (): Promise<string[]> =>
+  (await request(server.app).get('/v1/models').set('authorization', `Bearer ${key}`).expect(200)).body.data.map((m: { id: string }) => m.id);
+
+beforeAll(async () => {
+  server = await startDbServer({ accounts: selectable });
+  for (const [name, kind] of [['openai', 'openai'], ['gemini', 'gemini'], ['glm', 'openai']] as const) {
+    providerIds[name] = (await adminPost('/providers', { name, kind, baseUrl: 'http://127.0.0.1:9' })).body.id;
+  }
+  await adminPost('/routes', { pattern: 'gpt-4o', provider: 'openai' });
+  await adminPost('/routes', { pattern: 'gpt-*', provider: 'openai' });
+  await adminPost('/routes', { pattern: 'gemini-*', provider: 'gemini', upstreamModel: 'gemini-2.5-flash' });
+  await adminPost('/routes', { pattern: 'glm-4.6', provider: 'glm' });
+  for (const name of ['openai', 'gemini']) {
+    await adminPost('/accounts', { provider: name, label: `${name}-1`, authType: 'api_key', credentials: { apiKey: 'upstream-secret' } });
+  }
+  selectable[providerIds.openai!] = [account(11, providerIds.openai)];
+  selectable[providerIds.gemini!] = [account(21, providerIds.gemini)];
+  key = (await adminPost('/keys', { name: 'client' })).body.key;
+  await server.refreshRoutes();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+describe('model lists from the routing table and the active accounts', () => {
+  it('list only concrete models whose provider has an active account, in each protocol’s shape', async () => {
+    expect(await modelIds()).toEqual(['gemini-2.5-flash', 'gpt-4o']);
+    const anthropic = await request(server.app).get('/v1/models').set({ 'x-api-key': key, 'anthropic-version': '2023-06-01' });
+    expect(anthropic.body).toMatchObject({ has_more: false, first_id: 'gemini-2.5-flash', last_id: 'gpt-4o' });
+    expect(anthropic.body.data[1]).toMatchObject({ type: 'model', id: 'gpt-4o', created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+    const gemini = await request(server.app).get(`/v1beta/models?key=${key}`);
+    expect(gemini.body.models.map((m: { name: string }) => m.name)).toEqual(['models/gemini-2.5-flash', 'models/gpt-4o']);
+  });
+
+  it('follow accounts being added, deactivated and reactivated', async () => {
+    const created = await adminPost('/accounts', { provider: 'glm', label: 'glm-1', authType: 'api_key', credentials: { apiKey: 'x' } });
+    await server.refreshRoutes();
+    expect(await modelIds()).toContain('glm-4.6');
+    await request(server.app).patch(`/api/v1/accounts/${created.body.id}`).set(admin).send({ isActive: false }).expect(200);
+    await server.refreshRoutes();
+    expect(await modelIds()).not.toContain('glm-4.6');
+    const detail = await request(server.app).get('/v1/models/glm-4.6').set('authorization', `Bearer ${key}`);
+    expect([detail.status, detail.body.error.code]).toEqual([404, 'model_not_found']);
+  });
+
+  it('describe routed models through wildcard routes too', async () => {
+    const res = await request(server.app).get('/v1beta/models/gemini-2.0-pro').set('x-goog-api-key', key);
+    expect(res.body).toMatchObject({ name: 'models/gemini-2.0-pro', supportedGenerationMethods: ['generateContent', 'streamGenerateContent'] });
+  });
+});
+
+describe('Gemini routes against a real key and route table', () => {
+  it('proxy generateContent as a Gemini request to the route’s upstream model', async () => {
+    const res = await request(server.app).post(`/v1beta/models/gemini-exp:generateContent?key=${key}`).send(body);
+    expect(res.status).toBe(200);
+    const invoke = server.calls.invokes.at(-1)!;
+    expect([invoke.clientFormat, invoke.upstreamModel, invoke.account?.id, invoke.stream]).toEqual([ClientFormat.CLIENT_FORMAT_GEMINI, 'gemini-2.5-flash', 21, false]);
+    expect(server.published.at(-1)).toMatchObject({ requestId: res.headers['x-request-id'], clientFormat: ClientFormat.CLIENT_FORMAT_GEMINI, model: 'gemini-exp' });
+  });
+
+  it('stream with alt=sse and as a JSON array', async () => {
+    const sse = await request(server.app).post('/v1beta/models/gemini-exp:streamGenerateContent?alt=sse').set('x-goog-api-key', key).send(body);
+    expect([sse.status, sse.headers['content-type']]).toEqual([200, expect.stringMatching(/text\/event-stream/)]);
+    const array = await request(server.app).post('/v1beta/models/gemini-exp:streamGenerateContent').set('x-goog-api-key', key).send(body);
+    expect(array.body).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  it('answer bad input in Gemini’s error shape', async () => {
+    const post = (path: string) => request(server.app).post(path).set('x-goog-api-key', key);
+    const cases = [
+      { res: await post('/v1beta/models/gemini-exp:generateContent').set('content-type', 'application/json').send('{"contents": ['), code: 400, status: 'INVALID_ARGUMENT' },
+      { res: await post('/v1beta/models/gemini-exp:generateContent').send({ messages: [] }), code: 400, status: 'INVALID_ARGUMENT' },
+      { res: await post('/v1beta/models/mistral-large:generateContent').send(body), code: 404, status: 'NOT_FOUND' },
+      { res: await request(server.app).post('/v1beta/models/gemini-exp:generateContent?key=aigw-wrong').send(body), code: 401, status: 'UNAUTHENTICATED' },
+      // glm's only account was deactivated above; the fake selector has none for it either.
+      { res: await post('/v1beta/models/glm-4.6:generateContent').send(body), code: 404, status: 'NOT_FOUND' },
+      { res: await post('/v1beta/models/gemini-exp:countTokens').send(body), code: 400, status: 'INVALID_ARGUMENT' },
+    ];
+    for (const { res, code, status } of cases) {
+      expect(res.status).toBe(code);
+      expect(res.text).not.toMatch(/<html|SyntaxError|at JSON\.parse/);
+      expect(res.body).toEqual({ error: { code, message: expect.any(String), status } });
+    }
+  });
+
+  it('refuse Anthropic count_tokens with a 400 that names the provider', async () => {
+    const res = await request(server.app)
+      .post('/v1/messages/count_tokens')
+      .set({ 'x-api-key': key, 'anthropic-version': '2023-06-01' })
+      .send({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('`openai`') } });
+  });
+});
