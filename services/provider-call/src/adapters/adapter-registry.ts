@@ -1,7 +1,10 @@
 import { AppError } from '@aigw/errors';
 import { ClientFormat } from '@aigw/proto';
 import { anthropicClient } from '../wire/anthropic/anthropic-client.js';
+import { anthropicProvider } from '../wire/anthropic/anthropic-provider.js';
 import { antigravityProvider } from '../wire/antigravity/antigravity-provider.js';
+import { geminiClient } from '../wire/google/gemini-client.js';
+import { geminiProvider } from '../wire/google/gemini-provider.js';
 import { openAiClient } from '../wire/openai/openai-client.js';
 import { openAiProvider } from '../wire/openai/openai-provider.js';
 import type { ClientCodec } from './client-codec.js';
@@ -12,10 +15,13 @@ import type { ProviderAdapter } from './provider-adapter.js';
 const CLIENT_CODECS: ReadonlyMap<ClientFormat, ClientCodec> = new Map([
   [ClientFormat.CLIENT_FORMAT_OPENAI, openAiClient],
   [ClientFormat.CLIENT_FORMAT_ANTHROPIC, anthropicClient],
+  [ClientFormat.CLIENT_FORMAT_GEMINI, geminiClient],
 ]);
 
 const PROVIDERS: ReadonlyMap<string, ProviderAdapter> = new Map([
   ['openai', openAiProvider],
+  ['anthropic', anthropicProvider],
+  ['gemini', geminiProvider],
   ['antigravity', antigravityProvider],
 ]);
 

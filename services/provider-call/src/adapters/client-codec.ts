@@ -23,8 +23,8 @@ export interface StreamEncoder {
   push(event: IrStreamEvent): string;
   /** Closing events after a clean upstream end (finish reason, usage, terminator). */
   end(): string;
-  /** The protocol's error event for a stream that broke; nothing may follow it. */
-  fail(message: string): string;
+  /** The protocol's error event for a stream that broke (status: what the error maps to); nothing may follow it. */
+  fail(error: IrError): string;
 }
 
 /** One client protocol: validate and decode its requests, encode answers, stream events and errors. */

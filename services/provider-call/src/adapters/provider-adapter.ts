@@ -68,7 +68,7 @@ export interface StreamTranslator {
   /** Throws AppError UPSTREAM_ERROR when the upstream event cannot be read. */
   push(event: SseEvent): string;
   end(): string;
-  fail(message: string): string;
+  fail(error: IrError): string;
   /** Usage seen so far (complete after a clean end). */
   usage(): IrUsage | undefined;
 }

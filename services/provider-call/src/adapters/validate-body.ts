@@ -1,5 +1,6 @@
 import { AppError } from '@aigw/errors';
 import type { z } from '@aigw/config';
+import { assertJsonDepth } from '../ir/json-limits.js';
 
 type Issue = z.core.$ZodIssue;
 
@@ -36,6 +37,7 @@ export function validateBody<S extends z.ZodType>(schema: S, body: unknown): z.i
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new AppError('INVALID_REQUEST', 'request body must be a JSON object');
   }
+  assertJsonDepth(body);
   const result = schema.safeParse(body, { error: requiredMessage });
   if (result.success) return result.data;
   const explained = result.error.issues.slice(0, 5).map((issue) => explainIssue(issue));

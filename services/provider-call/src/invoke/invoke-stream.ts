@@ -2,11 +2,13 @@ import { AppError, toAppError } from '@aigw/errors';
 import type { CallContext } from '@aigw/grpc';
 import { StreamChunk, type InvokeRequest } from '@aigw/proto';
 import type { Exchange, StreamTranslator } from '../adapters/provider-adapter.js';
+import { streamFailure } from '../adapters/stream-failure.js';
 import { ZERO_USAGE } from '../ir/chat-ir.js';
 import { SseParser } from '../sse/sse-parser.js';
 import { retryAfterMs } from '../upstream/retry-after.js';
 import type { UpstreamResponse } from '../upstream/upstream-client.js';
 import { statusClass } from './call-metrics.js';
+import { protoUsage } from './proto-usage.js';
 import type { InvokeDeps } from './invoke-unary.js';
 import { planExchange, requireAccount } from './plan-exchange.js';
 
@@ -87,16 +89,16 @@ async function relayEvents(upstream: UpstreamResponse, stream: StreamTranslator,
     if (signal.aborted) return undefined;
     const error = caught instanceof AppError ? caught : upstream.bodyError(caught);
     if (started) {
-      pending += stream.fail(error.message);
+      pending += stream.fail(streamFailure(error));
       if (!(await flush())) return error;
       const usage = stream.usage();
-      if (usage !== undefined && !(await send(StreamChunk.fromPartial({ usage })))) return error;
+      if (usage !== undefined && !(await send(StreamChunk.fromPartial({ usage: protoUsage(usage) })))) return error;
     }
     await send(StreamChunk.fromPartial({ error: { status: 0, errorClass: errorClass(error) } }));
     return error;
   }
   if (!(await flush())) return undefined;
-  await send(StreamChunk.fromPartial({ usage: stream.usage() ?? ZERO_USAGE }));
+  await send(StreamChunk.fromPartial({ usage: protoUsage(stream.usage() ?? ZERO_USAGE) }));
   return undefined;
 }
 

@@ -7,6 +7,7 @@ import { retryAfterMs } from '../upstream/retry-after.js';
 import type { UpstreamResponse } from '../upstream/upstream-client.js';
 import { statusClass, type CallMetrics } from './call-metrics.js';
 import { planExchange, requireAccount } from './plan-exchange.js';
+import { protoUsage } from './proto-usage.js';
 
 /** What both invoke paths need. */
 export interface InvokeDeps {
@@ -50,7 +51,7 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   if (isSuccess(upstream.status)) {
     try {
       const { body, usage } = exchange.readResponse(text);
-      return InvokeResponse.fromPartial({ ...base, body: Buffer.from(body), usage });
+      return InvokeResponse.fromPartial({ ...base, body: Buffer.from(body), usage: protoUsage(usage) });
     } catch (error) {
       const message = toAppError(error, 'UPSTREAM_ERROR').message;
       deps.logger.warn({ requestId: request.requestId, accountId: account.id, status: upstream.status, reason: message }, 'unreadable upstream answer');

@@ -80,6 +80,43 @@ describe('planExchange', () => {
     );
     const notJson = InvokeRequest.fromPartial({ ...invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'openai', {}), body: Buffer.from('{oops') });
     expect(() => planExchange(notJson, false)).toThrowError('request body is not valid JSON');
-    expect(() => planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'openai', {}), false)).toThrowError(/not supported/);
+    expect(() => planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_UNSPECIFIED, 'openai', {}), false)).toThrowError(/not supported/);
+  });
+
+  it('passes Anthropic and Gemini bodies through to their own providers', () => {
+    const anthropic = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_ANTHROPIC, 'anthropic', { ...anthropicBody, metadata: { user_id: 'u' } }), false);
+    expect(anthropic.request.url).toBe('http://upstream/v1/messages');
+    expect(anthropic.request.headers['anthropic-version']).toBe('2023-06-01');
+    expect(JSON.parse(anthropic.request.body)).toEqual({ ...anthropicBody, model: 'up-model', metadata: { user_id: 'u' } });
+    expect(anthropic.droppedFields).toEqual([]);
+
+    const geminiBody = { contents: [{ parts: [{ text: 'Hi' }] }], safetySettings: [] };
+    const gemini = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'gemini', geminiBody), true);
+    expect(gemini.request.url).toBe('http://upstream/v1/models/up-model:streamGenerateContent?alt=sse');
+    expect(JSON.parse(gemini.request.body)).toEqual(geminiBody);
+    const antigravity = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'antigravity', geminiBody), false);
+    expect(JSON.parse(antigravity.request.body)).toEqual({ project: 'p-1', model: 'up-model', request: geminiBody });
+  });
+
+  it('translates every client format for every other provider and reports what each cannot carry', () => {
+    const gemini = { contents: [{ parts: [{ text: 'Hi' }] }], generationConfig: { topK: 3, seed: 1 } };
+    expect(planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'openai', gemini), false).droppedFields.sort()).toEqual(['generationConfig.seed', 'top_k']);
+    const toAnthropic = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'anthropic', gemini), false);
+    expect(JSON.parse(toAnthropic.request.body)).toEqual({ model: 'up-model', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], top_k: 3 });
+    const fromOpenAi = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'gemini', { ...openAiBody, temperature: 1.5 }), false);
+    expect(fromOpenAi.request.url).toBe('http://upstream/v1/models/up-model:generateContent');
+    expect(JSON.parse(fromOpenAi.request.body)).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { temperature: 1.5 } });
+    const openAiToAnthropic = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'anthropic', { ...openAiBody, temperature: 1.5 }), false);
+    expect(openAiToAnthropic.droppedFields.sort()).toEqual(['logit_bias', 'temperature:clamped']);
+    const answer = JSON.stringify({ type: 'message', content: [{ type: 'text', text: 'Hello' }], stop_reason: 'end_turn', usage: { input_tokens: 1, cache_read_input_tokens: 4, output_tokens: 2 } });
+    const { body, usage } = openAiToAnthropic.readResponse(answer);
+    expect(JSON.parse(body)).toMatchObject({ choices: [{ message: { content: 'Hello' }, finish_reason: 'stop' }], usage: { prompt_tokens: 5, prompt_tokens_details: { cached_tokens: 4 } } });
+    expect(usage).toEqual({ inputTokens: 5, outputTokens: 2, cachedInputTokens: 4 });
+  });
+
+  it('answers upstream errors in the Gemini error shape', () => {
+    const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'anthropic', { contents: [{ parts: [{ text: 'Hi' }] }] }), false);
+    const error = exchange.readError(429, JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }));
+    expect(JSON.parse(error.body)).toEqual({ error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED' } });
   });
 });

@@ -1,7 +1,7 @@
 import { AppError } from '@aigw/errors';
 import type { ClientCodec, EncodeContext, StreamEncoder } from '../adapters/client-codec.js';
 import type { Exchange, ProviderAdapter, StreamDecoder, StreamTranslator, UpstreamTarget } from '../adapters/provider-adapter.js';
-import type { IrStreamEvent, IrUsage } from '../ir/chat-ir.js';
+import type { IrError, IrStreamEvent, IrUsage } from '../ir/chat-ir.js';
 import { parseJson } from '../ir/json-shape.js';
 import type { SseEvent } from '../sse/sse-parser.js';
 
@@ -26,8 +26,8 @@ export class TranslatingStream implements StreamTranslator {
     return this.#encode(this.decoder.end()) + this.encoder.end();
   }
 
-  fail(message: string): string {
-    return this.encoder.fail(message);
+  fail(error: IrError): string {
+    return this.encoder.fail(error);
   }
 
   usage(): IrUsage | undefined {
@@ -57,7 +57,7 @@ export function translatedExchange(
   const { request, dropped } = provider.buildRequest(decoded.ir, target);
   return {
     request,
-    droppedFields: [...decoded.ir.dropped, ...dropped],
+    droppedFields: [...new Set([...decoded.ir.dropped, ...dropped])],
     readResponse(text) {
       const json = parseJson(text);
       if (json === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream answer is not JSON');

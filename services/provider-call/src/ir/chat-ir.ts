@@ -26,11 +26,32 @@ export interface IrToolCallPart {
 export interface IrToolResultPart {
   type: 'tool_result';
   toolCallId: string;
+  /** The called function's name, when the client format names it (Gemini pairs results by name). */
+  name?: string;
   content: string;
   isError: boolean;
 }
 
-export type IrPart = IrTextPart | IrImagePart | IrToolCallPart | IrToolResultPart;
+/**
+ * A block of model reasoning (Anthropic `thinking`, Gemini `thought` parts, OpenAI-compatible
+ * `reasoning_content`). The signature is opaque and goes back only to the provider family that made
+ * it. A reasoning part with empty text and a signature directly before another part is how a Gemini
+ * `thoughtSignature` that sat on that part (a function call, a text) travels: encoders for Gemini put
+ * it back on that part, and Anthropic clients see it as an empty signed thinking block.
+ */
+export interface IrReasoningPart {
+  type: 'reasoning';
+  text: string;
+  signature?: string;
+}
+
+/** Anthropic `redacted_thinking`: encrypted reasoning only Anthropic can read. */
+export interface IrRedactedReasoningPart {
+  type: 'redacted_reasoning';
+  data: string;
+}
+
+export type IrPart = IrTextPart | IrImagePart | IrToolCallPart | IrToolResultPart | IrReasoningPart | IrRedactedReasoningPart;
 
 /** Tool results travel in user turns (as Anthropic and Gemini do); OpenAI's `tool` role maps there. */
 export interface IrMessage {
@@ -47,11 +68,23 @@ export interface IrTool {
 
 export type IrToolChoice = { type: 'auto' } | { type: 'none' } | { type: 'required' } | { type: 'tool'; name: string };
 
+export type IrReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';
+
+/** What the client asked about reasoning: off, on with a token budget, or on at an effort level. */
+export interface IrThinking {
+  enabled: boolean;
+  budgetTokens?: number;
+  effort?: IrReasoningEffort;
+}
+
 export interface IrRequest {
   system?: string;
   messages: IrMessage[];
   tools: IrTool[];
   toolChoice?: IrToolChoice;
+  /** false when the client forbade parallel tool calls (OpenAI parallel_tool_calls, Anthropic disable_parallel_tool_use). */
+  parallelToolCalls?: boolean;
+  thinking?: IrThinking;
   maxTokens?: number;
   temperature?: number;
   topP?: number;
@@ -64,30 +97,44 @@ export interface IrRequest {
 
 export type IrStopReason = 'end_turn' | 'max_tokens' | 'tool_use' | 'stop_sequence' | 'content_filter';
 
-/** cachedInputTokens is a part of inputTokens, never added to it. */
+/**
+ * cachedInputTokens is a part of inputTokens (the whole prompt), never added to it; reasoningTokens,
+ * when the provider reports them, are a part of outputTokens.
+ */
 export interface IrUsage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  reasoningTokens?: number;
 }
+
+export type IrResponsePart = IrTextPart | IrToolCallPart | IrReasoningPart | IrRedactedReasoningPart;
 
 export interface IrResponse {
   /** Model the upstream says answered. */
   model?: string;
-  parts: Array<IrTextPart | IrToolCallPart>;
+  parts: IrResponsePart[];
   stopReason: IrStopReason;
+  /** The stop sequence that ended the answer, when the provider says which. */
+  stopSequence?: string;
   usage: IrUsage;
 }
 
 /**
  * One step of a streamed answer. A tool call starts with `tool_call_start` (id and name) and its
- * arguments arrive as `tool_call_delta` pieces; `index` tells parallel calls apart.
+ * arguments arrive as `tool_call_delta` pieces; `index` tells parallel calls apart. Reasoning text
+ * arrives as `reasoning` pieces of the open reasoning block; `reasoning_end` closes that block with
+ * its signature, or, when no block is open and a signature is given, stands for an empty signed block
+ * (see IrReasoningPart). Any other event closes an open reasoning block unsigned.
  */
 export type IrStreamEvent =
   | { type: 'text'; text: string }
+  | { type: 'reasoning'; text: string }
+  | { type: 'reasoning_end'; signature?: string }
+  | { type: 'reasoning_redacted'; data: string }
   | { type: 'tool_call_start'; index: number; id: string; name: string }
   | { type: 'tool_call_delta'; index: number; arguments: string }
-  | { type: 'stop'; reason: IrStopReason }
+  | { type: 'stop'; reason: IrStopReason; sequence?: string }
   | { type: 'usage'; usage: IrUsage }
   | { type: 'model'; model: string };
 

@@ -58,7 +58,7 @@ describe('anthropicRequestToIr', () => {
       topK: 40,
       stop: ['STOP'],
       stream: true,
-      dropped: [],
+      dropped: ['system.cache_control'],
     });
   });
 
@@ -80,7 +80,7 @@ describe('anthropicRequestToIr', () => {
     );
   });
 
-  it('reports thinking blocks, server tools and unknown fields as dropped', () => {
+  it('carries thinking blocks and settings, and reports server tools and unknown fields as dropped', () => {
     const { ir } = anthropicRequestToIr(
       {
         model: 'c',
@@ -96,8 +96,13 @@ describe('anthropicRequestToIr', () => {
       },
       false,
     );
-    expect(ir.dropped.sort()).toEqual(['messages.content.thinking', 'metadata', 'thinking', 'tool_choice.disable_parallel_tool_use', 'tools.web_search_20250305']);
+    expect(ir.dropped.sort()).toEqual(['metadata', 'tools.web_search_20250305']);
     expect(ir.tools).toEqual([]);
-    expect(ir.messages[1]?.parts).toEqual([{ type: 'text', text: 'a' }]);
+    expect(ir.messages[1]?.parts).toEqual([
+      { type: 'reasoning', text: 'hmm', signature: 's' },
+      { type: 'text', text: 'a' },
+    ]);
+    expect(ir.thinking).toEqual({ enabled: true, budgetTokens: 1024 });
+    expect(ir.parallelToolCalls).toBe(false);
   });
 });

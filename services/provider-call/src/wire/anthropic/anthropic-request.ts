@@ -1,12 +1,16 @@
 import type { DecodedRequest } from '../../adapters/client-codec.js';
 import { uncarriedFields, validateBody } from '../../adapters/validate-body.js';
-import type { IrMessage, IrPart, IrRequest, IrToolChoice } from '../../ir/chat-ir.js';
-import { anthropicRequestSchema, type AnthropicMessage, type AnthropicRequest } from './anthropic-schema.js';
+import type { IrMessage, IrPart, IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
+import { anthropicRequestSchema, BLOCK_FIELDS, type AnthropicBlock, type AnthropicMessage, type AnthropicRequest } from './anthropic-schema.js';
+
+// Anthropic Messages request (client side) → IR.
 
 /** Request fields the IR carries; any other field the client set is reported as dropped. */
 const CARRIED = new Set([
-  'model', 'max_tokens', 'messages', 'system', 'tools', 'tool_choice', 'temperature', 'top_p', 'top_k', 'stop_sequences', 'stream',
+  'model', 'max_tokens', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'temperature', 'top_p', 'top_k',
+  'stop_sequences', 'stream',
 ]);
+const TOOL_FIELDS = new Set(['type', 'name', 'description', 'input_schema']);
 
 const TOOL_CHOICE: Record<NonNullable<AnthropicRequest['tool_choice']>['type'], (name: string) => IrToolChoice> = {
   auto: () => ({ type: 'auto' }),
@@ -15,7 +19,7 @@ const TOOL_CHOICE: Record<NonNullable<AnthropicRequest['tool_choice']>['type'], 
   tool: (name) => ({ type: 'tool', name }),
 };
 
-type ToolResultContent = Extract<Exclude<AnthropicMessage['content'], string>[number], { type: 'tool_result' }>['content'];
+type ToolResultContent = Extract<AnthropicBlock, { type: 'tool_result' }>['content'];
 
 function toolResultText(content: ToolResultContent, dropped: Set<string>): string {
   if (content === undefined) return '';
@@ -29,36 +33,51 @@ function toolResultText(content: ToolResultContent, dropped: Set<string>): strin
     .join('\n');
 }
 
+/** One content block → an IR part, or undefined when the IR has no place for it (reported). */
+function blockToIr(block: AnthropicBlock, dropped: Set<string>): IrPart | undefined {
+  if (block.type === 'unsupported') {
+    dropped.add(`messages.content.${block.name}`);
+    return undefined;
+  }
+  for (const key of uncarriedFields(block, BLOCK_FIELDS[block.type] ?? new Set())) dropped.add(`messages.content.${key}`);
+  switch (block.type) {
+    case 'text':
+      return { type: 'text', text: block.text };
+    case 'image':
+      return {
+        type: 'image',
+        source:
+          block.source.type === 'base64'
+            ? { kind: 'base64', mediaType: block.source.media_type, data: block.source.data }
+            : { kind: 'url', url: block.source.url },
+      };
+    case 'tool_use':
+      return { type: 'tool_call', id: block.id, name: block.name, arguments: JSON.stringify(block.input) };
+    case 'tool_result':
+      return { type: 'tool_result', toolCallId: block.tool_use_id, content: toolResultText(block.content, dropped), isError: block.is_error === true };
+    case 'thinking':
+      return block.signature ? { type: 'reasoning', text: block.thinking, signature: block.signature } : { type: 'reasoning', text: block.thinking };
+    case 'redacted_thinking':
+      return { type: 'redacted_reasoning', data: block.data };
+  }
+}
+
 /** One Anthropic message → IR parts (string content is one text part). */
 export function anthropicMessageToIr(message: AnthropicMessage, dropped: Set<string>): IrMessage {
+  for (const key of uncarriedFields(message, new Set(['role', 'content']))) dropped.add(`messages.${key}`);
   if (typeof message.content === 'string') return { role: message.role, parts: [{ type: 'text', text: message.content }] };
   const parts: IrPart[] = [];
   for (const block of message.content) {
-    switch (block.type) {
-      case 'text':
-        parts.push({ type: 'text', text: block.text });
-        break;
-      case 'image':
-        parts.push({
-          type: 'image',
-          source:
-            block.source.type === 'base64'
-              ? { kind: 'base64', mediaType: block.source.media_type, data: block.source.data }
-              : { kind: 'url', url: block.source.url },
-        });
-        break;
-      case 'tool_use':
-        parts.push({ type: 'tool_call', id: block.id, name: block.name, arguments: JSON.stringify(block.input) });
-        break;
-      case 'tool_result':
-        parts.push({ type: 'tool_result', toolCallId: block.tool_use_id, content: toolResultText(block.content, dropped), isError: block.is_error === true });
-        break;
-      case 'unsupported':
-        dropped.add(`messages.content.${block.name}`);
-        break;
-    }
+    const part = blockToIr(block, dropped);
+    if (part !== undefined) parts.push(part);
   }
   return { role: message.role, parts };
+}
+
+/** The `thinking` request field → IR (adaptive means on, at the model's own budget). */
+export function thinkingToIr(thinking: NonNullable<AnthropicRequest['thinking']>): IrThinking {
+  if (thinking.type === 'disabled') return { enabled: false };
+  return thinking.type === 'enabled' && thinking.budget_tokens !== undefined ? { enabled: true, budgetTokens: thinking.budget_tokens } : { enabled: true };
 }
 
 /** Validates an Anthropic Messages body and maps it to the IR. */
@@ -72,17 +91,22 @@ export function anthropicRequestToIr(body: unknown, stream: boolean): DecodedReq
       dropped.add(`tools.${tool.name}`);
       continue;
     }
+    for (const key of uncarriedFields(tool, TOOL_FIELDS)) dropped.add(`tools.${key}`);
     tools.push({ name: tool.name, ...(tool.description === undefined ? {} : { description: tool.description }), parameters: tool.input_schema });
   }
   const ir: IrRequest = { messages, tools, stop: req.stop_sequences ?? [], stream, maxTokens: req.max_tokens, dropped: [] };
-  const system = typeof req.system === 'string' ? req.system : req.system?.map((b) => b.text).join('\n');
-  if (system !== undefined && system !== '') ir.system = system;
+  if (typeof req.system === 'string') {
+    if (req.system !== '') ir.system = req.system;
+  } else if (req.system !== undefined) {
+    for (const block of req.system) for (const key of uncarriedFields(block, BLOCK_FIELDS.text as ReadonlySet<string>)) dropped.add(`system.${key}`);
+    const system = req.system.map((b) => b.text).join('\n');
+    if (system !== '') ir.system = system;
+  }
   if (req.tool_choice !== undefined) {
     ir.toolChoice = TOOL_CHOICE[req.tool_choice.type]('name' in req.tool_choice ? String(req.tool_choice.name) : '');
-    if ('disable_parallel_tool_use' in req.tool_choice && req.tool_choice.disable_parallel_tool_use === true) {
-      dropped.add('tool_choice.disable_parallel_tool_use');
-    }
+    if ('disable_parallel_tool_use' in req.tool_choice && req.tool_choice.disable_parallel_tool_use === true) ir.parallelToolCalls = false;
   }
+  if (req.thinking !== undefined) ir.thinking = thinkingToIr(req.thinking);
   if (req.temperature !== undefined) ir.temperature = req.temperature;
   if (req.top_p !== undefined) ir.topP = req.top_p;
   if (req.top_k !== undefined) ir.topK = req.top_k;

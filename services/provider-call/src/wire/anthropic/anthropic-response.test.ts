@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anthropicErrorBody, anthropicErrorType } from './anthropic-errors.js';
+import { anthropicErrorBody, anthropicErrorType, anthropicTypeStatus, decodeAnthropicError } from './anthropic-errors.js';
 import { irToAnthropicResponse } from './anthropic-response.js';
 
 describe('irToAnthropicResponse', () => {
@@ -50,5 +50,38 @@ describe('anthropic errors', () => {
     expect(anthropicErrorType(418)).toBe('invalid_request_error');
     expect(anthropicErrorType(529)).toBe('overloaded_error');
     expect(anthropicErrorType(502)).toBe('api_error');
+  });
+
+  it('reads Anthropic error bodies and the status of an error type', () => {
+    expect(decodeAnthropicError(529, JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }))).toEqual({ status: 529, message: 'Overloaded' });
+    expect(decodeAnthropicError(500, '').message).toBe('upstream answered with status 500');
+    expect(anthropicTypeStatus('rate_limit_error')).toBe(429);
+    expect(anthropicTypeStatus('something_new')).toBeUndefined();
+  });
+});
+
+describe('irToAnthropicResponse reasoning', () => {
+  it('writes thinking and redacted thinking blocks in their place', () => {
+    const body = irToAnthropicResponse(
+      {
+        parts: [
+          { type: 'reasoning', text: 'why', signature: 'S' },
+          { type: 'redacted_reasoning', data: 'R' },
+          { type: 'reasoning', text: 'unsigned' },
+          { type: 'text', text: 'because' },
+        ],
+        stopReason: 'stop_sequence',
+        stopSequence: 'END',
+        usage: { inputTokens: 1, outputTokens: 1, cachedInputTokens: 0 },
+      },
+      { requestId: 'r', model: 'm' },
+    );
+    expect(body.content).toEqual([
+      { type: 'thinking', thinking: 'why', signature: 'S' },
+      { type: 'redacted_thinking', data: 'R' },
+      { type: 'thinking', thinking: 'unsigned', signature: '' },
+      { type: 'text', text: 'because' },
+    ]);
+    expect(body.stop_sequence).toBe('END');
   });
 });

@@ -1,41 +1,34 @@
 import type { EncodeContext } from '../../adapters/client-codec.js';
-import type { IrResponse, IrStopReason, IrUsage } from '../../ir/chat-ir.js';
+import type { IrResponse, IrResponsePart } from '../../ir/chat-ir.js';
 import { toolArgumentsObject } from '../../ir/tool-arguments.js';
+import { IR_TO_STOP_REASON, irUsageToAnthropic } from './anthropic-usage.js';
 
-/** IR stop reason → Anthropic stop_reason. */
-export const IR_TO_STOP_REASON: Readonly<Record<IrStopReason, string>> = {
-  end_turn: 'end_turn',
-  stop_sequence: 'stop_sequence',
-  max_tokens: 'max_tokens',
-  tool_use: 'tool_use',
-  content_filter: 'refusal',
-};
+export { IR_TO_STOP_REASON, irUsageToAnthropic } from './anthropic-usage.js';
 
-/** IR usage → Anthropic usage: input_tokens excludes the cached part, which is reported on its own. */
-export function irUsageToAnthropic(usage: IrUsage): Record<string, number> {
-  return {
-    input_tokens: usage.inputTokens - usage.cachedInputTokens,
-    output_tokens: usage.outputTokens,
-    cache_read_input_tokens: usage.cachedInputTokens,
-    cache_creation_input_tokens: 0,
-  };
+/** One IR answer part → a Messages API content block. */
+export function anthropicContentBlock(part: IrResponsePart): Record<string, unknown> {
+  switch (part.type) {
+    case 'text':
+      return { type: 'text', text: part.text };
+    case 'reasoning':
+      return { type: 'thinking', thinking: part.text, signature: part.signature ?? '' };
+    case 'redacted_reasoning':
+      return { type: 'redacted_thinking', data: part.data };
+    case 'tool_call':
+      return { type: 'tool_use', id: part.id, name: part.name, input: toolArgumentsObject(part.arguments) };
+  }
 }
 
 /** IR → a Messages API `message` body. */
 export function irToAnthropicResponse(response: IrResponse, ctx: EncodeContext): Record<string, unknown> {
-  const content = response.parts.map((part) =>
-    part.type === 'text'
-      ? { type: 'text', text: part.text }
-      : { type: 'tool_use', id: part.id, name: part.name, input: toolArgumentsObject(part.arguments) },
-  );
   return {
     id: `msg_${ctx.requestId}`,
     type: 'message',
     role: 'assistant',
     model: response.model ?? ctx.model,
-    content,
+    content: response.parts.map(anthropicContentBlock),
     stop_reason: IR_TO_STOP_REASON[response.stopReason],
-    stop_sequence: null,
+    stop_sequence: response.stopSequence ?? null,
     usage: irUsageToAnthropic(response.usage),
   };
 }

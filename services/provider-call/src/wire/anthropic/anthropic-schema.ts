@@ -1,8 +1,8 @@
 import { z } from '@aigw/config';
 import { markUnsupported } from '../../adapters/validate-body.js';
 
-// The Messages API request as a client may send it. Unknown block and tool types (thinking, documents,
-// server tools) are accepted and reported as dropped when the request is translated.
+// The Messages API request as a client may send it. Unknown block and tool types (documents, server
+// tools) are accepted and reported as dropped when the request is translated.
 
 const unsupported = z.object({ type: z.literal('unsupported'), name: z.string() });
 
@@ -30,10 +30,22 @@ const toolResultBlock = z.looseObject({
   content: toolResultContent.optional(),
   is_error: z.boolean().optional(),
 });
+const thinkingBlock = z.looseObject({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().optional() });
+const redactedThinkingBlock = z.looseObject({ type: z.literal('redacted_thinking'), data: z.string() });
+
+/** Block types the IR carries, with the fields each carries (others are reported as dropped). */
+export const BLOCK_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  text: new Set(['type', 'text']),
+  image: new Set(['type', 'source']),
+  tool_use: new Set(['type', 'id', 'name', 'input']),
+  tool_result: new Set(['type', 'tool_use_id', 'content', 'is_error']),
+  thinking: new Set(['type', 'thinking', 'signature']),
+  redacted_thinking: new Set(['type', 'data']),
+};
 
 const block = z.preprocess(
-  markUnsupported(new Set(['text', 'image', 'tool_use', 'tool_result'])),
-  z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, unsupported]),
+  markUnsupported(new Set(Object.keys(BLOCK_FIELDS))),
+  z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock, unsupported]),
 );
 
 const message = z.looseObject({
@@ -63,6 +75,11 @@ const toolChoice = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('none') }),
 ]);
 
+const thinking = z.looseObject({
+  type: z.enum(['enabled', 'disabled', 'adaptive']),
+  budget_tokens: z.number().int().positive().optional(),
+});
+
 export const anthropicRequestSchema = z.looseObject({
   model: z.string().min(1),
   max_tokens: z.number().int().positive(),
@@ -70,6 +87,7 @@ export const anthropicRequestSchema = z.looseObject({
   system: z.union([z.string(), z.array(textBlock)]).optional(),
   tools: z.array(tool).optional(),
   tool_choice: toolChoice.optional(),
+  thinking: thinking.optional(),
   temperature: z.number().min(0).max(1).optional(),
   top_p: z.number().min(0).max(1).optional(),
   top_k: z.number().int().nonnegative().optional(),
@@ -79,3 +97,12 @@ export const anthropicRequestSchema = z.looseObject({
 
 export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;
 export type AnthropicMessage = AnthropicRequest['messages'][number];
+export type AnthropicBlock = Exclude<AnthropicMessage['content'], string>[number];
+
+/** What pass-through checks before forwarding: only the shape the gateway itself relies on. */
+export const anthropicPassthroughSchema = z.looseObject({
+  model: z.string().min(1),
+  max_tokens: z.number().int().positive(),
+  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1),
+  stream: z.boolean().optional(),
+});

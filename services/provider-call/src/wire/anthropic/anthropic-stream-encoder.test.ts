@@ -75,8 +75,45 @@ describe('AnthropicStreamEncoder', () => {
 
   it('ends a broken stream with an error event', () => {
     const encoder = new AnthropicStreamEncoder({ requestId: 'r1', model: 'm' });
-    expect(parse(encoder.fail('upstream died'))).toEqual([
+    expect(parse(encoder.fail({ status: 502, message: 'upstream died' }))).toEqual([
       { event: 'error', data: { type: 'error', error: { type: 'api_error', message: 'upstream died' } } },
     ]);
+  });
+});
+
+describe('AnthropicStreamEncoder thinking', () => {
+  it('opens thinking blocks, signs them, and shows a detached signature as an empty signed block', () => {
+    const out = encode([
+      { type: 'reasoning', text: 'Let me ' },
+      { type: 'reasoning', text: 'think.' },
+      { type: 'reasoning_end', signature: 'S1' },
+      { type: 'reasoning_redacted', data: 'ENC' },
+      { type: 'reasoning_end' },
+      { type: 'reasoning_end', signature: 'S2' },
+      { type: 'tool_call_start', index: 0, id: 'c', name: 'f' },
+      { type: 'tool_call_delta', index: 0, arguments: '{}' },
+      { type: 'stop', reason: 'stop_sequence', sequence: 'END' },
+    ]);
+    expect(out.map((e) => [e.event, e.data.content_block?.type ?? e.data.delta?.type])).toEqual([
+      ['message_start', undefined],
+      ['content_block_start', 'thinking'],
+      ['content_block_delta', 'thinking_delta'],
+      ['content_block_delta', 'thinking_delta'],
+      ['content_block_delta', 'signature_delta'],
+      ['content_block_stop', undefined],
+      ['content_block_start', 'redacted_thinking'],
+      ['content_block_stop', undefined],
+      ['content_block_start', 'thinking'],
+      ['content_block_delta', 'signature_delta'],
+      ['content_block_stop', undefined],
+      ['content_block_start', 'tool_use'],
+      ['content_block_delta', 'input_json_delta'],
+      ['content_block_stop', undefined],
+      ['message_delta', undefined],
+      ['message_stop', undefined],
+    ]);
+    expect(out[4]?.data.delta).toEqual({ type: 'signature_delta', signature: 'S1' });
+    expect(out[6]?.data.content_block).toEqual({ type: 'redacted_thinking', data: 'ENC' });
+    expect(out.at(-2)?.data.delta).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
   });
 });

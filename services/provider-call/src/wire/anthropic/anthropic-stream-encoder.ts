@@ -1,18 +1,18 @@
 import type { EncodeContext, StreamEncoder } from '../../adapters/client-codec.js';
-import { ZERO_USAGE, type IrStopReason, type IrStreamEvent, type IrUsage } from '../../ir/chat-ir.js';
+import { ZERO_USAGE, type IrError, type IrStopReason, type IrStreamEvent, type IrUsage } from '../../ir/chat-ir.js';
 import { formatSseEvent } from '../../sse/sse-parser.js';
 import { anthropicErrorBody } from './anthropic-errors.js';
-import { IR_TO_STOP_REASON, irUsageToAnthropic } from './anthropic-response.js';
+import { IR_TO_STOP_REASON, irUsageToAnthropic } from './anthropic-usage.js';
 
-// Anthropic streams are block-structured: every text run or tool call is a content block opened with
-// content_block_start and closed with content_block_stop, and blocks never interleave. The upstream's
-// deltas are flat, so the encoder opens and closes blocks as the kind of delta changes.
+// Anthropic streams are block-structured: every text run, thinking run or tool call is a content block
+// opened with content_block_start and closed with content_block_stop, and blocks never interleave.
+// The upstream's deltas are flat, so the encoder opens and closes blocks as the kind of delta changes.
 
 function event(type: string, payload: Record<string, unknown>): string {
   return formatSseEvent(JSON.stringify({ type, ...payload }), type);
 }
 
-type OpenBlock = 'text' | 'tool';
+type OpenBlock = 'text' | 'thinking' | 'tool';
 
 /** Writes IR events as Messages API stream events. */
 export class AnthropicStreamEncoder implements StreamEncoder {
@@ -23,6 +23,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   /** Tool-call index → its block index, so late deltas still land in their own block. */
   readonly #toolBlocks = new Map<number, number>();
   #stop: IrStopReason = 'end_turn';
+  #sequence: string | null = null;
   #usage: IrUsage = ZERO_USAGE;
 
   constructor(ctx: EncodeContext) {
@@ -49,8 +50,20 @@ export class AnthropicStreamEncoder implements StreamEncoder {
     switch (e.type) {
       case 'text': {
         const open = this.#open === 'text' ? '' : this.#openBlock('text', { type: 'text', text: '' });
-        return open + event('content_block_delta', { index: this.#nextBlock - 1, delta: { type: 'text_delta', text: e.text } });
+        return open + this.#delta({ type: 'text_delta', text: e.text });
       }
+      case 'reasoning': {
+        const open = this.#open === 'thinking' ? '' : this.#openBlock('thinking', { type: 'thinking', thinking: '' });
+        return open + this.#delta({ type: 'thinking_delta', thinking: e.text });
+      }
+      case 'reasoning_end': {
+        if (this.#open !== 'thinking' && e.signature === undefined) return '';
+        const open = this.#open === 'thinking' ? '' : this.#openBlock('thinking', { type: 'thinking', thinking: '' });
+        const signature = e.signature === undefined || e.signature === '' ? '' : this.#delta({ type: 'signature_delta', signature: e.signature });
+        return open + signature + this.#closeBlock();
+      }
+      case 'reasoning_redacted':
+        return this.#openBlock('thinking', { type: 'redacted_thinking', data: e.data }) + this.#closeBlock();
       case 'tool_call_start':
         this.#toolBlocks.set(e.index, this.#nextBlock);
         return this.#openBlock('tool', { type: 'tool_use', id: e.id, name: e.name, input: {} });
@@ -61,6 +74,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
       }
       case 'stop':
         this.#stop = e.reason;
+        this.#sequence = e.sequence ?? null;
         return '';
       case 'usage':
         this.#usage = e.usage;
@@ -74,13 +88,20 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   end(): string {
     return (
       this.#closeBlock() +
-      event('message_delta', { delta: { stop_reason: IR_TO_STOP_REASON[this.#stop], stop_sequence: null }, usage: irUsageToAnthropic(this.#usage) }) +
+      event('message_delta', {
+        delta: { stop_reason: IR_TO_STOP_REASON[this.#stop], stop_sequence: this.#sequence },
+        usage: irUsageToAnthropic(this.#usage),
+      }) +
       event('message_stop', {})
     );
   }
 
-  fail(message: string): string {
-    return formatSseEvent(anthropicErrorBody({ status: 502, message }), 'error');
+  fail(error: IrError): string {
+    return formatSseEvent(anthropicErrorBody(error), 'error');
+  }
+
+  #delta(delta: Record<string, unknown>): string {
+    return event('content_block_delta', { index: this.#nextBlock - 1, delta });
   }
 
   #openBlock(block: OpenBlock, contentBlock: Record<string, unknown>): string {

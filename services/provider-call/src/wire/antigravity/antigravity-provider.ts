@@ -1,40 +1,59 @@
-import { randomBytes } from 'node:crypto';
 import { AppError } from '@aigw/errors';
-import type { ProviderAdapter, UpstreamTarget } from '../../adapters/provider-adapter.js';
+import type { PassthroughFactory, ProviderAdapter, UpstreamTarget } from '../../adapters/provider-adapter.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
+import { validateBody } from '../../adapters/validate-body.js';
 import type { IrRequest } from '../../ir/chat-ir.js';
 import { asRecord, type JsonRecord } from '../../ir/json-shape.js';
+import { geminiPassthroughSchema } from '../google/gemini-client-schema.js';
+import { newToolCallId } from '../google/gemini-provider.js';
 import { irToGeminiRequest } from '../google/gemini-request.js';
 import { geminiResponseToIr } from '../google/gemini-response.js';
 import { GeminiStreamDecoder } from '../google/gemini-stream-decoder.js';
+import { bareModelName } from '../google/gemini-upstream.js';
 import { decodeGoogleError } from '../google/google-errors.js';
+import { googlePassthroughExchange } from '../google/google-passthrough.js';
 
 // Google Cloud Code Assist (what Gemini CLI and Antigravity call): the Gemini request wrapped as
 // {project, model, request} and the answer wrapped as {response}. The project is per account.
 
-/** Gemini leaves most function calls without an id; clients need one to pair the result. */
-export function newToolCallId(): string {
-  return `call_${randomBytes(12).toString('hex')}`;
-}
+export { newToolCallId } from '../google/gemini-provider.js';
 
-/** The Cloud Code envelope around a Gemini request. */
-export function antigravityBody(ir: IrRequest, target: UpstreamTarget): { body: JsonRecord; dropped: string[] } {
+function projectOf(target: UpstreamTarget): string {
   const project = target.settings.project;
   if (typeof project !== 'string' || project === '') {
     throw new AppError('UPSTREAM_ERROR', `account ${target.accountId} has no "project" in its settings`);
   }
-  const { request, dropped } = irToGeminiRequest(ir);
-  return { body: { project, model: target.model, request }, dropped };
+  return project;
+}
+
+/** The Cloud Code envelope around a Gemini request. */
+export function antigravityBody(ir: IrRequest, target: UpstreamTarget): { body: JsonRecord; dropped: string[] } {
+  const project = projectOf(target);
+  const { request, dropped } = irToGeminiRequest(ir, target.model);
+  return { body: { project, model: bareModelName(target.model), request }, dropped };
+}
+
+function antigravityUrl(target: UpstreamTarget, stream: boolean): string {
+  return joinUrl(target.baseUrl, stream ? '/v1internal:streamGenerateContent?alt=sse' : '/v1internal:generateContent');
 }
 
 const unwrap = (envelope: JsonRecord): JsonRecord | undefined => asRecord(envelope.response);
+
+/** Gemini clients: their body goes inside the envelope untouched, answers come out of it. */
+const antigravityPassthrough: PassthroughFactory = {
+  format: 'gemini',
+  createExchange(body, target, stream) {
+    validateBody(geminiPassthroughSchema, body);
+    const envelope = { project: projectOf(target), model: bareModelName(target.model), request: body };
+    return googlePassthroughExchange({ url: antigravityUrl(target, stream), headers: upstreamHeaders(target, stream), body: JSON.stringify(envelope) }, unwrap);
+  },
+};
 
 export const antigravityProvider: ProviderAdapter = {
   format: 'antigravity',
   buildRequest(ir, target) {
     const { body, dropped } = antigravityBody(ir, target);
-    const path = ir.stream ? '/v1internal:streamGenerateContent?alt=sse' : '/v1internal:generateContent';
-    return { request: { url: joinUrl(target.baseUrl, path), headers: upstreamHeaders(target, ir.stream), body: JSON.stringify(body) }, dropped };
+    return { request: { url: antigravityUrl(target, ir.stream), headers: upstreamHeaders(target, ir.stream), body: JSON.stringify(body) }, dropped };
   },
   decodeResponse(body) {
     const response = asRecord(body)?.response;
@@ -43,4 +62,5 @@ export const antigravityProvider: ProviderAdapter = {
   },
   createStreamDecoder: () => new GeminiStreamDecoder(unwrap, newToolCallId),
   decodeError: decodeGoogleError,
+  passthrough: antigravityPassthrough,
 };

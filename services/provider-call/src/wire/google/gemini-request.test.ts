@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IrRequest } from '../../ir/chat-ir.js';
-import { irToGeminiRequest } from './gemini-request.js';
-import { hasParameters, toGeminiSchema } from './gemini-schema.js';
+import { geminiThinkingConfig, irToGeminiRequest, requiresCallSignatures } from './gemini-request.js';
+import { fromGeminiSchema, hasParameters, toGeminiSchema } from './gemini-schema.js';
 
 const base: IrRequest = { messages: [], tools: [], stop: [], stream: false, dropped: [] };
 
@@ -50,8 +50,8 @@ describe('irToGeminiRequest', () => {
     });
     expect(request.contents).toEqual([
       { role: 'user', parts: [{ text: 'Weather?' }] },
-      { role: 'model', parts: [{ functionCall: { name: 'weather', args: { city: 'Oslo' } } }] },
-      { role: 'user', parts: [{ functionResponse: { name: 'weather', response: { content: 'sunny' } } }, { text: 'And?' }] },
+      { role: 'model', parts: [{ functionCall: { id: 'call_9', name: 'weather', args: { city: 'Oslo' } } }] },
+      { role: 'user', parts: [{ functionResponse: { id: 'call_9', name: 'weather', response: { output: 'sunny' } } }, { text: 'And?' }] },
     ]);
     expect(request.tools).toEqual([
       {
@@ -70,7 +70,7 @@ describe('irToGeminiRequest', () => {
       messages: [{ role: 'user', parts: [{ type: 'text', text: 'see' }, { type: 'image', source: { kind: 'url', url: 'https://x/y.png' } }] }],
     });
     expect(request.contents).toEqual([{ role: 'user', parts: [{ text: 'see' }] }]);
-    expect(dropped).toEqual(['image_url (remote URL)']);
+    expect(dropped).toEqual(['image_url:remote']);
   });
 });
 
@@ -104,5 +104,45 @@ describe('toGeminiSchema', () => {
   it('says whether a schema can be sent as parameters', () => {
     expect(hasParameters({ type: 'OBJECT', properties: {} })).toBe(false);
     expect(hasParameters({ type: 'OBJECT', properties: { a: { type: 'STRING' } } })).toBe(true);
+  });
+});
+
+describe('Gemini thinking and signatures', () => {
+  it('maps thinking to thinkingConfig', () => {
+    expect(geminiThinkingConfig({ enabled: false })).toEqual({ thinkingBudget: 0 });
+    expect(geminiThinkingConfig({ enabled: true, budgetTokens: 3000 })).toEqual({ includeThoughts: true, thinkingBudget: 3000 });
+    expect(geminiThinkingConfig({ enabled: true, effort: 'low' })).toEqual({ includeThoughts: true, thinkingBudget: 2048 });
+    expect(geminiThinkingConfig({ enabled: true })).toEqual({ includeThoughts: true });
+  });
+
+  it('gives Gemini 3 the documented skip value for a call nobody signed, and keeps real signatures', () => {
+    const ir: IrRequest = {
+      ...base,
+      messages: [
+        { role: 'user', parts: [{ type: 'text', text: 'go' }] },
+        { role: 'assistant', parts: [{ type: 'tool_call', id: 'a', name: 'f', arguments: '{}' }, { type: 'tool_call', id: 'b', name: 'f', arguments: '{}' }] },
+        { role: 'user', parts: [{ type: 'tool_result', toolCallId: 'a', content: '1', isError: false }] },
+        { role: 'assistant', parts: [{ type: 'reasoning', text: '', signature: 'REAL' }, { type: 'tool_call', id: 'c', name: 'f', arguments: '{}' }] },
+      ],
+    };
+    const calls = (model: string) => irToGeminiRequest(ir, model).request.contents.filter((c) => c.role === 'model').map((c) => c.parts.map((p) => p.thoughtSignature));
+    expect(calls('gemini-3-pro-preview')).toEqual([['skip_thought_signature_validator', undefined], ['REAL']]);
+    expect(calls('gemini-2.5-pro')).toEqual([[undefined, undefined], ['REAL']]);
+    expect(requiresCallSignatures('models/gemini-3-flash')).toBe(true);
+    expect(requiresCallSignatures('claude-sonnet-4-5')).toBe(false);
+  });
+
+  it('reports a parallel-call limit it cannot carry', () => {
+    const { dropped } = irToGeminiRequest({ ...base, tools: [{ name: 'f', parameters: {} }], parallelToolCalls: false });
+    expect(dropped).toEqual(['parallel_tool_calls']);
+  });
+});
+
+describe('fromGeminiSchema', () => {
+  it('turns a Gemini schema into JSON Schema and back', () => {
+    const gemini = { type: 'OBJECT', properties: { name: { type: 'STRING', nullable: true }, tags: { type: 'ARRAY', items: { type: 'STRING' } } }, required: ['name'], propertyOrdering: ['name'] };
+    const json = fromGeminiSchema(gemini);
+    expect(json).toEqual({ type: 'object', properties: { name: { type: ['string', 'null'] }, tags: { type: 'array', items: { type: 'string' } } }, required: ['name'] });
+    expect(toGeminiSchema(json)).toEqual({ ...gemini, propertyOrdering: undefined, properties: { name: { type: 'STRING', nullable: true }, tags: { type: 'ARRAY', items: { type: 'STRING' } } } });
   });
 });

@@ -1,5 +1,6 @@
-import type { IrPart, IrRequest, IrToolChoice } from '../../ir/chat-ir.js';
-import { toolArgumentsObject } from '../../ir/tool-arguments.js';
+import type { IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
+import { thinkingBudget } from '../../ir/thinking-budget.js';
+import { irPartsToGemini, SKIP_SIGNATURE } from './gemini-parts.js';
 import { hasParameters, toGeminiSchema } from './gemini-schema.js';
 
 // IR → the Gemini GenerateContent request body (the part both the Gemini API and Cloud Code share).
@@ -19,46 +20,41 @@ export interface GeminiRequest {
 
 const MODES: Record<IrToolChoice['type'], string> = { auto: 'AUTO', none: 'NONE', required: 'ANY', tool: 'ANY' };
 
-/** One IR part → a Gemini part, or undefined (reported in `dropped`) when Gemini cannot carry it. */
-function geminiPart(part: IrPart, toolNames: Map<string, string>, dropped: Set<string>): Record<string, unknown> | undefined {
-  switch (part.type) {
-    case 'text':
-      return part.text === '' ? undefined : { text: part.text };
-    case 'image':
-      if (part.source.kind === 'base64') return { inlineData: { mimeType: part.source.mediaType, data: part.source.data } };
-      dropped.add('image_url (remote URL)');
-      return undefined;
-    case 'tool_call':
-      toolNames.set(part.id, part.name);
-      return { functionCall: { name: part.name, args: toolArgumentsObject(part.arguments) } };
-    case 'tool_result':
-      // Gemini pairs a result with its call by function name; the client only sent the call's id.
-      return {
-        functionResponse: {
-          name: toolNames.get(part.toolCallId) ?? part.toolCallId,
-          response: part.isError ? { error: part.content } : { content: part.content },
-        },
-      };
-  }
+/** Models that reject a replayed function call without a thought signature (Gemini 3 and later). */
+export function requiresCallSignatures(model: string): boolean {
+  return /(^|\/)gemini-([3-9]|\d{2,})/.test(model);
 }
 
-/** IR → Gemini request; consecutive turns of one role are merged, as Gemini expects alternation. */
-export function irToGeminiRequest(ir: IrRequest): { request: GeminiRequest; dropped: string[] } {
+/** IR thinking → thinkingConfig: off is a zero budget; on shows the thoughts, with the budget asked for. */
+export function geminiThinkingConfig(thinking: IrThinking): Record<string, unknown> {
+  if (!thinking.enabled) return { thinkingBudget: 0 };
+  const budget = thinking.budgetTokens ?? (thinking.effort === undefined ? undefined : thinkingBudget(thinking, 0));
+  return { includeThoughts: true, ...(budget === undefined ? {} : { thinkingBudget: budget }) };
+}
+
+/**
+ * A model turn whose first function call carries no signature (history written by another provider
+ * or a client that cannot keep one) gets Google's documented skip value, or Gemini 3 refuses it.
+ */
+function signFirstCall(content: GeminiContent): void {
+  const first = content.parts.find((p) => p.functionCall !== undefined);
+  if (first !== undefined && first.thoughtSignature === undefined) first.thoughtSignature = SKIP_SIGNATURE;
+}
+
+/** IR → Gemini request for `model`; consecutive turns of one role are merged, as Gemini expects alternation. */
+export function irToGeminiRequest(ir: IrRequest, model = ''): { request: GeminiRequest; dropped: string[] } {
   const dropped = new Set<string>();
-  const toolNames = new Map<string, string>();
+  const options = { keepUnsigned: false, dropped, toolNames: new Map<string, string>() };
   const contents: GeminiContent[] = [];
   for (const message of ir.messages) {
     const role = message.role === 'assistant' ? 'model' : 'user';
-    const parts: Array<Record<string, unknown>> = [];
-    for (const part of message.parts) {
-      const mapped = geminiPart(part, toolNames, dropped);
-      if (mapped !== undefined) parts.push(mapped);
-    }
+    const parts = irPartsToGemini(message.parts, options);
     if (parts.length === 0) continue;
     const last = contents.at(-1);
     if (last?.role === role) last.parts.push(...parts);
     else contents.push({ role, parts });
   }
+  if (requiresCallSignatures(model)) for (const content of contents) if (content.role === 'model') signFirstCall(content);
   const request: GeminiRequest = { contents };
   if (ir.system !== undefined && ir.system !== '') request.systemInstruction = { parts: [{ text: ir.system }] };
 
@@ -68,6 +64,7 @@ export function irToGeminiRequest(ir: IrRequest): { request: GeminiRequest; drop
   if (ir.topK !== undefined) config.topK = ir.topK;
   if (ir.maxTokens !== undefined) config.maxOutputTokens = ir.maxTokens;
   if (ir.stop.length > 0) config.stopSequences = ir.stop;
+  if (ir.thinking !== undefined) config.thinkingConfig = geminiThinkingConfig(ir.thinking);
   if (Object.keys(config).length > 0) request.generationConfig = config;
 
   if (ir.tools.length > 0) {
@@ -83,6 +80,7 @@ export function irToGeminiRequest(ir: IrRequest): { request: GeminiRequest; drop
         }),
       },
     ];
+    if (ir.parallelToolCalls === false) dropped.add('parallel_tool_calls');
   }
   if (ir.toolChoice !== undefined) {
     const choice = ir.toolChoice;

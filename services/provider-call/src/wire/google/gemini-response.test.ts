@@ -7,7 +7,7 @@ const ids = () => {
 };
 
 describe('geminiResponseToIr', () => {
-  it('reads text (without thoughts), function calls, finish reason, usage and model', () => {
+  it('reads thoughts, text, function calls, finish reason, usage and model', () => {
     const ir = geminiResponseToIr(
       {
         candidates: [
@@ -27,11 +27,12 @@ describe('geminiResponseToIr', () => {
     expect(ir).toEqual({
       model: 'gemini-2.5-pro',
       parts: [
+        { type: 'reasoning', text: 'thinking…' },
         { type: 'text', text: 'Sure.' },
         { type: 'tool_call', id: 'call_1', name: 'weather', arguments: '{"city":"Oslo"}' },
       ],
       stopReason: 'tool_use',
-      usage: { inputTokens: 30, outputTokens: 12, cachedInputTokens: 10 },
+      usage: { inputTokens: 30, outputTokens: 12, cachedInputTokens: 10, reasoningTokens: 4 },
     });
   });
 

@@ -1,6 +1,7 @@
 import { AppError } from '@aigw/errors';
-import type { IrResponse, IrStopReason, IrUsage } from '../../ir/chat-ir.js';
+import type { IrPart, IrResponse, IrResponsePart, IrStopReason, IrUsage } from '../../ir/chat-ir.js';
 import { asArray, asCount, asRecord, asString, type JsonRecord } from '../../ir/json-shape.js';
+import { geminiPartsToIr } from './gemini-parts.js';
 
 /** Gemini finishReason → IR stop reason (a STOP with function calls becomes tool_use). */
 export const FINISH_TO_IR: Readonly<Record<string, IrStopReason>> = {
@@ -14,14 +15,33 @@ export const FINISH_TO_IR: Readonly<Record<string, IrStopReason>> = {
   IMAGE_SAFETY: 'content_filter',
 };
 
-/** usageMetadata → IR: promptTokenCount already includes cachedContentTokenCount; thoughts are output. */
+/**
+ * usageMetadata → IR: promptTokenCount already includes cachedContentTokenCount (and tool-use prompt
+ * tokens are counted on their own, so they are added); thoughts are output, reported apart too.
+ */
 export function geminiUsageToIr(metadata: unknown): IrUsage {
   const m = asRecord(metadata);
-  return {
-    inputTokens: asCount(m?.promptTokenCount),
-    outputTokens: asCount(m?.candidatesTokenCount) + asCount(m?.thoughtsTokenCount),
+  const thoughts = asCount(m?.thoughtsTokenCount);
+  const usage: IrUsage = {
+    inputTokens: asCount(m?.promptTokenCount) + asCount(m?.toolUsePromptTokenCount),
+    outputTokens: asCount(m?.candidatesTokenCount) + thoughts,
     cachedInputTokens: asCount(m?.cachedContentTokenCount),
   };
+  if (thoughts > 0) usage.reasoningTokens = thoughts;
+  return usage;
+}
+
+/** IR usage → usageMetadata: candidates exclude the thoughts, as Gemini counts them. */
+export function irUsageToGemini(usage: IrUsage): Record<string, number> {
+  const thoughts = usage.reasoningTokens ?? 0;
+  const out: Record<string, number> = {
+    promptTokenCount: usage.inputTokens,
+    candidatesTokenCount: Math.max(0, usage.outputTokens - thoughts),
+    totalTokenCount: usage.inputTokens + usage.outputTokens,
+  };
+  if (usage.cachedInputTokens > 0) out.cachedContentTokenCount = usage.cachedInputTokens;
+  if (thoughts > 0) out.thoughtsTokenCount = thoughts;
+  return out;
 }
 
 /** The IR stop reason for a finishReason, given whether the answer called tools. */
@@ -41,6 +61,11 @@ export function candidateParts(response: JsonRecord): { parts: JsonRecord[]; fin
   return { parts, finishReason: asString(candidate?.finishReason) };
 }
 
+/** IR parts an answer can hold (model output images and the like have no IR part). */
+export function answerParts(parts: IrPart[]): IrResponsePart[] {
+  return parts.filter((p): p is IrResponsePart => p.type === 'text' || p.type === 'tool_call' || p.type === 'reasoning');
+}
+
 /** A GenerateContentResponse → IR; `newToolCallId` names calls that Gemini left without an id. */
 export function geminiResponseToIr(body: unknown, newToolCallId: () => string): IrResponse {
   const root = asRecord(body);
@@ -48,16 +73,7 @@ export function geminiResponseToIr(body: unknown, newToolCallId: () => string): 
     throw new AppError('UPSTREAM_ERROR', 'upstream answer has no candidates');
   }
   const { parts, finishReason } = candidateParts(root);
-  const out: IrResponse['parts'] = [];
-  for (const part of parts) {
-    const text = asString(part.text);
-    if (text !== undefined && part.thought !== true) out.push({ type: 'text', text });
-    const call = asRecord(part.functionCall);
-    const name = asString(call?.name);
-    if (call !== undefined && name !== undefined) {
-      out.push({ type: 'tool_call', id: asString(call.id) ?? newToolCallId(), name, arguments: JSON.stringify(call.args ?? {}) });
-    }
-  }
+  const out = answerParts(geminiPartsToIr(parts, { newToolCallId }));
   const blocked = finishReason === undefined && asRecord(root.promptFeedback)?.blockReason !== undefined;
   const response: IrResponse = {
     parts: out,

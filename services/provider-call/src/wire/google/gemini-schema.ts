@@ -38,3 +38,30 @@ export function toGeminiSchema(schema: unknown): Record<string, unknown> {
 export function hasParameters(schema: Record<string, unknown>): boolean {
   return !(String(schema.type).toUpperCase() === 'OBJECT' && (!isRecord(schema.properties) || Object.keys(schema.properties).length === 0));
 }
+
+const JSON_SCHEMA_KEPT = new Set([
+  'format', 'title', 'description', 'enum', 'maxItems', 'minItems', 'required', 'minProperties', 'maxProperties',
+  'minLength', 'maxLength', 'pattern', 'minimum', 'maximum', 'default', 'example',
+]);
+
+/**
+ * Gemini Schema → JSON Schema (what Anthropic and OpenAI take): lower-case types, `nullable` as a
+ * `null` type. Takes `parametersJsonSchema` as it is, since that already is JSON Schema.
+ */
+export function fromGeminiSchema(schema: unknown): Record<string, unknown> {
+  if (!isRecord(schema)) return {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) {
+    if (JSON_SCHEMA_KEPT.has(key)) out[key] = value;
+  }
+  if (typeof schema.type === 'string' && schema.type.toUpperCase() !== 'TYPE_UNSPECIFIED') {
+    const type = schema.type.toLowerCase();
+    out.type = schema.nullable === true ? [type, 'null'] : type;
+  }
+  if (isRecord(schema.properties)) {
+    out.properties = Object.fromEntries(Object.entries(schema.properties).map(([name, sub]) => [name, fromGeminiSchema(sub)]));
+  }
+  if (schema.items !== undefined) out.items = fromGeminiSchema(schema.items);
+  if (Array.isArray(schema.anyOf)) out.anyOf = schema.anyOf.map(fromGeminiSchema);
+  return out;
+}

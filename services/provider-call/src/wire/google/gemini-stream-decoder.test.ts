@@ -38,3 +38,40 @@ describe('GeminiStreamDecoder', () => {
     expect(() => decoder().push({ event: 'message', data: '{"response":' })).toThrowError(/unreadable/);
   });
 });
+
+describe('GeminiStreamDecoder thoughts and endings', () => {
+  const plain = () => new GeminiStreamDecoder((e) => e, ids());
+  const event = (response: unknown) => ({ event: 'message', data: JSON.stringify(response) });
+
+  it('reads thought deltas, the signature closing them, and a signature on a call', () => {
+    const d = plain();
+    const out = [
+      event({ candidates: [{ content: { parts: [{ text: 'Let me', thought: true }] } }] }),
+      event({ candidates: [{ content: { parts: [{ text: ' see', thought: true, thoughtSignature: 'S1' }] } }] }),
+      event({ candidates: [{ content: { parts: [{ functionCall: { name: 'f', args: {} }, thoughtSignature: 'S2' }] }, finishReason: 'STOP' }] }),
+    ].flatMap((e) => d.push(e));
+    expect(out).toEqual([
+      { type: 'reasoning', text: 'Let me' },
+      { type: 'reasoning', text: ' see' },
+      { type: 'reasoning_end', signature: 'S1' },
+      { type: 'reasoning_end' },
+      { type: 'reasoning_end', signature: 'S2' },
+      { type: 'tool_call_start', index: 0, id: 'call_1', name: 'f' },
+      { type: 'tool_call_delta', index: 0, arguments: '{}' },
+      { type: 'stop', reason: 'tool_use' },
+    ]);
+    expect(d.end()).toEqual([]);
+  });
+
+  it('refuses a body that ended before a finishReason, and keeps the code of an error event', () => {
+    const d = plain();
+    d.push(event({ candidates: [{ content: { parts: [{ text: 'cut' }] } }] }));
+    expect(() => d.end()).toThrowError(/ended before its final event/);
+    expect(() => plain().push(event({ error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } }))).toThrowError(
+      expect.objectContaining({ details: { upstreamStatus: '503' } }),
+    );
+    const blocked = plain();
+    expect(blocked.push(event({ promptFeedback: { blockReason: 'SAFETY' } }))).toEqual([{ type: 'stop', reason: 'content_filter' }]);
+    expect(blocked.end()).toEqual([]);
+  });
+});

@@ -1,5 +1,6 @@
 import { errorExcerpt } from '../../adapters/error-excerpt.js';
 import type { DecodedUpstreamError } from '../../adapters/provider-adapter.js';
+import type { IrError } from '../../ir/chat-ir.js';
 import { asArray, asRecord, asString, parseJson } from '../../ir/json-shape.js';
 
 const RETRY_INFO = 'type.googleapis.com/google.rpc.RetryInfo';
@@ -27,4 +28,32 @@ export function decodeGoogleError(status: number, text: string): DecodedUpstream
     if (ms !== undefined) decoded.retryAfterMs = ms;
   }
   return decoded;
+}
+
+/** HTTP status → google.rpc status name, as Google APIs pair them. */
+const STATUS_NAMES: Readonly<Record<number, string>> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  409: 'ABORTED',
+  413: 'INVALID_ARGUMENT',
+  429: 'RESOURCE_EXHAUSTED',
+  499: 'CANCELLED',
+  500: 'INTERNAL',
+  501: 'UNIMPLEMENTED',
+  502: 'UNAVAILABLE',
+  503: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
+
+/** The status name for any HTTP status (unknown 4xx → FAILED_PRECONDITION, else INTERNAL). */
+export function googleStatusName(status: number): string {
+  return STATUS_NAMES[status] ?? (status >= 400 && status < 500 ? 'FAILED_PRECONDITION' : 'INTERNAL');
+}
+
+/** `{error:{code,message,status}}` for a status and message (the shape of Gemini errors). */
+export function googleErrorBody(error: IrError): string {
+  const code = error.status >= 400 ? error.status : 500;
+  return JSON.stringify({ error: { code, message: error.message, status: googleStatusName(code) } });
 }

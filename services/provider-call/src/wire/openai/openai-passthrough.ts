@@ -2,8 +2,9 @@ import { AppError } from '@aigw/errors';
 import type { Exchange, PassthroughFactory, StreamTranslator } from '../../adapters/provider-adapter.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { validateBody } from '../../adapters/validate-body.js';
-import type { IrUsage } from '../../ir/chat-ir.js';
-import { asArray, asRecord, parseJson } from '../../ir/json-shape.js';
+import { midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
+import type { IrError, IrUsage } from '../../ir/chat-ir.js';
+import { asArray, asCount, asRecord, asString, parseJson } from '../../ir/json-shape.js';
 import { formatSseEvent, type SseEvent } from '../../sse/sse-parser.js';
 import { decodeOpenAiError, openAiErrorBody } from './openai-errors.js';
 import { openAiUsageToIr } from './openai-response.js';
@@ -14,10 +15,18 @@ import { openAiPassthroughSchema } from './openai-schema.js';
 // streams ask the upstream for the usage chunk and hide it from clients that did not ask for it.
 
 const USAGE_OBJECT = /"usage"\s*:\s*\{/;
+// A quote inside a JSON string is escaped, so these only match keys (and a finish_reason value).
+const ERROR_KEY = /"error"\s*:/;
+const FINISH_REASON = /"finish_reason"\s*:\s*"/;
 
-/** Forwards complete SSE events; reads usage; drops the usage-only chunk unless the client asked for it. */
+/**
+ * Forwards complete SSE events; reads usage; drops the usage-only chunk unless the client asked for
+ * it. An error chunk or a body that ends before any finish_reason is a broken stream (thrown), so the
+ * client gets an error event instead of a clean end.
+ */
 export class OpenAiPassthroughStream implements StreamTranslator {
   #usage: IrUsage | undefined;
+  #finished = false;
 
   constructor(private readonly streamUsage: boolean) {}
 
@@ -26,6 +35,15 @@ export class OpenAiPassthroughStream implements StreamTranslator {
   }
 
   push(event: SseEvent): string {
+    if (event.data === '[DONE]') this.#finished = true;
+    else if (!this.#finished && FINISH_REASON.test(event.data)) this.#finished = true;
+    if (ERROR_KEY.test(event.data)) {
+      const error = asRecord(parseJson(event.data))?.error;
+      if (error !== undefined && error !== null) {
+        const code = asCount(asRecord(error)?.code);
+        throw midStreamError(asString(asRecord(error)?.message) ?? 'upstream reported an error mid-stream', code >= 400 ? code : undefined);
+      }
+    }
     // Only a chunk that carries usage is worth a parse; the rest is forwarded as it came.
     if (USAGE_OBJECT.test(event.data)) {
       const chunk = asRecord(parseJson(event.data));
@@ -38,11 +56,12 @@ export class OpenAiPassthroughStream implements StreamTranslator {
   }
 
   end(): string {
+    if (!this.#finished) throw truncatedStream();
     return '';
   }
 
-  fail(message: string): string {
-    return formatSseEvent(openAiErrorBody({ status: 502, message }));
+  fail(error: IrError): string {
+    return formatSseEvent(openAiErrorBody(error));
   }
 
   usage(): IrUsage | undefined {

@@ -2,7 +2,7 @@ import type { ProviderAdapter } from '../../adapters/provider-adapter.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { decodeOpenAiError } from './openai-errors.js';
 import { openAiPassthrough } from './openai-passthrough.js';
-import { irToOpenAiRequest } from './openai-request.js';
+import { irToOpenAiRequest } from './openai-request-encoder.js';
 import { openAiResponseToIr } from './openai-response.js';
 import { OpenAiStreamDecoder } from './openai-stream-decoder.js';
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@aigw/errors';
 import type { IrRequest } from '../../ir/chat-ir.js';
-import { imageSourceFromUrl, irToOpenAiRequest, openAiRequestToIr } from './openai-request.js';
+import { irToOpenAiRequest } from './openai-request-encoder.js';
+import { imageSourceFromUrl, openAiRequestToIr } from './openai-request.js';
 
 describe('openAiRequestToIr', () => {
   it('maps roles, system prompts, images, tools and sampling fields', () => {
@@ -161,5 +162,92 @@ describe('irToOpenAiRequest', () => {
       stream_options: { include_usage: true },
     });
     expect(dropped.sort()).toEqual(['tool_result.is_error', 'top_k']);
+  });
+});
+
+describe('OpenAI reasoning, signatures and tool settings', () => {
+  it('reads reasoning_content, Google thought signatures on tool calls, reasoning_effort and parallel_tool_calls', () => {
+    const { ir } = openAiRequestToIr(
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: 'weather?' },
+          {
+            role: 'assistant',
+            content: null,
+            reasoning_content: 'Need the tool.',
+            tool_calls: [{ id: 'c1', type: 'function', function: { name: 'w', arguments: '{}' }, extra_content: { google: { thought_signature: 'SIG' } } }],
+          },
+          { role: 'tool', tool_call_id: 'c1', content: 'sunny' },
+        ],
+        tools: [{ type: 'function', function: { name: 'w' } }],
+        reasoning_effort: 'high',
+        parallel_tool_calls: false,
+      },
+      false,
+    );
+    expect(ir.messages[1]?.parts).toEqual([
+      { type: 'reasoning', text: 'Need the tool.' },
+      { type: 'reasoning', text: '', signature: 'SIG' },
+      { type: 'tool_call', id: 'c1', name: 'w', arguments: '{}' },
+    ]);
+    expect(ir.thinking).toEqual({ enabled: true, effort: 'high' });
+    expect(ir.parallelToolCalls).toBe(false);
+    expect(ir.dropped).toEqual([]);
+    expect(openAiRequestToIr({ model: 'm', messages: [{ role: 'user', content: 'x' }], reasoning_effort: 'none' }, false).ir.thinking).toEqual({ enabled: false });
+  });
+
+  it('reports message and part fields it does not carry', () => {
+    const { ir } = openAiRequestToIr(
+      {
+        model: 'm',
+        messages: [
+          { role: 'user', content: [{ type: 'text', text: 'a', cache_control: { type: 'ephemeral' } }, { type: 'image_url', image_url: { url: 'https://x/y.png', detail: 'high' } }] },
+          { role: 'assistant', content: 'b', audio: { id: 'a1' } },
+        ],
+        tools: [{ type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } }],
+      },
+      false,
+    );
+    expect(ir.dropped.sort()).toEqual(['messages.audio', 'messages.content.cache_control', 'messages.content.image_url.detail', 'tools.function.strict']);
+  });
+});
+
+describe('irToOpenAiRequest reasoning', () => {
+  it('sends reasoning as reasoning_content, a call signature as extra_content, and reports other signatures', () => {
+    const { body, dropped } = irToOpenAiRequest(
+      {
+        messages: [
+          { role: 'user', parts: [{ type: 'text', text: 'q' }] },
+          {
+            role: 'assistant',
+            parts: [
+              { type: 'reasoning', text: 'thought', signature: 'anthropic-sig' },
+              { type: 'redacted_reasoning', data: 'xx' },
+              { type: 'reasoning', text: '', signature: 'gemini-sig' },
+              { type: 'tool_call', id: 'c', name: 'f', arguments: '{}' },
+            ],
+          },
+        ],
+        tools: [{ name: 'f', parameters: { type: 'object' } }],
+        parallelToolCalls: false,
+        thinking: { enabled: true, budgetTokens: 9000 },
+        stop: [],
+        stream: false,
+        dropped: [],
+      },
+      'deepseek-reasoner',
+    );
+    expect(body.messages).toEqual([
+      { role: 'user', content: 'q' },
+      {
+        role: 'assistant',
+        content: null,
+        reasoning_content: 'thought',
+        tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: '{}' }, extra_content: { google: { thought_signature: 'gemini-sig' } } }],
+      },
+    ]);
+    expect(body).toMatchObject({ parallel_tool_calls: false, reasoning_effort: 'high' });
+    expect(dropped.sort()).toEqual(['redacted_thinking', 'thinking.signature']);
   });
 });

@@ -1,16 +1,33 @@
 import type { DecodedRequest } from '../../adapters/client-codec.js';
 import { uncarriedFields, validateBody } from '../../adapters/validate-body.js';
-import type { IrImageSource, IrMessage, IrPart, IrRequest, IrToolChoice } from '../../ir/chat-ir.js';
+import type { IrImageSource, IrMessage, IrPart, IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
 import { openAiRequestSchema, type OpenAiMessage, type OpenAiRequest } from './openai-schema.js';
+
+// OpenAI Chat Completions request (client side) → IR.
 
 /** Request fields the IR carries; any other field the client set is reported as dropped. */
 const CARRIED = new Set([
-  'model', 'messages', 'tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens',
-  'max_completion_tokens', 'stop', 'stream', 'stream_options', 'n',
+  'model', 'messages', 'tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'max_completion_tokens',
+  'stop', 'stream', 'stream_options', 'n', 'reasoning_effort', 'parallel_tool_calls',
 ]);
+
+/** Message fields carried, per role; others are reported as `messages.<field>`. */
+const MESSAGE_FIELDS: Readonly<Record<OpenAiMessage['role'], ReadonlySet<string>>> = {
+  system: new Set(['role', 'content']),
+  developer: new Set(['role', 'content']),
+  user: new Set(['role', 'content']),
+  assistant: new Set(['role', 'content', 'tool_calls', 'reasoning_content', 'refusal']),
+  tool: new Set(['role', 'content', 'tool_call_id']),
+};
+
+const PART_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  text: new Set(['type', 'text']),
+  image_url: new Set(['type', 'image_url']),
+};
 
 type TextContent = Extract<OpenAiMessage, { role: 'tool' }>['content'];
 type UserContent = Extract<OpenAiMessage, { role: 'user' }>['content'];
+type Part = Exclude<UserContent, string>[number];
 
 /** `data:<mime>;base64,<data>` → base64 source; any other URL stays a URL. */
 export function imageSourceFromUrl(url: string): IrImageSource {
@@ -18,13 +35,22 @@ export function imageSourceFromUrl(url: string): IrImageSource {
   return match ? { kind: 'base64', mediaType: match[1] as string, data: match[2] as string } : { kind: 'url', url };
 }
 
+function notePartFields(part: Part, dropped: Set<string>): void {
+  if (part.type === 'unsupported') {
+    dropped.add(`messages.content.${part.name}`);
+    return;
+  }
+  for (const key of uncarriedFields(part, PART_FIELDS[part.type] ?? new Set())) dropped.add(`messages.content.${key}`);
+  if (part.type === 'image_url' && part.image_url.detail !== undefined && part.image_url.detail !== 'auto') dropped.add('messages.content.image_url.detail');
+}
+
 function textOf(content: TextContent | null | undefined, dropped: Set<string>): string {
   if (content === null || content === undefined) return '';
   if (typeof content === 'string') return content;
   const texts: string[] = [];
   for (const part of content) {
+    notePartFields(part, dropped);
     if (part.type === 'text') texts.push(part.text);
-    else dropped.add(`messages.content.${part.name}`);
   }
   return texts.join('\n');
 }
@@ -33,9 +59,22 @@ function userParts(content: UserContent, dropped: Set<string>): IrPart[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
   const parts: IrPart[] = [];
   for (const part of content) {
+    notePartFields(part, dropped);
     if (part.type === 'text') parts.push({ type: 'text', text: part.text });
     else if (part.type === 'image_url') parts.push({ type: 'image', source: imageSourceFromUrl(part.image_url.url) });
-    else dropped.add(`messages.content.${part.name}`);
+  }
+  return parts;
+}
+
+function assistantParts(message: Extract<OpenAiMessage, { role: 'assistant' }>, dropped: Set<string>): IrPart[] {
+  const parts: IrPart[] = [];
+  if (message.reasoning_content) parts.push({ type: 'reasoning', text: message.reasoning_content });
+  const text = textOf(message.content, dropped);
+  if (text !== '') parts.push({ type: 'text', text });
+  for (const call of message.tool_calls ?? []) {
+    const signature = call.extra_content?.google?.thought_signature;
+    if (signature !== undefined && signature !== '') parts.push({ type: 'reasoning', text: '', signature });
+    parts.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: call.function.arguments });
   }
   return parts;
 }
@@ -45,9 +84,14 @@ function toolChoiceOf(choice: NonNullable<OpenAiRequest['tool_choice']>): IrTool
   return { type: choice };
 }
 
+/** reasoning_effort → IR thinking ('none' turns reasoning off). */
+export function thinkingOfEffort(effort: NonNullable<OpenAiRequest['reasoning_effort']>): IrThinking {
+  return effort === 'none' ? { enabled: false } : { enabled: true, effort };
+}
+
 /** Maps one OpenAI message into IR messages; parallel tool results join one user turn. */
 function appendMessage(messages: IrMessage[], system: string[], message: OpenAiMessage, dropped: Set<string>): void {
-  if ('name' in message && message.name !== undefined) dropped.add('messages.name');
+  for (const key of uncarriedFields(message, MESSAGE_FIELDS[message.role])) dropped.add(`messages.${key}`);
   switch (message.role) {
     case 'system':
     case 'developer':
@@ -57,11 +101,7 @@ function appendMessage(messages: IrMessage[], system: string[], message: OpenAiM
       messages.push({ role: 'user', parts: userParts(message.content, dropped) });
       return;
     case 'assistant': {
-      const text = textOf(message.content, dropped);
-      const parts: IrPart[] = text === '' ? [] : [{ type: 'text', text }];
-      for (const call of message.tool_calls ?? []) {
-        parts.push({ type: 'tool_call', id: call.id, name: call.function.name, arguments: call.function.arguments });
-      }
+      const parts = assistantParts(message, dropped);
       if (parts.length > 0) messages.push({ role: 'assistant', parts });
       return;
     }
@@ -86,85 +126,26 @@ export function openAiRequestToIr(body: unknown, stream: boolean): DecodedReques
 
   const ir: IrRequest = {
     messages,
-    tools: (req.tools ?? []).map((t) => ({
-      name: t.function.name,
-      ...(t.function.description === undefined ? {} : { description: t.function.description }),
-      parameters: t.function.parameters ?? { type: 'object', properties: {} },
-    })),
+    tools: (req.tools ?? []).map((t) => {
+      if (t.function.strict === true) dropped.add('tools.function.strict');
+      return {
+        name: t.function.name,
+        ...(t.function.description === undefined ? {} : { description: t.function.description }),
+        parameters: t.function.parameters ?? { type: 'object', properties: {} },
+      };
+    }),
     stop: req.stop === null || req.stop === undefined ? [] : typeof req.stop === 'string' ? [req.stop] : req.stop,
     stream,
     dropped: [],
   };
   if (system.length > 0) ir.system = system.join('\n\n');
   if (req.tool_choice !== null && req.tool_choice !== undefined) ir.toolChoice = toolChoiceOf(req.tool_choice);
+  if (req.parallel_tool_calls !== null && req.parallel_tool_calls !== undefined) ir.parallelToolCalls = req.parallel_tool_calls;
+  if (req.reasoning_effort !== null && req.reasoning_effort !== undefined) ir.thinking = thinkingOfEffort(req.reasoning_effort);
   const maxTokens = req.max_completion_tokens ?? req.max_tokens;
   if (maxTokens !== null && maxTokens !== undefined) ir.maxTokens = maxTokens;
   if (req.temperature !== null && req.temperature !== undefined) ir.temperature = req.temperature;
   if (req.top_p !== null && req.top_p !== undefined) ir.topP = req.top_p;
   ir.dropped = [...dropped];
   return { ir, streamUsage: req.stream_options?.include_usage === true };
-}
-
-function imageUrl(source: IrImageSource): string {
-  return source.kind === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
-}
-
-/** IR user turn → OpenAI messages: tool results become `tool` messages, the rest one user message. */
-function userMessages(parts: IrPart[], dropped: Set<string>): Array<Record<string, unknown>> {
-  const out: Array<Record<string, unknown>> = [];
-  const content: Array<Record<string, unknown>> = [];
-  for (const part of parts) {
-    if (part.type === 'tool_result') {
-      if (part.isError) dropped.add('tool_result.is_error');
-      out.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.content });
-    } else if (part.type === 'text') content.push({ type: 'text', text: part.text });
-    else if (part.type === 'image') content.push({ type: 'image_url', image_url: { url: imageUrl(part.source) } });
-  }
-  if (content.length === 1 && content[0]?.type === 'text') out.push({ role: 'user', content: content[0].text });
-  else if (content.length > 0) out.push({ role: 'user', content });
-  return out;
-}
-
-function assistantMessage(parts: IrPart[]): Record<string, unknown> {
-  const text = parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
-  const calls = parts.flatMap((p) =>
-    p.type === 'tool_call' ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: p.arguments } }] : [],
-  );
-  return { role: 'assistant', content: text === '' && calls.length > 0 ? null : text, ...(calls.length > 0 ? { tool_calls: calls } : {}) };
-}
-
-const TOOL_CHOICE: Record<IrToolChoice['type'], (c: IrToolChoice) => unknown> = {
-  auto: () => 'auto',
-  none: () => 'none',
-  required: () => 'required',
-  tool: (c) => ({ type: 'function', function: { name: (c as { name: string }).name } }),
-};
-
-/** IR → Chat Completions body for `model`; `dropped` lists IR fields OpenAI cannot carry. */
-export function irToOpenAiRequest(ir: IrRequest, model: string): { body: Record<string, unknown>; dropped: string[] } {
-  const dropped = new Set<string>();
-  const messages: Array<Record<string, unknown>> = [];
-  if (ir.system !== undefined) messages.push({ role: 'system', content: ir.system });
-  for (const message of ir.messages) {
-    if (message.role === 'user') messages.push(...userMessages(message.parts, dropped));
-    else messages.push(assistantMessage(message.parts));
-  }
-  const body: Record<string, unknown> = { model, messages };
-  if (ir.tools.length > 0) {
-    body.tools = ir.tools.map((t) => ({
-      type: 'function',
-      function: { name: t.name, ...(t.description === undefined ? {} : { description: t.description }), parameters: t.parameters },
-    }));
-  }
-  if (ir.toolChoice !== undefined) body.tool_choice = TOOL_CHOICE[ir.toolChoice.type](ir.toolChoice);
-  if (ir.maxTokens !== undefined) body.max_tokens = ir.maxTokens;
-  if (ir.temperature !== undefined) body.temperature = ir.temperature;
-  if (ir.topP !== undefined) body.top_p = ir.topP;
-  if (ir.topK !== undefined) dropped.add('top_k');
-  if (ir.stop.length > 0) body.stop = ir.stop;
-  if (ir.stream) {
-    body.stream = true;
-    body.stream_options = { include_usage: true };
-  }
-  return { body, dropped: [...dropped] };
 }

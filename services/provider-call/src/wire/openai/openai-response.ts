@@ -2,6 +2,7 @@ import { AppError } from '@aigw/errors';
 import type { EncodeContext } from '../../adapters/client-codec.js';
 import type { IrResponse, IrStopReason, IrUsage } from '../../ir/chat-ir.js';
 import { asArray, asCount, asRecord, asString } from '../../ir/json-shape.js';
+import { assistantMessage } from './openai-request-encoder.js';
 
 /** finish_reason → IR stop reason. */
 export const FINISH_TO_IR: Readonly<Record<string, IrStopReason>> = {
@@ -21,23 +22,39 @@ export const IR_TO_FINISH: Readonly<Record<IrStopReason, string>> = {
   content_filter: 'content_filter',
 };
 
-/** OpenAI usage → IR (prompt_tokens already include the cached ones). */
+/** OpenAI usage → IR (prompt_tokens already include the cached ones, completion_tokens the reasoning). */
 export function openAiUsageToIr(usage: unknown): IrUsage {
   const u = asRecord(usage);
-  return {
+  const ir: IrUsage = {
     inputTokens: asCount(u?.prompt_tokens),
     outputTokens: asCount(u?.completion_tokens),
     cachedInputTokens: asCount(asRecord(u?.prompt_tokens_details)?.cached_tokens),
   };
+  const reasoning = asCount(asRecord(u?.completion_tokens_details)?.reasoning_tokens);
+  if (reasoning > 0) ir.reasoningTokens = reasoning;
+  return ir;
 }
 
 export function irUsageToOpenAi(usage: IrUsage): Record<string, unknown> {
-  return {
+  const out: Record<string, unknown> = {
     prompt_tokens: usage.inputTokens,
     completion_tokens: usage.outputTokens,
     total_tokens: usage.inputTokens + usage.outputTokens,
     prompt_tokens_details: { cached_tokens: usage.cachedInputTokens },
   };
+  if (usage.reasoningTokens !== undefined) out.completion_tokens_details = { reasoning_tokens: usage.reasoningTokens };
+  return out;
+}
+
+/** Google's `extra_content.google.thought_signature` on a tool call, if any. */
+export function toolCallSignature(call: Record<string, unknown>): string | undefined {
+  const signature = asString(asRecord(asRecord(call.extra_content)?.google)?.thought_signature);
+  return signature === '' ? undefined : signature;
+}
+
+/** Reasoning text of a message or delta: `reasoning_content` (DeepSeek, GLM, vLLM) or `reasoning` (newer vLLM, OpenRouter). */
+export function reasoningText(message: Record<string, unknown> | undefined): string | undefined {
+  return asString(message?.reasoning_content) ?? asString(message?.reasoning);
 }
 
 /** A chat.completion body → IR; throws AppError UPSTREAM_ERROR when it has no readable choice. */
@@ -47,6 +64,8 @@ export function openAiResponseToIr(body: unknown): IrResponse {
   const message = asRecord(choice?.message);
   if (root === undefined || message === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream answer has no choices[0].message');
   const parts: IrResponse['parts'] = [];
+  const reasoning = reasoningText(message);
+  if (reasoning !== undefined && reasoning !== '') parts.push({ type: 'reasoning', text: reasoning });
   const content = asString(message.content);
   if (content !== undefined && content !== '') parts.push({ type: 'text', text: content });
   for (const raw of asArray(message.tool_calls) ?? []) {
@@ -54,6 +73,8 @@ export function openAiResponseToIr(body: unknown): IrResponse {
     const fn = asRecord(call?.function);
     const name = asString(fn?.name);
     if (call === undefined || name === undefined) continue;
+    const signature = toolCallSignature(call);
+    if (signature !== undefined) parts.push({ type: 'reasoning', text: '', signature });
     parts.push({ type: 'tool_call', id: asString(call.id) ?? '', name, arguments: asString(fn?.arguments) ?? '{}' });
   }
   const finish = asString(choice?.finish_reason);
@@ -67,14 +88,9 @@ export function openAiResponseToIr(body: unknown): IrResponse {
   return response;
 }
 
-/** IR → a chat.completion body. */
+/** IR → a chat.completion body (the message is built as an upstream-bound assistant message is). */
 export function irToOpenAiResponse(response: IrResponse, ctx: EncodeContext): Record<string, unknown> {
-  const text = response.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('');
-  const calls = response.parts.flatMap((p) =>
-    p.type === 'tool_call' ? [{ id: p.id, type: 'function', function: { name: p.name, arguments: p.arguments } }] : [],
-  );
-  const message: Record<string, unknown> = { role: 'assistant', content: text === '' && calls.length > 0 ? null : text };
-  if (calls.length > 0) message.tool_calls = calls;
+  const message = assistantMessage(response.parts, new Set());
   return {
     id: `chatcmpl-${ctx.requestId}`,
     object: 'chat.completion',

@@ -25,6 +25,8 @@ const toolCall = z.looseObject({
   id: z.string().min(1),
   type: z.literal('function').optional(),
   function: z.looseObject({ name: z.string().min(1), arguments: z.string() }),
+  /** Google's OpenAI compatibility layer carries Gemini thought signatures here. */
+  extra_content: z.looseObject({ google: z.looseObject({ thought_signature: z.string().optional() }).optional() }).nullish(),
 });
 
 const systemMessage = z.looseObject({ role: z.enum(['system', 'developer']), content: textContent });
@@ -33,6 +35,8 @@ const assistantMessage = z.looseObject({
   role: z.literal('assistant'),
   content: textContent.nullish(),
   tool_calls: z.array(toolCall).nullish(),
+  /** What OpenAI-compatible reasoning servers (DeepSeek, vLLM, GLM) call the model's reasoning. */
+  reasoning_content: z.string().nullish(),
 });
 const toolMessage = z.looseObject({ role: z.literal('tool'), content: textContent, tool_call_id: z.string().min(1) });
 
@@ -44,6 +48,7 @@ const tool = z.looseObject({
     name: z.string().min(1),
     description: z.string().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
   }),
 });
 
@@ -65,6 +70,8 @@ export const openAiRequestSchema = z.looseObject({
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   n: z.number().int().positive().nullish(),
+  reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
 });
 
 export type OpenAiRequest = z.infer<typeof openAiRequestSchema>;

@@ -1,11 +1,15 @@
 import type { EncodeContext, StreamEncoder } from '../../adapters/client-codec.js';
-import type { IrStopReason, IrStreamEvent, IrUsage } from '../../ir/chat-ir.js';
+import type { IrError, IrStopReason, IrStreamEvent, IrUsage } from '../../ir/chat-ir.js';
 import { ZERO_USAGE } from '../../ir/chat-ir.js';
 import { formatSseEvent } from '../../sse/sse-parser.js';
 import { openAiErrorBody } from './openai-errors.js';
 import { IR_TO_FINISH, irUsageToOpenAi } from './openai-response.js';
 
-/** Writes IR events as chat.completion.chunk events, ending with the finish chunk, usage and [DONE]. */
+/**
+ * Writes IR events as chat.completion.chunk events, ending with the finish chunk, usage and [DONE].
+ * Reasoning goes out as `reasoning_content` deltas; a signature standing for the next tool call rides
+ * on that call as Google's `extra_content`; other signatures have no place in this format.
+ */
 export class OpenAiStreamEncoder implements StreamEncoder {
   readonly #id: string;
   readonly #created = Math.floor(Date.now() / 1000);
@@ -13,6 +17,8 @@ export class OpenAiStreamEncoder implements StreamEncoder {
   #model: string;
   #stop: IrStopReason = 'end_turn';
   #usage: IrUsage = ZERO_USAGE;
+  #reasoningOpen = false;
+  #pendingSignature: string | undefined;
 
   constructor(ctx: EncodeContext & { streamUsage: boolean }) {
     this.#id = `chatcmpl-${ctx.requestId}`;
@@ -25,14 +31,28 @@ export class OpenAiStreamEncoder implements StreamEncoder {
   }
 
   push(event: IrStreamEvent): string {
+    if (event.type !== 'reasoning' && event.type !== 'reasoning_end' && event.type !== 'tool_call_start') this.#pendingSignature = undefined;
     switch (event.type) {
       case 'text':
+        this.#reasoningOpen = false;
         return this.#chunk({ content: event.text }, null);
-      case 'tool_call_start':
-        return this.#chunk(
-          { tool_calls: [{ index: event.index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } }] },
-          null,
-        );
+      case 'reasoning':
+        this.#reasoningOpen = true;
+        this.#pendingSignature = undefined;
+        return this.#chunk({ reasoning_content: event.text }, null);
+      case 'reasoning_end':
+        if (!this.#reasoningOpen && event.signature !== undefined) this.#pendingSignature = event.signature;
+        this.#reasoningOpen = false;
+        return '';
+      case 'reasoning_redacted':
+        return '';
+      case 'tool_call_start': {
+        this.#reasoningOpen = false;
+        const call: Record<string, unknown> = { index: event.index, id: event.id, type: 'function', function: { name: event.name, arguments: '' } };
+        if (this.#pendingSignature !== undefined) call.extra_content = { google: { thought_signature: this.#pendingSignature } };
+        this.#pendingSignature = undefined;
+        return this.#chunk({ tool_calls: [call] }, null);
+      }
       case 'tool_call_delta':
         return this.#chunk({ tool_calls: [{ index: event.index, function: { arguments: event.arguments } }] }, null);
       case 'stop':
@@ -53,8 +73,8 @@ export class OpenAiStreamEncoder implements StreamEncoder {
     return `${out}data: [DONE]\n\n`;
   }
 
-  fail(message: string): string {
-    return formatSseEvent(openAiErrorBody({ status: 502, message }));
+  fail(error: IrError): string {
+    return formatSseEvent(openAiErrorBody(error));
   }
 
   #chunk(delta: Record<string, unknown>, finish: string | null): string {

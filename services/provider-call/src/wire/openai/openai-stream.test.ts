@@ -81,7 +81,7 @@ describe('OpenAiStreamEncoder', () => {
   it('leaves the usage chunk out when the client did not ask, and ends a broken stream without [DONE]', () => {
     const encoder = new OpenAiStreamEncoder({ requestId: 'r1', model: 'm', streamUsage: false });
     expect(events(encoder.end()).map((e) => e.data.startsWith('{"id"') || e.data)).toEqual([true, '[DONE]']);
-    const failed = events(new OpenAiStreamEncoder({ requestId: 'r', model: 'm', streamUsage: false }).fail('boom'));
+    const failed = events(new OpenAiStreamEncoder({ requestId: 'r', model: 'm', streamUsage: false }).fail({ status: 502, message: 'boom' }));
     expect(failed).toEqual([{ event: 'message', data: JSON.stringify({ error: { message: 'boom', type: 'server_error', param: null, code: null } }) }]);
   });
 });
@@ -105,5 +105,62 @@ describe('OpenAI pass-through', () => {
     const shown = new OpenAiPassthroughStream(true);
     expect(shown.push(usageChunk)).toBe(`data: ${usageChunk.data}\n\n`);
     expect(shown.usage()?.outputTokens).toBe(6);
+  });
+});
+
+describe('OpenAI streams: reasoning, signatures and endings', () => {
+  it('decodes reasoning deltas and a call signature, and refuses a body without finish_reason', () => {
+    const decoder = new OpenAiStreamDecoder();
+    const out = [
+      chunk({ reasoning_content: 'Let me ' }),
+      chunk({ reasoning: 'think.' }),
+      chunk({ tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'f', arguments: '' }, extra_content: { google: { thought_signature: 'S' } } }] }),
+    ].flatMap((e) => decoder.push(e));
+    expect(out.slice(1)).toEqual([
+      { type: 'reasoning', text: 'Let me ' },
+      { type: 'reasoning', text: 'think.' },
+      { type: 'reasoning_end' },
+      { type: 'reasoning_end', signature: 'S' },
+      { type: 'tool_call_start', index: 0, id: 'c', name: 'f' },
+    ]);
+    expect(() => decoder.end()).toThrowError('upstream stream ended before its final event');
+    decoder.push(chunk({}, 'tool_calls'));
+    expect(decoder.end()).toEqual([]);
+  });
+
+  it('keeps the status of an in-stream error', () => {
+    expect(() => new OpenAiStreamDecoder().push(sse({ error: { message: 'slow down', code: 429 } }))).toThrowError(
+      expect.objectContaining({ message: 'slow down', details: { upstreamStatus: '429' } }),
+    );
+  });
+
+  it('encodes reasoning as reasoning_content and puts a detached signature on the next tool call', () => {
+    const encoder = new OpenAiStreamEncoder({ requestId: 'r', model: 'm', streamUsage: false });
+    const text = [
+      { type: 'reasoning', text: 'hmm' },
+      { type: 'reasoning_end', signature: 'lost' },
+      { type: 'reasoning_end', signature: 'S' },
+      { type: 'tool_call_start', index: 0, id: 'c', name: 'f' },
+      { type: 'tool_call_delta', index: 0, arguments: '{}' },
+    ]
+      .map((e) => encoder.push(e as IrStreamEvent))
+      .join('');
+    const deltas = events(text).map((e) => JSON.parse(e.data).choices[0].delta);
+    expect(deltas).toEqual([
+      { reasoning_content: 'hmm' },
+      { tool_calls: [{ index: 0, id: 'c', type: 'function', function: { name: 'f', arguments: '' }, extra_content: { google: { thought_signature: 'S' } } }] },
+      { tool_calls: [{ index: 0, function: { arguments: '{}' } }] },
+    ]);
+  });
+
+  it('pass-through turns an error chunk into a broken stream and a body without an end into a truncated one', () => {
+    const stream = new OpenAiPassthroughStream(false);
+    expect(stream.push(chunk({ content: 'he said "error": no' }))).not.toBe('');
+    expect(() => stream.push(sse({ error: { message: 'overloaded', code: 503 } }))).toThrowError('overloaded');
+    expect(() => new OpenAiPassthroughStream(false).end()).toThrowError(/ended before its final event/);
+    const finished = new OpenAiPassthroughStream(false);
+    finished.push(chunk({}, 'stop'));
+    expect(finished.end()).toBe('');
+    expect(events(finished.fail({ status: 504, message: 'timeout' }))[0]?.data).toContain('"type":"timeout_error"');
   });
 });

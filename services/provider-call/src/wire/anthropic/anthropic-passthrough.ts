@@ -1,0 +1,91 @@
+import { AppError } from '@aigw/errors';
+import type { Exchange, PassthroughFactory, StreamTranslator } from '../../adapters/provider-adapter.js';
+import { midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
+import { validateBody } from '../../adapters/validate-body.js';
+import type { IrError, IrUsage } from '../../ir/chat-ir.js';
+import { asArray, asRecord, asString, parseJson, type JsonRecord } from '../../ir/json-shape.js';
+import { formatSseEvent, type SseEvent } from '../../sse/sse-parser.js';
+import { anthropicErrorBody, anthropicTypeStatus, decodeAnthropicError } from './anthropic-errors.js';
+import { anthropicPassthroughSchema } from './anthropic-schema.js';
+import { anthropicHeaders, anthropicMessagesUrl } from './anthropic-upstream.js';
+import { anthropicUsageToIr } from './anthropic-usage.js';
+
+// Anthropic client → Anthropic upstream: the body goes out as the client wrote it (model and stream
+// set for this call) and the answer comes back event for event, so thinking signatures, cache
+// breakpoints and beta fields survive. Only the events that carry usage, errors or the end are read.
+
+/** Forwards events; reads usage from message_start and message_delta; an error event breaks the stream. */
+export class AnthropicPassthroughStream implements StreamTranslator {
+  #usage: JsonRecord = {};
+  #seen = false;
+  #finished = false;
+
+  begin(): string {
+    return '';
+  }
+
+  push(event: SseEvent): string {
+    // Anthropic names every event; a compatible server that does not still names it in `data.type`.
+    const type = event.event !== 'message' ? event.event : (asString(asRecord(parseJson(event.data))?.type) ?? 'message');
+    if (type === 'message_start' || type === 'message_delta' || type === 'error') this.#read(type, event.data);
+    else if (type === 'message_stop') this.#finished = true;
+    return formatSseEvent(event.data, event.event === 'message' ? undefined : event.event);
+  }
+
+  end(): string {
+    if (!this.#finished) throw truncatedStream();
+    return '';
+  }
+
+  fail(error: IrError): string {
+    return formatSseEvent(anthropicErrorBody(error), 'error');
+  }
+
+  usage(): IrUsage | undefined {
+    return this.#seen ? anthropicUsageToIr(this.#usage) : undefined;
+  }
+
+  #read(type: string, text: string): void {
+    const data = asRecord(parseJson(text));
+    if (type === 'error') {
+      const error = asRecord(data?.error);
+      throw midStreamError(asString(error?.message) ?? 'upstream reported an error mid-stream', anthropicTypeStatus(asString(error?.type)));
+    }
+    const usage = asRecord(type === 'message_start' ? asRecord(data?.message)?.usage : data?.usage);
+    if (usage === undefined) return;
+    this.#seen = true;
+    for (const [key, value] of Object.entries(usage)) if (typeof value === 'number') this.#usage[key] = value;
+  }
+}
+
+/** The upstream body: the client's, with the routed model and this call's stream flag. */
+export function anthropicPassthroughBody(body: Record<string, unknown>, model: string, stream: boolean): Record<string, unknown> {
+  const forwarded: Record<string, unknown> = { ...body, model };
+  if (stream) forwarded.stream = true;
+  else delete forwarded.stream;
+  return forwarded;
+}
+
+export const anthropicPassthrough: PassthroughFactory = {
+  format: 'anthropic',
+  createExchange(body, target, stream): Exchange {
+    validateBody(anthropicPassthroughSchema, body);
+    const forwarded = anthropicPassthroughBody(body as Record<string, unknown>, target.model, stream);
+    return {
+      request: { url: anthropicMessagesUrl(target.baseUrl), headers: anthropicHeaders(target, stream), body: JSON.stringify(forwarded) },
+      droppedFields: [],
+      readResponse(text) {
+        const root = asRecord(parseJson(text));
+        if (root === undefined || asArray(root.content) === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream answer is not a message');
+        return { body: text, usage: anthropicUsageToIr(root.usage) };
+      },
+      readError(status, text) {
+        // An Anthropic-shaped error is already in the client's format; anything else is wrapped.
+        if (asRecord(asRecord(parseJson(text))?.error) !== undefined) return { body: text };
+        return { body: anthropicErrorBody(decodeAnthropicError(status, text)) };
+      },
+      errorBody: anthropicErrorBody,
+      openStream: () => new AnthropicPassthroughStream(),
+    };
+  },
+};

@@ -1,0 +1,131 @@
+import type { IrMessage, IrPart, IrRequest, IrToolChoice } from '../../ir/chat-ir.js';
+import { thinkingBudget } from '../../ir/thinking-budget.js';
+import { toolArgumentsObject } from '../../ir/tool-arguments.js';
+
+// IR → a Messages API request for an Anthropic upstream.
+
+/** max_tokens is required by Anthropic; sent when the client named no limit. */
+export const DEFAULT_MAX_TOKENS = 4096;
+/** Anthropic's smallest thinking budget. */
+export const MIN_THINKING_BUDGET = 1024;
+
+/** Tool-use ids must match ^[a-zA-Z0-9_-]+$; other formats' ids are mapped (the same way for calls and results). */
+export function anthropicToolId(id: string): string {
+  const safe = id.replace(/[^a-zA-Z0-9_-]/g, '_');
+  return safe === '' ? 'toolu_empty' : safe;
+}
+
+/** One IR part → a content block, or undefined (reported in `dropped`) when Anthropic cannot take it. */
+function contentBlock(part: IrPart, dropped: Set<string>): Record<string, unknown> | undefined {
+  switch (part.type) {
+    case 'text':
+      return part.text === '' ? undefined : { type: 'text', text: part.text };
+    case 'image':
+      return {
+        type: 'image',
+        source:
+          part.source.kind === 'base64'
+            ? { type: 'base64', media_type: part.source.mediaType, data: part.source.data }
+            : { type: 'url', url: part.source.url },
+      };
+    case 'tool_call':
+      return { type: 'tool_use', id: anthropicToolId(part.id), name: part.name, input: toolArgumentsObject(part.arguments) };
+    case 'tool_result':
+      return { type: 'tool_result', tool_use_id: anthropicToolId(part.toolCallId), content: part.content, ...(part.isError ? { is_error: true } : {}) };
+    case 'reasoning':
+      // Anthropic accepts only thinking it signed; an empty signed block is another provider's signature.
+      if (part.signature === undefined || part.signature === '' || part.text === '') {
+        dropped.add(part.signature ? 'thinking.signature' : 'thinking:unsigned');
+        return undefined;
+      }
+      return { type: 'thinking', thinking: part.text, signature: part.signature };
+    case 'redacted_reasoning':
+      return { type: 'redacted_thinking', data: part.data };
+  }
+}
+
+/** IR messages → Anthropic messages: same-role turns merged, tool results first in a user turn. */
+export function anthropicMessages(messages: IrMessage[], dropped: Set<string>): Array<{ role: string; content: Array<Record<string, unknown>> }> {
+  const out: Array<{ role: string; content: Array<Record<string, unknown>> }> = [];
+  for (const message of messages) {
+    const blocks: Array<Record<string, unknown>> = [];
+    for (const part of message.parts) {
+      const block = contentBlock(part, dropped);
+      if (block !== undefined) blocks.push(block);
+    }
+    if (blocks.length === 0) continue;
+    const last = out.at(-1);
+    if (last?.role === message.role) last.content.push(...blocks);
+    else out.push({ role: message.role, content: blocks });
+  }
+  for (const message of out) {
+    if (message.role !== 'user') continue;
+    message.content = [...message.content.filter((b) => b.type === 'tool_result'), ...message.content.filter((b) => b.type !== 'tool_result')];
+  }
+  return out;
+}
+
+function toolChoice(choice: IrToolChoice | undefined, parallel: boolean | undefined): Record<string, unknown> | undefined {
+  const noParallel = parallel === false ? { disable_parallel_tool_use: true } : {};
+  switch (choice?.type) {
+    case undefined:
+      return parallel === false ? { type: 'auto', ...noParallel } : undefined;
+    case 'none':
+      return { type: 'none' };
+    case 'auto':
+      return { type: 'auto', ...noParallel };
+    case 'required':
+      return { type: 'any', ...noParallel };
+    case 'tool':
+      return { type: 'tool', name: choice.name, ...noParallel };
+  }
+}
+
+/** Sampling fields; thinking forbids temperature and top_k and a top_p under 0.95 (reported). */
+function sampling(ir: IrRequest, thinking: boolean, body: Record<string, unknown>, dropped: Set<string>): void {
+  if (ir.temperature !== undefined) {
+    if (thinking) dropped.add('temperature:with_thinking');
+    else if (ir.temperature > 1) {
+      body.temperature = 1;
+      dropped.add('temperature:clamped');
+    } else body.temperature = ir.temperature;
+  }
+  if (ir.topP !== undefined) {
+    if (thinking && ir.topP < 0.95) dropped.add('top_p:with_thinking');
+    else body.top_p = ir.topP;
+  }
+  if (ir.topK !== undefined) {
+    if (thinking) dropped.add('top_k:with_thinking');
+    else body.top_k = ir.topK;
+  }
+}
+
+/** IR → Messages API body for `model`; `dropped` lists what Anthropic cannot carry. */
+export function irToAnthropicRequest(ir: IrRequest, model: string): { body: Record<string, unknown>; dropped: string[] } {
+  const dropped = new Set<string>();
+  const body: Record<string, unknown> = { model, max_tokens: ir.maxTokens ?? DEFAULT_MAX_TOKENS, messages: anthropicMessages(ir.messages, dropped) };
+  if (ir.system !== undefined && ir.system !== '') body.system = ir.system;
+  let thinking = false;
+  if (ir.thinking?.enabled === true) {
+    const wanted = thinkingBudget(ir.thinking, MIN_THINKING_BUDGET * 4);
+    if (ir.maxTokens === undefined) body.max_tokens = wanted + DEFAULT_MAX_TOKENS;
+    const budget = Math.min(wanted, (body.max_tokens as number) - 1);
+    if (budget >= MIN_THINKING_BUDGET) {
+      body.thinking = { type: 'enabled', budget_tokens: budget };
+      thinking = true;
+    } else dropped.add('thinking:budget_below_minimum');
+  }
+  if (ir.tools.length > 0) {
+    body.tools = ir.tools.map((t) => ({
+      name: t.name,
+      ...(t.description === undefined ? {} : { description: t.description }),
+      input_schema: { type: 'object', ...t.parameters },
+    }));
+  }
+  const choice = toolChoice(ir.toolChoice, ir.tools.length > 0 ? ir.parallelToolCalls : undefined);
+  if (choice !== undefined) body.tool_choice = choice;
+  sampling(ir, thinking, body, dropped);
+  if (ir.stop.length > 0) body.stop_sequences = ir.stop;
+  if (ir.stream) body.stream = true;
+  return { body, dropped: [...dropped] };
+}

@@ -1,0 +1,38 @@
+import { randomBytes } from 'node:crypto';
+import type { PassthroughFactory, ProviderAdapter } from '../../adapters/provider-adapter.js';
+import { upstreamHeaders } from '../../adapters/upstream-headers.js';
+import { validateBody } from '../../adapters/validate-body.js';
+import { geminiPassthroughSchema } from './gemini-client-schema.js';
+import { irToGeminiRequest } from './gemini-request.js';
+import { geminiResponseToIr } from './gemini-response.js';
+import { GeminiStreamDecoder } from './gemini-stream-decoder.js';
+import { geminiModelUrl } from './gemini-upstream.js';
+import { decodeGoogleError } from './google-errors.js';
+import { googlePassthroughExchange } from './google-passthrough.js';
+
+/** Gemini leaves most function calls without an id; clients need one to pair the result. */
+export function newToolCallId(): string {
+  return `call_${randomBytes(12).toString('hex')}`;
+}
+
+const geminiPassthrough: PassthroughFactory = {
+  format: 'gemini',
+  createExchange(body, target, stream) {
+    validateBody(geminiPassthroughSchema, body);
+    const request = { url: geminiModelUrl(target, stream), headers: upstreamHeaders(target, stream), body: JSON.stringify(body) };
+    return googlePassthroughExchange(request, undefined);
+  },
+};
+
+/** The Gemini API (Google AI Studio): POST …/v1beta/models/{model}:generateContent with x-goog-api-key from auth. */
+export const geminiProvider: ProviderAdapter = {
+  format: 'gemini',
+  buildRequest(ir, target) {
+    const { request, dropped } = irToGeminiRequest(ir, target.model);
+    return { request: { url: geminiModelUrl(target, ir.stream), headers: upstreamHeaders(target, ir.stream), body: JSON.stringify(request) }, dropped };
+  },
+  decodeResponse: (body) => geminiResponseToIr(body, newToolCallId),
+  createStreamDecoder: () => new GeminiStreamDecoder((response) => response, newToolCallId),
+  decodeError: decodeGoogleError,
+  passthrough: geminiPassthrough,
+};

@@ -1,0 +1,100 @@
+import type { IrImageSource, IrPart, IrRequest, IrToolChoice } from '../../ir/chat-ir.js';
+import { thinkingEffort } from '../../ir/thinking-budget.js';
+
+// IR → an OpenAI Chat Completions request for an OpenAI-compatible upstream.
+
+function imageUrl(source: IrImageSource): string {
+  return source.kind === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
+}
+
+/** IR user turn → OpenAI messages: tool results become `tool` messages, the rest one user message. */
+function userMessages(parts: IrPart[], dropped: Set<string>): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  const content: Array<Record<string, unknown>> = [];
+  for (const part of parts) {
+    if (part.type === 'tool_result') {
+      if (part.isError) dropped.add('tool_result.is_error');
+      out.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.content });
+    } else if (part.type === 'text') content.push({ type: 'text', text: part.text });
+    else if (part.type === 'image') content.push({ type: 'image_url', image_url: { url: imageUrl(part.source) } });
+    else dropped.add(`user.${part.type}`);
+  }
+  if (content.length === 1 && content[0]?.type === 'text') out.push({ role: 'user', content: content[0].text });
+  else if (content.length > 0) out.push({ role: 'user', content });
+  return out;
+}
+
+/**
+ * IR assistant turn → one assistant message. Unsigned reasoning becomes `reasoning_content`; a
+ * signature standing for the next tool call rides on it as Google's `extra_content`; other
+ * signatures and redacted reasoning have no place here.
+ */
+export function assistantMessage(parts: IrPart[], dropped: Set<string>): Record<string, unknown> {
+  let text = '';
+  let reasoning = '';
+  const calls: Array<Record<string, unknown>> = [];
+  parts.forEach((part, i) => {
+    if (part.type === 'text') text += part.text;
+    else if (part.type === 'reasoning') {
+      reasoning += part.text;
+      const next = parts[i + 1];
+      const forNextCall = part.text === '' && next?.type === 'tool_call';
+      if (part.signature !== undefined && part.signature !== '' && !forNextCall) dropped.add('thinking.signature');
+    } else if (part.type === 'tool_call') {
+      const call: Record<string, unknown> = { id: part.id, type: 'function', function: { name: part.name, arguments: part.arguments } };
+      const before = parts[i - 1];
+      if (before?.type === 'reasoning' && before.text === '' && before.signature) {
+        call.extra_content = { google: { thought_signature: before.signature } };
+      }
+      calls.push(call);
+    } else dropped.add(part.type === 'redacted_reasoning' ? 'redacted_thinking' : `assistant.${part.type}`);
+  });
+  const message: Record<string, unknown> = { role: 'assistant', content: text === '' && calls.length > 0 ? null : text };
+  if (reasoning !== '') message.reasoning_content = reasoning;
+  if (calls.length > 0) message.tool_calls = calls;
+  return message;
+}
+
+const TOOL_CHOICE: Record<IrToolChoice['type'], (c: IrToolChoice) => unknown> = {
+  auto: () => 'auto',
+  none: () => 'none',
+  required: () => 'required',
+  tool: (c) => ({ type: 'function', function: { name: (c as { name: string }).name } }),
+};
+
+/** IR → Chat Completions body for `model`; `dropped` lists IR fields OpenAI cannot carry. */
+export function irToOpenAiRequest(ir: IrRequest, model: string): { body: Record<string, unknown>; dropped: string[] } {
+  const dropped = new Set<string>();
+  const messages: Array<Record<string, unknown>> = [];
+  if (ir.system !== undefined) messages.push({ role: 'system', content: ir.system });
+  for (const message of ir.messages) {
+    if (message.role === 'user') messages.push(...userMessages(message.parts, dropped));
+    else messages.push(assistantMessage(message.parts, dropped));
+  }
+  const body: Record<string, unknown> = { model, messages };
+  if (ir.tools.length > 0) {
+    body.tools = ir.tools.map((t) => ({
+      type: 'function',
+      function: { name: t.name, ...(t.description === undefined ? {} : { description: t.description }), parameters: t.parameters },
+    }));
+    if (ir.parallelToolCalls !== undefined) body.parallel_tool_calls = ir.parallelToolCalls;
+  }
+  if (ir.toolChoice !== undefined) body.tool_choice = TOOL_CHOICE[ir.toolChoice.type](ir.toolChoice);
+  if (ir.maxTokens !== undefined) body.max_tokens = ir.maxTokens;
+  if (ir.temperature !== undefined) body.temperature = ir.temperature;
+  if (ir.topP !== undefined) body.top_p = ir.topP;
+  if (ir.topK !== undefined) dropped.add('top_k');
+  if (ir.stop.length > 0) body.stop = ir.stop;
+  if (ir.thinking?.enabled === true) {
+    const effort = thinkingEffort(ir.thinking);
+    if (effort !== undefined) body.reasoning_effort = effort;
+  } else if (ir.thinking?.enabled === false) {
+    // OpenAI-compatible servers have no common way to turn reasoning off ('none' is OpenAI's alone).
+    dropped.add('thinking:disabled');
+  }
+  if (ir.stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  return { body, dropped: [...dropped] };
+}
