@@ -27,9 +27,19 @@ export const commonFields = {
   LOG_LEVEL: logLevel(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default(''),
+  /** Comma-separated host:port seeds; connects to a Redis Cluster instead of REDIS_URL when set. */
+  REDIS_CLUSTER_NODES: z.string().default(''),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   NATS_SUBJECT_PREFIX: z.string().default('gateway'),
   NATS_LOG_STREAM: z.string().default('GATEWAY_LOGS'),
   DATABASE_URL: z.string().min(1),
   METRICS_PORT: port(0),
 };
+
+/** Settings of a gRPC backend process (selector, auth, provider-call); `grpcPort` is its default port. */
+export const grpcServiceFields = (grpcPort: number, shutdownGraceMs = 10_000) => ({
+  GRPC_HOST: z.string().default('0.0.0.0'),
+  GRPC_PORT: port(grpcPort),
+  /** How long in-flight calls get to finish on SIGTERM before the server is forced down. */
+  SHUTDOWN_GRACE_MS: positiveInt(shutdownGraceMs),
+});

@@ -1,13 +1,10 @@
-import { commonFields, encryptionKey, port, positiveInt, z } from '@aigw/config';
+import { commonFields, encryptionKey, grpcServiceFields, positiveInt, z } from '@aigw/config';
 
 /** Environment of the auth service. */
 export const authConfigSchema = z.object({
   ...commonFields,
-  GRPC_HOST: z.string().default('0.0.0.0'),
-  GRPC_PORT: port(50052),
+  ...grpcServiceFields(50052),
   AIGW_ENCRYPTION_KEY: encryptionKey(),
-  /** Comma-separated host:port seeds; connects to a Redis Cluster instead of REDIS_URL when set. */
-  REDIS_CLUSTER_NODES: z.string().default(''),
   /** Refresh an OAuth access token when less than this is left of it. */
   OAUTH_REFRESH_MARGIN_MS: positiveInt(300_000),
   /** Budget of one call to a token endpoint; keep it well under OAUTH_LOCK_TTL_MS. */
@@ -19,7 +16,6 @@ export const authConfigSchema = z.object({
   OAUTH_LOCK_POLL_MS: positiveInt(50),
   /** Safety net behind config-changed messages: account facts are re-read from MySQL this often. */
   CREDENTIAL_CACHE_TTL_MS: positiveInt(300_000),
-  SHUTDOWN_GRACE_MS: positiveInt(10_000),
 });
 
 export type AuthConfig = z.infer<typeof authConfigSchema>;

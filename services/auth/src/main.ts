@@ -1,9 +1,8 @@
 import { busNames, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { createPrisma } from '@aigw/db';
-import { onShutdownSignal, startGrpcServer } from '@aigw/grpc';
+import { runGrpcService } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { createRegistry, serveMetrics } from '@aigw/metrics';
 import { createRedis } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
 import { createAuthApp } from './auth-app.js';
@@ -12,7 +11,7 @@ import { authConfigSchema } from './config.js';
 const config = loadConfig(authConfigSchema);
 const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL });
 
-async function main(): Promise<void> {
+runGrpcService('auth', config, logger, async () => {
   const prisma = createPrisma(config.DATABASE_URL);
   const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, clusterNodes: config.REDIS_CLUSTER_NODES });
   const nc = await connectBus(config.NATS_URL, 'auth');
@@ -34,20 +33,11 @@ async function main(): Promise<void> {
   });
   // Fail at start, not on the first request, when MySQL is unreachable.
   await prisma.$queryRaw`SELECT 1`;
-  const grpc = await startGrpcServer(`${config.GRPC_HOST}:${config.GRPC_PORT}`, [app.binding], logger);
-  const metrics = config.METRICS_PORT > 0 ? await serveMetrics(createRegistry('auth'), config.METRICS_PORT) : undefined;
-
-  onShutdownSignal(logger, async () => {
-    await grpc.shutdown(config.SHUTDOWN_GRACE_MS);
-    app.close();
-    metrics?.server.close();
-    await Promise.allSettled([nc.drain(), redis.quit(), prisma.$disconnect()]);
-  });
-  logger.info({ port: grpc.port, metricsPort: metrics?.port }, 'ready');
-}
-
-main().catch((error: unknown) => {
-  logger.fatal({ err: error }, 'auth failed to start');
-  logger.flush();
-  process.exit(1);
+  return {
+    bindings: [app.binding],
+    close: async () => {
+      app.close();
+      await Promise.allSettled([nc.drain(), redis.quit(), prisma.$disconnect()]);
+    },
+  };
 });

@@ -11,7 +11,6 @@ export const ingressConfigSchema = z.object({
   // Empty disables the admin API (every admin call answers 401).
   AIGW_ADMIN_TOKEN: z.string().default(''),
   AIGW_ENCRYPTION_KEY: encryptionKey(),
-  REDIS_CLUSTER_NODES: z.string().default(''),
   /** Largest accepted client body (bytes-module syntax: 10mb, 512kb). */
   BODY_LIMIT: z.string().default('10mb'),
   REQUEST_TIMEOUT_MS: positiveInt(120_000),

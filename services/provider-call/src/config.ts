@@ -1,12 +1,9 @@
-import { commonFields, port, positiveInt, z } from '@aigw/config';
+import { commonFields, grpcServiceFields, positiveInt, z } from '@aigw/config';
 
 /** provider-call's environment. */
 export const configSchema = z.object({
   ...commonFields,
-  GRPC_HOST: z.string().default('0.0.0.0'),
-  GRPC_PORT: port(50053),
-  /** Comma-separated host:port seeds; connects to a Redis Cluster instead of REDIS_URL when set. */
-  REDIS_CLUSTER_NODES: z.string().default(''),
+  ...grpcServiceFields(50053, 15_000),
   /** Whole upstream call, body included; the caller's gRPC deadline bounds it further. */
   UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
   UPSTREAM_HEADERS_TIMEOUT_MS: positiveInt(30_000),
@@ -17,8 +14,6 @@ export const configSchema = z.object({
   PROXY_REFRESH_MS: positiveInt(30_000),
   /** Proxy failure/success outcomes are written to the database at most this often. */
   PROXY_HEALTH_FLUSH_MS: positiveInt(1_000),
-  /** How long in-flight calls get to finish on shutdown. */
-  SHUTDOWN_GRACE_MS: positiveInt(15_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -10,10 +10,13 @@ const SNAKE = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
 /** Read by node or by the image itself, never by our code. */
 const RUNTIME_NAMES = ['NODE_ENV', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'TZ'];
 
-/** Names declared in libs/config's `commonFields`. */
-export function commonFieldNames(repoRoot: string): string[] {
+/** Field groups of libs/config that a schema spreads into itself. */
+const SHARED_GROUPS = ['commonFields', 'grpcServiceFields'] as const;
+
+/** Names declared in one of libs/config's shared field groups (`commonFields`, `grpcServiceFields`). */
+export function sharedFieldNames(repoRoot: string, group: (typeof SHARED_GROUPS)[number]): string[] {
   const source = readFileSync(join(repoRoot, 'libs/config/src/fields.ts'), 'utf8');
-  const body = /export const commonFields = \{([\s\S]*?)\n\};/.exec(source)?.[1] ?? '';
+  const body = new RegExp(`export const ${group} = [^{]*\\{([\\s\\S]*?)\\n\\}\\)?;`).exec(source)?.[1] ?? '';
   return [...body.matchAll(/^\s*([A-Z][A-Z0-9_]*)\s*:/gm)].map((m) => m[1] ?? '');
 }
 
@@ -24,7 +27,9 @@ export function envNamesReadBy(repoRoot: string, entry: string): Set<string> | u
   const files = [entryPath, join(dirname(entryPath), 'config.ts')].filter((file) => existsSync(file));
   const text = files.map((file) => readFileSync(file, 'utf8')).join('\n');
   const names = new Set([...text.matchAll(SNAKE)].map((m) => m[0]));
-  if (text.includes('commonFields')) for (const name of commonFieldNames(repoRoot)) names.add(name);
+  for (const group of SHARED_GROUPS) {
+    if (text.includes(group)) for (const name of sharedFieldNames(repoRoot, group)) names.add(name);
+  }
   for (const name of RUNTIME_NAMES) names.add(name);
   return names;
 }

@@ -1,0 +1,46 @@
+import type { Logger } from '@aigw/logger';
+import { createRegistry, serveMetrics, type Registry } from '@aigw/metrics';
+import { startGrpcServer, type ServiceBinding } from './server.js';
+import { onShutdownSignal } from './signals.js';
+
+export interface GrpcServiceSettings {
+  GRPC_HOST: string;
+  GRPC_PORT: number;
+  METRICS_PORT: number;
+  SHUTDOWN_GRACE_MS: number;
+}
+
+export interface StartedService {
+  bindings: ServiceBinding[];
+  /** Releases what `start` opened (caches, timers, connections), after the gRPC server has drained. */
+  close(): Promise<void>;
+}
+
+/**
+ * The lifecycle of a gRPC backend process: build the service, serve it with health checks (and /metrics when
+ * METRICS_PORT is set), log `ready`, drain on SIGTERM/SIGINT, and exit 1 with one fatal line if start fails.
+ */
+export function runGrpcService(
+  name: string,
+  settings: GrpcServiceSettings,
+  logger: Logger,
+  start: (registry: Registry) => Promise<StartedService>,
+): void {
+  const run = async () => {
+    const registry = createRegistry(name);
+    const service = await start(registry);
+    const grpc = await startGrpcServer(`${settings.GRPC_HOST}:${settings.GRPC_PORT}`, service.bindings, logger);
+    const metrics = settings.METRICS_PORT > 0 ? await serveMetrics(registry, settings.METRICS_PORT) : undefined;
+    onShutdownSignal(logger, async () => {
+      await grpc.shutdown(settings.SHUTDOWN_GRACE_MS);
+      metrics?.server.close();
+      await service.close();
+    });
+    logger.info({ port: grpc.port, metricsPort: metrics?.port }, 'ready');
+  };
+  run().catch((error: unknown) => {
+    logger.fatal({ err: error }, `${name} failed to start`);
+    logger.flush();
+    process.exit(1);
+  });
+}
