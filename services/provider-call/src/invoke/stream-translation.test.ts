@@ -83,9 +83,11 @@ describe('stream translation across formats', () => {
     const text = stream.begin() + upstream.map((e) => stream.push(e)).join('') + stream.end();
     const events = parse(text).map((e) => JSON.parse(e.data));
     const blocks = events.filter((e) => e.type === 'content_block_start').map((e) => e.content_block);
+    // Thinking blocks open with an empty signature (filled by signature_delta when the upstream signed it), so
+    // an SDK accumulating the stream ends with a string signature, as it does for a non-streamed message.
     expect(blocks).toEqual([
-      { type: 'thinking', thinking: '' },
-      { type: 'thinking', thinking: '' },
+      { type: 'thinking', thinking: '', signature: '' },
+      { type: 'thinking', thinking: '', signature: '' },
       { type: 'tool_use', id: expect.stringMatching(/^call_/), name: 'weather', input: {} },
     ]);
     expect(events.filter((e) => e.delta?.type === 'signature_delta').map((e) => e.delta.signature)).toEqual(['GSIG']);

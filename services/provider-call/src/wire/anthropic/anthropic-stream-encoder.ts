@@ -53,12 +53,12 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         return open + this.#delta({ type: 'text_delta', text: e.text });
       }
       case 'reasoning': {
-        const open = this.#open === 'thinking' ? '' : this.#openBlock('thinking', { type: 'thinking', thinking: '' });
+        const open = this.#open === 'thinking' ? '' : this.#openBlock('thinking', { type: 'thinking', thinking: '', signature: '' });
         return open + this.#delta({ type: 'thinking_delta', thinking: e.text });
       }
       case 'reasoning_end': {
         if (this.#open !== 'thinking' && e.signature === undefined) return '';
-        const open = this.#open === 'thinking' ? '' : this.#openBlock('thinking', { type: 'thinking', thinking: '' });
+        const open = this.#open === 'thinking' ? '' : this.#openBlock('thinking', { type: 'thinking', thinking: '', signature: '' });
         const signature = e.signature === undefined || e.signature === '' ? '' : this.#delta({ type: 'signature_delta', signature: e.signature });
         return open + signature + this.#closeBlock();
       }

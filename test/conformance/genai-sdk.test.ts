@@ -1,0 +1,103 @@
+import { GoogleGenAI, Type, type Content, type GenerateContentResponse, type Part, type Schema, type Tool } from '@google/genai';
+import { defineConformanceSuite } from './support/conformance-suite.js';
+import { decodeDropped } from './support/response-headers.js';
+import type { Conversation, Mode, Observed } from './support/scenarios.js';
+
+// The `@google/genai` SDK against the gateway's Gemini endpoints (generateContent, and
+// streamGenerateContent?alt=sse), for every provider behind it. Tools are declared the way the SDK's
+// function-calling guide does, with `Type` schemas; tool results go back as functionResponse parts.
+
+const THINKING_BUDGET = 1024;
+
+/** A JSON Schema in the Gemini Schema dialect (upper-case types), as a genai user writes it. */
+function geminiSchema(schema: Record<string, unknown>): Schema {
+  const out: Record<string, unknown> = { ...schema };
+  if (typeof schema['type'] === 'string') out['type'] = schema['type'].toUpperCase() as Type;
+  const properties = schema['properties'] as Record<string, Record<string, unknown>> | undefined;
+  if (properties !== undefined) out['properties'] = Object.fromEntries(Object.entries(properties).map(([k, v]) => [k, geminiSchema(v)]));
+  return out as Schema;
+}
+
+function contentsOf(conversation: Conversation): Content[] {
+  const contents: Content[] = [];
+  for (const turn of conversation.turns) {
+    if (turn.role === 'user') {
+      const parts: Part[] = [{ text: turn.text }];
+      if (turn.image !== undefined) {
+        parts.push(
+          'url' in turn.image
+            ? { fileData: { fileUri: turn.image.url, mimeType: 'image/png' } }
+            : { inlineData: { data: turn.image.base64, mimeType: turn.image.mimeType } },
+        );
+      }
+      contents.push({ role: 'user', parts });
+    } else if (turn.role === 'assistant') {
+      contents.push({ role: 'model', parts: [{ text: turn.text }] });
+    } else if (turn.role === 'assistant-reply') {
+      // The model's turn as the SDK returned it (for a stream: its parts, gathered).
+      contents.push(turn.reply.native as Content);
+    } else {
+      const functionResponse = { name: turn.name, response: { output: turn.result }, ...(turn.callId === undefined ? {} : { id: turn.callId }) };
+      contents.push({ role: 'user', parts: [{ functionResponse }] });
+    }
+  }
+  return contents;
+}
+
+function toolsOf(conversation: Conversation): Tool[] | undefined {
+  if (conversation.tools === undefined) return undefined;
+  return [{ functionDeclarations: conversation.tools.map((t) => ({ name: t.name, description: t.description, parameters: geminiSchema(t.parameters) })) }];
+}
+
+/** Folds whole or streamed responses into one answer: parts in order, the last finish reason and usage. */
+function observe(responses: GenerateContentResponse[]): Observed {
+  const parts: Part[] = [];
+  let stop: string | undefined;
+  let usage: Record<string, unknown> | undefined;
+  for (const response of responses) {
+    const candidate = response.candidates?.[0];
+    parts.push(...(candidate?.content?.parts ?? []));
+    if (candidate?.finishReason !== undefined) stop = candidate.finishReason;
+    if (response.usageMetadata !== undefined) usage = response.usageMetadata as Record<string, unknown>;
+  }
+  const calls = parts.flatMap((p) => (p.functionCall === undefined ? [] : [p.functionCall]));
+  return {
+    text: parts.map((p) => (p.thought === true ? '' : (p.text ?? ''))).join(''),
+    reasoning: parts.map((p) => (p.thought === true ? (p.text ?? '') : '')).join(''),
+    signatures: parts.flatMap((p) => (p.thoughtSignature === undefined ? [] : [p.thoughtSignature])),
+    toolCalls: calls.map((c) => ({ id: c.id, name: c.name ?? '', args: c.args ?? {} })),
+    stop,
+    usage,
+    model: undefined,
+    dropped: decodeDropped(responses[0]?.sdkHttpResponse?.headers?.['x-aigw-dropped']),
+    native: { role: 'model', parts } satisfies Content,
+  };
+}
+
+defineConformanceSuite({
+  client: 'gemini',
+  sdk: '@google/genai',
+  testFile: import.meta.url,
+  connect: (stack) => {
+    const ai = new GoogleGenAI({ apiKey: stack.clientKey, httpOptions: { baseUrl: stack.ingressUrl } });
+    return {
+      async send(model: string, conversation: Conversation, mode: Mode): Promise<Observed> {
+        const tools = toolsOf(conversation);
+        const params = {
+          model,
+          contents: contentsOf(conversation),
+          config: {
+            ...(conversation.system === undefined ? {} : { systemInstruction: conversation.system }),
+            ...(tools === undefined ? {} : { tools }),
+            ...(conversation.maxTokens === undefined ? {} : { maxOutputTokens: conversation.maxTokens }),
+            ...(conversation.reasoning === true ? { thinkingConfig: { includeThoughts: true, thinkingBudget: THINKING_BUDGET } } : {}),
+          },
+        };
+        if (mode === 'json') return observe([await ai.models.generateContent(params)]);
+        const chunks: GenerateContentResponse[] = [];
+        for await (const chunk of await ai.models.generateContentStream(params)) chunks.push(chunk);
+        return observe(chunks);
+      },
+    };
+  },
+});

@@ -1,0 +1,252 @@
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import type { Reply } from '@aigw/emulators';
+import { PROVIDERS, modelPrefix, startConformanceStack, type ConformanceStack, type ProviderName } from './conformance-stack.js';
+import { ResultsRecorder, type CaseOutcome } from './results-recorder.js';
+import {
+  CACHED_PROMPT,
+  emulatorReply,
+  HISTORY,
+  IMAGE_PROMPT,
+  IMAGE_URL,
+  LIMIT_PROMPT,
+  OUTPUT_LIMIT,
+  PNG,
+  PROMPT,
+  REASONING_PROMPT,
+  SYSTEM,
+  TOOL_PROMPT,
+  TOOL_RESULT,
+  WEATHER_TOOL,
+  type Asked,
+  type Conversation,
+  type Mode,
+  type Observed,
+} from './scenarios.js';
+
+// The conformance cases, the same for every client SDK: each (provider × feature × mode) sends the
+// feature's conversation through the SDK and checks that what the SDK parsed is exactly the emulator's
+// answer in that client protocol, and that the request reached the provider's upstream in its format.
+
+export type ClientName = 'openai' | 'anthropic' | 'gemini';
+
+/** One official SDK, connected to the gateway, speaking the neutral conversations. */
+export interface ClientDriver {
+  send(model: string, conversation: Conversation, mode: Mode): Promise<Observed>;
+}
+
+export interface SuiteOptions {
+  client: ClientName;
+  /** npm package name of the SDK. */
+  sdk: string;
+  /** `import.meta.url` of the test file (names its results file). */
+  testFile: string;
+  connect(stack: ConformanceStack): ClientDriver;
+}
+
+/** Each client protocol's stop reason for the emulator's finish (Gemini has none of its own for tool calls). */
+const STOP: Record<ClientName, Record<Reply['finish'], string>> = {
+  openai: { stop: 'stop', length: 'length', tool_calls: 'tool_calls' },
+  anthropic: { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' },
+  gemini: { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP' },
+};
+
+/**
+ * Each client protocol's usage for the emulator's counts. Cached tokens are a part of OpenAI's
+ * prompt_tokens and Gemini's promptTokenCount but beside Anthropic's input_tokens; reasoning tokens are
+ * a part of OpenAI's completion_tokens and Anthropic's output_tokens, beside Gemini's candidatesTokenCount.
+ */
+function expectUsage(client: ClientName, usage: Record<string, unknown> | undefined, reply: Reply): void {
+  const input = reply.inputTokens;
+  const cached = reply.cachedTokens ?? 0;
+  const output = reply.outputTokens + (reply.thinking?.tokens ?? 0);
+  if (client === 'openai') {
+    expect(usage).toMatchObject({ prompt_tokens: input + cached, completion_tokens: output, total_tokens: input + cached + output });
+    if (cached > 0) expect(usage?.['prompt_tokens_details']).toMatchObject({ cached_tokens: cached });
+  } else if (client === 'anthropic') {
+    expect(usage).toMatchObject({ input_tokens: input, output_tokens: output });
+    expect(usage?.['cache_read_input_tokens'] ?? 0).toBe(cached);
+  } else {
+    expect(usage).toMatchObject({ promptTokenCount: input + cached, totalTokenCount: input + cached + output });
+    expect(usage?.['cachedContentTokenCount'] ?? 0).toBe(cached);
+    // How output splits into answer and thoughts is the provider's to know (Anthropic reports one sum).
+    const candidates = usage?.['candidatesTokenCount'];
+    const thoughts = usage?.['thoughtsTokenCount'] ?? 0;
+    if (reply.thinking === undefined) expect({ candidates, thoughts }).toEqual({ candidates: output, thoughts: 0 });
+    else expect(Number(candidates) + Number(thoughts)).toBe(output);
+  }
+}
+
+/** A Google upstream takes inline bytes only: a remote image URL from an OpenAI or Anthropic client cannot be carried. */
+const carriesImageUrl = (client: ClientName, provider: ProviderName) =>
+  client === 'gemini' || provider === 'openai' || provider === 'anthropic';
+
+/** Reasoning signatures go back only to the provider family that made them; OpenAI-compatible reasoning has none. */
+const signsReasoning = (client: ClientName, provider: ProviderName) => client !== 'openai' && provider !== 'openai';
+
+const FEATURES = [
+  'plain chat',
+  'system prompt',
+  'multi-turn',
+  'image (base64)',
+  'image (URL)',
+  'tool loop',
+  'output limit',
+  'reasoning',
+  'cached tokens',
+] as const;
+type Feature = (typeof FEATURES)[number];
+const SLUG: Record<Feature, string> = {
+  'plain chat': 'chat',
+  'system prompt': 'system',
+  'multi-turn': 'multi-turn',
+  'image (base64)': 'image-base64',
+  'image (URL)': 'image-url',
+  'tool loop': 'tools',
+  'output limit': 'limit',
+  reasoning: 'reasoning',
+  'cached tokens': 'cached',
+};
+
+/** Defines the stack, every case of the matrix for one client SDK, and the README check. */
+export function defineConformanceSuite(options: SuiteOptions): void {
+  const { client } = options;
+  // First, so that its hook runs before the stack starts (and also when the stack fails to start).
+  const recorder = new ResultsRecorder(options.testFile, client, options.sdk);
+  let stack: ConformanceStack;
+  let driver: ClientDriver;
+  beforeAll(async () => {
+    stack = await startConformanceStack(client);
+    driver = options.connect(stack);
+  });
+  afterAll(async () => {
+    await stack?.teardown();
+  });
+
+  /** Asserts the SDK's view of one answer against the emulator's reply. */
+  function expectAnswer(observed: Observed, reply: Reply, model: string, provider: ProviderName): void {
+    expect(observed.text).toBe(reply.text);
+    expect(observed.reasoning).toBe(reply.thinking?.text ?? '');
+    if (client !== 'openai') {
+      const signed = reply.thinking !== undefined && signsReasoning(client, provider);
+      expect(observed.signatures).toEqual(signed ? [reply.thinking?.signature] : []);
+    }
+    const call = reply.toolCall;
+    expect(observed.toolCalls.map(({ name, args }) => ({ name, args }))).toEqual(call === undefined ? [] : [{ name: call.name, args: call.arguments }]);
+    // OpenAI and Anthropic clients answer a call by its id (Gemini's functionCall.id is optional).
+    if (client !== 'gemini') for (const { id } of observed.toolCalls) expect(id).toMatch(/\S/);
+    expect(observed.stop).toBe(STOP[client][reply.finish]);
+    expectUsage(client, observed.usage, reply);
+    if (observed.model !== undefined) expect(observed.model).toBe(model);
+  }
+
+  /** Asserts the upstream got `calls` requests for the model, in the provider's own format and mode. */
+  function expectUpstream(model: string, provider: ProviderName, mode: Mode, calls: number): void {
+    const seen = stack.upstreamRequests(model).map((r) => ({ format: r.format, stream: r.stream, status: r.status }));
+    expect(seen).toEqual(Array.from({ length: calls }, () => ({ format: provider, stream: mode === 'stream', status: 200 })));
+  }
+
+  /** One exchange whose answer must be exact with nothing dropped. */
+  async function exact(model: string, provider: ProviderName, conversation: Conversation, mode: Mode, asked: Asked): Promise<Observed> {
+    const observed = await driver.send(model, conversation, mode);
+    expectAnswer(observed, emulatorReply(model, asked), model, provider);
+    expect(observed.dropped, 'x-aigw-dropped').toEqual([]);
+    return observed;
+  }
+
+  const features: Record<Feature, (model: string, mode: Mode, provider: ProviderName) => Promise<CaseOutcome>> = {
+    'plain chat': async (model, mode, provider) => {
+      await exact(model, provider, { turns: [{ role: 'user', text: PROMPT }] }, mode, { texts: [PROMPT], lastUserText: PROMPT });
+      return 'pass';
+    },
+    'system prompt': async (model, mode, provider) => {
+      const conversation: Conversation = { system: SYSTEM, turns: [{ role: 'user', text: PROMPT }] };
+      await exact(model, provider, conversation, mode, { texts: [SYSTEM, PROMPT], lastUserText: PROMPT });
+      return 'pass';
+    },
+    'multi-turn': async (model, mode, provider) => {
+      const [first, answer, last] = HISTORY;
+      const conversation: Conversation = {
+        system: SYSTEM,
+        turns: [
+          { role: 'user', text: first },
+          { role: 'assistant', text: answer },
+          { role: 'user', text: last },
+        ],
+      };
+      await exact(model, provider, conversation, mode, { texts: [SYSTEM, first, answer, last], lastUserText: last });
+      return 'pass';
+    },
+    'image (base64)': async (model, mode, provider) => {
+      const conversation: Conversation = { turns: [{ role: 'user', text: IMAGE_PROMPT, image: PNG }] };
+      await exact(model, provider, conversation, mode, { texts: [IMAGE_PROMPT], lastUserText: IMAGE_PROMPT, images: 1 });
+      return 'pass';
+    },
+    'image (URL)': async (model, mode, provider) => {
+      const conversation: Conversation = { turns: [{ role: 'user', text: IMAGE_PROMPT, image: { url: IMAGE_URL } }] };
+      const asked: Asked = { texts: [IMAGE_PROMPT], lastUserText: IMAGE_PROMPT };
+      if (carriesImageUrl(client, provider)) {
+        await exact(model, provider, conversation, mode, { ...asked, images: 1 });
+        return 'pass';
+      }
+      // Not carried by design: the rest of the request is, and the header names the image that was not.
+      const observed = await driver.send(model, conversation, mode);
+      expectAnswer(observed, emulatorReply(model, asked), model, provider);
+      expect(observed.dropped).toHaveLength(1);
+      expect(observed.dropped[0]).toMatch(/image/i);
+      return { dropped: observed.dropped };
+    },
+    'tool loop': async (model, mode, provider) => {
+      const tools = [WEATHER_TOOL];
+      const asked: Asked = { texts: [TOOL_PROMPT], lastUserText: TOOL_PROMPT, tools };
+      const first = await exact(model, provider, { tools, turns: [{ role: 'user', text: TOOL_PROMPT }] }, mode, asked);
+      const call = first.toolCalls[0];
+      if (call === undefined) throw new Error('the model did not call the tool');
+      const conversation: Conversation = {
+        tools,
+        turns: [
+          { role: 'user', text: TOOL_PROMPT },
+          { role: 'assistant-reply', reply: first },
+          { role: 'tool', callId: call.id, name: call.name, result: TOOL_RESULT },
+        ],
+      };
+      await exact(model, provider, conversation, mode, {
+        ...asked,
+        texts: [TOOL_PROMPT, TOOL_RESULT],
+        toolResults: [{ name: call.name, text: TOOL_RESULT }],
+      });
+      return 'pass';
+    },
+    'output limit': async (model, mode, provider) => {
+      const conversation: Conversation = { maxTokens: OUTPUT_LIMIT, turns: [{ role: 'user', text: LIMIT_PROMPT }] };
+      await exact(model, provider, conversation, mode, { texts: [LIMIT_PROMPT], lastUserText: LIMIT_PROMPT, maxOutputTokens: OUTPUT_LIMIT });
+      return 'pass';
+    },
+    reasoning: async (model, mode, provider) => {
+      const conversation: Conversation = { reasoning: true, turns: [{ role: 'user', text: REASONING_PROMPT }] };
+      await exact(model, provider, conversation, mode, { texts: [REASONING_PROMPT], lastUserText: REASONING_PROMPT, thinking: true });
+      return 'pass';
+    },
+    'cached tokens': async (model, mode, provider) => {
+      await exact(model, provider, { turns: [{ role: 'user', text: CACHED_PROMPT }] }, mode, { texts: [CACHED_PROMPT], lastUserText: CACHED_PROMPT });
+      return 'pass';
+    },
+  };
+
+  for (const provider of PROVIDERS) {
+    describe(`${client} SDK → ${provider} provider`, () => {
+      for (const feature of FEATURES) {
+        for (const mode of ['json', 'stream'] as const) {
+          recorder.case(`${feature} (${mode})`, { provider, feature, mode }, async () => {
+            const model = `${modelPrefix(provider)}${SLUG[feature]}-${mode}`;
+            const outcome = await features[feature](model, mode, provider);
+            expectUpstream(model, provider, mode, feature === 'tool loop' ? 2 : 1);
+            return outcome;
+          });
+        }
+      }
+    });
+  }
+  describe('README', () => {
+    recorder.checkReadmeLast();
+  });
+}
