@@ -1,4 +1,10 @@
 export { createPrisma, type CreatePrismaOptions } from './create-prisma.js';
+export {
+  BACKSLASH_ESCAPES_SQL,
+  createPrismaWithLiterals,
+  type PrismaWithLiterals,
+  type SqlScalar,
+} from './prisma-with-literals.js';
 export { Prisma } from './generated/prisma/client.js';
 export type {
   Account,

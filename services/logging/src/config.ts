@@ -3,8 +3,11 @@ import { commonFields, positiveInt, z } from '@aigw/config';
 /** The logging service's environment. */
 export const loggingConfigSchema = z.object({
   ...commonFields,
-  /** Events per database transaction; JetStream's max_ack_pending (50,000) bounds it. */
-  BATCH_MAX: z.coerce.number().int().min(1).max(20_000).default(1_000),
+  /**
+   * Events per database transaction; JetStream's max_ack_pending (50,000) bounds it. Large batches spread the
+   * per-transaction work (round trips, the rollup upserts whose rows every batch locks) over many rows.
+   */
+  BATCH_MAX: z.coerce.number().int().min(1).max(20_000).default(5_000),
   BATCH_WAIT_MS: positiveInt(200),
   /** Batches in their own transactions at once; 2 overlaps this process's CPU work with the database's. */
   WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),

@@ -1,6 +1,6 @@
 import { busNames, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
-import { createPrisma } from '@aigw/db';
+import { createPrismaWithLiterals } from '@aigw/db';
 import { onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { createRegistry, serveMetrics } from '@aigw/metrics';
@@ -14,9 +14,9 @@ const logger = createLogger({ service: 'logging', level: config.LOG_LEVEL });
 async function main(): Promise<void> {
   const names = busNames(config.NATS_SUBJECT_PREFIX, config.NATS_LOG_STREAM);
   const nc = await connectBus(config.NATS_URL, 'aigw-logging');
-  const prisma = createPrisma(config.DATABASE_URL, { connectionLimit: config.DB_POOL_SIZE });
+  const db = createPrismaWithLiterals(config.DATABASE_URL, { connectionLimit: config.DB_POOL_SIZE });
   const registry = createRegistry('logging');
-  const server = createServer({ nc, prisma, names, logger, config, metrics: createLoggingMetrics(registry) });
+  const server = createServer({ nc, db, names, logger, config, metrics: createLoggingMetrics(registry) });
 
   const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(registry, config.METRICS_PORT) : undefined;
   onShutdownSignal(logger, async () => {
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     metricsServer?.server.close();
     // drain() flushes the acks of the last batch before closing.
     await nc.drain();
-    await prisma.$disconnect();
+    await db.prisma.$disconnect();
   });
 
   await server.start();

@@ -1,5 +1,5 @@
 import type { BusNames, NatsConnection } from '@aigw/bus';
-import type { PrismaClient } from '@aigw/db';
+import type { PrismaWithLiterals } from '@aigw/db';
 import type { Logger } from '@aigw/logger';
 import type { LoggingConfig } from './config.js';
 import { LogConsumer } from './consumer/log-consumer.js';
@@ -9,7 +9,7 @@ import { RetentionJob } from './retention/retention-job.js';
 
 export interface LoggingServerDeps {
   nc: NatsConnection;
-  prisma: PrismaClient;
+  db: PrismaWithLiterals;
   names: BusNames;
   logger: Logger;
   config: Pick<
@@ -38,7 +38,7 @@ export interface LoggingServer {
 /** Wires the consumer, the writer and the retention job; listens on nothing. */
 export function createServer(deps: LoggingServerDeps): LoggingServer {
   const { config } = deps;
-  const writer = new LogWriter(deps.prisma, { transactionTimeoutMs: Math.max(1_000, Math.floor(config.ACK_WAIT_MS / 2)) });
+  const writer = new LogWriter(deps.db, { transactionTimeoutMs: Math.max(1_000, Math.floor(config.ACK_WAIT_MS / 2)) });
   const consumer = new LogConsumer({
     nc: deps.nc,
     names: deps.names,
@@ -55,7 +55,7 @@ export function createServer(deps: LoggingServerDeps): LoggingServer {
     },
   });
   const retention = new RetentionJob(
-    deps.prisma,
+    deps.db.prisma,
     deps.logger,
     { days: config.RETENTION_DAYS, intervalMs: config.RETENTION_INTERVAL_MS, chunkRows: config.RETENTION_CHUNK_ROWS },
     deps.metrics,

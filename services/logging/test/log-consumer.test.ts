@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectBus, LogPublisher } from '@aigw/bus';
-import { createPrisma } from '@aigw/db';
+import { createPrismaWithLiterals } from '@aigw/db';
 import { Registry } from '@aigw/metrics';
 import { RequestLogEvent } from '@aigw/proto';
 import { LogConsumer } from '../src/consumer/log-consumer.js';
@@ -106,7 +106,7 @@ describe('logging consumer against NATS JetStream and MariaDB', () => {
   it('isolates and terminates an event the database refuses, storing the rest of its batch', async () => {
     const events = Array.from({ length: 300 }, (_, i) => makeEvent(fixture, i));
     const poison = events[137]!.requestId;
-    const realWriter = new LogWriter(fixture.prisma);
+    const realWriter = new LogWriter(fixture.writerDb);
     // Simulates a value toLogRow failed to fit: MariaDB's strict mode refuses it with "Data too long".
     const writer = {
       write: (rows: Parameters<LogWriter['write']>[0]) =>
@@ -135,11 +135,11 @@ describe('logging consumer against NATS JetStream and MariaDB', () => {
     const gate = new TcpSwitch('127.0.0.1', Number(new URL(fixture.db.url).port || 3306));
     const url = new URL(fixture.db.url);
     url.port = String(await gate.on());
-    const gatedPrisma = createPrisma(url.toString(), { connectionLimit: 2 });
+    const gatedDb = createPrismaWithLiterals(url.toString(), { connectionLimit: 2 });
     const metrics = createLoggingMetrics(new Registry());
     const failures = async (): Promise<number> => (await metrics.batchFailures.get()).values[0]?.value ?? 0;
     try {
-      await start({}, { prisma: gatedPrisma, metrics });
+      await start({}, { db: gatedDb, metrics });
       const before = Array.from({ length: 100 }, (_, i) => makeEvent(fixture, i));
       await publishAll(before);
       await eventually(async () => (await countLogs(fixture.prisma)) === 100);
@@ -155,7 +155,7 @@ describe('logging consumer against NATS JetStream and MariaDB', () => {
       expect(await storedStats(fixture.prisma, 'account')).toEqual(expectedStats([...before, ...during], 'accountId'));
     } finally {
       await Promise.all(running.splice(0).map((server) => server.stop()));
-      await gatedPrisma.$disconnect();
+      await gatedDb.prisma.$disconnect();
       await gate.off();
     }
   });
@@ -179,7 +179,7 @@ describe('logging consumer against NATS JetStream and MariaDB', () => {
     const events = Array.from({ length: 500 }, (_, i) => makeEvent(fixture, i));
     const doomed = await connectBus(NATS_URL, 'logging-doomed');
     // Commits a batch, then loses its connection before the acks go out: the events stay unacknowledged.
-    const realWriter = new LogWriter(fixture.prisma);
+    const realWriter = new LogWriter(fixture.writerDb);
     let crashed = false;
     const victim = new LogConsumer({
       nc: doomed,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { busNames, connectBus, deleteLogStream, ensureLogStream, type BusNames, type NatsConnection } from '@aigw/bus';
-import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
+import { createPrisma, createPrismaWithLiterals, createTestDatabase, type PrismaClient, type PrismaWithLiterals, type TestDatabase } from '@aigw/db';
 import { createLogger, type Logger } from '@aigw/logger';
 import { ClientFormat, RequestLogEvent } from '@aigw/proto';
 import { createServer, type LoggingServer, type LoggingServerDeps } from '../src/server.js';
@@ -12,6 +12,8 @@ const DAY_MS = 24 * 3600 * 1000;
 export interface LoggingFixture {
   db: TestDatabase;
   prisma: PrismaClient;
+  /** The service's kind of client, on the same database. */
+  writerDb: PrismaWithLiterals;
   nc: NatsConnection;
   names: BusNames;
   subjectPrefix: string;
@@ -27,6 +29,7 @@ export async function createLoggingFixture(): Promise<LoggingFixture> {
   const names = busNames(subjectPrefix, `TEST_LOGGING_${suffix}`);
   const db = await createTestDatabase('aigw_logging');
   const prisma = createPrisma(db.url);
+  const writerDb = createPrismaWithLiterals(db.url, { connectionLimit: 4 });
   const nc = await connectBus(NATS_URL, 'logging-test');
   await ensureLogStream(nc, names);
 
@@ -42,6 +45,7 @@ export async function createLoggingFixture(): Promise<LoggingFixture> {
   return {
     db,
     prisma,
+    writerDb,
     nc,
     names,
     subjectPrefix,
@@ -52,12 +56,13 @@ export async function createLoggingFixture(): Promise<LoggingFixture> {
       await deleteLogStream(nc, names).catch(() => undefined);
       await nc.drain().catch(() => undefined);
       await prisma.$disconnect();
+      await writerDb.prisma.$disconnect();
       await db.drop();
     },
   };
 }
 
-/** Starts a logging server on the fixture's stream with quick test timings; `deps.prisma` may point elsewhere. */
+/** Starts a logging server on the fixture's stream with quick test timings; `deps.db` may point elsewhere. */
 export async function startLogging(
   fixture: LoggingFixture,
   overrides: Partial<LoggingServerDeps['config']> = {},
@@ -65,7 +70,7 @@ export async function startLogging(
 ): Promise<LoggingServer> {
   const server = createServer({
     nc: fixture.nc,
-    prisma: fixture.prisma,
+    db: fixture.writerDb,
     names: fixture.names,
     logger: fixture.logger,
     config: {

@@ -27,7 +27,7 @@ describe('RetentionJob', () => {
         createdAt: new Date(now - days * DAY_MS),
       })),
     });
-    const job = new RetentionJob(fixture.prisma, fixture.logger, { days: 30, intervalMs: 3_600_000, chunkRows: 7 });
+    const job = new RetentionJob(fixture.writerDb.prisma, fixture.logger, { days: 30, intervalMs: 3_600_000, chunkRows: 7 });
     expect(await job.runOnce(now)).toBe(28);
     expect(await countLogs(fixture.prisma)).toBe(16);
     expect(await job.runOnce(now)).toBe(0);
@@ -35,7 +35,7 @@ describe('RetentionJob', () => {
   });
 
   it('keeps everything when retention is off', async () => {
-    const job = new RetentionJob(fixture.prisma, fixture.logger, { days: 0, intervalMs: 1, chunkRows: 7 });
+    const job = new RetentionJob(fixture.writerDb.prisma, fixture.logger, { days: 0, intervalMs: 1, chunkRows: 7 });
     job.start();
     await job.stop();
     expect(await countLogs(fixture.prisma)).toBe(16);

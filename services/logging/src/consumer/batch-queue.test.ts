@@ -4,14 +4,14 @@ import { BatchQueue } from './batch-queue.js';
 describe('BatchQueue', () => {
   it('hands out a full batch without waiting for the timer', async () => {
     const queue = new BatchQueue<number>(3);
-    for (const n of [1, 2, 3, 4]) void queue.push(n);
+    for (const n of [1, 2, 3, 4]) queue.push(n);
     // A wait far longer than the test timeout proves the full batch did not wait.
     expect(await queue.take(3_600_000)).toEqual([1, 2, 3]);
   });
 
   it('hands out a partial batch once the wait has passed', async () => {
     const queue = new BatchQueue<number>(100);
-    void queue.push(1);
+    expect(queue.push(1)).toBeUndefined();
     expect(await queue.take(1)).toEqual([1]);
   });
 
@@ -19,17 +19,17 @@ describe('BatchQueue', () => {
     const queue = new BatchQueue<string>(2);
     const taken = queue.take(1);
     setTimeout(() => {
-      void queue.push('a');
-      void queue.push('b');
+      queue.push('a');
+      queue.push('b');
     }, 5);
     expect(await taken).toEqual(['a', 'b']);
   });
 
   it('drains what is left after close, then returns empty batches', async () => {
     const queue = new BatchQueue<number>(2);
-    void queue.push(1);
-    void queue.push(2);
-    void queue.push(3);
+    queue.push(1);
+    queue.push(2);
+    queue.push(3);
     queue.close();
     expect(await queue.take(3_600_000)).toEqual([1, 2]);
     expect(await queue.take(3_600_000)).toEqual([3]);
@@ -39,9 +39,9 @@ describe('BatchQueue', () => {
   it('holds pushers at the high water mark until a batch is taken', async () => {
     const queue = new BatchQueue<number>(2, 3);
     let released = false;
-    void queue.push(1);
-    void queue.push(2);
-    const third = queue.push(3).then(() => {
+    expect(queue.push(1)).toBeUndefined();
+    expect(queue.push(2)).toBeUndefined();
+    const third = queue.push(3)!.then(() => {
       released = true;
     });
     await new Promise((resolve) => setImmediate(resolve));

@@ -22,11 +22,18 @@ export class BatchQueue<T> {
     return this.closed;
   }
 
-  /** Adds an item; waits while the queue holds `highWater` items or more. */
-  async push(item: T): Promise<void> {
+  /**
+   * Adds an item. While the queue holds `highWater` items or more, returns a promise to wait on before the
+   * next push; otherwise nothing, so that the common case costs no promise.
+   */
+  push(item: T): Promise<void> | undefined {
     this.items.push(item);
     // The taker waits either for a first item or for a full batch; other pushes need not wake it.
     if (this.items.length === 1 || this.items.length >= this.batchMax) this.wakeTaker?.();
+    return this.items.length >= this.highWater && !this.closed ? this.belowHighWater() : undefined;
+  }
+
+  private async belowHighWater(): Promise<void> {
     while (this.items.length >= this.highWater && !this.closed) {
       await new Promise<void>((resolve) => this.wakePushers.push(resolve));
     }

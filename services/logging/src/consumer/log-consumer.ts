@@ -2,7 +2,7 @@ import { ensureLogConsumer, ensureLogStream, type BusNames, type NatsConnection 
 import type { Logger } from '@aigw/logger';
 import { RequestLogEvent } from '@aigw/proto';
 import type { Consumer, JsMsg } from 'nats';
-import { toLogRow, type LogRow } from '../ingest/log-row.js';
+import { toLogRow, type EventClock, type LogRow } from '../ingest/log-row.js';
 import type { WriteResult } from '../ingest/log-writer.js';
 import { describeError, isRowRejected } from '../ingest/write-errors.js';
 import type { LoggingMetrics } from '../observability/logging-metrics.js';
@@ -93,7 +93,10 @@ export class LogConsumer {
         const consumer = (this.consumer ??= await this.open());
         const messages = await consumer.fetch({ max_messages: batchMax, expires: FETCH_EXPIRES_MS });
         // A full queue stops this loop, and with it the next pull request: a slow database slows the intake.
-        for await (const msg of messages) await this.queue.push(msg);
+        for await (const msg of messages) {
+          const full = this.queue.push(msg);
+          if (full) await full;
+        }
         this.fetchBackoff.reset();
       } catch (error) {
         const delayMs = this.fetchBackoff.next();
@@ -122,8 +125,10 @@ export class LogConsumer {
   private async handle(batch: JsMsg[]): Promise<void> {
     const { logger, metrics } = this.deps;
     const entries: Entry[] = [];
+    const clock = new MessageClock(Date.now());
     for (const msg of batch) {
-      const row = this.decode(msg);
+      clock.msg = msg;
+      const row = this.decode(msg, clock);
       if (row !== undefined) entries.push({ msg, row });
     }
     if (entries.length === 0) return;
@@ -182,9 +187,9 @@ export class LogConsumer {
     }
   }
 
-  private decode(msg: JsMsg): LogRow | undefined {
+  private decode(msg: JsMsg, clock: EventClock): LogRow | undefined {
     try {
-      return toLogRow(RequestLogEvent.decode(msg.data), Math.floor(msg.info.timestampNanos / 1e6));
+      return toLogRow(RequestLogEvent.decode(msg.data), clock);
     } catch (error) {
       // The payload is never logged: it is client data.
       this.deps.logger.warn(
@@ -195,6 +200,18 @@ export class LogConsumer {
       settle([msg], (m) => m.term(), this.deps.logger);
       return undefined;
     }
+  }
+}
+
+/** The clock of one batch, pointed at each message in turn (no closure per message on the hot path). */
+class MessageClock implements EventClock {
+  msg: JsMsg | undefined;
+
+  constructor(readonly nowMs: number) {}
+
+  receivedAtMs(): number {
+    // msg.info parses the reply subject, which costs more than decoding the event: read only when needed.
+    return this.msg ? Math.floor(this.msg.info.timestampNanos / 1e6) : this.nowMs;
   }
 }
 

@@ -3,6 +3,8 @@ import { ClientFormat, RequestLogEvent } from '@aigw/proto';
 import { dedupKey, storedRequestId, toLogRow, utcDateTime } from './log-row.js';
 
 const RECEIVED = Date.UTC(2025, 5, 1, 12, 0, 0, 500);
+// Events read off the stream at once; `now` is when they were received.
+const clock = { nowMs: RECEIVED, receivedAtMs: () => RECEIVED };
 
 function event(overrides: Partial<RequestLogEvent> = {}): RequestLogEvent {
   return RequestLogEvent.fromPartial({
@@ -29,7 +31,7 @@ function event(overrides: Partial<RequestLogEvent> = {}): RequestLogEvent {
 
 describe('toLogRow', () => {
   it('maps every field to its column', () => {
-    expect(toLogRow(event(), RECEIVED)).toEqual({
+    expect(toLogRow(event(), clock)).toEqual({
       requestId: 'req-1',
       apiKeyId: 3,
       providerId: 2,
@@ -57,7 +59,7 @@ describe('toLogRow', () => {
   it('stores zero ids, empty strings and missing usage as NULL or 0', () => {
     const row = toLogRow(
       event({ apiKeyId: 0, providerId: 0, accountId: 0, proxyId: 0, upstreamModel: '', errorClass: '', droppedFields: [], usage: undefined }),
-      RECEIVED,
+      clock,
     );
     expect(row).toMatchObject({
       apiKeyId: null,
@@ -74,14 +76,16 @@ describe('toLogRow', () => {
   });
 
   it('uses the stream time when the event carries no or absurd timestamps', () => {
-    expect(toLogRow(event({ startedAtMs: 0, finishedAtMs: 0 }), RECEIVED)).toMatchObject({
+    expect(toLogRow(event({ startedAtMs: 0, finishedAtMs: 0 }), clock)).toMatchObject({
       startedAt: '2025-06-01 12:00:00.500',
       createdAt: '2025-06-01 12:00:00.500',
     });
-    const farFuture = toLogRow(event({ finishedAtMs: Date.UTC(9999, 0, 1) }), RECEIVED);
+    const farFuture = toLogRow(event({ finishedAtMs: Date.UTC(9999, 0, 1) }), clock);
     expect(farFuture.createdAt).toBe('2025-06-01 12:00:00.500');
+    // Up to a day ahead of now is a skewed clock, not garbage.
+    expect(toLogRow(event({ finishedAtMs: RECEIVED + 3_600_000 }), clock).createdAt).toBe('2025-06-01 13:00:00.500');
     // A start after the finish is a clock error; the row starts when it finished.
-    const backwards = toLogRow(event({ startedAtMs: RECEIVED + 5_000, finishedAtMs: RECEIVED }), RECEIVED);
+    const backwards = toLogRow(event({ startedAtMs: RECEIVED + 5_000, finishedAtMs: RECEIVED }), clock);
     expect(backwards.startedAt).toBe(backwards.createdAt);
   });
 
@@ -96,7 +100,7 @@ describe('toLogRow', () => {
         accountId: 3_000_000_000,
         droppedFields: ['x'.repeat(600)],
       }),
-      RECEIVED,
+      clock,
     );
     expect(row.model).toHaveLength(128);
     expect(Array.from(row.errorClass!)).toHaveLength(64);
@@ -108,13 +112,22 @@ describe('toLogRow', () => {
   });
 
   it('counts an event without an attempt count as one attempt and names unknown formats', () => {
-    const row = toLogRow(event({ attempts: 0, clientFormat: ClientFormat.CLIENT_FORMAT_UNSPECIFIED }), RECEIVED);
+    const row = toLogRow(event({ attempts: 0, clientFormat: ClientFormat.CLIENT_FORMAT_UNSPECIFIED }), clock);
     expect(row.attempts).toBe(1);
     expect(row.clientFormat).toBe('unspecified');
   });
 
+  it('reads the receive time only for an event without a plausible finish time', () => {
+    let reads = 0;
+    const counting = { nowMs: RECEIVED, receivedAtMs: () => (reads += 1) && RECEIVED };
+    toLogRow(event(), counting);
+    expect(reads).toBe(0);
+    toLogRow(event({ finishedAtMs: 0 }), counting);
+    expect(reads).toBe(1);
+  });
+
   it('rejects an event without a request id', () => {
-    expect(() => toLogRow(event({ requestId: '' }), RECEIVED)).toThrow(/request id/);
+    expect(() => toLogRow(event({ requestId: '' }), clock)).toThrow(/request id/);
   });
 });
 
@@ -136,5 +149,15 @@ describe('storedRequestId', () => {
 describe('utcDateTime', () => {
   it('formats a DATETIME(3) literal in UTC', () => {
     expect(utcDateTime(Date.UTC(2024, 1, 29, 23, 59, 59, 7))).toBe('2024-02-29 23:59:59.007');
+  });
+
+  it('agrees with toISOString for any time, whatever it formatted before', () => {
+    const reference = (ms: number): string => new Date(Math.floor(ms)).toISOString().replace('T', ' ').slice(0, 23);
+    const base = Date.UTC(2025, 5, 1, 23, 59, 58);
+    // Neighbouring seconds, times that share a cache slot (64 s apart), fractions, and times before 1970.
+    const times = [base, base + 999, base + 1_000, base + 64_000, base + 64_000 + 1, base - 64_000, base + 0.7, -1, -1_000, 0, 1];
+    for (let i = 0; i < 2_000; i += 1) times.push(base + ((i * 7_919_993) % 200_000_000) - 100_000_000);
+    for (const ms of [...times, ...times.reverse()]) expect(utcDateTime(ms)).toBe(reference(ms));
+    expect(() => utcDateTime(Number.NaN)).toThrow(RangeError);
   });
 });

@@ -44,14 +44,22 @@ const CLIENT_FORMAT_NAMES: Partial<Record<ClientFormat, string>> = {
   [ClientFormat.CLIENT_FORMAT_GEMINI]: 'gemini',
 };
 
+/** The times an event is judged by. */
+export interface EventClock {
+  nowMs: number;
+  /** When the event reached the stream; read only for an event whose own finish time is missing or absurd. */
+  receivedAtMs(): number;
+}
+
 /**
- * Maps a decoded event to a row. `receivedAtMs` (the JetStream message time) stands in for missing or absurd
- * timestamps. Throws AppError INVALID_REQUEST when the event has no request id (its message is then terminated).
+ * Maps a decoded event to a row. The stream's receive time stands in for a missing or absurd finish time
+ * (before 2000, or more than a day after now). Throws AppError INVALID_REQUEST when the event has no request
+ * id (its message is then terminated).
  */
-export function toLogRow(event: RequestLogEvent, receivedAtMs: number): LogRow {
+export function toLogRow(event: RequestLogEvent, clock: EventClock): LogRow {
   if (event.requestId === '') throw new AppError('INVALID_REQUEST', 'log event has no request id');
-  const createdMs = plausibleTime(event.finishedAtMs, receivedAtMs) ?? receivedAtMs;
-  const startedMs = plausibleTime(event.startedAtMs, receivedAtMs);
+  const createdMs = plausibleTime(event.finishedAtMs, clock.nowMs) ?? clock.receivedAtMs();
+  const startedMs = plausibleTime(event.startedAtMs, clock.nowMs);
   const createdAt = utcDateTime(createdMs);
   return {
     requestId: storedRequestId(event.requestId),
@@ -93,14 +101,29 @@ export function dedupKey(storedId: string): string {
   return storedId.toLowerCase();
 }
 
+// The rows of a batch finish within a few seconds of each other: the date and second are formatted once per
+// second (a small direct-mapped cache), the milliseconds come from a table.
+const SECOND_SLOTS = 64;
+const slotSeconds = new Float64Array(SECOND_SLOTS).fill(Number.NaN);
+const slotPrefixes = Array.from({ length: SECOND_SLOTS }, () => '');
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
+
 /** UTC `YYYY-MM-DD HH:MM:SS.mmm`, the DATETIME(3) literal. */
 export function utcDateTime(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  const whole = Math.floor(ms);
+  const second = Math.floor(whole / 1000);
+  const slot = second & (SECOND_SLOTS - 1);
+  if (slotSeconds[slot] !== second) {
+    // Throws RangeError for NaN and out-of-range times, as toISOString does.
+    const iso = new Date(second * 1000).toISOString();
+    slotPrefixes[slot] = `${iso.slice(0, 10)} ${iso.slice(11, 20)}`;
+    slotSeconds[slot] = second;
+  }
+  return slotPrefixes[slot]! + MILLIS[whole - second * 1000]!;
 }
 
-function plausibleTime(ms: number, receivedAtMs: number): number | undefined {
-  return Number.isFinite(ms) && ms >= EARLIEST_MS && ms <= receivedAtMs + FUTURE_SLACK_MS ? ms : undefined;
+function plausibleTime(ms: number, nowMs: number): number | undefined {
+  return Number.isFinite(ms) && ms >= EARLIEST_MS && ms <= nowMs + FUTURE_SLACK_MS ? ms : undefined;
 }
 
 function rowId(id: number): number | null {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bumpAccountsSql, insertLogsSql, MAX_ROWS_PER_INSERT, selectStoredIdsSql, upsertStatsSql } from './log-sql.js';
+import type { SqlScalar } from '@aigw/db';
+import { bumpAccountsSql, insertLogsSql, logTuple, MAX_STATEMENT_CHARS, selectStoredIdsSql, upsertStatsSql } from './log-sql.js';
 import type { LogRow } from './log-row.js';
 
 const row: LogRow = {
@@ -26,19 +27,33 @@ const row: LogRow = {
   day: '2025-06-01',
 };
 
+// Stands in for the driver's escaping: marks every value so that the tests see where each one went.
+const literal = (value: SqlScalar): string => (value === null ? 'NULL' : `<${String(value)}>`);
+
 describe('insertLogsSql', () => {
-  it('is one multi-row statement with one placeholder per value', () => {
-    const sql = insertLogsSql([row, { ...row, requestId: 'r2' }]);
-    expect(sql.sql.match(/^INSERT INTO request_logs \(/)).not.toBeNull();
-    expect(sql.sql).not.toMatch(/IGNORE/);
-    expect(sql.values).toHaveLength(40);
-    expect(sql.values.slice(0, 3)).toEqual(['r1', null, 2]);
-    expect(sql.values[20]).toBe('r2');
-    expect(sql.sql.split('?').length - 1).toBe(40);
+  it('is one multi-row statement with every value of every row quoted, in column order', () => {
+    const [sql, ...more] = insertLogsSql([row, { ...row, requestId: 'r2' }], literal);
+    expect(more).toEqual([]);
+    expect(sql).toMatch(/^INSERT INTO request_logs \(request_id, api_key_id, provider_id, model, /);
+    expect(sql).not.toMatch(/IGNORE/);
+    expect(sql).toContain(
+      'VALUES (<r1>, NULL, <2>, <m>, NULL, <3>, NULL, <200>, <1>, <2>, <0>, <10>, <9>, NULL, <false>, <1>, <openai>, NULL, <2025-06-01 00:00:00.000>, <2025-06-01 00:00:00.010>), (<r2>, ',
+    );
   });
 
-  it('keeps the largest insert within the placeholder limit', () => {
-    expect(MAX_ROWS_PER_INSERT * 20).toBeLessThan(65_535);
+  it('splits rows over several statements rather than pass the length limit, keeping each row once', () => {
+    const rows = Array.from({ length: 10 }, (_, i) => ({ ...row, requestId: `id-${i}` }));
+    const tupleLength = logTuple(rows[0]!, literal).length;
+    const statements = insertLogsSql(rows, literal, 200 + 3 * tupleLength);
+    expect(statements.length).toBeGreaterThan(1);
+    expect(statements.every((sql) => sql.startsWith('INSERT INTO request_logs (') && sql.length <= 200 + 3 * tupleLength)).toBe(true);
+    expect(statements.join(' ').match(/<id-\d+>/g)).toEqual(rows.map((r) => `<${r.requestId}>`));
+  });
+
+  it('makes no statement of no rows, and one per row when a row alone passes the limit', () => {
+    expect(insertLogsSql([], literal)).toEqual([]);
+    expect(insertLogsSql([row, row], literal, 10)).toHaveLength(2);
+    expect(MAX_STATEMENT_CHARS * 3).toBeLessThan(16 * 1024 * 1024);
   });
 });
 
@@ -65,8 +80,8 @@ describe('upsertStatsSql', () => {
 });
 
 describe('selectStoredIdsSql and bumpAccountsSql', () => {
-  it('bind every id and usage value as parameters', () => {
-    expect(selectStoredIdsSql(['a', 'b']).values).toEqual(['a', 'b']);
+  it('quote every id, and bind every usage value as a parameter', () => {
+    expect(selectStoredIdsSql(['a', "b'"], literal)).toBe("SELECT request_id FROM request_logs WHERE request_id IN (<a>, <b'>)");
     const bump = bumpAccountsSql([
       { accountId: 1, count: 2, lastUsedAt: '2025-06-01 00:00:00.000' },
       { accountId: 5, count: 1, lastUsedAt: '2025-06-01 00:00:01.000' },

@@ -1,4 +1,4 @@
-import { Prisma } from '@aigw/db';
+import { Prisma, type SqlScalar } from '@aigw/db';
 import type { AccountUsage, DailyRollup } from './batch-plan.js';
 import type { LogRow } from './log-row.js';
 
@@ -6,24 +6,73 @@ import type { LogRow } from './log-row.js';
 export const STATS_TABLES = { proxy_stats: 'proxy_id', account_stats: 'account_id' } as const;
 export type StatsTable = keyof typeof STATS_TABLES;
 
-// MariaDB allows 65,535 placeholders per prepared statement; stay well below it.
-const MAX_PLACEHOLDERS = 60_000;
-const LOG_COLUMNS = 20;
-/** Rows per INSERT into request_logs, so that any batch size stays within the placeholder limit. */
-export const MAX_ROWS_PER_INSERT = Math.floor(MAX_PLACEHOLDERS / LOG_COLUMNS);
+/** Quotes one value as an SQL literal: the database driver's own escaping (see createPrismaWithLiterals). */
+export type Literal = (value: SqlScalar) => string;
 
-/** The stored request ids among `ids`. */
-export function selectStoredIdsSql(ids: readonly string[]): Prisma.Sql {
-  return Prisma.sql`SELECT request_id FROM request_logs WHERE request_id IN (${Prisma.join(ids)})`;
+/**
+ * Longest INSERT built, in UTF-16 code units (at most 3 bytes each in UTF-8): within max_allowed_packet (4 MB
+ * at the least, 16 MB by default on MariaDB) however long the rows' strings are.
+ */
+export const MAX_STATEMENT_CHARS = 1_000_000;
+
+const LOG_COLUMNS =
+  'request_id, api_key_id, provider_id, model, upstream_model, account_id, proxy_id, status_code, input_tokens, output_tokens, cached_tokens, latency_ms, upstream_latency_ms, error_class, is_stream, attempts, client_format, dropped_fields, started_at, created_at';
+const INSERT_LOGS = `INSERT INTO request_logs (${LOG_COLUMNS}) VALUES `;
+
+/** The stored request ids among `ids` (at least one). */
+export function selectStoredIdsSql(ids: readonly string[], literal: Literal): string {
+  return `SELECT request_id FROM request_logs WHERE request_id IN (${ids.map(literal).join(', ')})`;
 }
 
-/** One multi-row INSERT of `rows` (plain, not IGNORE: a duplicate means another writer raced us). */
-export function insertLogsSql(rows: readonly LogRow[]): Prisma.Sql {
-  const values = rows.map(
-    (r) =>
-      Prisma.sql`(${r.requestId}, ${r.apiKeyId}, ${r.providerId}, ${r.model}, ${r.upstreamModel}, ${r.accountId}, ${r.proxyId}, ${r.statusCode}, ${r.inputTokens}, ${r.outputTokens}, ${r.cachedTokens}, ${r.latencyMs}, ${r.upstreamLatencyMs}, ${r.errorClass}, ${r.isStream}, ${r.attempts}, ${r.clientFormat}, ${r.droppedFields}, ${r.startedAt}, ${r.createdAt})`,
-  );
-  return Prisma.sql`INSERT INTO request_logs (request_id, api_key_id, provider_id, model, upstream_model, account_id, proxy_id, status_code, input_tokens, output_tokens, cached_tokens, latency_ms, upstream_latency_ms, error_class, is_stream, attempts, client_format, dropped_fields, started_at, created_at) VALUES ${Prisma.join(values)}`;
+/** One row of values, in LOG_COLUMNS order. */
+export function logTuple(r: LogRow, q: Literal): string {
+  // An array joined once makes less garbage than a 20-part template (one intermediate string per part).
+  const values = [
+    q(r.requestId),
+    q(r.apiKeyId),
+    q(r.providerId),
+    q(r.model),
+    q(r.upstreamModel),
+    q(r.accountId),
+    q(r.proxyId),
+    q(r.statusCode),
+    q(r.inputTokens),
+    q(r.outputTokens),
+    q(r.cachedTokens),
+    q(r.latencyMs),
+    q(r.upstreamLatencyMs),
+    q(r.errorClass),
+    q(r.isStream),
+    q(r.attempts),
+    q(r.clientFormat),
+    q(r.droppedFields),
+    q(r.startedAt),
+    q(r.createdAt),
+  ];
+  return `(${values.join(', ')})`;
+}
+
+/**
+ * Multi-row INSERTs of `rows` with their values as literals: one statement unless the rows' text passes
+ * maxChars. Plain, not IGNORE: a stored request id must fail the statement (the writer then looks the batch's
+ * ids up and retries), and so must a value the column refuses (the consumer then isolates the event).
+ */
+export function insertLogsSql(rows: readonly LogRow[], literal: Literal, maxChars = MAX_STATEMENT_CHARS): string[] {
+  const statements: string[] = [];
+  let tuples: string[] = [];
+  let chars = INSERT_LOGS.length;
+  for (const row of rows) {
+    const tuple = logTuple(row, literal);
+    if (tuples.length > 0 && chars + tuple.length + 2 > maxChars) {
+      statements.push(INSERT_LOGS + tuples.join(', '));
+      tuples = [];
+      chars = INSERT_LOGS.length;
+    }
+    tuples.push(tuple);
+    chars += tuple.length + 2;
+  }
+  if (tuples.length > 0) statements.push(INSERT_LOGS + tuples.join(', '));
+  return statements;
 }
 
 /**

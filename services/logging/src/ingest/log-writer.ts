@@ -1,8 +1,9 @@
-import type { Prisma, PrismaClient } from '@aigw/db';
+import type { Prisma, PrismaWithLiterals } from '@aigw/db';
 import { accountUsage, dailyRollups, freshRows } from './batch-plan.js';
-import { bumpAccountsSql, insertLogsSql, MAX_ROWS_PER_INSERT, selectStoredIdsSql, upsertStatsSql } from './log-sql.js';
+import { bumpAccountsSql, insertLogsSql, selectStoredIdsSql, upsertStatsSql, type Literal } from './log-sql.js';
 import type { LogRow } from './log-row.js';
-import { isWriteRace } from './write-errors.js';
+import { LookupPolicy } from './lookup-policy.js';
+import { isDuplicateKey, isWriteRace } from './write-errors.js';
 
 export interface WriteResult {
   /** Rows inserted (and counted in the rollups). */
@@ -20,8 +21,11 @@ export interface LogWriterOptions {
 
 /** Writes request-log batches idempotently: rows, rollups and account usage commit together or not at all. */
 export class LogWriter {
+  private readonly lookups = new LookupPolicy();
+
+  /** `db`'s literals build the big statements: bound parameters by the thousand cost Prisma more than MariaDB's rows. */
   constructor(
-    private readonly prisma: PrismaClient,
+    private readonly db: PrismaWithLiterals,
     private readonly options: LogWriterOptions = {},
   ) {}
 
@@ -29,30 +33,42 @@ export class LogWriter {
   async write(rows: readonly LogRow[]): Promise<WriteResult> {
     if (rows.length === 0) return { inserted: 0, duplicates: 0 };
     const retries = this.options.raceRetries ?? 3;
+    let lookUp = this.lookups.lookUp;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        return await this.prisma.$transaction((tx) => writeIn(tx, rows), {
+        const { stored, ...result } = await this.db.prisma.$transaction((tx) => writeIn(tx, this.db.literal, rows, lookUp), {
           maxWait: 5_000,
           timeout: this.options.transactionTimeoutMs ?? 15_000,
         });
+        if (stored !== undefined) this.lookups.lookedUp(stored);
+        return result;
       } catch (error) {
-        // The rollback undid everything; on the next attempt the pre-check sees what the other writer stored.
-        if (attempt >= retries || !isWriteRace(error)) throw error;
+        // The rollback undid everything; the next attempt looks up what is stored (by us before, or by a
+        // consumer that raced us) and leaves it out.
+        if (!lookUp && isDuplicateKey(error)) this.lookups.insertHitStoredId();
+        else if (attempt >= retries || !isWriteRace(error)) throw error;
+        lookUp = true;
       }
     }
   }
 }
 
-async function writeIn(tx: Prisma.TransactionClient, rows: readonly LogRow[]): Promise<WriteResult> {
-  const stored = await tx.$queryRaw<{ request_id: string }[]>(selectStoredIdsSql(rows.map((row) => row.requestId)));
-  const fresh = freshRows(
-    rows,
-    stored.map((row) => row.request_id),
-  );
+/** One attempt, in one transaction; `stored` is how many ids the lookup found, when there was one. */
+async function writeIn(
+  tx: Prisma.TransactionClient,
+  literal: Literal,
+  rows: readonly LogRow[],
+  lookUp: boolean,
+): Promise<WriteResult & { stored: number | undefined }> {
+  const stored = lookUp
+    ? (await tx.$queryRawUnsafe<{ request_id: string }[]>(selectStoredIdsSql(rows.map((row) => row.requestId), literal))).map(
+        (row) => row.request_id,
+      )
+    : [];
+  // Repeats within the batch go either way; without a lookup, a stored id fails the INSERT.
+  const fresh = freshRows(rows, stored);
   if (fresh.length > 0) {
-    for (let start = 0; start < fresh.length; start += MAX_ROWS_PER_INSERT) {
-      await tx.$executeRaw(insertLogsSql(fresh.slice(start, start + MAX_ROWS_PER_INSERT)));
-    }
+    for (const statement of insertLogsSql(fresh, literal)) await tx.$executeRawUnsafe(statement);
     const proxyRollups = dailyRollups(fresh, 'proxyId');
     if (proxyRollups.length > 0) await tx.$executeRaw(upsertStatsSql('proxy_stats', proxyRollups));
     const accountRollups = dailyRollups(fresh, 'accountId');
@@ -60,5 +76,5 @@ async function writeIn(tx: Prisma.TransactionClient, rows: readonly LogRow[]): P
     const usage = accountUsage(fresh);
     if (usage.length > 0) await tx.$executeRaw(bumpAccountsSql(usage));
   }
-  return { inserted: fresh.length, duplicates: rows.length - fresh.length };
+  return { inserted: fresh.length, duplicates: rows.length - fresh.length, stored: lookUp ? stored.length : undefined };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Prisma } from '@aigw/db';
-import { describeError, driverErrorCode, isRowRejected, isWriteRace } from './write-errors.js';
+import { describeError, driverErrorCode, isDuplicateKey, isRowRejected, isWriteRace } from './write-errors.js';
 
 function driverError(originalCode: string, message = 'Raw query failed.'): Prisma.PrismaClientKnownRequestError {
   return new Prisma.PrismaClientKnownRequestError(`Invalid \`prisma.$executeRaw()\` invocation:\n\n\n${message}`, {
@@ -15,6 +15,12 @@ describe('database error classes', () => {
     expect(['1062', '1213', '1205'].map((code) => isWriteRace(driverError(code)))).toEqual([true, true, true]);
     expect(isWriteRace(driverError('1406'))).toBe(false);
     expect(isWriteRace(new Error('connect ECONNREFUSED'))).toBe(false);
+  });
+
+  it('tells a duplicate key from other races', () => {
+    expect(isDuplicateKey(driverError('1062'))).toBe(true);
+    expect(['1213', '1205', '1406'].some((code) => isDuplicateKey(driverError(code)))).toBe(false);
+    expect(isDuplicateKey(new Error('Duplicate entry'))).toBe(false);
   });
 
   it('recognises values the database refuses, and nothing else', () => {

@@ -15,6 +15,12 @@ export function driverErrorCode(error: unknown): string | undefined {
   return typeof code === 'string' || typeof code === 'number' ? String(code) : undefined;
 }
 
+/** A unique key already taken: a request id stored before, by this consumer or another. */
+export function isDuplicateKey(error: unknown): boolean {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return true;
+  return driverErrorCode(error) === '1062';
+}
+
 /** A duplicate key, deadlock or lock wait timeout: a concurrent consumer raced this batch. */
 export function isWriteRace(error: unknown): boolean {
   if (error instanceof Prisma.PrismaClientKnownRequestError && (error.code === 'P2002' || error.code === 'P2034')) return true;

@@ -1,0 +1,68 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RequestLogEvent } from '@aigw/proto';
+import { toLogRow } from '../src/ingest/log-row.js';
+import { LogWriter } from '../src/ingest/log-writer.js';
+import { countLogs, createLoggingFixture, expectedStats, makeEvent, storedStats, type LoggingFixture } from './logging-fixture.js';
+
+let fixture: LoggingFixture;
+
+beforeEach(async () => {
+  fixture = await createLoggingFixture();
+});
+afterEach(async () => {
+  await fixture.close();
+});
+
+const rowOf = (event: RequestLogEvent) => toLogRow(event, { nowMs: Date.now(), receivedAtMs: () => Date.now() });
+
+describe('LogWriter against MariaDB', () => {
+  it('stores hostile strings exactly as sent, inside one statement with no bound parameters', async () => {
+    const hostile = [
+      "'); DROP TABLE request_logs; --",
+      "\\'; DELETE FROM accounts; #",
+      'trailing backslash\\',
+      '\0nul and \x1a ctrl-Z\r\n\t\b',
+      '"double" `back` ?? :named $1',
+      'ünïcödé 漢字 😀',
+    ];
+    const events = hostile.map((text, i) =>
+      RequestLogEvent.fromPartial({
+        ...makeEvent(fixture, i),
+        requestId: `it's-${i}\\"`,
+        model: text,
+        upstreamModel: text,
+        errorClass: text.slice(0, 60),
+        droppedFields: [text, 'n'],
+      }),
+    );
+    const writer = new LogWriter(fixture.writerDb);
+    expect(await writer.write(events.map(rowOf))).toEqual({ inserted: hostile.length, duplicates: 0 });
+    // Again: the hostile ids now go through the lookup too.
+    expect(await writer.write(events.map(rowOf))).toEqual({ inserted: 0, duplicates: hostile.length });
+
+    const stored = await fixture.prisma.requestLog.findMany({ orderBy: { id: 'asc' } });
+    expect(stored.map((row) => row.requestId)).toEqual(events.map((event) => event.requestId));
+    expect(stored.map((row) => row.model)).toEqual(hostile);
+    expect(stored.map((row) => row.upstreamModel)).toEqual(hostile);
+    expect(stored.map((row) => row.errorClass)).toEqual(hostile.map((text) => text.slice(0, 60)));
+    expect(stored.map((row) => row.droppedFields)).toEqual(hostile.map((text) => `${text},n`));
+    expect(await fixture.prisma.account.count()).toBe(fixture.accountIds.length);
+  });
+
+  it('skips stored ids on rewrites and overlapping batches, counting each event once in the rollups', async () => {
+    const events = Array.from({ length: 300 }, (_, i) => makeEvent(fixture, i));
+    const writer = new LogWriter(fixture.writerDb);
+    expect(await writer.write(events.slice(0, 200).map(rowOf))).toEqual({ inserted: 200, duplicates: 0 });
+    // Redelivered whole: the insert hits the unique index, the retry looks the ids up.
+    expect(await writer.write(events.slice(0, 200).map(rowOf))).toEqual({ inserted: 0, duplicates: 200 });
+    // Half stored, half new, with a repeat inside the batch.
+    const mixed = [...events.slice(100, 300), events[250]!].map(rowOf);
+    expect(await writer.write(mixed)).toEqual({ inserted: 100, duplicates: 101 });
+
+    expect(await countLogs(fixture.prisma)).toBe(300);
+    expect(await storedStats(fixture.prisma, 'proxy')).toEqual(expectedStats(events, 'proxyId'));
+    expect(await storedStats(fixture.prisma, 'account')).toEqual(expectedStats(events, 'accountId'));
+    const usage = await fixture.prisma.account.aggregate({ _sum: { usageCount: true } });
+    expect(usage._sum.usageCount).toBe(300);
+  });
+});
