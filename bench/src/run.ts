@@ -1,98 +1,141 @@
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startStack, type Stack } from '@aigw/dev';
-import { parseBenchOptions, type BenchOptions } from './bench-options.js';
-import { isolate } from './isolation.js';
-import { chatBody, checkTarget, runLoad, type RunSummary, type Target } from './load-run.js';
-import { benchRecord, formatTable, writeRecord } from './report.js';
+import { setUp, type BenchSetup } from './bench-setup.js';
+import { isolate, type Isolation } from './isolation.js';
+import { runAutocannon } from './load/autocannon-runner.js';
+import { ensureWrk } from './load/ensure-wrk.js';
+import type { LoadGenerator } from './load/load-request.js';
+import { runWrk } from './load/wrk-runner.js';
+import { ensureOpenFileLimit } from './machine/file-limit.js';
+import { busyWarning, loadAverage, machineInfo } from './machine/machine-info.js';
+import { parseBenchOptions, type BenchOptions } from './options/bench-options.js';
+import type { BenchRecord, LoadScenarioRecord, LoggingRecord, MemoryRecord, StreamScenarioRecord } from './report/bench-record.js';
+import { issueTargets } from './report/issue-targets.js';
+import { noiseWarning } from './report/noise-summary.js';
+import { writeResults } from './report/write-results.js';
+import { progress, type BenchContext } from './scenarios/bench-context.js';
+import { runLoadScenario } from './scenarios/load-scenario.js';
+import { countGatewayLogs, failedLoggingRecord, runLoggingScenario } from './scenarios/logging-scenario.js';
+import { memorySnapshot } from './scenarios/memory-snapshot.js';
+import { LOAD_SCENARIOS } from './scenarios/scenario-defs.js';
+import { runStreamScenario } from './scenarios/stream-scenario.js';
 
-// `npm run bench`: the whole gateway (five services as real processes, emulators, demo data) on a fresh
-// database, loaded with autocannon; then the same load straight at the upstream emulator as the baseline.
-// Gateway minus baseline is the overhead DESIGN §5 budgets (p50 ≤ 2 ms, p99 ≤ 10 ms).
-// Scenario S0: non-streaming OpenAI Chat Completions, small body, one model, no failures.
+// `npm run bench`: the benchmark of issue 4 in one run. See bench/README.md for what each scenario measures.
 
-const SCENARIO = 'S0 chat completions, non-streaming, small body';
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
-/** Any key works against the emulator's OpenAI format; only OAuth bearers are checked. */
-const DIRECT_KEY = 'sk-bench-direct';
-const PROMPT = 'Say hello to the benchmark';
 
-function directTarget(upstreamUrl: string, options: BenchOptions): Target {
-  return {
-    name: 'direct',
-    url: `${upstreamUrl}/v1/chat/completions`,
-    headers: {
-      'content-type': 'application/json',
-      authorization: `Bearer ${DIRECT_KEY}`,
-      ...(options.upstreamDelayMs > 0 ? { 'x-emu-delay-ms': String(options.upstreamDelayMs) } : {}),
-    },
-    body: chatBody(options.model, PROMPT),
-  };
+function chooseLoadGenerator(options: BenchOptions): { generator: LoadGenerator; tool: 'wrk' | 'autocannon'; note?: string } {
+  if (options.loadGenerator === 'wrk' && ensureWrk()) return { generator: runWrk, tool: 'wrk', note: 'Debian wrk 4.1, 1 thread, Lua POST script, µs latencies' };
+  const note =
+    options.loadGenerator === 'autocannon'
+      ? 'asked for with --load-generator=autocannon; latencies in whole ms'
+      : 'FALLBACK: wrk unavailable; autocannon records whole milliseconds, so S0 figures are coarse';
+  return { generator: runAutocannon, tool: 'autocannon', note };
 }
 
-// The gateway forwards no client headers upstream, so the delay travels as a directive in the message.
-function gatewayTarget(stack: Stack, options: BenchOptions): Target {
-  const directive = options.upstreamDelayMs > 0 ? ` [emu delay_ms=${options.upstreamDelayMs}]` : '';
-  return {
-    name: 'gateway',
-    url: `${stack.ingressUrl}/v1/chat/completions`,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${stack.demoKey}` },
-    body: chatBody(options.model, `${PROMPT}${directive}`),
-  };
-}
-
-/** Service lines at warn level and above (pino levels 40+), so problems during the run are seen. */
-function echoProblems(line: { service: string; line: string }): void {
-  if (/"level":(4|5|6)0\b/.test(line.line)) process.stderr.write(`[${line.service}] ${line.line}\n`);
+function gitState(): BenchRecord['git'] {
+  try {
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '';
+    return { commit, dirty };
+  } catch {
+    return { commit: 'unknown', dirty: false };
+  }
 }
 
 async function main(): Promise<void> {
+  ensureOpenFileLimit();
   const options = parseBenchOptions(process.argv.slice(2), process.env);
-  const startedAt = new Date();
-  const isolation = await isolate(process.env['REDIS_URL'] || 'redis://127.0.0.1:6379', process.env['NATS_URL'] || 'nats://127.0.0.1:4222');
-  let stack: Stack | undefined;
+  const started = new Date();
+  // The services (and S5's restarted logging service) run the working tree as it is: note it at the start.
+  const git = gitState();
+  const loadStart = loadAverage();
+  const { generator, tool, note } = chooseLoadGenerator(options);
+  const warnings: string[] = [];
+  const busy = busyWarning(loadStart);
+  if (busy) warnings.push(`at start: ${busy}`);
+  progress(
+    `benchmark: scenarios ${options.scenarios.join(',')}, targets ${options.targets.join(',')}, ` +
+      `${options.runs} × ${options.durationSeconds} s, ${tool}; load average ${loadStart.join(' ')}`,
+  );
+
+  let isolation: Isolation | undefined;
+  let setup: BenchSetup | undefined;
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await setup?.stop();
+      await isolation?.cleanup();
+    })());
+  process.once('SIGINT', () => {
+    progress('interrupted: stopping everything and dropping the benchmark database');
+    void cleanup().finally(() => process.exit(130));
+  });
+
   try {
-    console.log(`starting the stack (database ${isolation.databaseUrl.replace(/\/\/[^@]*@/, '//')})…`);
-    stack = await startStack({
-      databaseUrl: isolation.databaseUrl,
-      redisUrl: isolation.redisUrl,
-      natsUrl: isolation.natsUrl,
-      redisKeyPrefix: isolation.redisKeyPrefix,
-      natsSubjectPrefix: isolation.natsSubjectPrefix,
-      logStream: isolation.logStream,
-      ports: 0,
-      emulators: true,
-      seed: true,
-      captureLogs: false,
-      onLog: echoProblems,
-    });
-    const targets = [directTarget(stack.emulators.upstream.url, options), gatewayTarget(stack, options)];
-    for (const target of targets) await checkTarget(target);
+    isolation = await isolate(process.env['REDIS_URL'] || 'redis://127.0.0.1:6379', process.env['NATS_URL'] || 'nats://127.0.0.1:4222');
+    setup = await setUp(options, isolation);
+    const ctx: BenchContext = { options, targets: setup.targets, generator, generatorTool: tool, watched: setup.watched, warnings, gatewayResponses: 0 };
+    const selected = new Set(options.scenarios);
 
-    const { connections, durationSeconds, warmupSeconds, upstreamDelayMs } = options;
-    console.log(`${SCENARIO}: ${connections} connections, ${durationSeconds} s per run, upstream delay ${upstreamDelayMs} ms`);
-    if (warmupSeconds > 0) {
-      console.log(`warming up (${warmupSeconds} s each)…`);
-      for (const target of targets) await runLoad(target, connections, warmupSeconds);
+    const load: LoadScenarioRecord[] = [];
+    let memory: MemoryRecord | undefined;
+    for (const scenario of LOAD_SCENARIOS) {
+      if (selected.has(scenario.id)) load.push(await runLoadScenario(ctx, scenario));
+      if (scenario.id === 'S3' && selected.has('S6')) memory = memorySnapshot(ctx, selected.has('S3') ? 'S3' : load.at(-1)?.id ?? 'start-up', load);
     }
-    const runs: RunSummary[] = [];
-    for (const target of targets) {
-      console.log(`measuring ${target.name}…`);
-      runs.push(await runLoad(target, connections, durationSeconds));
+    const stream: StreamScenarioRecord | undefined = selected.has('S4') ? await runStreamScenario(ctx) : undefined;
+
+    progress('waiting for the gateway’s request logs to be written');
+    const gatewayLogs = await countGatewayLogs(setup.gateway.stack, isolation.natsUrl);
+    if (!gatewayLogs.drained) warnings.push('the logging service had not caught up with the gateway’s own events after 60 s');
+    let logging: LoggingRecord | undefined;
+    if (selected.has('S5')) {
+      try {
+        logging = await runLoggingScenario(ctx, setup.gateway.stack, isolation.natsUrl);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        warnings.push(`S5 failed: ${message}`);
+        logging = failedLoggingRecord(options.logEvents, message);
+      }
     }
 
-    const record = benchRecord(startedAt, SCENARIO, options, runs);
-    console.log(`\n${formatTable(runs)}\n`);
-    if (record.overheadMs) {
-      console.log(`gateway overhead: p50 ${record.overheadMs.p50.toFixed(2)} ms, p99 ${record.overheadMs.p99.toFixed(2)} ms`);
+    const finished = new Date();
+    const record: BenchRecord = {
+      startedAt: started.toISOString(),
+      finishedAt: finished.toISOString(),
+      wallSeconds: Math.round((finished.getTime() - started.getTime()) / 1000),
+      git,
+      machine: machineInfo(),
+      options,
+      loadGenerator: note === undefined ? { tool } : { tool, note },
+      targets: setup.notes,
+      loadAverage: { start: loadStart, end: loadAverage() },
+      warnings,
+      load,
+      ...(stream ? { stream } : {}),
+      ...(logging ? { logging } : {}),
+      ...(memory ? { memory } : {}),
+      requestLogs: { gatewayResponses: ctx.gatewayResponses, rows: gatewayLogs.rows },
+      serviceProblemLines: setup.gateway.problemCounts,
+    };
+    const gitAtEnd = gitState();
+    if (gitAtEnd.commit !== git.commit) warnings.push(`HEAD moved during the run: ${git.commit.slice(0, 12)} → ${gitAtEnd.commit.slice(0, 12)}`);
+    const noise = noiseWarning(record);
+    if (noise) warnings.push(noise);
+    const paths = writeResults(RESULTS_DIR, record);
+    console.log('\nTargets of the benchmark issue:');
+    for (const check of issueTargets(record)) {
+      console.log(`  ${check.scenario} ${check.goal}: ${check.measured} → ${check.met === undefined ? 'not measured' : check.met ? 'met' : 'MISSED'}`);
     }
-    console.log(`results: ${writeRecord(RESULTS_DIR, record)}`);
+    console.log(`\nresults: ${paths.markdown}\n         ${paths.json}\n         ${RESULTS_DIR}latest.md (${Math.round(record.wallSeconds / 60)} min)`);
   } finally {
-    await stack?.stop();
-    await isolation.cleanup();
+    progress('stopping everything');
+    await cleanup();
   }
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
   process.exitCode = 1;
 });

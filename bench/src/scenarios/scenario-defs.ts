@@ -1,0 +1,36 @@
+import type { ScenarioId } from '../options/bench-options.js';
+
+// The scenarios of the benchmark issue. Steering is an `[emu …]` directive in the user message (see
+// targets/target.ts), identical for every target.
+
+export interface LoadScenario {
+  id: Extract<ScenarioId, 'S0' | 'S1' | 'S2' | 'S3'>;
+  title: string;
+  connections: number;
+  upstreamDelayMs: number;
+  /** The figure the issue compares this scenario by. */
+  headline: 'p50' | 'throughput';
+}
+
+export const LOAD_SCENARIOS: readonly LoadScenario[] = [
+  { id: 'S0', title: '1 connection, upstream 0 ms', connections: 1, upstreamDelayMs: 0, headline: 'p50' },
+  { id: 'S1', title: '50 connections, upstream 0 ms', connections: 50, upstreamDelayMs: 0, headline: 'throughput' },
+  { id: 'S2', title: '200 connections, upstream 200 ms', connections: 200, upstreamDelayMs: 200, headline: 'throughput' },
+  { id: 'S3', title: '1000 connections, upstream 200 ms', connections: 1000, upstreamDelayMs: 200, headline: 'throughput' },
+];
+
+export const STREAM_SCENARIO = {
+  id: 'S4',
+  title: 'streaming, 20 SSE chunks 10 ms apart',
+  chunks: 20,
+  chunkDelayMs: 10,
+} as const;
+
+/** The `[emu …]` directive of an upstream delay ('' for none: the emulator then skips directive parsing). */
+export function delayDirective(delayMs: number): string {
+  return delayMs > 0 ? `[emu delay_ms=${delayMs}]` : '';
+}
+
+export function streamDirective(chunks: number, chunkDelayMs: number): string {
+  return `[emu chunks=${chunks} chunk_delay_ms=${chunkDelayMs}]`;
+}
