@@ -30,7 +30,8 @@ describe('this repository', () => {
     const report = checkDeployFiles();
     for (const line of report.skipped) console.warn(`ops-check skipped: ${line}`);
     expect(report.problems).toEqual([]);
-  });
+    // docker-compose and kubectl run as child processes: seconds on a busy 2-core machine.
+  }, 60_000);
 
   // The image build runs `npm ci`, which refuses a lock that lacks a workspace.
   it('has a package-lock.json in step with every workspace', () => {
