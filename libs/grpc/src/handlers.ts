@@ -1,5 +1,5 @@
 import type { handleServerStreamingCall, handleUnaryCall, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
-import { toAppError } from '@aigw/errors';
+import { toAppError, type AppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
 import { toServiceError } from './status-map.js';
 
@@ -18,7 +18,8 @@ function contextOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStrea
   return { deadline: Number.isFinite(ms) && ms > 0 ? ms : Infinity, signal: controller.signal };
 }
 
-function logFailure(logger: Logger, method: string, error: unknown) {
+/** The AppError for a handler's failure; unexpected (INTERNAL) ones are logged with their cause. */
+export function logFailure(logger: Logger, method: string, error: unknown): AppError {
   const appError = toAppError(error);
   if (appError.code === 'INTERNAL') logger.error({ err: error, method }, 'handler failed');
   return appError;

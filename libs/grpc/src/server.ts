@@ -7,6 +7,8 @@ export interface ServiceBinding {
   name: string;
   definition: ServiceDefinition;
   implementation: UntypedServiceImplementation;
+  /** Called when shutdown begins: long-lived streams (multiplexed RPCs) finish their calls and end. */
+  drain?: () => void;
 }
 
 export interface GrpcServer {
@@ -47,10 +49,12 @@ export async function startGrpcServer(address: string, services: ServiceBinding[
         server.forceShutdown();
         resolve();
       }, graceMs);
+      // GOAWAY first, so that clients open replacement streams elsewhere; then let the streams wind down.
       server.tryShutdown(() => {
         clearTimeout(timer);
         resolve();
       });
+      for (const service of services) service.drain?.();
     });
   };
   return { server, port, shutdown };

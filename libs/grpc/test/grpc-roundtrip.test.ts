@@ -18,6 +18,7 @@ const implementation: SelectorServiceServer = {
     return { account: { id: 7, providerId: request.providerId, providerName: 'p', providerKind: 'openai', label: 'a', baseUrl: '', proxyId: 0, authType: 'api_key', settingsJson: '' } };
   }),
   reportOutcome: unary(logger, 'ReportOutcome', async () => ({ cooldownMs: 0 })),
+  mux: (call) => call.end(),
 };
 
 beforeAll(async () => {

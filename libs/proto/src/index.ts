@@ -1,10 +1,12 @@
 /** Generated gRPC contracts and the NATS event codec (ts-proto, see buf.gen.yaml). */
-export { Account, ClientFormat, Usage, clientFormatFromJSON, clientFormatToJSON } from './gen/aigw/common/v1/common.js';
+export { Account, ClientFormat, MuxCancel, MuxError, Usage, clientFormatFromJSON, clientFormatToJSON } from './gen/aigw/common/v1/common.js';
 export {
   ReportOutcomeRequest,
   ReportOutcomeResponse,
   SelectAccountRequest,
   SelectAccountResponse,
+  SelectorMuxRequest,
+  SelectorMuxResponse,
   SelectorServiceClient,
   SelectorServiceService,
   type SelectorServiceServer,
@@ -20,6 +22,8 @@ export {
   type AuthServiceServer,
 } from './gen/aigw/auth/v1/auth.js';
 export {
+  InvokeMuxRequest,
+  InvokeMuxResponse,
   InvokeRequest,
   InvokeResponse,
   ProviderCallServiceClient,

@@ -17,6 +17,8 @@ export const ingressConfigSchema = z.object({
   MAX_ATTEMPTS: positiveInt(3),
   /** Cap on one selector/auth call, so a stuck backend cannot eat the whole request budget. */
   BACKEND_TIMEOUT_MS: positiveInt(5_000),
+  /** Long-lived streams per multiplexed backend (selector, provider-call); round robin spreads them over replicas. */
+  MUX_STREAMS: positiveInt(8),
   ROUTE_REFRESH_MS: positiveInt(30_000),
   API_KEY_CACHE_TTL_MS: positiveInt(60_000),
   API_KEY_NEGATIVE_TTL_MS: positiveInt(5_000),

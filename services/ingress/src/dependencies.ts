@@ -1,6 +1,6 @@
 import { connectBus, busNames, type BusNames, type NatsConnection } from '@aigw/bus';
 import { createPrisma, type PrismaClient } from '@aigw/db';
-import { createClient, isServing } from '@aigw/grpc';
+import { createClient, isServing, MuxClient } from '@aigw/grpc';
 import { AuthServiceClient, ProviderCallServiceClient, SelectorServiceClient } from '@aigw/proto';
 import type { Logger } from '@aigw/logger';
 import { createRedis, type RedisClient } from '@aigw/redis';
@@ -37,10 +37,21 @@ export async function openConnections(config: IngressConfig, logger: Logger): Pr
   });
   const prisma = createPrisma(config.DATABASE_URL);
   const nc = await connectBus(config.NATS_URL, 'ingress');
+  const selector = createClient(SelectorServiceClient, config.SELECTOR_ADDR, SERVICE_NAMES.selector);
+  const providerCall = createClient(ProviderCallServiceClient, config.PROVIDER_CALL_ADDR, SERVICE_NAMES.providerCall);
+  // A backend that is down fails every reconnect attempt; one line per backend every 10 s says enough.
+  const lastStreamWarning = new Map<string, number>();
+  const onStreamError = (backend: string) => (error: Error) => {
+    if (Date.now() - (lastStreamWarning.get(backend) ?? 0) < 10_000) return;
+    lastStreamWarning.set(backend, Date.now());
+    logger.warn({ backend, err: { message: error.message } }, 'backend stream broke; reconnecting');
+  };
   const clients: BackendClients = {
-    selector: createClient(SelectorServiceClient, config.SELECTOR_ADDR, SERVICE_NAMES.selector),
+    selector,
     auth: createClient(AuthServiceClient, config.AUTH_ADDR, SERVICE_NAMES.auth),
-    providerCall: createClient(ProviderCallServiceClient, config.PROVIDER_CALL_ADDR, SERVICE_NAMES.providerCall),
+    providerCall,
+    selectorMux: new MuxClient({ label: 'selector', open: () => selector.mux(), streams: config.MUX_STREAMS, onStreamError: onStreamError('selector') }),
+    invokeMux: new MuxClient({ label: 'provider-call', open: () => providerCall.invokeMux(), streams: config.MUX_STREAMS, onStreamError: onStreamError('provider-call') }),
   };
   return {
     redis,
@@ -49,7 +60,9 @@ export async function openConnections(config: IngressConfig, logger: Logger): Pr
     names: busNames(config.NATS_SUBJECT_PREFIX, config.NATS_LOG_STREAM),
     clients,
     async close() {
-      for (const client of Object.values(clients)) client.close();
+      clients.selectorMux.close();
+      clients.invokeMux.close();
+      for (const client of [clients.selector, clients.auth, clients.providerCall]) client.close();
       await Promise.allSettled([nc.drain(), redis.quit(), prisma.$disconnect()]);
     },
   };

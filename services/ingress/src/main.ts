@@ -1,3 +1,4 @@
+import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureLogStream, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
@@ -92,7 +93,7 @@ const app = createServer({
   accepting: () => accepting,
 });
 
-const server = app.listen(config.HTTP_PORT, config.HTTP_HOST);
+const server = createHttpServer(app).listen(config.HTTP_PORT, config.HTTP_HOST);
 await new Promise<void>((resolve, reject) => {
   server.once('listening', resolve);
   server.once('error', reject);
@@ -110,5 +111,6 @@ onShutdownSignal(logger, async () => {
   routes.stop();
   subscription.unsubscribe();
   if (!(await requestLog.flush(5_000))) logger.warn({ pending: requestLog.pending }, 'request log not fully flushed');
+  requestLog.close();
   await connections.close();
 });

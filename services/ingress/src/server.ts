@@ -1,4 +1,5 @@
-import express, { type Express } from 'express';
+import type { RequestListener } from 'node:http';
+import express from 'express';
 import { adminRouter } from './admin/admin-router.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import { anthropicCountTokens, anthropicMessages, openaiChat } from './http/chat-endpoints.js';
@@ -7,6 +8,7 @@ import { countTokensHandler } from './http/count-tokens-handler.js';
 import { lastResortErrorHandler, notFound } from './http/fallback-handlers.js';
 import { geminiHandler } from './http/gemini-handler.js';
 import { healthRoutes } from './http/health-routes.js';
+import { withHotRoutes } from './http/hot-routes.js';
 import { modelListRoutes } from './http/model-list-routes.js';
 import { requestContext } from './http/request-context.js';
 import type { DependencyCheck } from './observability/readiness.js';
@@ -19,15 +21,20 @@ export interface ServerDeps extends ChatDeps {
   accepting: () => boolean;
 }
 
-/** Builds the ingress express app (client API, admin API, health, metrics); never listens. */
-export function createServer(deps: ServerDeps): Express {
+/**
+ * Builds ingress's request listener (client API, admin API, health, metrics); never listens. The two chat
+ * routes that nearly every request takes are served before express (see hot-routes.ts), the rest by the app.
+ */
+export function createServer(deps: ServerDeps): RequestListener {
+  const openai = chatHandler(openaiChat, deps);
+  const anthropic = chatHandler(anthropicMessages, deps);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.use(requestContext(deps.metrics));
   // The proxied routes parse their own body after the key check: nothing else runs before them.
-  app.post('/v1/chat/completions', chatHandler(openaiChat, deps));
-  app.post('/v1/messages', chatHandler(anthropicMessages, deps));
+  app.post('/v1/chat/completions', openai);
+  app.post('/v1/messages', anthropic);
   app.post('/v1/messages/count_tokens', countTokensHandler(anthropicCountTokens, deps));
   app.post('/v1beta/models/*target', geminiHandler(deps));
   app.use(modelListRoutes(deps.apiKeys, deps.routes));
@@ -35,5 +42,9 @@ export function createServer(deps: ServerDeps): Express {
   app.use('/api/v1', adminRouter(deps.admin));
   app.use(notFound);
   app.use(lastResortErrorHandler(deps.logger));
-  return app;
+  const hot = new Map([
+    ['/v1/chat/completions', openai],
+    ['/v1/messages', anthropic],
+  ]);
+  return withHotRoutes(app, hot, deps.metrics, deps.logger);
 }

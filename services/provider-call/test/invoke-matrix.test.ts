@@ -135,6 +135,8 @@ describe('OpenAI stream usage', () => {
 describe('proxy binding', () => {
   it('sends the account credential through the proxy with proxy credentials, and counts it in Redis', async () => {
     stack.proxyA.reset();
+    // Counters are written in batches (every 20 ms here): let the earlier tests' counts land first.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const before = Number((await stack.redis.get(`stats:proxy:{${stack.proxyIds.a}}:requests`)) ?? 0);
     const provider = providers(stack).openai!;
     await stack.invoke(invokeRequest({ clientFormat: ClientFormat.CLIENT_FORMAT_OPENAI, account: provider.account, body: clients.openai.body(), token: 'sk-proxied' }));

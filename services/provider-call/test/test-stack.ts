@@ -2,13 +2,15 @@ import { randomBytes } from 'node:crypto';
 import { busNames, connectBus, type BusNames, type NatsConnection } from '@aigw/bus';
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
 import { startForwardProxy, startUpstreamEmulator, type ForwardProxy, type UpstreamEmulator } from '@aigw/emulators';
-import { callUnary, createClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
+import { callUnary, createClient, MuxClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import {
   ClientFormat,
   InvokeRequest,
   ProviderCallServiceClient,
   type Account,
+  type InvokeMuxRequest,
+  type InvokeMuxResponse,
   type InvokeResponse,
   type StreamChunk,
 } from '@aigw/proto';
@@ -30,6 +32,8 @@ export interface TestStack {
   nc: NatsConnection;
   names: BusNames;
   client: ProviderCallServiceClient;
+  /** InvokeMux, as ingress calls it. */
+  mux: MuxClient<InvokeMuxRequest, InvokeMuxResponse>;
   invoke(request: InvokeRequest, timeoutMs?: number): Promise<InvokeResponse>;
   /** Runs InvokeStream to its end; `onChunk` may cancel the call. */
   invokeStream(request: InvokeRequest, onChunk?: (chunk: StreamChunk, cancel: () => void) => void): Promise<StreamChunk[]>;
@@ -76,6 +80,7 @@ export async function startTestStack(): Promise<TestStack> {
   });
   const grpc: GrpcServer = await startGrpcServer('127.0.0.1:0', [app.binding], logger);
   const client = createClient(ProviderCallServiceClient, `127.0.0.1:${grpc.port}`, SERVICE);
+  const mux = new MuxClient<InvokeMuxRequest, InvokeMuxResponse>({ label: 'provider-call', open: () => client.invokeMux(), streams: 2 });
 
   return {
     emulator,
@@ -88,6 +93,7 @@ export async function startTestStack(): Promise<TestStack> {
     nc,
     names,
     client,
+    mux,
     invoke: (request, timeoutMs = 30_000) => callUnary(client.invoke, client, request, Date.now() + timeoutMs),
     invokeStream: (request, onChunk) =>
       new Promise<StreamChunk[]>((resolve, reject) => {
@@ -101,6 +107,7 @@ export async function startTestStack(): Promise<TestStack> {
         call.on('error', (error) => reject(Object.assign(error, { chunks })));
       }),
     async stop() {
+      mux.close();
       client.close();
       await grpc.shutdown(1_000);
       await app.close();

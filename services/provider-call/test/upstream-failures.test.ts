@@ -59,6 +59,12 @@ describe('rate limits', () => {
       type: 'error',
       error: { type: 'rate_limit_error', message: 'Resource has been exhausted (e.g. check quota).' },
     });
+
+    const muxed = await stack.mux.call(
+      { invoke: invokeRequest({ clientFormat: OPENAI, account: accounts(stack).openai, body: openAiBody('hi [emu status=429 retry_after=2]') }) },
+      Date.now() + 10_000,
+    );
+    expect([muxed.invoke?.status, muxed.invoke?.retryAfterMs]).toEqual([429, 2000]);
   });
 
   it('answers a streamed 429 with start{status} and error{status, retry_after_ms, body} before any data', async () => {
@@ -132,11 +138,12 @@ describe('unusable answers and upstreams', () => {
     });
   });
 
-  it('fails with UPSTREAM_UNREACHABLE when the upstream refuses connections', async () => {
-    const error = await invokeError(
-      stack.invoke(invokeRequest({ clientFormat: OPENAI, account: { id: 33, providerKind: 'openai', baseUrl: `${misbehaving.closedUrl}/v1` }, body: openAiBody('hi') })),
-    );
-    expect(error.code).toBe('UPSTREAM_UNREACHABLE');
+  it('fails with UPSTREAM_UNREACHABLE when the upstream refuses connections, over Invoke and InvokeMux', async () => {
+    const request = invokeRequest({ clientFormat: OPENAI, account: { id: 33, providerKind: 'openai', baseUrl: `${misbehaving.closedUrl}/v1` }, body: openAiBody('hi') });
+    expect((await invokeError(stack.invoke(request))).code).toBe('UPSTREAM_UNREACHABLE');
+    const muxed = await invokeError(stack.mux.call({ invoke: request }, Date.now() + 10_000));
+    expect(muxed.code).toBe('UPSTREAM_UNREACHABLE');
+    expect(muxed.message).toMatch(/^upstream unreachable/);
   });
 
   it('rejects a body the client must fix with INVALID_REQUEST', async () => {
@@ -158,6 +165,20 @@ describe('cancellation', () => {
       })
       .catch((error: { chunks: unknown[]; code?: number }) => error.chunks);
     expect(chunks.length).toBeGreaterThan(0);
+    expect(await upstreamClosed).toBe('closed before the end');
+  });
+
+  it('aborts an upstream call made over InvokeMux when the caller cancels it there', async () => {
+    const account = { id: 43, providerKind: 'openai', baseUrl: `${misbehaving.url}/hang/v1` };
+    const upstreamClosed = misbehaving.nextClose();
+    const received = misbehaving.nextRequest();
+    const controller = new AbortController();
+    const call = stack.mux.call({ invoke: invokeRequest({ clientFormat: OPENAI, account, body: openAiBody('hi') }) }, Date.now() + 30_000, {
+      signal: controller.signal,
+    });
+    await received;
+    controller.abort();
+    expect((await invokeError(call)).code).toBe('CANCELLED');
     expect(await upstreamClosed).toBe('closed before the end');
   });
 

@@ -1,4 +1,4 @@
-import { unary, type ServiceBinding } from '@aigw/grpc';
+import { muxService, unary, type ServiceBinding } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import {
   SelectorServiceService,
@@ -6,6 +6,8 @@ import {
   type ReportOutcomeResponse,
   type SelectAccountRequest,
   type SelectAccountResponse,
+  type SelectorMuxRequest,
+  type SelectorMuxResponse,
   type SelectorServiceServer,
 } from '@aigw/proto';
 import type { OutcomeRecorder } from './outcomes/outcome-recorder.js';
@@ -19,13 +21,17 @@ export interface SelectorServerDeps {
 
 /** Builds the aigw.selector.v1.SelectorService binding; the caller decides where it listens. */
 export function createServer({ selector, outcomes, logger }: SelectorServerDeps): ServiceBinding {
+  const select = async (request: SelectAccountRequest): Promise<SelectAccountResponse> => ({
+    account: await selector.select(request.providerId, request.model, request.excludeAccountIds),
+  });
+  const report = async (request: ReportOutcomeRequest): Promise<ReportOutcomeResponse> => ({
+    cooldownMs: await outcomes.report(request.accountId, request.model, request.statusCode, request.retryAfterMs),
+  });
+  const mux = muxService<SelectorMuxRequest, SelectorMuxResponse>(logger, 'Mux', { select, report });
   const implementation: SelectorServiceServer = {
-    selectAccount: unary<SelectAccountRequest, SelectAccountResponse>(logger, 'SelectAccount', async (request) => ({
-      account: await selector.select(request.providerId, request.model, request.excludeAccountIds),
-    })),
-    reportOutcome: unary<ReportOutcomeRequest, ReportOutcomeResponse>(logger, 'ReportOutcome', async (request) => ({
-      cooldownMs: await outcomes.report(request.accountId, request.model, request.statusCode, request.retryAfterMs),
-    })),
+    selectAccount: unary(logger, 'SelectAccount', select),
+    reportOutcome: unary(logger, 'ReportOutcome', report),
+    mux: mux.handler,
   };
-  return { name: 'aigw.selector.v1.SelectorService', definition: SelectorServiceService, implementation };
+  return { name: 'aigw.selector.v1.SelectorService', definition: SelectorServiceService, implementation, drain: mux.drain };
 }

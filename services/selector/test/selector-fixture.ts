@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { busNames, connectBus, publishConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
-import { callUnary, createClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
+import { callUnary, createClient, MuxClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { SelectorServiceClient, type Account } from '@aigw/proto';
+import { SelectorServiceClient, type Account, type SelectorMuxRequest, type SelectorMuxResponse } from '@aigw/proto';
 import { createRedis, type RedisClient } from '@aigw/redis';
 import { createSelectorApp, type SelectorApp } from '../src/selector-app.js';
 
@@ -18,6 +18,8 @@ export interface Replica {
   app: SelectorApp;
   select(providerId: number, model: string, exclude?: number[]): Promise<Account>;
   report(accountId: number, model: string, statusCode: number, retryAfterMs?: number): Promise<number>;
+  /** The same calls over the multiplexed stream, as ingress makes them. */
+  mux: MuxClient<SelectorMuxRequest, SelectorMuxResponse>;
   close(): Promise<void>;
 }
 
@@ -63,8 +65,10 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
     const grpc: GrpcServer = await startGrpcServer('127.0.0.1:0', [app.binding], logger);
     const client = createClient(SelectorServiceClient, `127.0.0.1:${grpc.port}`, 'aigw.selector.v1.SelectorService');
     const deadline = () => Date.now() + 5_000;
+    const mux = new MuxClient<SelectorMuxRequest, SelectorMuxResponse>({ label: 'selector', open: () => client.mux(), streams: 2 });
     const replica: Replica = {
       app,
+      mux,
       async select(providerId, model, exclude = []) {
         const response = await callUnary(client.selectAccount, client, { providerId, model, excludeAccountIds: exclude }, deadline());
         if (response.account === undefined) throw new Error('no account in response');
@@ -75,6 +79,7 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
         return response.cooldownMs;
       },
       async close() {
+        mux.close();
         client.close();
         await grpc.shutdown(1_000);
         app.close();

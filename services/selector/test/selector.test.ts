@@ -129,6 +129,26 @@ describe('ReportOutcome and cooldowns', () => {
   });
 });
 
+describe('Mux', () => {
+  const deadline = () => Date.now() + 5_000;
+
+  it('rotates, reports and refuses over the multiplexed stream exactly as the unary calls do', async () => {
+    const select = (replica: Replica, model: string) => replica.mux.call({ select: { providerId: main.providerId, model, excludeAccountIds: [] } }, deadline());
+    const picks = await Promise.all(Array.from({ length: 30 }, (_, i) => select(i % 2 === 0 ? a : b, 'mux-model')));
+    for (const id of main.accountIds) expect(picks.filter((p) => p.select?.account?.id === id)).toHaveLength(10);
+
+    const [x, y, z] = main.accountIds as [number, number, number];
+    for (const id of [x, y, z]) {
+      const report = await a.mux.call({ report: { accountId: id, model: 'mux-hot', statusCode: 429, retryAfterMs: 30_000 } }, deadline());
+      expect(report.report?.cooldownMs).toBe(30_000);
+    }
+    const error = await failure(select(b, 'mux-hot'));
+    expect(error.code).toBe('ACCOUNTS_EXHAUSTED');
+    expect(error.retryAfterMs).toBeGreaterThan(20_000);
+    expect((await failure(a.mux.call({ select: { providerId: empty.providerId, model: 'm', excludeAccountIds: [] } }, deadline()))).code).toBe('NO_ACCOUNT');
+  });
+});
+
 describe('account cache', () => {
   it('drops a deactivated account and picks up a new one after a config-changed message', async () => {
     const [kept, dropped, alsoKept] = refreshing.accountIds as [number, number, number];

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import { geminiStreamFraming, parseGeminiTarget, validateGeminiBody, type StreamFraming } from '../protocol/gemini-request.js';
@@ -9,11 +10,14 @@ export interface ChatCall extends ChatRequestFacts {
   framing: StreamFraming;
 }
 
-/** One client route that proxies chat requests. */
-export interface ChatEndpoint {
+/**
+ * One client route that proxies chat requests. `R` is what the route reads from the request: express's Request
+ * where the path or query says something (Gemini), node's IncomingMessage where only the body does.
+ */
+export interface ChatEndpoint<R extends IncomingMessage = Request> {
   protocol: ClientProtocol;
   /** Model, stream mode and framing from the request's path, query and parsed body; throws INVALID_REQUEST. */
-  decode(req: Request, body: unknown): ChatCall;
+  decode(req: R, body: unknown): ChatCall;
 }
 
 /** One client route that asks for a token count. */
@@ -25,13 +29,13 @@ export interface CountTokensEndpoint {
 }
 
 /** POST /v1/chat/completions */
-export const openaiChat: ChatEndpoint = {
+export const openaiChat: ChatEndpoint<IncomingMessage> = {
   protocol: 'openai',
   decode: (_req, body) => ({ ...validateChatBody('openai', body), framing: 'sse' }),
 };
 
 /** POST /v1/messages */
-export const anthropicMessages: ChatEndpoint = {
+export const anthropicMessages: ChatEndpoint<IncomingMessage> = {
   protocol: 'anthropic',
   decode: (_req, body) => ({ ...validateChatBody('anthropic', body), framing: 'sse' }),
 };

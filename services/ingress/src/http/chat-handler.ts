@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
 import type { ApiKeyCache } from '../keys/api-key-cache.js';
@@ -32,16 +32,19 @@ export interface ChatDeps {
   requestTimeoutMs: number;
 }
 
-function sinkFor(res: Parameters<typeof sseSink>[0], call: ChatCall): StreamSink | undefined {
+function sinkFor(res: ServerResponse, call: ChatCall): StreamSink | undefined {
   if (!call.stream) return undefined;
   return call.framing === 'json-array' ? jsonArraySink(res) : sseSink(res);
 }
 
+/** A request handler that needs only node's request and response (so it runs with or without express). */
+export type NodeHandler<R extends IncomingMessage = IncomingMessage> = (req: R, res: ServerResponse) => Promise<void>;
+
 /**
  * A chat route (OpenAI, Anthropic, Gemini): key → rate limit → one body parse → validation → route →
- * attempt loop; every outcome answered in the client's protocol and logged once.
+ * attempt loop; every outcome answered in the client's protocol and logged once. Never rejects.
  */
-export function chatHandler(endpoint: ChatEndpoint, deps: ChatDeps): RequestHandler {
+export function chatHandler<R extends IncomingMessage & { query?: unknown }>(endpoint: ChatEndpoint<R>, deps: ChatDeps): NodeHandler<R> {
   const { protocol } = endpoint;
   return async (req, res) => {
     const startedAtMs = Date.now();

@@ -10,7 +10,8 @@ const JSON_TYPE = 'application/json';
 export function sendClientError(res: ServerResponse, protocol: ClientProtocol, error: AppError): void {
   if (res.headersSent) return;
   const { status, body, headers } = toClientError(protocol, error);
-  res.writeHead(status, { ...headers, 'content-type': JSON_TYPE }).end(JSON.stringify(body));
+  const bytes = Buffer.from(JSON.stringify(body));
+  res.writeHead(status, { ...headers, 'content-type': JSON_TYPE, 'content-length': String(bytes.length) }).end(bytes);
 }
 
 /** Sends a complete provider-call answer (already in the client's format). */
@@ -21,7 +22,8 @@ export function sendUpstreamBody(
   retryAfterMs: number,
   droppedFields: readonly string[],
 ): void {
-  const headers: Record<string, string> = { 'content-type': JSON_TYPE };
+  // A known length spares the client chunked framing and lets node send headers and body in one write.
+  const headers: Record<string, string> = { 'content-type': JSON_TYPE, 'content-length': String(body.length) };
   if (retryAfterMs > 0) headers['retry-after'] = retryAfterSeconds(retryAfterMs);
   const dropped = droppedFieldsHeader(droppedFields);
   if (dropped !== undefined) headers['x-aigw-dropped'] = dropped;

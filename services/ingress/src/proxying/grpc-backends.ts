@@ -1,11 +1,15 @@
 import { AppError } from '@aigw/errors';
-import { callUnary, fromServiceError } from '@aigw/grpc';
+import { callUnary, fromServiceError, type MuxClient } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import type {
   AuthServiceClient,
+  InvokeMuxRequest,
+  InvokeMuxResponse,
   InvokeRequest,
   InvokeResponse,
   ProviderCallServiceClient,
+  SelectorMuxRequest,
+  SelectorMuxResponse,
   SelectorServiceClient,
   StreamChunk,
 } from '@aigw/proto';
@@ -15,9 +19,19 @@ export interface BackendClients {
   selector: SelectorServiceClient;
   auth: AuthServiceClient;
   providerCall: ProviderCallServiceClient;
+  /** SelectAccount and ReportOutcome, multiplexed over long-lived streams. */
+  selectorMux: MuxClient<SelectorMuxRequest, SelectorMuxResponse>;
+  /** Invoke, multiplexed over long-lived streams. */
+  invokeMux: MuxClient<InvokeMuxRequest, InvokeMuxResponse>;
 }
 
 const REPORT_TIMEOUT_MS = 2_000;
+
+/**
+ * Bodies above this size take a unary Invoke of their own: on a shared stream a large message would hold up
+ * every small call queued behind it (one stream, one flow-control window).
+ */
+export const MUX_MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * grpc-js accepts (request, options, callback) for unary calls; ts-proto only types the Metadata form, and
@@ -29,19 +43,34 @@ type InvokeWithOptions = (
   callback: (error: Error | null, response: InvokeResponse) => void,
 ) => { cancel(): void };
 
+function invokeUnary(providerCall: ProviderCallServiceClient, request: InvokeRequest, deadline: number, signal: AbortSignal): Promise<InvokeResponse> {
+  return new Promise<InvokeResponse>((resolve, reject) => {
+    // callUnary cannot be cancelled; a client that goes away must abort the upstream call too.
+    const cancel = () => call.cancel();
+    const invoke = providerCall.invoke as unknown as InvokeWithOptions;
+    const call = invoke.call(providerCall, request, { deadline: new Date(deadline) }, (error, response) => {
+      signal.removeEventListener('abort', cancel);
+      if (error) reject(fromServiceError(error));
+      else resolve(response);
+    });
+    if (signal.aborted) call.cancel();
+    else signal.addEventListener('abort', cancel, { once: true });
+  });
+}
+
 /** The Backends the attempt loop uses, over the real gRPC clients. */
-export function grpcBackends({ selector, auth, providerCall }: BackendClients, logger: Logger): Backends {
+export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: BackendClients, logger: Logger): Backends {
   return {
     async selectAccount(providerId, model, exclude, deadline) {
-      const request = { providerId, model, excludeAccountIds: [...exclude] };
-      const { account } = await callUnary(selector.selectAccount, selector, request, deadline);
-      if (!account) throw new AppError('INTERNAL', 'selector answered without an account');
-      return account;
+      // Selecting twice only advances the round robin once more, so a call lost with its stream is sent again.
+      const { select } = await selectorMux.call({ select: { providerId, model, excludeAccountIds: [...exclude] } }, deadline, { idempotent: true });
+      if (!select?.account) throw new AppError('INTERNAL', 'selector answered without an account');
+      return select.account;
     },
 
     reportOutcome(accountId, model, statusCode, retryAfterMs) {
-      const request = { accountId, model, statusCode, retryAfterMs: Math.max(0, Math.round(retryAfterMs)) };
-      callUnary(selector.reportOutcome, selector, request, Date.now() + REPORT_TIMEOUT_MS).catch((error: unknown) =>
+      const report = { accountId, model, statusCode, retryAfterMs: Math.max(0, Math.round(retryAfterMs)) };
+      selectorMux.call({ report }, Date.now() + REPORT_TIMEOUT_MS).catch((error: unknown) =>
         logger.debug({ accountId, err: error }, 'report outcome failed'),
       );
     },
@@ -56,19 +85,11 @@ export function grpcBackends({ selector, auth, providerCall }: BackendClients, l
       await callUnary(auth.invalidateCredential, auth, { accountId }, deadline);
     },
 
-    invoke(request, deadline, signal) {
-      return new Promise<InvokeResponse>((resolve, reject) => {
-        // callUnary cannot be cancelled; a client that goes away must abort the upstream call too.
-        const cancel = () => call.cancel();
-        const invoke = providerCall.invoke as unknown as InvokeWithOptions;
-        const call = invoke.call(providerCall, request, { deadline: new Date(deadline) }, (error, response) => {
-          signal.removeEventListener('abort', cancel);
-          if (error) reject(fromServiceError(error));
-          else resolve(response);
-        });
-        if (signal.aborted) call.cancel();
-        else signal.addEventListener('abort', cancel, { once: true });
-      });
+    async invoke(request, deadline, signal) {
+      if (request.body.length > MUX_MAX_BODY_BYTES) return invokeUnary(providerCall, request, deadline, signal);
+      const { invoke } = await invokeMux.call({ invoke: request }, deadline, { signal });
+      if (!invoke) throw new AppError('INTERNAL', 'provider-call answered without a response');
+      return invoke;
     },
 
     invokeStream(request, deadline): StreamCall {

@@ -30,6 +30,22 @@ function sendUntilCancelled(write: (chunk: StreamChunk) => Promise<void>, signal
   };
 }
 
+/**
+ * Sends `start` together with the first message that follows it, rather than on its own as soon as the
+ * upstream's headers arrive: two messages in one write wake the caller once, and time to first byte is
+ * what a streaming client notices.
+ */
+function startingWith(start: StreamChunk, send: Send): Send {
+  let started = false;
+  return async (chunk) => {
+    if (!started) {
+      started = true;
+      if (!(await send(start))) return false;
+    }
+    return send(chunk);
+  };
+}
+
 const dataChunk = (text: string) => StreamChunk.fromPartial({ data: Buffer.from(text) });
 
 /** Error class a broken stream is logged under. */
@@ -125,8 +141,7 @@ export async function invokeStream(
   });
   try {
     if (upstream.status < 200 || upstream.status >= 300) return await relayUpstreamError(upstream, exchange, start, send);
-    if (!(await send(start))) return;
-    const broken = await relayEvents(upstream, exchange.openStream(), send, ctx.signal);
+    const broken = await relayEvents(upstream, exchange.openStream(), startingWith(start, send), ctx.signal);
     if (broken !== undefined) {
       deps.logger.warn({ requestId: request.requestId, accountId: account.id, code: broken.code, reason: broken.message }, 'upstream stream broke');
     }

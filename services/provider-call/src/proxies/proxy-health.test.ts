@@ -34,7 +34,7 @@ async function setup(initialFailures = 0) {
   const directory = new ProxyDirectory({ load: async () => entries, logger });
   await directory.refresh();
   const counters = new Map<string, number>();
-  const redis = { incr: async (key: string) => counters.set(key, (counters.get(key) ?? 0) + 1).get(key) } as unknown as RedisClient;
+  const redis = { incrby: async (key: string, by: number) => counters.set(key, (counters.get(key) ?? 0) + by).get(key) } as unknown as RedisClient;
   const disabled: number[][] = [];
   const store = memoryStore(rows);
   const health = new ProxyHealth({ store, directory, redis, logger, flushMs: 60_000, onDisabled: async (ids) => void disabled.push(ids) });
@@ -42,7 +42,7 @@ async function setup(initialFailures = 0) {
 }
 
 describe('ProxyHealth', () => {
-  it('counts requests and failures in Redis', async () => {
+  it('counts requests and failures in Redis, one write per counter and flush', async () => {
     const { health, counters } = await setup();
     health.requested(1);
     health.requested(1);

@@ -21,11 +21,13 @@ interface Pending {
 }
 
 /**
- * Keeps proxy health: per-request counters in Redis (fire and forget), consecutive connect failures
- * in proxy_pool (batched), and disables a proxy when it reaches max_failures.
+ * Keeps proxy health: request and failure counters in Redis, consecutive connect failures in proxy_pool,
+ * both written in batches every `flushMs`, and disables a proxy when it reaches max_failures.
  */
 export class ProxyHealth {
   readonly #pending = new Map<number, Pending>();
+  /** Redis counter increments not yet written (one INCRBY per key and flush, not an INCR per request). */
+  readonly #counts = new Map<string, number>();
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
 
@@ -33,12 +35,12 @@ export class ProxyHealth {
 
   /** A request is about to go through the proxy. */
   requested(id: number): void {
-    this.options.redis.incr(redisKeys.proxyRequests(id)).catch(() => undefined);
+    this.#count(redisKeys.proxyRequests(id));
   }
 
   /** The proxy could not be reached or refused to carry the request. */
   failed(id: number): void {
-    this.options.redis.incr(redisKeys.proxyFailures(id)).catch(() => undefined);
+    this.#count(redisKeys.proxyFailures(id));
     const pending = this.#pending.get(id) ?? { reset: false, add: 0 };
     pending.add += 1;
     this.#pending.set(id, pending);
@@ -58,8 +60,15 @@ export class ProxyHealth {
   flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
+    for (const [key, count] of this.#counts) this.options.redis.incrby(key, count).catch(() => undefined);
+    this.#counts.clear();
     this.#flushing = this.#flushing.catch(() => undefined).then(() => this.#write());
     return this.#flushing;
+  }
+
+  #count(key: string): void {
+    this.#counts.set(key, (this.#counts.get(key) ?? 0) + 1);
+    this.#schedule();
   }
 
   #schedule(): void {

@@ -10,9 +10,11 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientReadableStream,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleServerStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
@@ -21,11 +23,34 @@ import {
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
 import { Credential } from "../../auth/v1/auth.js";
-import { Account, ClientFormat, clientFormatFromJSON, clientFormatToJSON, Usage } from "../../common/v1/common.js";
+import {
+  Account,
+  ClientFormat,
+  clientFormatFromJSON,
+  clientFormatToJSON,
+  MuxCancel,
+  MuxError,
+  Usage,
+} from "../../common/v1/common.js";
 
 export const protobufPackage = "aigw.providercall.v1";
 
 export const protobufFileName = "aigw/providercall/v1/provider_call.proto";
+
+export interface InvokeMuxRequest {
+  /** Unique among the calls in flight on the stream; the response carries it back. */
+  id: number;
+  /** The caller's remaining budget when it sent the call (relative, like grpc-timeout); 0 = none. */
+  timeoutMs: number;
+  invoke?: InvokeRequest | undefined;
+  cancel?: MuxCancel | undefined;
+}
+
+export interface InvokeMuxResponse {
+  id: number;
+  invoke?: InvokeResponse | undefined;
+  error?: MuxError | undefined;
+}
 
 export interface InvokeRequest {
   requestId: string;
@@ -77,6 +102,236 @@ export interface StreamChunk {
   usage?: Usage | undefined;
   error?: StreamError | undefined;
 }
+
+function createBaseInvokeMuxRequest(): InvokeMuxRequest {
+  return { id: 0, timeoutMs: 0, invoke: undefined, cancel: undefined };
+}
+
+export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
+  encode(message: InvokeMuxRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).uint32(message.id);
+    }
+    if (message.timeoutMs !== 0) {
+      writer.uint32(16).uint32(message.timeoutMs);
+    }
+    if (message.invoke !== undefined) {
+      InvokeRequest.encode(message.invoke, writer.uint32(26).fork()).join();
+    }
+    if (message.cancel !== undefined) {
+      MuxCancel.encode(message.cancel, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InvokeMuxRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInvokeMuxRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.timeoutMs = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.invoke = InvokeRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.cancel = MuxCancel.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InvokeMuxRequest {
+    return {
+      id: isSet(object.id) ? globalThis.Number(object.id) : 0,
+      timeoutMs: isSet(object.timeoutMs)
+        ? globalThis.Number(object.timeoutMs)
+        : isSet(object.timeout_ms)
+        ? globalThis.Number(object.timeout_ms)
+        : 0,
+      invoke: isSet(object.invoke) ? InvokeRequest.fromJSON(object.invoke) : undefined,
+      cancel: isSet(object.cancel) ? MuxCancel.fromJSON(object.cancel) : undefined,
+    };
+  },
+
+  toJSON(message: InvokeMuxRequest): unknown {
+    const obj: any = {};
+    if (message.id !== 0) {
+      obj.id = Math.round(message.id);
+    }
+    if (message.timeoutMs !== 0) {
+      obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    if (message.invoke !== undefined) {
+      obj.invoke = InvokeRequest.toJSON(message.invoke);
+    }
+    if (message.cancel !== undefined) {
+      obj.cancel = MuxCancel.toJSON(message.cancel);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InvokeMuxRequest>, I>>(base?: I): InvokeMuxRequest {
+    return InvokeMuxRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InvokeMuxRequest>, I>>(object: I): InvokeMuxRequest {
+    const message = createBaseInvokeMuxRequest();
+    message.id = object.id ?? 0;
+    message.timeoutMs = object.timeoutMs ?? 0;
+    message.invoke = (object.invoke !== undefined && object.invoke !== null)
+      ? InvokeRequest.fromPartial(object.invoke)
+      : undefined;
+    message.cancel = (object.cancel !== undefined && object.cancel !== null)
+      ? MuxCancel.fromPartial(object.cancel)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseInvokeMuxResponse(): InvokeMuxResponse {
+  return { id: 0, invoke: undefined, error: undefined };
+}
+
+export const InvokeMuxResponse: MessageFns<InvokeMuxResponse> = {
+  encode(message: InvokeMuxResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).uint32(message.id);
+    }
+    if (message.invoke !== undefined) {
+      InvokeResponse.encode(message.invoke, writer.uint32(18).fork()).join();
+    }
+    if (message.error !== undefined) {
+      MuxError.encode(message.error, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InvokeMuxResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInvokeMuxResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.invoke = InvokeResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.error = MuxError.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InvokeMuxResponse {
+    return {
+      id: isSet(object.id) ? globalThis.Number(object.id) : 0,
+      invoke: isSet(object.invoke) ? InvokeResponse.fromJSON(object.invoke) : undefined,
+      error: isSet(object.error) ? MuxError.fromJSON(object.error) : undefined,
+    };
+  },
+
+  toJSON(message: InvokeMuxResponse): unknown {
+    const obj: any = {};
+    if (message.id !== 0) {
+      obj.id = Math.round(message.id);
+    }
+    if (message.invoke !== undefined) {
+      obj.invoke = InvokeResponse.toJSON(message.invoke);
+    }
+    if (message.error !== undefined) {
+      obj.error = MuxError.toJSON(message.error);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InvokeMuxResponse>, I>>(base?: I): InvokeMuxResponse {
+    return InvokeMuxResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InvokeMuxResponse>, I>>(object: I): InvokeMuxResponse {
+    const message = createBaseInvokeMuxResponse();
+    message.id = object.id ?? 0;
+    message.invoke = (object.invoke !== undefined && object.invoke !== null)
+      ? InvokeResponse.fromPartial(object.invoke)
+      : undefined;
+    message.error = (object.error !== undefined && object.error !== null)
+      ? MuxError.fromPartial(object.error)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseInvokeRequest(): InvokeRequest {
   return {
@@ -856,12 +1111,30 @@ export const ProviderCallServiceService = {
     responseSerialize: (value: StreamChunk): Buffer => Buffer.from(StreamChunk.encode(value).finish()),
     responseDeserialize: (value: Buffer): StreamChunk => StreamChunk.decode(value),
   },
+  /**
+   * Invoke multiplexed over a long-lived stream (a unary call costs several times as much CPU): each
+   * request carries an id, the answer echoes it, in any order. `cancel` with a call's id aborts it upstream.
+   */
+  invokeMux: {
+    path: "/aigw.providercall.v1.ProviderCallService/InvokeMux" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: InvokeMuxRequest): Buffer => Buffer.from(InvokeMuxRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): InvokeMuxRequest => InvokeMuxRequest.decode(value),
+    responseSerialize: (value: InvokeMuxResponse): Buffer => Buffer.from(InvokeMuxResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): InvokeMuxResponse => InvokeMuxResponse.decode(value),
+  },
 } as const;
 
 export interface ProviderCallServiceServer extends UntypedServiceImplementation {
   invoke: handleUnaryCall<InvokeRequest, InvokeResponse>;
   /** Chunks are client-format SSE bytes. The first message is always `start`. */
   invokeStream: handleServerStreamingCall<InvokeRequest, StreamChunk>;
+  /**
+   * Invoke multiplexed over a long-lived stream (a unary call costs several times as much CPU): each
+   * request carries an id, the answer echoes it, in any order. `cancel` with a call's id aborts it upstream.
+   */
+  invokeMux: handleBidiStreamingCall<InvokeMuxRequest, InvokeMuxResponse>;
 }
 
 export interface ProviderCallServiceClient extends Client {
@@ -887,6 +1160,16 @@ export interface ProviderCallServiceClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<StreamChunk>;
+  /**
+   * Invoke multiplexed over a long-lived stream (a unary call costs several times as much CPU): each
+   * request carries an id, the answer echoes it, in any order. `cancel` with a call's id aborts it upstream.
+   */
+  invokeMux(): ClientDuplexStream<InvokeMuxRequest, InvokeMuxResponse>;
+  invokeMux(options: Partial<CallOptions>): ClientDuplexStream<InvokeMuxRequest, InvokeMuxResponse>;
+  invokeMux(
+    metadata: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<InvokeMuxRequest, InvokeMuxResponse>;
 }
 
 export const ProviderCallServiceClient = makeGenericClientConstructor(

@@ -10,19 +10,38 @@ import {
   type CallOptions,
   type ChannelCredentials,
   Client,
+  type ClientDuplexStream,
   type ClientOptions,
   type ClientUnaryCall,
+  type handleBidiStreamingCall,
   type handleUnaryCall,
   makeGenericClientConstructor,
   type Metadata,
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Account } from "../../common/v1/common.js";
+import { Account, MuxCancel, MuxError } from "../../common/v1/common.js";
 
 export const protobufPackage = "aigw.selector.v1";
 
 export const protobufFileName = "aigw/selector/v1/selector.proto";
+
+export interface SelectorMuxRequest {
+  /** Unique among the calls in flight on the stream; the response carries it back. */
+  id: number;
+  /** The caller's remaining budget when it sent the call (relative, like grpc-timeout); 0 = none. */
+  timeoutMs: number;
+  select?: SelectAccountRequest | undefined;
+  report?: ReportOutcomeRequest | undefined;
+  cancel?: MuxCancel | undefined;
+}
+
+export interface SelectorMuxResponse {
+  id: number;
+  select?: SelectAccountResponse | undefined;
+  report?: ReportOutcomeResponse | undefined;
+  error?: MuxError | undefined;
+}
 
 export interface SelectAccountRequest {
   providerId: number;
@@ -47,6 +66,272 @@ export interface ReportOutcomeResponse {
   /** How long the account is now skipped for this model; 0 when not cooled down. */
   cooldownMs: number;
 }
+
+function createBaseSelectorMuxRequest(): SelectorMuxRequest {
+  return { id: 0, timeoutMs: 0, select: undefined, report: undefined, cancel: undefined };
+}
+
+export const SelectorMuxRequest: MessageFns<SelectorMuxRequest> = {
+  encode(message: SelectorMuxRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).uint32(message.id);
+    }
+    if (message.timeoutMs !== 0) {
+      writer.uint32(16).uint32(message.timeoutMs);
+    }
+    if (message.select !== undefined) {
+      SelectAccountRequest.encode(message.select, writer.uint32(26).fork()).join();
+    }
+    if (message.report !== undefined) {
+      ReportOutcomeRequest.encode(message.report, writer.uint32(34).fork()).join();
+    }
+    if (message.cancel !== undefined) {
+      MuxCancel.encode(message.cancel, writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SelectorMuxRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSelectorMuxRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.timeoutMs = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.select = SelectAccountRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.report = ReportOutcomeRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.cancel = MuxCancel.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SelectorMuxRequest {
+    return {
+      id: isSet(object.id) ? globalThis.Number(object.id) : 0,
+      timeoutMs: isSet(object.timeoutMs)
+        ? globalThis.Number(object.timeoutMs)
+        : isSet(object.timeout_ms)
+        ? globalThis.Number(object.timeout_ms)
+        : 0,
+      select: isSet(object.select) ? SelectAccountRequest.fromJSON(object.select) : undefined,
+      report: isSet(object.report) ? ReportOutcomeRequest.fromJSON(object.report) : undefined,
+      cancel: isSet(object.cancel) ? MuxCancel.fromJSON(object.cancel) : undefined,
+    };
+  },
+
+  toJSON(message: SelectorMuxRequest): unknown {
+    const obj: any = {};
+    if (message.id !== 0) {
+      obj.id = Math.round(message.id);
+    }
+    if (message.timeoutMs !== 0) {
+      obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    if (message.select !== undefined) {
+      obj.select = SelectAccountRequest.toJSON(message.select);
+    }
+    if (message.report !== undefined) {
+      obj.report = ReportOutcomeRequest.toJSON(message.report);
+    }
+    if (message.cancel !== undefined) {
+      obj.cancel = MuxCancel.toJSON(message.cancel);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SelectorMuxRequest>, I>>(base?: I): SelectorMuxRequest {
+    return SelectorMuxRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SelectorMuxRequest>, I>>(object: I): SelectorMuxRequest {
+    const message = createBaseSelectorMuxRequest();
+    message.id = object.id ?? 0;
+    message.timeoutMs = object.timeoutMs ?? 0;
+    message.select = (object.select !== undefined && object.select !== null)
+      ? SelectAccountRequest.fromPartial(object.select)
+      : undefined;
+    message.report = (object.report !== undefined && object.report !== null)
+      ? ReportOutcomeRequest.fromPartial(object.report)
+      : undefined;
+    message.cancel = (object.cancel !== undefined && object.cancel !== null)
+      ? MuxCancel.fromPartial(object.cancel)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSelectorMuxResponse(): SelectorMuxResponse {
+  return { id: 0, select: undefined, report: undefined, error: undefined };
+}
+
+export const SelectorMuxResponse: MessageFns<SelectorMuxResponse> = {
+  encode(message: SelectorMuxResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== 0) {
+      writer.uint32(8).uint32(message.id);
+    }
+    if (message.select !== undefined) {
+      SelectAccountResponse.encode(message.select, writer.uint32(18).fork()).join();
+    }
+    if (message.report !== undefined) {
+      ReportOutcomeResponse.encode(message.report, writer.uint32(26).fork()).join();
+    }
+    if (message.error !== undefined) {
+      MuxError.encode(message.error, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SelectorMuxResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSelectorMuxResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.select = SelectAccountResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.report = ReportOutcomeResponse.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error = MuxError.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SelectorMuxResponse {
+    return {
+      id: isSet(object.id) ? globalThis.Number(object.id) : 0,
+      select: isSet(object.select) ? SelectAccountResponse.fromJSON(object.select) : undefined,
+      report: isSet(object.report) ? ReportOutcomeResponse.fromJSON(object.report) : undefined,
+      error: isSet(object.error) ? MuxError.fromJSON(object.error) : undefined,
+    };
+  },
+
+  toJSON(message: SelectorMuxResponse): unknown {
+    const obj: any = {};
+    if (message.id !== 0) {
+      obj.id = Math.round(message.id);
+    }
+    if (message.select !== undefined) {
+      obj.select = SelectAccountResponse.toJSON(message.select);
+    }
+    if (message.report !== undefined) {
+      obj.report = ReportOutcomeResponse.toJSON(message.report);
+    }
+    if (message.error !== undefined) {
+      obj.error = MuxError.toJSON(message.error);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SelectorMuxResponse>, I>>(base?: I): SelectorMuxResponse {
+    return SelectorMuxResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SelectorMuxResponse>, I>>(object: I): SelectorMuxResponse {
+    const message = createBaseSelectorMuxResponse();
+    message.id = object.id ?? 0;
+    message.select = (object.select !== undefined && object.select !== null)
+      ? SelectAccountResponse.fromPartial(object.select)
+      : undefined;
+    message.report = (object.report !== undefined && object.report !== null)
+      ? ReportOutcomeResponse.fromPartial(object.report)
+      : undefined;
+    message.error = (object.error !== undefined && object.error !== null)
+      ? MuxError.fromPartial(object.error)
+      : undefined;
+    return message;
+  },
+};
 
 function createBaseSelectAccountRequest(): SelectAccountRequest {
   return { providerId: 0, model: "", excludeAccountIds: [] };
@@ -468,11 +753,29 @@ export const SelectorServiceService = {
       Buffer.from(ReportOutcomeResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ReportOutcomeResponse => ReportOutcomeResponse.decode(value),
   },
+  /**
+   * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
+   * each request carries an id, the answer echoes it, in any order.
+   */
+  mux: {
+    path: "/aigw.selector.v1.SelectorService/Mux" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: SelectorMuxRequest): Buffer => Buffer.from(SelectorMuxRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SelectorMuxRequest => SelectorMuxRequest.decode(value),
+    responseSerialize: (value: SelectorMuxResponse): Buffer => Buffer.from(SelectorMuxResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SelectorMuxResponse => SelectorMuxResponse.decode(value),
+  },
 } as const;
 
 export interface SelectorServiceServer extends UntypedServiceImplementation {
   selectAccount: handleUnaryCall<SelectAccountRequest, SelectAccountResponse>;
   reportOutcome: handleUnaryCall<ReportOutcomeRequest, ReportOutcomeResponse>;
+  /**
+   * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
+   * each request carries an id, the answer echoes it, in any order.
+   */
+  mux: handleBidiStreamingCall<SelectorMuxRequest, SelectorMuxResponse>;
 }
 
 export interface SelectorServiceClient extends Client {
@@ -506,6 +809,13 @@ export interface SelectorServiceClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ReportOutcomeResponse) => void,
   ): ClientUnaryCall;
+  /**
+   * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
+   * each request carries an id, the answer echoes it, in any order.
+   */
+  mux(): ClientDuplexStream<SelectorMuxRequest, SelectorMuxResponse>;
+  mux(options: Partial<CallOptions>): ClientDuplexStream<SelectorMuxRequest, SelectorMuxResponse>;
+  mux(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<SelectorMuxRequest, SelectorMuxResponse>;
 }
 
 export const SelectorServiceClient = makeGenericClientConstructor(

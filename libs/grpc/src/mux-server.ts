@@ -1,0 +1,111 @@
+import type { handleBidiStreamingCall, ServerDuplexStream } from '@grpc/grpc-js';
+import { AppError } from '@aigw/errors';
+import type { Logger } from '@aigw/logger';
+import { logFailure, type CallContext } from './handlers.js';
+import { MuxCallContext } from './mux-call-context.js';
+import { toMuxError, type MuxCallName, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
+
+/** One async function per call of a multiplexed RPC, named like the request's oneof field. */
+export type MuxHandlers<Req, Res> = {
+  [K in MuxCallName<Req> & keyof Res]: (request: NonNullable<Req[K]>, ctx: CallContext) => Promise<NonNullable<Res[K]>>;
+};
+
+/** A multiplexed RPC's server side: its grpc-js handler and a way to wind its streams down. */
+export interface MuxService<Req, Res> {
+  handler: handleBidiStreamingCall<Req, Res>;
+  /**
+   * Shutdown: every stream answers what it holds, refuses new calls with UNAVAILABLE, and ends once idle,
+   * so that the gRPC server's graceful shutdown does not wait on streams that would otherwise never end.
+   */
+  drain(): void;
+}
+
+/**
+ * Serves a multiplexed RPC: each request on a stream runs its handler with a deadline (from timeout_ms) and a
+ * signal (aborted by `cancel`, or when the stream goes away); the answer, or the AppError, goes back with the
+ * request's id. A stream ends when the client half-closes it (or on drain) and its calls have been answered.
+ */
+export function muxService<Req extends MuxRequestEnvelope, Res extends MuxResponseEnvelope>(
+  logger: Logger,
+  method: string,
+  handlers: MuxHandlers<Req, Res>,
+): MuxService<Req, Res> {
+  const names = Object.keys(handlers) as (MuxCallName<Req> & keyof Res)[];
+  const streams = new Set<() => void>();
+  let draining = false;
+
+  const handler: handleBidiStreamingCall<Req, Res> = (call: ServerDuplexStream<Req, Res>) => {
+    const inFlight = new Map<number, MuxCallContext>();
+    let readDone = false;
+    let ended = false;
+    const endIfIdle = () => {
+      if (ended || inFlight.size > 0 || !(readDone || draining)) return;
+      ended = true;
+      streams.delete(endIfIdle);
+      if (!call.cancelled) call.end();
+    };
+    const answer = (response: Res) => {
+      if (!call.cancelled && !ended) call.write(response);
+    };
+    streams.add(endIfIdle);
+
+    call.on('data', (request: Req) => {
+      const { id } = request;
+      if (request.cancel !== undefined) {
+        inFlight.get(id)?.abort(new AppError('CANCELLED', 'call cancelled by client'));
+        return;
+      }
+      if (draining) {
+        answer({ id, error: toMuxError(new AppError('UNAVAILABLE', 'server is shutting down')) } as Res);
+        return;
+      }
+      const name = names.find((n) => request[n] !== undefined);
+      if (name === undefined) {
+        answer({ id, error: toMuxError(new AppError('INVALID_REQUEST', `${method}: request carries no known call`)) } as Res);
+        return;
+      }
+      const ctx = new MuxCallContext(request.timeoutMs > 0 ? Date.now() + request.timeoutMs : Infinity);
+      inFlight.set(id, ctx);
+      const run = handlers[name] as (r: unknown, c: CallContext) => Promise<unknown>;
+      let result: Promise<unknown>;
+      try {
+        result = run(request[name], ctx);
+      } catch (error) {
+        result = Promise.reject(error);
+      }
+      result.then(
+        (result) => {
+          if (!ctx.aborted) answer({ id, [name]: result } as unknown as Res);
+        },
+        (error: unknown) => {
+          if (!ctx.aborted) answer({ id, error: toMuxError(logFailure(logger, `${method}.${name}`, error)) } as Res);
+        },
+      ).finally(() => {
+        inFlight.delete(id);
+        endIfIdle();
+      });
+    });
+    call.on('end', () => {
+      readDone = true;
+      endIfIdle();
+    });
+    // The client went away (cancelled), or the stream is over however it ended (close): nothing can be
+    // answered any more, so the calls still running stop.
+    const gone = () => {
+      ended = true;
+      streams.delete(endIfIdle);
+      for (const ctx of inFlight.values()) ctx.abort(new AppError('CANCELLED', 'stream cancelled by client'));
+    };
+    call.on('cancelled', gone);
+    call.on('close', gone);
+    call.on('error', () => undefined);
+  };
+
+  return {
+    handler,
+    drain() {
+      draining = true;
+      for (const endIfIdle of [...streams]) endIfIdle();
+    },
+  };
+}
