@@ -1,3 +1,4 @@
+import type { AuthServiceClient } from '@aigw/proto';
 import { createRedis, redisKeys } from '@aigw/redis';
 import { isEncrypted } from '@aigw/secrets';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +12,7 @@ import {
   type DemoAccount,
 } from './support/backends.js';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
+import { eventually } from './support/eventually.js';
 import { chat, inBatches, openaiBody, type HttpResult } from './support/http.js';
 import { findLeaks, knownSecrets } from './support/secrets.js';
 
@@ -126,11 +128,12 @@ describe('accounts: rotation and OAuth tokens (selector ×2, auth ×2)', () => {
     const { oauth } = ctx.stack.emulators;
     const account = oauthAccounts[0]!;
     const clientId = String(account.authData['clientId']);
-    const [first, second] = ctx.stack.grpcAddresses.auth.map(authClient);
-    if (first === undefined || second === undefined) throw new Error('expected two auth replicas');
+    const before = authClient(ctx.stack.grpcAddresses.auth[0] ?? '');
+    let first: AuthServiceClient | undefined;
+    let second: AuthServiceClient | undefined;
     const redis = createRedis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379', { keyPrefix: ctx.stack.redisKeyPrefix });
     try {
-      const current = await getCredential(first, account.id);
+      const current = await getCredential(before, account.id);
       expect(current.expiresAtMs - Date.now()).toBeGreaterThan(FIVE_MINUTES);
       const start = oauth.refreshCountFor(clientId);
 
@@ -150,18 +153,27 @@ describe('accounts: rotation and OAuth tokens (selector ×2, auth ×2)', () => {
         await ctx.prisma.account.update({ where: { id: account.id }, data: { authData: ctx.cipher.encryptJson({ ...stored, expiresAt: soon }) } });
       }
       for (const replica of [0, 1]) await ctx.stack.service('auth', replica).restart();
+      [first, second] = ctx.stack.grpcAddresses.auth.map(authClient);
+      if (first === undefined || second === undefined) throw new Error('expected two auth replicas');
+      const firstClient = first;
 
-      const renewed = await getCredential(first, account.id);
+      // grpc-js shares subchannels between clients of one address, so a channel may still be in its reconnect
+      // backoff after the restart and fail fast with UNAVAILABLE; such a call never reaches auth, so retrying
+      // it cannot cause a refresh.
+      const renewed = await eventually(() => getCredential(firstClient, account.id), { timeoutMs: 15_000, intervalMs: 100 });
       expect(oauth.refreshCountFor(clientId)).toBe(start + 1);
       expect(bearerToken(renewed)).not.toBe(bearerToken(current));
       expect(oauth.isValidAccessToken(bearerToken(renewed))).toBe(true);
       expect(renewed.expiresAtMs - Date.now()).toBeGreaterThan(FIVE_MINUTES);
       // The other replica finds the new token in Redis: no second refresh.
-      expect(bearerToken(await getCredential(second, account.id))).toBe(bearerToken(renewed));
+      const secondClient = second;
+      const fromSecond = await eventually(() => getCredential(secondClient, account.id), { timeoutMs: 15_000, intervalMs: 100 });
+      expect(bearerToken(fromSecond)).toBe(bearerToken(renewed));
       expect(oauth.refreshCountFor(clientId)).toBe(start + 1);
     } finally {
-      first.close();
-      second.close();
+      before.close();
+      first?.close();
+      second?.close();
       redis.disconnect();
     }
     const responses = await inBatches(6, 3, (i) => chat(ctx.stack, openaiBody('claude-sonnet-4-5', `after ${i}`)));

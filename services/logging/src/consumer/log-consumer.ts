@@ -77,6 +77,9 @@ export class LogConsumer {
     this.backoff.interrupt();
     this.fetchBackoff.interrupt();
     await this.running;
+    // Acks are fire-and-forget publishes: flush them to the server, so a successor is not handed events that
+    // this consumer has already stored.
+    if (!this.deps.nc.isClosed()) await this.deps.nc.flush().catch(() => undefined);
   }
 
   private async open(): Promise<Consumer> {
