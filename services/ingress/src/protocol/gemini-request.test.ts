@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@aigw/errors';
+import { thrownAppError as failure } from '../../test/support/thrown-app-error.js';
 import { geminiModelName, geminiStreamFraming, parseGeminiTarget, validateGeminiBody } from './gemini-request.js';
-
-function failure(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('parseGeminiTarget', () => {
   it('splits model and method at the last colon', () => {

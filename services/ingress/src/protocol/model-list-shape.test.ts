@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@aigw/errors';
+import { thrownAppError as failure } from '../../test/support/thrown-app-error.js';
 import type { ListedModel } from '../routing/route-table.js';
 import { anthropicModelPage, geminiModel, geminiModelPage, openAiModelList } from './model-list-shape.js';
 
 const models: ListedModel[] = ['m1', 'm2', 'm3', 'm4', 'm5'].map((id, i) => ({ id, ownedBy: 'openai', createdAtMs: Date.UTC(2025, 0, 1 + i) }));
 const ids = (list: { id: string }[]) => list.map((m) => m.id);
-
-function failure(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('model list shapes', () => {
   it('OpenAI: every model, created in unix seconds', () => {

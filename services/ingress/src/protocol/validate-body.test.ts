@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AppError } from '@aigw/errors';
+import { thrownAppError as failure } from '../../test/support/thrown-app-error.js';
 import { validateChatBody, validateCountTokensBody } from './validate-body.js';
-
-function failure(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    return error as AppError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('validateChatBody', () => {
   it('accepts a minimal OpenAI body and reads the stream flag', () => {
