@@ -1,8 +1,10 @@
 # One image for every AIGateway process; the command picks which one runs:
-#   docker run aigateway services/selector/src/main.ts      (selector | auth | provider-call | logging | ingress)
-#   docker run aigateway libs/db/src/migrate-main.ts         (or build `--target migrate`)
-#   docker run aigateway tools/emulators/src/main.ts         (local stacks only)
-# Processes run from TypeScript sources exactly as everywhere else: `node --conditions=aigw-source --import tsx`.
+#   docker run aigateway services/selector/dist/main.js      (selector | auth | provider-call | logging | ingress)
+#   docker run aigateway libs/db/dist/migrate-main.js         (or build `--target migrate`)
+#   docker run aigateway tools/emulators/dist/main.js         (local stacks only)
+# Processes run the JavaScript that `npm run build` (tsc) emits, with the V8 memory settings that
+# tools/dev/src/node-flags.ts holds (the same ones every local stack and the benchmark use; a test keeps
+# the ENTRYPOINT below equal to them).
 # Only classic Dockerfile features are used, so docker-compose v1 (legacy builder) and BuildKit both build it.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
@@ -20,42 +22,46 @@ RUN cd /src \
  && find . -name node_modules -prune -o \( -name package.json -o -name package-lock.json -o -name .npmrc \) -print \
     | xargs cp --parents -t /app
 
-# Every dependency, dev tools included; only tsx and its esbuild are taken from here.
+# Every dependency, dev tools included: what the build below needs.
 # Install scripts are skipped: nothing at runtime needs them (Prisma 7 runs its query compiler as WASM and the
 # project's own migrator needs no schema engine), and the build then needs the npm registry only.
 FROM base AS deps-full
 COPY --from=manifests /app/ ./
 RUN npm ci --ignore-scripts
 
-# Production dependencies plus tsx: tsx is a root devDependency, yet it is how every process starts, so it
-# (with the esbuild binary it drives) is put back after the dev tools are pruned.
+# Compiles every workspace to its dist/ folder and packs those folders for the runtime image.
+FROM deps-full AS build
+COPY . .
+RUN npm run build \
+ && find libs services tools -name node_modules -prune -o -type d -name dist -print | tar -cf /tmp/dist.tar -T -
+
+# Production dependencies only.
 FROM deps-full AS deps
 RUN npm prune --omit=dev --ignore-scripts
-COPY --from=deps-full /app/node_modules/tsx ./node_modules/tsx
-COPY --from=deps-full /app/node_modules/esbuild ./node_modules/esbuild
-COPY --from=deps-full /app/node_modules/@esbuild ./node_modules/@esbuild
 
 FROM base AS app
 ENV NODE_ENV=production
 COPY --from=deps /app/ ./
 COPY . .
+COPY --from=build /tmp/dist.tar /tmp/dist.tar
 # Fails the build when a process imports something the pruned install lacks (a dev-only package): each
 # service's server module, the migrator, the demo seed and the emulators are loaded without starting anything.
-RUN for entry in services/*/src/server.ts libs/db/src/migrator.ts tools/dev/src/seed.ts tools/emulators/src/index.ts; do \
-      node --conditions=aigw-source --import tsx --input-type=module -e "await import('./${entry}')" \
+RUN tar -xf /tmp/dist.tar \
+ && for entry in services/*/dist/server.js libs/db/dist/migrator.js tools/dev/dist/seed.js tools/emulators/dist/index.js; do \
+      node --input-type=module -e "await import('./${entry}')" \
       || { echo "cannot load ${entry} with production dependencies" >&2; exit 1; }; \
     done \
  && rm -rf /tmp/* /root/.npm
 # Numeric, so that Kubernetes' runAsNonRoot can verify it. The app files stay root-owned and read-only to
-# the process; tsx keeps its transform cache in /tmp, the only writable place it needs.
+# the process; /tmp is the only writable place it may need.
 USER 1000:1000
 EXPOSE 8080 50051 50052 50053 9464
-ENTRYPOINT ["node", "--conditions=aigw-source", "--import", "tsx"]
+ENTRYPOINT ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "--wasm-tiering-budget=2000000000"]
 
 # Applies pending migrations to DATABASE_URL and exits (docker-compose `migrate`, the Kubernetes Job).
 FROM app AS migrate
-CMD ["libs/db/src/migrate-main.ts"]
+CMD ["libs/db/dist/migrate-main.js"]
 
 # Default target: the services. Without a command it runs ingress.
 FROM app AS runtime
-CMD ["services/ingress/src/main.ts"]
+CMD ["services/ingress/dist/main.js"]

@@ -63,7 +63,7 @@ export async function setUp(options: BenchOptions, isolation: Isolation): Promis
     }
 
     progress('starting the gateway stack (five services)');
-    gateway = await startGateway(isolation, emulator.url);
+    gateway = await startGateway(isolation, emulator.url, { profileDir: options.profileDir });
     await waitUntilServing(gateway.target, options.model);
     byName.set('gateway', gateway.target);
     notes['gateway'] =

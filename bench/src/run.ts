@@ -33,6 +33,17 @@ function chooseLoadGenerator(options: BenchOptions): { generator: LoadGenerator;
   return { generator: runAutocannon, tool: 'autocannon', note };
 }
 
+/** The services run compiled, as in production: brings every workspace's dist/ up to date (turbo skips what is current). */
+function buildServices(): void {
+  progress('building the services (npm run build)');
+  try {
+    execFileSync('npm', ['run', 'build'], { cwd: fileURLToPath(new URL('../../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`npm run build failed:\n${String(stdout ?? '').slice(-4000)}${String(stderr ?? '').slice(-2000)}`);
+  }
+}
+
 function gitState(): BenchRecord['git'] {
   try {
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8' }).trim();
@@ -46,6 +57,7 @@ function gitState(): BenchRecord['git'] {
 async function main(): Promise<void> {
   ensureOpenFileLimit();
   const options = parseBenchOptions(process.argv.slice(2), process.env);
+  buildServices();
   const started = new Date();
   // The services (and S5's restarted logging service) run the working tree as it is: note it at the start.
   const git = gitState();

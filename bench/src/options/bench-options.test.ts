@@ -7,6 +7,12 @@ describe('parseBenchOptions', () => {
     expect(o).toMatchObject({ quick: false, runs: 3, durationSeconds: 10, warmupSeconds: 3, logEvents: 1_000_000, loadGenerator: 'wrk' });
     expect(o.scenarios).toEqual(['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6']);
     expect(o.targets).toEqual(['direct', 'proxy-hop', 'portkey', 'gateway']);
+    expect(o.profileDir).toBeUndefined();
+  });
+
+  it('takes a profile directory from --profile or BENCH_PROFILE', () => {
+    expect(parseBenchOptions(['--profile=/tmp/prof'], {}).profileDir).toBe('/tmp/prof');
+    expect(parseBenchOptions([], { BENCH_PROFILE: 'profiles' }).profileDir).toBe('profiles');
   });
 
   it('lowers the defaults in quick mode but keeps what is given', () => {

@@ -27,6 +27,8 @@ export interface BenchOptions {
   logEvents: number;
   loadGenerator: LoadGeneratorName;
   model: string;
+  /** When set, every gateway service writes a V8 CPU profile (`--cpu-prof`) under this directory. */
+  profileDir: string | undefined;
 }
 
 interface NumberField {
@@ -49,10 +51,12 @@ const NUMBER_FIELDS: readonly NumberField[] = [
 
 export const USAGE = `npm run bench -- [--quick] [--scenarios=S0,S1,S2,S3,S4,S5,S6] [--targets=direct,proxy-hop,portkey,gateway]
                  [--runs=3] [--duration=10] [--warmup=3] [--timeout=5] [--s4-connections=10] [--s5-events=1000000]
-                 [--load-generator=wrk|autocannon] [--model=gpt-4o-mini]
+                 [--load-generator=wrk|autocannon] [--model=gpt-4o-mini] [--profile=DIR]
   --quick: runs=1 duration=3 warmup=1 s5-events=50000 unless given.
+  --profile: each gateway service writes a V8 CPU profile (--cpu-prof) to DIR/<service>/ when it stops
+             (open it in Chrome DevTools or speedscope); profiling slows the services, so use it for where, not how fast.
   Environment: BENCH_RUNS, BENCH_DURATION, BENCH_WARMUP, BENCH_TIMEOUT, BENCH_S4_CONNECTIONS, BENCH_S5_EVENTS,
-  BENCH_SCENARIOS, BENCH_TARGETS, BENCH_LOAD_GENERATOR, BENCH_MODEL.`;
+  BENCH_SCENARIOS, BENCH_TARGETS, BENCH_LOAD_GENERATOR, BENCH_MODEL, BENCH_PROFILE.`;
 
 /** Parses the options; throws with the usage text on anything it does not understand. */
 export function parseBenchOptions(args: readonly string[], env: NodeJS.ProcessEnv): BenchOptions {
@@ -68,7 +72,7 @@ export function parseBenchOptions(args: readonly string[], env: NodeJS.ProcessEn
     if (!match?.[1] || match[2] === undefined) throw new Error(`unexpected argument ${arg}\n${USAGE}`);
     given.set(match[1], match[2]);
   }
-  const known = new Set([...NUMBER_FIELDS.map((f) => f.arg), 'scenarios', 'targets', 'load-generator', 'model']);
+  const known = new Set([...NUMBER_FIELDS.map((f) => f.arg), 'scenarios', 'targets', 'load-generator', 'model', 'profile']);
   for (const name of given.keys()) if (!known.has(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
   const raw = (arg: string, envName: string): string | undefined => {
     const value = given.get(arg) ?? env[envName];
@@ -95,6 +99,7 @@ export function parseBenchOptions(args: readonly string[], env: NodeJS.ProcessEn
     ...numbers,
     loadGenerator,
     model: raw('model', 'BENCH_MODEL') ?? 'gpt-4o-mini',
+    profileDir: raw('profile', 'BENCH_PROFILE'),
   };
 }
 

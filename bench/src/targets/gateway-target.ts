@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { SERVICE_NAMES, startStack, type LogLine, type Stack } from '@aigw/dev';
+import { resolve } from 'node:path';
+import { SERVICE_NAMES, startStack, type LogLine, type ServiceName, type Stack } from '@aigw/dev';
 import type { Isolation } from '../isolation.js';
 import type { Target } from './target.js';
 
@@ -19,8 +20,16 @@ export interface Gateway {
 
 const ECHOED_PROBLEMS = 20;
 
-/** Starts the stack on the isolated names and provisions the benchmark's provider, accounts, route and key. */
-export async function startGateway(isolation: Isolation, upstreamUrl: string): Promise<Gateway> {
+export interface GatewayOptions {
+  /** Write a V8 CPU profile of every service into `<profileDir>/<service>/` when it stops. */
+  profileDir?: string | undefined;
+}
+
+/**
+ * Starts the stack on the isolated names and provisions the benchmark's provider, accounts, route and key.
+ * The services run as in production: compiled JavaScript (`npm run build` must have run), production V8 flags.
+ */
+export async function startGateway(isolation: Isolation, upstreamUrl: string, options: GatewayOptions = {}): Promise<Gateway> {
   const problemCounts: Record<string, number> = {};
   let echoed = 0;
   const onLog = ({ service, line }: LogLine) => {
@@ -43,6 +52,8 @@ export async function startGateway(isolation: Isolation, upstreamUrl: string): P
     logLevel: 'info',
     captureLogs: false,
     onLog,
+    nodeArgs: options.profileDir === undefined ? {} : profileNodeArgs(options.profileDir),
+    runtime: 'compiled',
   });
   try {
     const key = await provision(stack, upstreamUrl);
@@ -77,4 +88,9 @@ async function provision(stack: Stack, upstreamUrl: string): Promise<string> {
   const created = await admin('/keys', { name: 'bench' });
   if (typeof created['key'] !== 'string') throw new Error('admin POST /keys returned no key');
   return created['key'];
+}
+
+/** Per service: --cpu-prof into `<profileDir>/<service>`. */
+function profileNodeArgs(profileDir: string): Partial<Record<ServiceName, readonly string[]>> {
+  return Object.fromEntries(SERVICE_NAMES.map((name) => [name, ['--cpu-prof', `--cpu-prof-dir=${resolve(profileDir, name)}`]]));
 }

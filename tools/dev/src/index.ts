@@ -3,4 +3,4 @@ export { startStack, type Stack, type StackOptions, type StackPorts } from './st
 export { startEmulators, type EmulatorSet, type EmulatorSetOptions } from './emulator-set.js';
 export { DEMO_ROUTES, ensureClientKey, newClientKey, seedDemo, type SeedOptions, type SeedResult } from './seed.js';
 export { checkInfrastructure, describeProblems, type InfrastructureProblem } from './preflight.js';
-export { isReadyLine, SERVICE_NAMES, type LogLine, type ServiceHandle, type ServiceName } from './service-process.js';
+export { isReadyLine, SERVICE_NAMES, type LogLine, type ServiceHandle, type ServiceName, type ServiceRuntime } from './service-process.js';

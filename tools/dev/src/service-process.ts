@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_NODE_FLAGS } from './node-flags.js';
 
 // One service as a child process, run exactly the way production runs it. Every stdout/stderr line is
 // kept (tests scan them for secrets) and `{"msg":"ready"}` marks the moment it can take traffic.
@@ -23,6 +24,10 @@ export interface ServiceProcessOptions {
   name: ServiceName;
   index: number;
   env: NodeJS.ProcessEnv;
+  /** Extra node options placed before the entry (e.g. `--cpu-prof`); none by default. */
+  nodeArgs?: readonly string[];
+  /** `source` runs `src/main.ts` through tsx; `compiled` runs `dist/main.js` (after `npm run build`). */
+  runtime?: ServiceRuntime;
   readyTimeoutMs: number;
   stopGraceMs: number;
   onLine: (line: LogLine) => void;
@@ -43,7 +48,14 @@ export interface ServiceHandle {
   restart(): Promise<void>;
 }
 
-const ENTRY = (name: ServiceName) => `services/${name}/src/main.ts`;
+/** How a service process runs: from TypeScript sources through tsx, or from the JavaScript `npm run build` emits. */
+export type ServiceRuntime = 'source' | 'compiled';
+
+/** The node arguments that start service `name` under `runtime`, after the production V8 settings. */
+export function entryArgs(name: ServiceName, runtime: ServiceRuntime): string[] {
+  const entry = runtime === 'compiled' ? [`services/${name}/dist/main.js`] : ['--conditions=aigw-source', '--import', 'tsx', `services/${name}/src/main.ts`];
+  return [...SERVICE_NODE_FLAGS, ...entry];
+}
 const TAIL_LINES = 40;
 
 /** Whether a log line is the service's `{"msg":"ready"}` announcement. */
@@ -88,7 +100,7 @@ export class ServiceProcess implements ServiceHandle {
   async start(): Promise<void> {
     if (this.running) throw new Error(`${this.label} is already running`);
     this.tail.length = 0;
-    const child = spawn(process.execPath, ['--conditions=aigw-source', '--import', 'tsx', ENTRY(this.options.name)], {
+    const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), ...entryArgs(this.options.name, this.options.runtime ?? 'source')], {
       cwd: REPO_ROOT,
       env: this.options.env,
       stdio: ['ignore', 'pipe', 'pipe'],

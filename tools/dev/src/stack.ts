@@ -5,7 +5,7 @@ import { CredentialCipher } from '@aigw/secrets';
 import { startEmulators, type EmulatorSet, type EmulatorSetOptions } from './emulator-set.js';
 import { portOrFree } from './free-port.js';
 import { seedDemo, type SeedResult } from './seed.js';
-import { ServiceProcess, SERVICE_NAMES, type LogLine, type ServiceHandle, type ServiceName } from './service-process.js';
+import { ServiceProcess, SERVICE_NAMES, type LogLine, type ServiceHandle, type ServiceName, type ServiceRuntime } from './service-process.js';
 
 // The whole gateway on one machine: migrations, emulators, demo data, and the five services as real
 // processes on real ports. Used by `npm start`, the end-to-end tests and the benchmark.
@@ -34,6 +34,10 @@ export interface StackOptions {
   httpHost?: string;
   /** Processes per service (default 1 each); gRPC replicas get one port each and ingress balances over them. */
   replicas?: Partial<Record<ServiceName, number>>;
+  /** Extra node options per service (`all` applies to every one, before the service's own), e.g. `--cpu-prof`. */
+  nodeArgs?: Partial<Record<ServiceName | 'all', readonly string[]>>;
+  /** Run the services from sources through tsx (default) or from `dist` (needs `npm run build` first). */
+  runtime?: ServiceRuntime;
   /** Extra environment per service (`all` applies to every one, the service's own entries win). */
   env?: Partial<Record<ServiceName | 'all', Record<string, string>>>;
   /** Start the emulators in this process (default true); an object tunes them. */
@@ -183,6 +187,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             name,
             index,
             env,
+            nodeArgs: [...(options.nodeArgs?.all ?? []), ...(options.nodeArgs?.[name] ?? [])],
+            runtime: options.runtime,
             readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
             stopGraceMs: options.stopGraceMs ?? 15_000,
             onLine,

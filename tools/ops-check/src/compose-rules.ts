@@ -30,7 +30,7 @@ export function checkCompose(compose: ComposeFile, repoRoot: string): string[] {
   const byImage = (prefix: string) => services.find(([, s]) => (s.image ?? '').startsWith(prefix))?.[0];
   const entries = new Map(services.map(([name, s]) => [name, entryOf(commandLine(s))]));
   const migrate = [...entries].find(([, entry]) => entry?.endsWith('migrate-main.ts'))?.[0];
-  if (migrate === undefined) problems.push('no service runs libs/db/src/migrate-main.ts');
+  if (migrate === undefined) problems.push('no service runs the migrator (libs/db/dist/migrate-main.js)');
 
   for (const [name, service] of services) {
     if (service.build === undefined) continue;

@@ -34,7 +34,15 @@ export function envNamesReadBy(repoRoot: string, entry: string): Set<string> | u
   return names;
 }
 
-/** The first `.ts` path in a command line: the script node runs through tsx. */
+/**
+ * The source of the script a command line runs: a `.ts` path as it is, or the `.ts` file that a compiled
+ * `<workspace>/dist/<name>.js` entry was built from (`<workspace>/src/<name>.ts`).
+ */
 export function entryOf(commandLine: readonly string[]): string | undefined {
-  return commandLine.find((part) => part.endsWith('.ts'));
+  for (const part of commandLine) {
+    if (part.endsWith('.ts')) return part;
+    const compiled = /^(.+)\/dist\/(.+)\.js$/.exec(part);
+    if (compiled) return `${compiled[1]}/src/${compiled[2]}.ts`;
+  }
+  return undefined;
 }

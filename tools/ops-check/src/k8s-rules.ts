@@ -1,3 +1,4 @@
+import { entryOf } from './env-reads.js';
 import { objectName, selects, type K8sObject, type Labels } from './k8s-types.js';
 import { checkPod, podOf } from './pod-rules.js';
 
@@ -54,9 +55,9 @@ export function checkBuild(objects: K8sObject[], expect: BuildExpectations, repo
   if (!expect.networkPolicies && policies.length > 0) problems.push('NetworkPolicies present where the build should have none');
 
   const migrates = objects.some(
-    (o) => o.kind === 'Job' && (podOf(o)?.containers ?? []).some((c) => [...(c.command ?? []), ...(c.args ?? [])].some((a) => a.endsWith('migrate-main.ts'))),
+    (o) => o.kind === 'Job' && (podOf(o)?.containers ?? []).some((c) => entryOf([...(c.command ?? []), ...(c.args ?? [])])?.endsWith('migrate-main.ts') === true),
   );
-  if (!migrates) problems.push('no Job runs libs/db/src/migrate-main.ts');
+  if (!migrates) problems.push('no Job runs the migrator (libs/db/dist/migrate-main.js)');
 
   return problems.map((problem) => `${label}: ${problem}`);
 }

@@ -34,7 +34,7 @@ export function checkPod(pod: PodSpec, context: PodContext): string[] {
     if (security.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
     if (security.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
     if (!(security.capabilities?.drop ?? []).some((cap) => cap.toUpperCase() === 'ALL')) problems.push(`${where}: capabilities do not drop ALL`);
-    if (!mountsEmptyDirTmp(pod, container)) problems.push(`${where}: /tmp is not an emptyDir volume (tsx writes its cache there)`);
+    if (!mountsEmptyDirTmp(pod, container)) problems.push(`${where}: /tmp is not an emptyDir volume (the only writable place a process may use)`);
     for (const field of RESOURCE_FIELDS) {
       const [group, resource] = field.split('.') as ['requests' | 'limits', string];
       if (!container.resources?.[group]?.[resource]) problems.push(`${where}: resources.${field} missing`);

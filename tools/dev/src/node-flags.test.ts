@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { SERVICE_NODE_FLAGS } from './node-flags.js';
+import { REPO_ROOT, SERVICE_NAMES, entryArgs } from './service-process.js';
+
+describe('SERVICE_NODE_FLAGS', () => {
+  it('are the flags the Docker image starts every process with', () => {
+    const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(entrypoint, 'Dockerfile has an exec-form ENTRYPOINT').toBeDefined();
+    expect(JSON.parse(entrypoint!)).toEqual(['node', ...SERVICE_NODE_FLAGS]);
+  });
+
+  it('come first for every service, compiled or from sources', () => {
+    for (const name of SERVICE_NAMES) {
+      expect(entryArgs(name, 'compiled')).toEqual([...SERVICE_NODE_FLAGS, `services/${name}/dist/main.js`]);
+      expect(entryArgs(name, 'source').slice(0, SERVICE_NODE_FLAGS.length)).toEqual(SERVICE_NODE_FLAGS);
+      expect(entryArgs(name, 'source').at(-1)).toBe(`services/${name}/src/main.ts`);
+    }
+  });
+});
