@@ -56,7 +56,7 @@ RUN tar -xf /tmp/dist.tar \
 # the process; /tmp is the only writable place it may need.
 USER 1000:1000
 EXPOSE 8080 50051 50052 50053 9464
-ENTRYPOINT ["node", "--max-old-space-size=128", "--max-semi-space-size=8", "--wasm-tiering-budget=2000000000"]
+ENTRYPOINT ["node", "--max-old-space-size=160", "--wasm-tiering-budget=2000000000"]
 
 # Applies pending migrations to DATABASE_URL and exits (docker-compose `migrate`, the Kubernetes Job).
 FROM app AS migrate

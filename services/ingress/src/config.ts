@@ -1,4 +1,21 @@
 import { commonFields, encryptionKey, port, positiveInt, z } from '@aigw/config';
+import { parseByteSize } from './http/byte-size.js';
+
+/** Bytes of a size in express.json's syntax, or undefined when it is not one. */
+function bytesOf(text: string): number | undefined {
+  try {
+    return parseByteSize(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A size in express.json's syntax (10mb, 512kb, 2048). */
+const byteSize = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((text) => (bytesOf(text) ?? 0) > 0, 'expected a byte size such as 10mb, 512kb or 2048');
 
 /** Everything ingress reads from the environment; parsed once in main.ts. */
 export const ingressConfigSchema = z.object({
@@ -12,7 +29,12 @@ export const ingressConfigSchema = z.object({
   AIGW_ADMIN_TOKEN: z.string().default(''),
   AIGW_ENCRYPTION_KEY: encryptionKey(),
   /** Largest accepted client body (bytes-module syntax: 10mb, 512kb). */
-  BODY_LIMIT: z.string().default('10mb'),
+  BODY_LIMIT: byteSize('10mb'),
+  /**
+   * Request-body bytes held at once over all requests (at least BODY_LIMIT): past it a new body is refused
+   * with 503 and Retry-After, so that a burst of large bodies cannot exhaust the (capped) heap.
+   */
+  BODY_BUDGET: byteSize('32mb'),
   REQUEST_TIMEOUT_MS: positiveInt(120_000),
   MAX_ATTEMPTS: positiveInt(3),
   /** Cap on one selector/auth call, so a stuck backend cannot eat the whole request budget. */
@@ -27,6 +49,12 @@ export const ingressConfigSchema = z.object({
   SUCCESS_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
   SHUTDOWN_GRACE_MS: positiveInt(25_000),
   LOG_MAX_IN_FLIGHT: positiveInt(256),
+}).superRefine((config, ctx) => {
+  const limit = bytesOf(config.BODY_LIMIT);
+  const budget = bytesOf(config.BODY_BUDGET);
+  if (limit !== undefined && budget !== undefined && budget < limit) {
+    ctx.addIssue({ code: 'custom', path: ['BODY_BUDGET'], message: `must be at least BODY_LIMIT (${config.BODY_LIMIT}), or a body of the largest size could never pass` });
+  }
 });
 
 export type IngressConfig = Readonly<z.infer<typeof ingressConfigSchema>>;

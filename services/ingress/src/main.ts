@@ -11,6 +11,8 @@ import { invalidateOnChange } from './cache-invalidation.js';
 import { ingressConfigSchema } from './config.js';
 import { openConnections, readinessChecks } from './dependencies.js';
 import { closeGracefully } from './http/close-gracefully.js';
+import { BodyBudget } from './http/body-budget.js';
+import { parseByteSize } from './http/byte-size.js';
 import { jsonBodyReader } from './http/read-json-body.js';
 import { ApiKeyCache } from './keys/api-key-cache.js';
 import { ClientRateLimiter } from './keys/client-rate-limit.js';
@@ -73,7 +75,7 @@ const app = createServer({
     successReports: new SuccessReportThrottle(config.SUCCESS_REPORT_INTERVAL_MS),
     logger,
   }),
-  readBody: jsonBodyReader(config.BODY_LIMIT),
+  readBody: jsonBodyReader(config.BODY_LIMIT, new BodyBudget(parseByteSize(config.BODY_BUDGET))),
   requestLog,
   metrics,
   logger,

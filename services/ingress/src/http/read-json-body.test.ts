@@ -6,6 +6,7 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { toAppError } from '@aigw/errors';
+import { BodyBudget } from './body-budget.js';
 import { jsonBodyReader, parseJsonBytes } from './read-json-body.js';
 
 /** An app that echoes what the reader made of the body: the parsed value and the raw bytes, or the error code. */
@@ -66,6 +67,102 @@ describe('jsonBodyReader', () => {
     const big = JSON.stringify({ text: 'x'.repeat(2000) });
     expect((await request(echo()).post('/').send(big)).body.code).toBe('PAYLOAD_TOO_LARGE');
     expect(await sendChunked(echo(), [big.slice(0, 800), big.slice(800)])).toContain('PAYLOAD_TOO_LARGE');
+  });
+});
+
+/**
+ * A server whose requests keep their bodies until `release()` answers them all, so that bytes stay held;
+ * failures answer at once with the error's status, code and Retry-After.
+ */
+async function holdingServer(budget: BodyBudget, limit = '1kb') {
+  const read = jsonBodyReader(limit, budget);
+  const waiting: (() => void)[] = [];
+  const server = http.createServer((req, res) => {
+    read(req, res).then(
+      () => waiting.push(() => res.end('ok')),
+      (error: unknown) => {
+        const e = toAppError(error);
+        res.writeHead(e.httpStatus, e.retryAfterMs === undefined ? {} : { 'retry-after': String(e.retryAfterMs / 1000) }).end(e.code);
+      },
+    );
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    port,
+    post: (body: string) => fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json' } }),
+    release: () => waiting.splice(0).forEach((answer) => answer()),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
+const until = async (condition: () => boolean) => {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+  expect(condition()).toBe(true);
+};
+
+describe('jsonBodyReader with a body budget', () => {
+  const body = JSON.stringify({ text: 'x'.repeat(590) });
+  const size = Buffer.byteLength(body);
+
+  it('refuses a body that does not fit while others are held (503, Retry-After), and takes it once they are answered', async () => {
+    const budget = new BodyBudget(1000);
+    const server = await holdingServer(budget);
+    try {
+      const first = server.post(body);
+      await until(() => budget.used === size);
+      const refused = await server.post(body);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect(await refused.text()).toBe('UNAVAILABLE');
+      expect(budget.used).toBe(size);
+
+      server.release();
+      expect(await (await first).text()).toBe('ok');
+      await until(() => budget.used === 0);
+      const again = server.post(body);
+      await until(() => budget.used === size);
+      server.release();
+      expect((await again).status).toBe(200);
+      await until(() => budget.used === 0);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('gives back what failed bodies took: invalid JSON, too large, over budget mid-stream, aborted', async () => {
+    const budget = new BodyBudget(1000);
+    const server = await holdingServer(budget, '2kb');
+    try {
+      expect((await server.post('{"broken":')).status).toBe(400);
+      expect((await server.post(JSON.stringify({ text: 'x'.repeat(3000) }))).status).toBe(413);
+      await until(() => budget.used === 0);
+
+      // Chunked (no Content-Length): taken piece by piece, refused once past the budget.
+      const chunked = http.request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/' });
+      chunked.write(`{"text":"${'x'.repeat(600)}`);
+      await until(() => budget.used > 600);
+      chunked.end(`${'x'.repeat(600)}"}`);
+      const [refused] = (await once(chunked, 'response')) as [http.IncomingMessage];
+      expect(refused.statusCode).toBe(503);
+      refused.resume();
+      await until(() => budget.used === 0);
+
+      // A client that leaves halfway: its declared length is given back when the connection closes.
+      const aborted = http.request({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', headers: { 'content-length': '900' } });
+      aborted.on('error', () => undefined);
+      aborted.write('{"text":"' + 'x'.repeat(300));
+      await until(() => budget.used === 900);
+      aborted.destroy();
+      await until(() => budget.used === 0);
+    } finally {
+      await server.close();
+    }
   });
 });
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type Response } from 'express';
 import { AppError } from '@aigw/errors';
 import { bodyParserError } from '../protocol/body-parser-error.js';
+import { budgetExhausted, type BodyBudget } from './body-budget.js';
 import { parseByteSize } from './byte-size.js';
 
 /** A parsed JSON body and the exact bytes it came from. */
@@ -42,10 +43,38 @@ export function parseJsonBytes(raw: Buffer): unknown {
   }
 }
 
-/** Collects the request body, failing with PAYLOAD_TOO_LARGE past `limit` bytes and CANCELLED when the client leaves. */
-function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
+/**
+ * What one request holds of the budget: a declared Content-Length is taken whole before reading, a
+ * chunked body piece by piece; everything taken is given back once, when the response closes.
+ */
+class BodyHold {
+  #taken = 0;
+
+  constructor(
+    private readonly budget: BodyBudget | undefined,
+    res: ServerResponse,
+  ) {
+    if (budget !== undefined) res.once('close', () => budget.give(this.#taken));
+  }
+
+  /** Takes `bytes` more; false when the budget cannot hold them. */
+  take(bytes: number): boolean {
+    if (this.budget === undefined || bytes <= 0) return true;
+    if (!this.budget.tryTake(bytes)) return false;
+    this.#taken += bytes;
+    return true;
+  }
+}
+
+/**
+ * Collects the request body, failing with PAYLOAD_TOO_LARGE past `limit` bytes, UNAVAILABLE when the body
+ * budget cannot hold it, and CANCELLED when the client leaves.
+ */
+function collect(req: IncomingMessage, limit: number, hold: BodyHold): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (declared > limit) return Promise.reject(tooLarge());
+  const chunked = !(declared >= 0);
+  if (!chunked && !hold.take(declared)) return Promise.reject(budgetExhausted());
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -60,6 +89,7 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) done(tooLarge());
+      else if (chunked && !hold.take(chunk.length)) done(budgetExhausted());
       else chunks.push(chunk);
     };
     const onEnd = () => done(undefined);
@@ -77,10 +107,11 @@ function collect(req: IncomingMessage, limit: number): Promise<Buffer> {
 /**
  * One body parse per request, whatever the Content-Type, up to `limit`, keeping the raw bytes so they travel
  * on without being serialised again. Plain UTF-8 bodies are read and parsed here (express.json costs several
- * times as much per request); compressed or other-charset bodies go through express.json. Failures come back
- * as AppErrors for the route to render.
+ * times as much per request); compressed or other-charset bodies go through express.json. With a `budget`,
+ * the bytes all requests hold at once are bounded (see BodyBudget). Failures come back as AppErrors for the
+ * route to render.
  */
-export function jsonBodyReader(limit: string): JsonBodyReader {
+export function jsonBodyReader(limit: string, budget?: BodyBudget): JsonBodyReader {
   const limitBytes = parseByteSize(limit);
   const parse = express.json({
     limit,
@@ -98,8 +129,13 @@ export function jsonBodyReader(limit: string): JsonBodyReader {
       });
     });
   return async (req, res) => {
-    if (!isPlainUtf8(req)) return viaExpress(req, res);
-    const raw = await collect(req, limitBytes);
+    const hold = new BodyHold(budget, res);
+    if (!isPlainUtf8(req)) {
+      // Compressed or transcoded: what arrives is bounded by its declared length, the inflated body by `limit`.
+      if (!hold.take(Math.min(Number(req.headers['content-length']) || limitBytes, limitBytes))) throw budgetExhausted();
+      return viaExpress(req, res);
+    }
+    const raw = await collect(req, limitBytes, hold);
     return { value: parseJsonBytes(raw), raw };
   };
 }
