@@ -52,7 +52,8 @@ export const ingressConfigSchema = z.object({
 }).superRefine((config, ctx) => {
   const limit = bytesOf(config.BODY_LIMIT);
   const budget = bytesOf(config.BODY_BUDGET);
-  if (limit !== undefined && budget !== undefined && budget < limit) {
+  // Sizes that are not positive byte sizes are reported by their own fields already.
+  if (limit && budget && budget < limit) {
     ctx.addIssue({ code: 'custom', path: ['BODY_BUDGET'], message: `must be at least BODY_LIMIT (${config.BODY_LIMIT}), or a body of the largest size could never pass` });
   }
 });

@@ -60,7 +60,8 @@ const requestLog = new LogPublisher(nc, names, {
   },
 });
 
-const metrics = createIngressMetrics(createRegistry('ingress'));
+const bodyBudget = new BodyBudget(parseByteSize(config.BODY_BUDGET));
+const metrics = createIngressMetrics(createRegistry('ingress'), { bodyBytesHeld: () => bodyBudget.used });
 let accepting = true;
 const app = createServer({
   apiKeys,
@@ -75,7 +76,7 @@ const app = createServer({
     successReports: new SuccessReportThrottle(config.SUCCESS_REPORT_INTERVAL_MS),
     logger,
   }),
-  readBody: jsonBodyReader(config.BODY_LIMIT, new BodyBudget(parseByteSize(config.BODY_BUDGET))),
+  readBody: jsonBodyReader(config.BODY_LIMIT, bodyBudget),
   requestLog,
   metrics,
   logger,

@@ -1,6 +1,6 @@
-import { Counter, Histogram, type Registry } from '@aigw/metrics';
+import { Counter, Gauge, Histogram, type Registry } from '@aigw/metrics';
 
-/** The counters ingress exports on /metrics. */
+/** The metrics ingress exports on /metrics. */
 export interface IngressMetrics {
   registry: Registry;
   /** One finished HTTP request on `route` (the matched route pattern, never the raw path). */
@@ -9,8 +9,25 @@ export interface IngressMetrics {
   countAttempts(providerId: number, attempts: number): void;
 }
 
+/** Values read when /metrics is scraped, so that they cost nothing per request. */
+export interface IngressGauges {
+  /** Request-body bytes held at once over all requests (BodyBudget.used). */
+  bodyBytesHeld?: () => number;
+}
+
 /** Registers the ingress metrics on `registry`. */
-export function createIngressMetrics(registry: Registry): IngressMetrics {
+export function createIngressMetrics(registry: Registry, gauges: IngressGauges = {}): IngressMetrics {
+  const { bodyBytesHeld } = gauges;
+  if (bodyBytesHeld !== undefined) {
+    new Gauge({
+      name: 'aigw_http_body_bytes_held',
+      help: 'Request-body bytes held at once over all requests; new bodies get 503 once BODY_BUDGET is reached',
+      registers: [registry],
+      collect() {
+        this.set(bodyBytesHeld());
+      },
+    });
+  }
   const requests = new Counter({
     name: 'aigw_http_requests_total',
     help: 'HTTP requests answered, by route and status',

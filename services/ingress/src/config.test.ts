@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '@aigw/config';
+import { ingressConfigSchema } from './config.js';
+
+const required = { DATABASE_URL: 'mysql://x', AIGW_ENCRYPTION_KEY: 'a'.repeat(64) };
+
+/** The problems loadConfig lists for `env`, or [] when it parses. */
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(ingressConfigSchema, { ...required, ...env });
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('ingressConfigSchema body sizes', () => {
+  it('defaults to a 10mb limit within a 32mb budget', () => {
+    const config = loadConfig(ingressConfigSchema, required);
+    expect(config.BODY_LIMIT).toBe('10mb');
+    expect(config.BODY_BUDGET).toBe('32mb');
+  });
+
+  it('refuses a budget smaller than the limit, which no body of the largest size could pass', () => {
+    expect(problemsOf({ BODY_LIMIT: '10mb', BODY_BUDGET: '10mb' })).toEqual([]);
+    expect(problemsOf({ BODY_LIMIT: '10mb', BODY_BUDGET: '8mb' })).toEqual([expect.stringMatching(/^BODY_BUDGET: must be at least BODY_LIMIT \(10mb\)/)]);
+  });
+
+  it('refuses sizes that are not byte sizes', () => {
+    expect(problemsOf({ BODY_BUDGET: 'lots' })).toEqual([expect.stringMatching(/^BODY_BUDGET: expected a byte size/)]);
+    expect(problemsOf({ BODY_BUDGET: '0' })).toEqual([expect.stringMatching(/^BODY_BUDGET: expected a byte size/)]);
+  });
+});
