@@ -12,6 +12,7 @@ import { parseBenchOptions, type BenchOptions } from './options/bench-options.js
 import type { BenchRecord, LoadScenarioRecord, LoggingRecord, MemoryRecord, StreamScenarioRecord } from './report/bench-record.js';
 import { issueTargets } from './report/issue-targets.js';
 import { noiseWarning } from './report/noise-summary.js';
+import { writeProfileSummary } from './report/write-profile-summary.js';
 import { writeResults } from './report/write-results.js';
 import { progress, type BenchContext } from './scenarios/bench-context.js';
 import { runLoadScenario } from './scenarios/load-scenario.js';
@@ -144,6 +145,10 @@ async function main(): Promise<void> {
   } finally {
     progress('stopping everything');
     await cleanup();
+  }
+  if (options.profileDir !== undefined) {
+    const summary = writeProfileSummary(options.profileDir);
+    progress(summary === undefined ? `no CPU profiles found under ${options.profileDir}` : `CPU profiles summarised in ${summary}`);
   }
 }
 

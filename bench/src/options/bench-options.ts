@@ -53,8 +53,9 @@ export const USAGE = `npm run bench -- [--quick] [--scenarios=S0,S1,S2,S3,S4,S5,
                  [--runs=3] [--duration=10] [--warmup=3] [--timeout=5] [--s4-connections=10] [--s5-events=1000000]
                  [--load-generator=wrk|autocannon] [--model=gpt-4o-mini] [--profile=DIR]
   --quick: runs=1 duration=3 warmup=1 s5-events=50000 unless given.
-  --profile: each gateway service writes a V8 CPU profile (--cpu-prof) to DIR/<service>/ when it stops
-             (open it in Chrome DevTools or speedscope); profiling slows the services, so use it for where, not how fast.
+  --profile: each gateway service writes a V8 CPU profile (--cpu-prof) to DIR/<service>/ when it stops,
+             summarised in DIR/summary.md (open the profiles in Chrome DevTools or speedscope);
+             profiling slows the services, so use it for where the time goes, not how fast.
   Environment: BENCH_RUNS, BENCH_DURATION, BENCH_WARMUP, BENCH_TIMEOUT, BENCH_S4_CONNECTIONS, BENCH_S5_EVENTS,
   BENCH_SCENARIOS, BENCH_TARGETS, BENCH_LOAD_GENERATOR, BENCH_MODEL, BENCH_PROFILE.`;
 
