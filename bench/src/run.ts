@@ -8,6 +8,7 @@ import type { LoadGenerator } from './load/load-request.js';
 import { runWrk } from './load/wrk-runner.js';
 import { ensureOpenFileLimit } from './machine/file-limit.js';
 import { busyWarning, loadAverage, machineInfo } from './machine/machine-info.js';
+import { REPO_ROOT } from './processes/child-process.js';
 import { parseBenchOptions, type BenchOptions } from './options/bench-options.js';
 import type { BenchRecord, LoadScenarioRecord, LoggingRecord, MemoryRecord, StreamScenarioRecord } from './report/bench-record.js';
 import { issueTargets } from './report/issue-targets.js';
@@ -38,7 +39,7 @@ function chooseLoadGenerator(options: BenchOptions): { generator: LoadGenerator;
 function buildServices(): void {
   progress('building the services (npm run build)');
   try {
-    execFileSync('npm', ['run', 'build'], { cwd: fileURLToPath(new URL('../../', import.meta.url)), stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`npm run build failed:\n${String(stdout ?? '').slice(-4000)}${String(stderr ?? '').slice(-2000)}`);

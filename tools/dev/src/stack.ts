@@ -34,8 +34,8 @@ export interface StackOptions {
   httpHost?: string;
   /** Processes per service (default 1 each); gRPC replicas get one port each and ingress balances over them. */
   replicas?: Partial<Record<ServiceName, number>>;
-  /** Extra node options per service (`all` applies to every one, before the service's own), e.g. `--cpu-prof`. */
-  nodeArgs?: Partial<Record<ServiceName | 'all', readonly string[]>>;
+  /** Extra node options per service, placed before its entry, e.g. `--cpu-prof`. */
+  nodeArgs?: Partial<Record<ServiceName, readonly string[]>>;
   /** Run the services from sources through tsx (default) or from `dist` (needs `npm run build` first). */
   runtime?: ServiceRuntime;
   /** Extra environment per service (`all` applies to every one, the service's own entries win). */
@@ -187,7 +187,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             name,
             index,
             env,
-            nodeArgs: [...(options.nodeArgs?.all ?? []), ...(options.nodeArgs?.[name] ?? [])],
+            nodeArgs: options.nodeArgs?.[name],
             runtime: options.runtime,
             readyTimeoutMs: options.readyTimeoutMs ?? 90_000,
             stopGraceMs: options.stopGraceMs ?? 15_000,
