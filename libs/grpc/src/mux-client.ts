@@ -2,6 +2,7 @@ import type { ClientDuplexStream, StatusObject } from '@grpc/grpc-js';
 import { AppError } from '@aigw/errors';
 import type { MuxCall, MuxRequestEnvelope, MuxResponseEnvelope } from './mux-envelope.js';
 import { MuxLane } from './mux-lane.js';
+import { MuxStream } from './mux-stream.js';
 
 export interface MuxClientOptions<Req, Res> {
   /** Names the backend in error messages, e.g. "selector". */
@@ -63,6 +64,17 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
   }
 
   /**
+   * Sends one streamed call and returns its messages as they come (see MuxLane.openStream). It is never sent
+   * twice: a stream that breaks fails with UNAVAILABLE, and what to do then is the caller's choice.
+   */
+  stream(call: MuxCall<Req>, deadline: number, options: Pick<MuxCallOptions, 'signal'> = {}): MuxStream<Res> {
+    if (options.signal?.aborted === true) return MuxStream.failed(new AppError('CANCELLED', `call to ${this.options.label} cancelled`));
+    const lane = this.#pick();
+    if (lane === undefined) return MuxStream.failed(this.#unavailable());
+    return lane.openStream(this.#id(), call, deadline, options.signal);
+  }
+
+  /**
    * Sends an idempotent call once more after UNAVAILABLE. A connection that dies takes several streams with it
    * and their ends arrive one by one, so the call may land on another dying stream first: it gets a try per stream.
    */
@@ -98,9 +110,17 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
   #send(call: MuxCall<Req>, deadline: number, signal: AbortSignal | undefined): Promise<Res> {
     if (signal?.aborted === true) return Promise.reject(new AppError('CANCELLED', `call to ${this.options.label} cancelled`));
     const lane = this.#pick();
-    if (lane === undefined) return Promise.reject(new AppError('UNAVAILABLE', `${this.options.label} is unavailable (no open stream)`));
+    if (lane === undefined) return Promise.reject(this.#unavailable());
+    return lane.send(this.#id(), call, deadline, signal);
+  }
+
+  #id(): number {
     this.#nextId = (this.#nextId + 1) >>> 0;
-    return lane.send(this.#nextId, call, deadline, signal);
+    return this.#nextId;
+  }
+
+  #unavailable(): AppError {
+    return new AppError('UNAVAILABLE', `${this.options.label} is unavailable (no open stream)`);
   }
 
   /** The next open stream in turn, replacing one that has grown too old. */

@@ -1,22 +1,32 @@
 import { AppError, isErrorCode } from '@aigw/errors';
-import type { MuxError } from '@aigw/proto';
+import type { MuxCredit, MuxError } from '@aigw/proto';
 
 // A multiplexed RPC (`rpc Mux(stream XMuxRequest) returns (stream XMuxResponse)`) carries many calls over one
 // long-lived stream. Its messages share this shape: the request is {id, timeout_ms, oneof call {…, cancel}},
 // the response {id, oneof result {…, error}}, and a call's result field has the name of its request field.
+// A streamed call is answered by any number of results, then `end` (or `error`); it is paced by `credit`
+// requests (an RPC without streamed calls leaves both fields out).
 
 /** The fields every multiplexed request message has besides its call. */
 export interface MuxRequestEnvelope {
   id: number;
   timeoutMs: number;
   cancel?: object | undefined;
+  credit?: MuxCredit | undefined;
 }
 
 /** The fields every multiplexed response message has besides its result. */
 export interface MuxResponseEnvelope {
   id: number;
   error?: MuxError | undefined;
+  end?: object | undefined;
 }
+
+/**
+ * Messages a server may send on a streamed call before the caller grants more (MuxCredit). It bounds what
+ * one slow reader makes the others wait behind on their shared stream, and what either side holds for it.
+ */
+export const MUX_STREAM_WINDOW = 16;
 
 /** The names of a request's calls (its oneof fields other than `cancel`). */
 export type MuxCallName<Req> = Exclude<keyof Req, keyof MuxRequestEnvelope> & string;

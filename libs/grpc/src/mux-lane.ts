@@ -1,11 +1,13 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { AppError } from '@aigw/errors';
 import { fromMuxError, MAX_TIMEOUT_MS, type MuxCall, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
+import { MuxStream } from './mux-stream.js';
 
-/** A call waiting for its answer. */
+/** A call waiting for its answer (a unary call), or for its next messages (a streamed one). */
 interface Pending<Res> {
-  resolve(response: Res): void;
-  reject(error: AppError): void;
+  /** Takes one response for the call; true when it was the call's last. */
+  receive(response: Res): boolean;
+  fail(error: AppError): void;
   timer: NodeJS.Timeout | undefined;
   signal: AbortSignal | undefined;
   onAbort: (() => void) | undefined;
@@ -39,29 +41,50 @@ export class MuxLane<Req extends MuxRequestEnvelope, Res extends MuxResponseEnve
   /** Sends one call; the promise settles with the answer or an AppError. */
   send(id: number, call: MuxCall<Req>, deadline: number, signal: AbortSignal | undefined): Promise<Res> {
     const remaining = deadline - Date.now();
-    if (remaining <= 0) return Promise.reject(new AppError('DEADLINE_EXCEEDED', `no time left for a call to ${this.label}`));
+    if (remaining <= 0) return Promise.reject(this.#late());
     return new Promise<Res>((resolve, reject) => {
-      const pending: Pending<Res> = { resolve, reject, timer: undefined, signal, onAbort: undefined };
-      if (Number.isFinite(remaining)) {
-        pending.timer = setTimeout(() => this.#abandon(id, new AppError('DEADLINE_EXCEEDED', `${this.label} did not answer in time`)), remaining);
-      }
-      if (signal !== undefined) {
-        pending.onAbort = () => this.#abandon(id, new AppError('CANCELLED', `call to ${this.label} cancelled`));
-        signal.addEventListener('abort', pending.onAbort, { once: true });
-      }
-      this.#pending.set(id, pending);
-      const timeoutMs = Number.isFinite(remaining) ? Math.min(Math.ceil(remaining), MAX_TIMEOUT_MS) : 0;
-      this.stream.write({ ...call, id, timeoutMs } as Req);
+      const receive = (response: Res) => {
+        if (response.error !== undefined) reject(fromMuxError(response.error));
+        else resolve(response);
+        return true;
+      };
+      this.#start(id, call, remaining, signal, { receive, fail: reject, timer: undefined, signal, onAbort: undefined });
     });
   }
 
-  /** Settles the call an answer belongs to; answers to calls already given up on are dropped. */
+  /**
+   * Sends one streamed call: its messages, in order, until the server's `end`; the deadline covers the whole
+   * stream. Reading is what grants the server credit for more.
+   */
+  openStream(id: number, call: MuxCall<Req>, deadline: number, signal: AbortSignal | undefined): MuxStream<Res> {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) return MuxStream.failed(this.#late());
+    const stream = new MuxStream<Res>(
+      (messages) => {
+        if (!this.#closed && this.#pending.has(id)) this.stream.write({ id, timeoutMs: 0, credit: { messages } } as Req);
+      },
+      () => this.#abandon(id, new AppError('CANCELLED', `call to ${this.label} cancelled`)),
+    );
+    const receive = (response: Res) => {
+      if (response.error !== undefined) stream.fail(fromMuxError(response.error));
+      else if (response.end !== undefined) stream.finish();
+      else {
+        stream.push(response);
+        return false;
+      }
+      return true;
+    };
+    this.#start(id, call, remaining, signal, { receive, fail: (error) => stream.fail(error), timer: undefined, signal, onAbort: undefined });
+    return stream;
+  }
+
+  /** Hands a response to the call it belongs to; responses to calls already given up on are dropped. */
   receive(response: Res): void {
-    const pending = this.#take(response.id);
+    const pending = this.#pending.get(response.id);
     if (pending === undefined) return;
     this.answered += 1;
-    if (response.error !== undefined) pending.reject(fromMuxError(response.error));
-    else pending.resolve(response);
+    if (!pending.receive(response)) return;
+    this.#take(response.id);
     this.endIfRetired();
   }
 
@@ -76,14 +99,31 @@ export class MuxLane<Req extends MuxRequestEnvelope, Res extends MuxResponseEnve
   /** The stream is gone: every pending call fails with `error`. */
   failAll(error: AppError): void {
     this.#closed = true;
-    for (const id of [...this.#pending.keys()]) this.#take(id)?.reject(error);
+    for (const id of [...this.#pending.keys()]) this.#take(id)?.fail(error);
+  }
+
+  #start(id: number, call: MuxCall<Req>, remaining: number, signal: AbortSignal | undefined, pending: Pending<Res>): void {
+    if (Number.isFinite(remaining)) {
+      pending.timer = setTimeout(() => this.#abandon(id, new AppError('DEADLINE_EXCEEDED', `${this.label} did not answer in time`)), remaining);
+    }
+    if (signal !== undefined) {
+      pending.onAbort = () => this.#abandon(id, new AppError('CANCELLED', `call to ${this.label} cancelled`));
+      signal.addEventListener('abort', pending.onAbort, { once: true });
+    }
+    this.#pending.set(id, pending);
+    const timeoutMs = Number.isFinite(remaining) ? Math.min(Math.ceil(remaining), MAX_TIMEOUT_MS) : 0;
+    this.stream.write({ ...call, id, timeoutMs } as Req);
+  }
+
+  #late(): AppError {
+    return new AppError('DEADLINE_EXCEEDED', `no time left for a call to ${this.label}`);
   }
 
   #abandon(id: number, error: AppError): void {
     const pending = this.#take(id);
     if (pending === undefined) return;
     if (!this.#closed) this.stream.write({ id, timeoutMs: 0, cancel: EMPTY_CANCEL } as Req);
-    pending.reject(error);
+    pending.fail(error);
     this.endIfRetired();
   }
 

@@ -4,11 +4,33 @@ import type { Logger } from '@aigw/logger';
 import { logFailure, type CallContext } from './handlers.js';
 import { MuxCallContext } from './mux-call-context.js';
 import { toMuxError, type MuxCallName, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
+import { StreamCredit } from './mux-stream-credit.js';
 
-/** One async function per call of a multiplexed RPC, named like the request's oneof field. */
+/** A streamed call's handler: it writes its messages (each write waits for the caller's credit). */
+export interface MuxStreamHandler<Q, R> {
+  stream: (request: Q, ctx: CallContext, write: (message: R) => Promise<void>) => Promise<void>;
+}
+
+/** A unary call's handler (an async function to its answer), or a streamed call's. */
+export type MuxHandler<Q, R> = ((request: Q, ctx: CallContext) => Promise<R>) | MuxStreamHandler<Q, R>;
+
+/** One handler per call of a multiplexed RPC, named like the request's oneof field. */
 export type MuxHandlers<Req, Res> = {
-  [K in MuxCallName<Req> & keyof Res]: (request: NonNullable<Req[K]>, ctx: CallContext) => Promise<NonNullable<Res[K]>>;
+  [K in MuxCallName<Req> & keyof Res]: MuxHandler<NonNullable<Req[K]>, NonNullable<Res[K]>>;
 };
+
+/** Marks a handler as a streamed call's. */
+export function muxStream<Q, R>(stream: MuxStreamHandler<Q, R>['stream']): MuxStreamHandler<Q, R> {
+  return { stream };
+}
+
+const END = {};
+
+/** A call running on a stream: its context, and a streamed call's credit. */
+interface Running {
+  ctx: MuxCallContext;
+  credit: StreamCredit | undefined;
+}
 
 /** A multiplexed RPC's server side: its grpc-js handler and a way to wind its streams down. */
 export interface MuxService<Req, Res> {
@@ -23,7 +45,8 @@ export interface MuxService<Req, Res> {
 /**
  * Serves a multiplexed RPC: each request on a stream runs its handler with a deadline (from timeout_ms) and a
  * signal (aborted by `cancel`, or when the stream goes away); the answer, or the AppError, goes back with the
- * request's id. A stream ends when the client half-closes it (or on drain) and its calls have been answered.
+ * request's id. A streamed call sends its messages as its handler writes them, paced by the caller's
+ * `credit`, then `end`. A stream ends when the client half-closes it (or on drain) and its calls are over.
  */
 export function muxService<Req extends MuxRequestEnvelope, Res extends MuxResponseEnvelope>(
   logger: Logger,
@@ -35,7 +58,11 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
   let draining = false;
 
   const handler: handleBidiStreamingCall<Req, Res> = (call: ServerDuplexStream<Req, Res>) => {
-    const inFlight = new Map<number, MuxCallContext>();
+    const inFlight = new Map<number, Running>();
+    const stop = (running: Running | undefined, reason: AppError) => {
+      running?.ctx.abort(reason);
+      running?.credit?.end();
+    };
     let readDone = false;
     let ended = false;
     const endIfIdle = () => {
@@ -52,7 +79,11 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
     call.on('data', (request: Req) => {
       const { id } = request;
       if (request.cancel !== undefined) {
-        inFlight.get(id)?.abort(new AppError('CANCELLED', 'call cancelled by client'));
+        stop(inFlight.get(id), new AppError('CANCELLED', 'call cancelled by client'));
+        return;
+      }
+      if (request.credit !== undefined) {
+        inFlight.get(id)?.credit?.grant(request.credit.messages);
         return;
       }
       if (draining) {
@@ -65,17 +96,22 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
         return;
       }
       const ctx = new MuxCallContext(request.timeoutMs > 0 ? Date.now() + request.timeoutMs : Infinity);
-      inFlight.set(id, ctx);
-      const run = handlers[name] as (r: unknown, c: CallContext) => Promise<unknown>;
+      const handler = handlers[name] as MuxHandler<unknown, unknown>;
+      const credit = typeof handler === 'function' ? undefined : new StreamCredit();
+      inFlight.set(id, { ctx, credit });
+      const write = async (message: unknown) => {
+        await credit?.take();
+        if (!ctx.aborted) answer({ id, [name]: message } as unknown as Res);
+      };
       let result: Promise<unknown>;
       try {
-        result = run(request[name], ctx);
+        result = typeof handler === 'function' ? handler(request[name], ctx) : handler.stream(request[name], ctx, write);
       } catch (error) {
         result = Promise.reject(error);
       }
       result.then(
         (result) => {
-          if (!ctx.aborted) answer({ id, [name]: result } as unknown as Res);
+          if (!ctx.aborted) answer((credit === undefined ? { id, [name]: result } : { id, end: END }) as unknown as Res);
         },
         (error: unknown) => {
           if (!ctx.aborted) answer({ id, error: toMuxError(logFailure(logger, `${method}.${name}`, error)) } as Res);
@@ -94,7 +130,7 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
     const gone = () => {
       ended = true;
       streams.delete(endIfIdle);
-      for (const ctx of inFlight.values()) ctx.abort(new AppError('CANCELLED', 'stream cancelled by client'));
+      for (const running of inFlight.values()) stop(running, new AppError('CANCELLED', 'stream cancelled by client'));
     };
     call.on('cancelled', gone);
     call.on('close', gone);

@@ -1,5 +1,5 @@
 /** Generated gRPC contracts and the NATS event codec (ts-proto, see buf.gen.yaml). */
-export { Account, ClientFormat, MuxCancel, MuxError, Usage, clientFormatFromJSON, clientFormatToJSON } from './gen/aigw/common/v1/common.js';
+export { Account, ClientFormat, MuxCancel, MuxCredit, MuxEnd, MuxError, Usage, clientFormatFromJSON, clientFormatToJSON } from './gen/aigw/common/v1/common.js';
 export {
   ReportOutcomeRequest,
   ReportOutcomeResponse,

@@ -1,4 +1,4 @@
-import { muxService, serverStream, unary, type ServiceBinding } from '@aigw/grpc';
+import { muxService, muxStream, serverStream, unary, type ServiceBinding } from '@aigw/grpc';
 import {
   ProviderCallServiceService,
   type InvokeMuxRequest,
@@ -17,6 +17,7 @@ export type ServerDeps = InvokeDeps;
 export function createServer(deps: ServerDeps): ServiceBinding {
   const mux = muxService<InvokeMuxRequest, InvokeMuxResponse>(deps.logger, 'InvokeMux', {
     invoke: (request, ctx) => invokeUnary(deps, request, ctx),
+    invokeStream: muxStream((request, ctx, write) => invokeStream(deps, request, ctx, write)),
   });
   const implementation: ProviderCallServiceServer = {
     invoke: unary<InvokeRequest, InvokeResponse>(deps.logger, 'Invoke', (request, ctx) => invokeUnary(deps, request, ctx)),

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onConfigChanged, type ConfigChange } from '@aigw/bus';
 import { AppError } from '@aigw/errors';
-import { ClientFormat, type Account } from '@aigw/proto';
+import { ClientFormat, type Account, type StreamChunk } from '@aigw/proto';
 import { anthropicStreamAnswer, openAiStreamAnswer } from './client-answers.js';
 import { invokeRequest, startTestStack, streamText, type TestStack } from './test-stack.js';
 
@@ -179,6 +179,26 @@ describe('cancellation', () => {
     await received;
     controller.abort();
     expect((await invokeError(call)).code).toBe('CANCELLED');
+    expect(await upstreamClosed).toBe('closed before the end');
+  });
+
+  it('aborts the upstream stream of a call streamed over InvokeMux when the caller cancels it there', async () => {
+    const account = { id: 44, providerKind: 'openai', baseUrl: `${misbehaving.url}/slow/v1` };
+    const upstreamClosed = misbehaving.nextClose();
+    const stream = stack.mux.stream(
+      { invokeStream: invokeRequest({ clientFormat: ANTHROPIC, account, body: anthropicBody('hi', { stream: true }), stream: true }) },
+      Date.now() + 30_000,
+    );
+    const kinds: string[] = [];
+    const ended = (async () => {
+      for await (const message of stream) {
+        const chunk: StreamChunk = message.invokeStream ?? {};
+        kinds.push((['start', 'data', 'usage', 'error'] as const).find((kind) => chunk[kind] !== undefined) ?? '');
+        if (message.invokeStream?.data) stream.cancel();
+      }
+    })().catch((error: unknown) => error);
+    expect(await ended).toMatchObject({ code: 'CANCELLED' });
+    expect(kinds).toEqual(['start', 'data']);
     expect(await upstreamClosed).toBe('closed before the end');
   });
 

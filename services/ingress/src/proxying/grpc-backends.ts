@@ -21,15 +21,15 @@ export interface BackendClients {
   providerCall: ProviderCallServiceClient;
   /** SelectAccount and ReportOutcome, multiplexed over long-lived streams. */
   selectorMux: MuxClient<SelectorMuxRequest, SelectorMuxResponse>;
-  /** Invoke, multiplexed over long-lived streams. */
+  /** Invoke and InvokeStream, multiplexed over long-lived streams. */
   invokeMux: MuxClient<InvokeMuxRequest, InvokeMuxResponse>;
 }
 
 const REPORT_TIMEOUT_MS = 2_000;
 
 /**
- * Bodies above this size take a unary Invoke of their own: on a shared stream a large message would hold up
- * every small call queued behind it (one stream, one flow-control window).
+ * Bodies above this size take an Invoke or InvokeStream call of their own: on a shared stream a large message
+ * would hold up every small call queued behind it (one stream, one flow-control window).
  */
 export const MUX_MAX_BODY_BYTES = 64 * 1024;
 
@@ -93,6 +93,7 @@ export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: Bac
     },
 
     invokeStream(request, deadline): StreamCall {
+      if (request.body.length <= MUX_MAX_BODY_BYTES) return muxedStream(invokeMux, request, deadline);
       const call = providerCall.invokeStream(request, { deadline: new Date(deadline) });
       // The final status may arrive after the reader stopped listening; an unheard 'error' would crash the process.
       call.on('error', () => undefined);
@@ -106,6 +107,20 @@ export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: Bac
           }
         },
       };
+    },
+  };
+}
+
+/** InvokeStream as a streamed call on the shared streams: its chunks, until the end. */
+function muxedStream(invokeMux: MuxClient<InvokeMuxRequest, InvokeMuxResponse>, request: InvokeRequest, deadline: number): StreamCall {
+  const messages = invokeMux.stream({ invokeStream: request }, deadline);
+  return {
+    cancel: () => messages.cancel(),
+    async *[Symbol.asyncIterator](): AsyncIterator<StreamChunk> {
+      for await (const message of messages) {
+        if (!message.invokeStream) throw new AppError('INTERNAL', 'provider-call answered a stream without a chunk');
+        yield message.invokeStream;
+      }
     },
   };
 }

@@ -87,6 +87,18 @@ export interface Account {
 export interface MuxCancel {
 }
 
+/**
+ * Flow control of a streamed multiplexed call: the caller is ready for this many more messages. A server may
+ * send a streamed call's first MUX_STREAM_WINDOW (16) messages unasked, and then one more per credited message.
+ */
+export interface MuxCredit {
+  messages: number;
+}
+
+/** The last message of a streamed multiplexed call that ended well (one that failed ends with MuxError). */
+export interface MuxEnd {
+}
+
 /** A multiplexed call that failed: the AppError code (e.g. "ACCOUNTS_EXHAUSTED"), its message and retry hint. */
 export interface MuxError {
   code: string;
@@ -491,6 +503,125 @@ export const MuxCancel: MessageFns<MuxCancel> = {
   },
   fromPartial<I extends Exact<DeepPartial<MuxCancel>, I>>(_: I): MuxCancel {
     const message = createBaseMuxCancel();
+    return message;
+  },
+};
+
+function createBaseMuxCredit(): MuxCredit {
+  return { messages: 0 };
+}
+
+export const MuxCredit: MessageFns<MuxCredit> = {
+  encode(message: MuxCredit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.messages !== 0) {
+      writer.uint32(8).uint32(message.messages);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MuxCredit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMuxCredit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.messages = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MuxCredit {
+    return { messages: isSet(object.messages) ? globalThis.Number(object.messages) : 0 };
+  },
+
+  toJSON(message: MuxCredit): unknown {
+    const obj: any = {};
+    if (message.messages !== 0) {
+      obj.messages = Math.round(message.messages);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MuxCredit>, I>>(base?: I): MuxCredit {
+    return MuxCredit.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MuxCredit>, I>>(object: I): MuxCredit {
+    const message = createBaseMuxCredit();
+    message.messages = object.messages ?? 0;
+    return message;
+  },
+};
+
+function createBaseMuxEnd(): MuxEnd {
+  return {};
+}
+
+export const MuxEnd: MessageFns<MuxEnd> = {
+  encode(_: MuxEnd, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MuxEnd {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMuxEnd();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): MuxEnd {
+    return {};
+  },
+
+  toJSON(_: MuxEnd): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MuxEnd>, I>>(base?: I): MuxEnd {
+    return MuxEnd.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MuxEnd>, I>>(_: I): MuxEnd {
+    const message = createBaseMuxEnd();
     return message;
   },
 };

@@ -29,6 +29,8 @@ import {
   clientFormatFromJSON,
   clientFormatToJSON,
   MuxCancel,
+  MuxCredit,
+  MuxEnd,
   MuxError,
   Usage,
 } from "../../common/v1/common.js";
@@ -44,12 +46,19 @@ export interface InvokeMuxRequest {
   timeoutMs: number;
   invoke?: InvokeRequest | undefined;
   cancel?: MuxCancel | undefined;
+  invokeStream?: InvokeRequest | undefined;
+  credit?: MuxCredit | undefined;
 }
 
 export interface InvokeMuxResponse {
   id: number;
   invoke?: InvokeResponse | undefined;
-  error?: MuxError | undefined;
+  error?:
+    | MuxError
+    | undefined;
+  /** One chunk of a streamed call (as InvokeStream sends them). */
+  invokeStream?: StreamChunk | undefined;
+  end?: MuxEnd | undefined;
 }
 
 export interface InvokeRequest {
@@ -104,7 +113,7 @@ export interface StreamChunk {
 }
 
 function createBaseInvokeMuxRequest(): InvokeMuxRequest {
-  return { id: 0, timeoutMs: 0, invoke: undefined, cancel: undefined };
+  return { id: 0, timeoutMs: 0, invoke: undefined, cancel: undefined, invokeStream: undefined, credit: undefined };
 }
 
 export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
@@ -120,6 +129,12 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
     }
     if (message.cancel !== undefined) {
       MuxCancel.encode(message.cancel, writer.uint32(34).fork()).join();
+    }
+    if (message.invokeStream !== undefined) {
+      InvokeRequest.encode(message.invokeStream, writer.uint32(42).fork()).join();
+    }
+    if (message.credit !== undefined) {
+      MuxCredit.encode(message.credit, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -169,6 +184,22 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
             message.cancel = MuxCancel.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.invokeStream = InvokeRequest.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.credit = MuxCredit.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -191,6 +222,12 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
         : 0,
       invoke: isSet(object.invoke) ? InvokeRequest.fromJSON(object.invoke) : undefined,
       cancel: isSet(object.cancel) ? MuxCancel.fromJSON(object.cancel) : undefined,
+      invokeStream: isSet(object.invokeStream)
+        ? InvokeRequest.fromJSON(object.invokeStream)
+        : isSet(object.invoke_stream)
+        ? InvokeRequest.fromJSON(object.invoke_stream)
+        : undefined,
+      credit: isSet(object.credit) ? MuxCredit.fromJSON(object.credit) : undefined,
     };
   },
 
@@ -208,6 +245,12 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
     if (message.cancel !== undefined) {
       obj.cancel = MuxCancel.toJSON(message.cancel);
     }
+    if (message.invokeStream !== undefined) {
+      obj.invokeStream = InvokeRequest.toJSON(message.invokeStream);
+    }
+    if (message.credit !== undefined) {
+      obj.credit = MuxCredit.toJSON(message.credit);
+    }
     return obj;
   },
 
@@ -224,12 +267,18 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
     message.cancel = (object.cancel !== undefined && object.cancel !== null)
       ? MuxCancel.fromPartial(object.cancel)
       : undefined;
+    message.invokeStream = (object.invokeStream !== undefined && object.invokeStream !== null)
+      ? InvokeRequest.fromPartial(object.invokeStream)
+      : undefined;
+    message.credit = (object.credit !== undefined && object.credit !== null)
+      ? MuxCredit.fromPartial(object.credit)
+      : undefined;
     return message;
   },
 };
 
 function createBaseInvokeMuxResponse(): InvokeMuxResponse {
-  return { id: 0, invoke: undefined, error: undefined };
+  return { id: 0, invoke: undefined, error: undefined, invokeStream: undefined, end: undefined };
 }
 
 export const InvokeMuxResponse: MessageFns<InvokeMuxResponse> = {
@@ -242,6 +291,12 @@ export const InvokeMuxResponse: MessageFns<InvokeMuxResponse> = {
     }
     if (message.error !== undefined) {
       MuxError.encode(message.error, writer.uint32(26).fork()).join();
+    }
+    if (message.invokeStream !== undefined) {
+      StreamChunk.encode(message.invokeStream, writer.uint32(34).fork()).join();
+    }
+    if (message.end !== undefined) {
+      MuxEnd.encode(message.end, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -283,6 +338,22 @@ export const InvokeMuxResponse: MessageFns<InvokeMuxResponse> = {
             message.error = MuxError.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.invokeStream = StreamChunk.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.end = MuxEnd.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -300,6 +371,12 @@ export const InvokeMuxResponse: MessageFns<InvokeMuxResponse> = {
       id: isSet(object.id) ? globalThis.Number(object.id) : 0,
       invoke: isSet(object.invoke) ? InvokeResponse.fromJSON(object.invoke) : undefined,
       error: isSet(object.error) ? MuxError.fromJSON(object.error) : undefined,
+      invokeStream: isSet(object.invokeStream)
+        ? StreamChunk.fromJSON(object.invokeStream)
+        : isSet(object.invoke_stream)
+        ? StreamChunk.fromJSON(object.invoke_stream)
+        : undefined,
+      end: isSet(object.end) ? MuxEnd.fromJSON(object.end) : undefined,
     };
   },
 
@@ -313,6 +390,12 @@ export const InvokeMuxResponse: MessageFns<InvokeMuxResponse> = {
     }
     if (message.error !== undefined) {
       obj.error = MuxError.toJSON(message.error);
+    }
+    if (message.invokeStream !== undefined) {
+      obj.invokeStream = StreamChunk.toJSON(message.invokeStream);
+    }
+    if (message.end !== undefined) {
+      obj.end = MuxEnd.toJSON(message.end);
     }
     return obj;
   },
@@ -329,6 +412,10 @@ export const InvokeMuxResponse: MessageFns<InvokeMuxResponse> = {
     message.error = (object.error !== undefined && object.error !== null)
       ? MuxError.fromPartial(object.error)
       : undefined;
+    message.invokeStream = (object.invokeStream !== undefined && object.invokeStream !== null)
+      ? StreamChunk.fromPartial(object.invokeStream)
+      : undefined;
+    message.end = (object.end !== undefined && object.end !== null) ? MuxEnd.fromPartial(object.end) : undefined;
     return message;
   },
 };
@@ -1112,8 +1199,10 @@ export const ProviderCallServiceService = {
     responseDeserialize: (value: Buffer): StreamChunk => StreamChunk.decode(value),
   },
   /**
-   * Invoke multiplexed over a long-lived stream (a unary call costs several times as much CPU): each
-   * request carries an id, the answer echoes it, in any order. `cancel` with a call's id aborts it upstream.
+   * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
+   * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
+   * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
+   * `credit` (see MuxCredit).
    */
   invokeMux: {
     path: "/aigw.providercall.v1.ProviderCallService/InvokeMux" as const,
@@ -1131,8 +1220,10 @@ export interface ProviderCallServiceServer extends UntypedServiceImplementation 
   /** Chunks are client-format SSE bytes. The first message is always `start`. */
   invokeStream: handleServerStreamingCall<InvokeRequest, StreamChunk>;
   /**
-   * Invoke multiplexed over a long-lived stream (a unary call costs several times as much CPU): each
-   * request carries an id, the answer echoes it, in any order. `cancel` with a call's id aborts it upstream.
+   * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
+   * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
+   * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
+   * `credit` (see MuxCredit).
    */
   invokeMux: handleBidiStreamingCall<InvokeMuxRequest, InvokeMuxResponse>;
 }
@@ -1161,8 +1252,10 @@ export interface ProviderCallServiceClient extends Client {
     options?: Partial<CallOptions>,
   ): ClientReadableStream<StreamChunk>;
   /**
-   * Invoke multiplexed over a long-lived stream (a unary call costs several times as much CPU): each
-   * request carries an id, the answer echoes it, in any order. `cancel` with a call's id aborts it upstream.
+   * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
+   * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
+   * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
+   * `credit` (see MuxCredit).
    */
   invokeMux(): ClientDuplexStream<InvokeMuxRequest, InvokeMuxResponse>;
   invokeMux(options: Partial<CallOptions>): ClientDuplexStream<InvokeMuxRequest, InvokeMuxResponse>;
