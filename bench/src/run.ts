@@ -8,6 +8,7 @@ import type { LoadGenerator } from './load/load-request.js';
 import { runWrk } from './load/wrk-runner.js';
 import { ensureOpenFileLimit } from './machine/file-limit.js';
 import { busyWarning, loadAverage, machineInfo } from './machine/machine-info.js';
+import { measureWakeCost } from './machine/wake-cost.js';
 import { REPO_ROOT } from './processes/child-process.js';
 import { parseBenchOptions, type BenchOptions } from './options/bench-options.js';
 import type { BenchRecord, LoadScenarioRecord, LoggingRecord, MemoryRecord, StreamScenarioRecord } from './report/bench-record.js';
@@ -88,6 +89,11 @@ async function main(): Promise<void> {
 
   try {
     isolation = await isolate(process.env['REDIS_URL'] || 'redis://127.0.0.1:6379', process.env['NATS_URL'] || 'nats://127.0.0.1:4222');
+    progress('measuring what a process wake-up costs on this machine');
+    const wakeCost = await measureWakeCost().catch((error: unknown) => {
+      warnings.push(`wake-up calibration failed: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
     setup = await setUp(options, isolation);
     const ctx: BenchContext = { options, targets: setup.targets, generator, generatorTool: tool, watched: setup.watched, warnings, gatewayResponses: 0 };
     const selected = new Set(options.scenarios);
@@ -125,6 +131,7 @@ async function main(): Promise<void> {
       loadGenerator: note === undefined ? { tool } : { tool, note },
       targets: setup.notes,
       loadAverage: { start: loadStart, end: loadAverage() },
+      ...(wakeCost ? { wakeCost } : {}),
       warnings,
       load,
       ...(stream ? { stream } : {}),

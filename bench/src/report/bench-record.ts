@@ -1,4 +1,5 @@
 import type { MachineInfo } from '../machine/machine-info.js';
+import type { WakeCost } from '../machine/wake-cost.js';
 import type { LoadResult } from '../load/load-request.js';
 import type { RunUsage } from '../measure/process-monitor.js';
 import type { BenchOptions, TargetName } from '../options/bench-options.js';
@@ -126,6 +127,8 @@ export interface BenchRecord {
   /** Versions and setup of the targets, and why any could not run. */
   targets: Record<string, string>;
   loadAverage: { start: [number, number, number]; end: [number, number, number] };
+  /** What waking a Node process costs on this machine, measured before the targets start. */
+  wakeCost?: WakeCost[];
   warnings: string[];
   load: LoadScenarioRecord[];
   stream?: StreamScenarioRecord;

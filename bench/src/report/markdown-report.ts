@@ -1,3 +1,4 @@
+import type { WakeCost } from '../machine/wake-cost.js';
 import type { BenchRecord, LoadScenarioRecord, LoadSummary, StreamSummary } from './bench-record.js';
 import { median } from '../measure/stats.js';
 import { issueTargets } from './issue-targets.js';
@@ -165,6 +166,16 @@ function memoryDetail(record: BenchRecord): string {
   return `### S6 memory after ${m.after}\n\n${markdownTable(['process', 'RSS MB (VmRSS)', 'peak RSS MB (VmHWM, any run so far)'], rows)}`;
 }
 
+/** The machine's wake-up cost in one sentence. */
+function wakeCostSentence(costs: readonly WakeCost[]): string {
+  const parts = costs.map(
+    (c) =>
+      `${c.gapMs === 0 ? 'back to back' : `after ${c.gapMs} ms idle`} ${Math.round(c.echoCpuUsPerMessage)} µs of CPU and ` +
+      `${Math.round(c.roundTripP50Us)} µs round trip (p50)`,
+  );
+  return `Wake-up cost of this machine (a 256-byte message to a Node echo process and back, ${costs[0]?.messages ?? 0} each): ${parts.join('; ')}.`;
+}
+
 /** The whole markdown report. */
 export function markdownReport(record: BenchRecord): string {
   const o = record.options;
@@ -178,6 +189,7 @@ export function markdownReport(record: BenchRecord): string {
       `${o.runs} run(s) × ${o.durationSeconds} s per target and scenario, medians; warm-up ${o.warmupSeconds} s; timeout ${o.timeoutSeconds} s` +
       (o.quick ? ' · **quick mode**' : ''),
     `Wall time ${fixed(record.wallSeconds / 60, 1)} min · load average at start ${record.loadAverage.start.join(' ')}, at end ${record.loadAverage.end.join(' ')}`,
+    ...(record.wakeCost ? ['', wakeCostSentence(record.wakeCost)] : []),
     '',
     ...Object.entries(record.targets).map(([name, note]) => `- **${name}**: ${note}`),
     '',
