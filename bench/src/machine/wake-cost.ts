@@ -5,7 +5,7 @@ import { processCpuSeconds } from './proc-stats.js';
 
 // What it costs this machine to wake a Node process, measured at the start of every run: 256-byte messages
 // to an echo server in its own process, one at a time, sent back to back and then with an idle gap before
-// each. Every hop of a request through the gateway wakes a process; at one connection (S0, S4) the hops
+// each (2 ms: about a request's own chain at one connection; 10 ms: S4's chunk spacing). Every hop of a request through the gateway wakes a process; at one connection (S0, S4) the hops
 // come with the gaps of a request's own chain, and on a VM whose idle vCPUs sleep, a wake-up after a
 // pause costs several times as much CPU and latency as one in a busy loop.
 
@@ -56,7 +56,7 @@ async function series(socket: Socket, pid: number, gapMs: number, messages: numb
 }
 
 /** Measures back to back and with each of `gapsMs` before every message. */
-export async function measureWakeCost(gapsMs: readonly number[] = [0, 2], messages = 2_000): Promise<WakeCost[]> {
+export async function measureWakeCost(gapsMs: readonly number[] = [0, 2, 10], messages = 1_000): Promise<WakeCost[]> {
   const echo = await startChild({
     label: 'echo',
     command: process.execPath,
