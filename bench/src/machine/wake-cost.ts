@@ -5,9 +5,9 @@ import { processCpuSeconds } from './proc-stats.js';
 
 // What it costs this machine to wake a Node process, measured at the start of every run: 256-byte messages
 // to an echo server in its own process, one at a time, sent back to back and then with an idle gap before
-// each (2 ms: about a request's own chain at one connection; 10 ms: S4's chunk spacing). Every hop of a request through the gateway wakes a process; at one connection (S0, S4) the hops
-// come with the gaps of a request's own chain, and on a VM whose idle vCPUs sleep, a wake-up after a
-// pause costs several times as much CPU and latency as one in a busy loop.
+// each (2 ms: about a request's own chain at one connection; 10 ms: S4's chunk spacing). Every hop of a
+// request through the gateway wakes a process, and on a VM whose idle vCPUs sleep, a wake-up after a pause
+// can cost several times the CPU and latency of one in a busy loop.
 
 export interface WakeCost {
   /** Idle time before each message, ms (0 = back to back). */
