@@ -135,4 +135,25 @@ describe('request logs: every answered request exactly once, even across a loggi
     const secrets = await knownSecrets(ctx);
     expect(findLeaks(ctx.stack.logs(), secrets)).toEqual([]);
   });
+
+  it('logs a stream whose client went away mid-stream as client_cancelled, when it went, not when the upstream would have ended', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    // 100 chunks 100 ms apart: 10 s if the upstream call were left running.
+    const response = await fetch(`${ctx.stack.ingressUrl}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.stack.demoKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(openaiBody('gpt-4o-mini', 'long story [emu chunks=100 chunk_delay_ms=100]', { stream: true })),
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    const requestId = response.headers.get('x-request-id') ?? '';
+    const reader = response.body?.getReader();
+    expect((await reader?.read())?.done).toBe(false);
+    controller.abort();
+    const row = await eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId } }));
+    expect({ status: row.statusCode, stream: row.isStream, errorClass: row.errorClass }).toEqual({ status: 200, stream: true, errorClass: 'client_cancelled' });
+    expect(row.latencyMs).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
 });
