@@ -99,13 +99,16 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
       const handler = handlers[name] as MuxHandler<unknown, unknown>;
       const credit = typeof handler === 'function' ? undefined : new StreamCredit();
       inFlight.set(id, { ctx, credit });
-      const write = async (message: unknown) => {
-        await credit?.take();
-        if (!ctx.aborted) answer({ id, [name]: message } as unknown as Res);
-      };
       let result: Promise<unknown>;
       try {
-        result = typeof handler === 'function' ? handler(request[name], ctx) : handler.stream(request[name], ctx, write);
+        if (typeof handler === 'function') {
+          result = handler(request[name], ctx);
+        } else {
+          result = handler.stream(request[name], ctx, async (message) => {
+            await credit?.take();
+            if (!ctx.aborted) answer({ id, [name]: message } as unknown as Res);
+          });
+        }
       } catch (error) {
         result = Promise.reject(error);
       }
