@@ -68,9 +68,8 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
    * twice: a stream that breaks fails with UNAVAILABLE, and what to do then is the caller's choice.
    */
   stream(call: MuxCall<Req>, deadline: number, options: Pick<MuxCallOptions, 'signal'> = {}): MuxStream<Res> {
-    if (options.signal?.aborted === true) return MuxStream.failed(new AppError('CANCELLED', `call to ${this.options.label} cancelled`));
-    const lane = this.#pick();
-    if (lane === undefined) return MuxStream.failed(this.#unavailable());
+    const lane = this.#laneFor(options.signal);
+    if (lane instanceof AppError) return MuxStream.failed(lane);
     return lane.openStream(this.#id(), call, deadline, options.signal);
   }
 
@@ -108,19 +107,20 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
   }
 
   #send(call: MuxCall<Req>, deadline: number, signal: AbortSignal | undefined): Promise<Res> {
-    if (signal?.aborted === true) return Promise.reject(new AppError('CANCELLED', `call to ${this.options.label} cancelled`));
-    const lane = this.#pick();
-    if (lane === undefined) return Promise.reject(this.#unavailable());
+    const lane = this.#laneFor(signal);
+    if (lane instanceof AppError) return Promise.reject(lane);
     return lane.send(this.#id(), call, deadline, signal);
+  }
+
+  /** The stream the next call goes on, or why it cannot be sent. */
+  #laneFor(signal: AbortSignal | undefined): MuxLane<Req, Res> | AppError {
+    if (signal?.aborted === true) return new AppError('CANCELLED', `call to ${this.options.label} cancelled`);
+    return this.#pick() ?? new AppError('UNAVAILABLE', `${this.options.label} is unavailable (no open stream)`);
   }
 
   #id(): number {
     this.#nextId = (this.#nextId + 1) >>> 0;
     return this.#nextId;
-  }
-
-  #unavailable(): AppError {
-    return new AppError('UNAVAILABLE', `${this.options.label} is unavailable (no open stream)`);
   }
 
   /** The next open stream in turn, replacing one that has grown too old. */
