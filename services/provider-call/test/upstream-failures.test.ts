@@ -146,6 +146,13 @@ describe('unusable answers and upstreams', () => {
     expect(muxed.message).toMatch(/^upstream unreachable/);
   });
 
+  it('fails with UPSTREAM_ERROR when a non-streaming answer breaks off midway', async () => {
+    const account = { id: 34, providerKind: 'openai', baseUrl: `${misbehaving.url}/truncated/v1` };
+    const error = await invokeError(stack.invoke(invokeRequest({ clientFormat: OPENAI, account, body: openAiBody('hi') })));
+    expect(error.code).toBe('UPSTREAM_ERROR');
+    expect(error.message).toMatch(/^upstream connection broke mid-answer/);
+  });
+
   it('rejects a body the client must fix with INVALID_REQUEST', async () => {
     const error = await invokeError(
       stack.invoke(invokeRequest({ clientFormat: ANTHROPIC, account: accounts(stack).antigravity, body: { model: 'claude', messages: [{ role: 'user', content: 'hi' }] } })),
@@ -209,6 +216,14 @@ describe('cancellation', () => {
     const call = stack.client.invoke(invokeRequest({ clientFormat: OPENAI, account, body: openAiBody('hi') }), () => undefined);
     await received;
     call.cancel();
+    expect(await upstreamClosed).toBe('closed before the end');
+  });
+
+  it('aborts a non-streaming upstream call when the call runs out of time', async () => {
+    const account = { id: 43, providerKind: 'openai', baseUrl: `${misbehaving.url}/hang/v1` };
+    const upstreamClosed = misbehaving.nextClose();
+    const error = await invokeError(stack.invoke(invokeRequest({ clientFormat: OPENAI, account, body: openAiBody('hi') }), 400));
+    expect(['UPSTREAM_TIMEOUT', 'DEADLINE_EXCEEDED']).toContain(error.code);
     expect(await upstreamClosed).toBe('closed before the end');
   });
 });
@@ -283,6 +298,10 @@ async function startMisbehavingUpstream(): Promise<MisbehavingUpstream> {
       res.once('close', () => clearInterval(timer));
     } else if (req.url?.startsWith('/hang/')) {
       // never answers
+    } else if (req.url?.startsWith('/truncated/')) {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '400' });
+      res.write('{"id":"chatcmpl-1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel');
+      setTimeout(() => res.destroy(), 20);
     } else if (req.url?.startsWith('/garbage/')) {
       res.writeHead(200, { 'content-type': 'application/json' }).end('this is not json');
     } else {
