@@ -153,6 +153,13 @@ describe('unusable answers and upstreams', () => {
     expect(error.message).toMatch(/^upstream connection broke mid-answer/);
   });
 
+  it('fails with UPSTREAM_UNREACHABLE, not an internal error, when the credential cannot be sent as a header', async () => {
+    const request = invokeRequest({ clientFormat: OPENAI, account: { id: 35, providerKind: 'openai', baseUrl: `${stack.emulator.url}/v1` }, body: openAiBody('hi'), token: 'sk-a\r\nx-evil: 1' });
+    const error = await invokeError(stack.invoke(request));
+    expect(error.code).toBe('UPSTREAM_UNREACHABLE');
+    expect(error.message).not.toContain('sk-a');
+  });
+
   it('rejects a body the client must fix with INVALID_REQUEST', async () => {
     const error = await invokeError(
       stack.invoke(invokeRequest({ clientFormat: ANTHROPIC, account: accounts(stack).antigravity, body: { model: 'claude', messages: [{ role: 'user', content: 'hi' }] } })),
