@@ -4,14 +4,17 @@ import type { Logger } from '@aigw/logger';
 import { InvokeResponse, type InvokeRequest } from '@aigw/proto';
 import type { UpstreamRequest } from '../adapters/provider-adapter.js';
 import { retryAfterMs } from '../upstream/retry-after.js';
-import type { UpstreamResponse } from '../upstream/upstream-client.js';
+import type { UpstreamExchange, UpstreamResponse } from '../upstream/upstream-client.js';
 import { statusClass, type CallMetrics } from './call-metrics.js';
 import { planExchange, requireAccount } from './plan-exchange.js';
 import { protoUsage } from './proto-usage.js';
 
 /** What both invoke paths need. */
 export interface InvokeDeps {
-  upstream: { send(request: UpstreamRequest, proxyId: number, ctx: CallContext): Promise<UpstreamResponse> };
+  upstream: {
+    send(request: UpstreamRequest, proxyId: number, ctx: CallContext): Promise<UpstreamResponse>;
+    exchange(request: UpstreamRequest, proxyId: number, ctx: CallContext): Promise<UpstreamExchange>;
+  };
   logger: Logger;
   metrics?: CallMetrics;
 }
@@ -23,22 +26,10 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   const account = requireAccount(request);
   const exchange = planExchange(request, false);
   const started = performance.now();
-  let upstream: UpstreamResponse;
-  try {
-    upstream = await deps.upstream.send(exchange.request, account.proxyId, ctx);
-  } catch (error) {
-    deps.metrics?.observe(account.providerKind, toAppError(error).code);
-    throw error;
-  }
-  let text: string;
-  try {
-    text = await upstream.body.text();
-  } catch (error) {
-    const appError = upstream.bodyError(error);
-    deps.metrics?.observe(account.providerKind, appError.code, upstream.headersMs);
-    throw appError;
-  } finally {
-    upstream.release();
+  const upstream = await deps.upstream.exchange(exchange.request, account.proxyId, ctx);
+  if (upstream.kind === 'failed') {
+    deps.metrics?.observe(account.providerKind, upstream.error.code, upstream.headersMs);
+    throw upstream.error;
   }
   deps.metrics?.observe(account.providerKind, statusClass(upstream.status), upstream.headersMs);
 
@@ -50,7 +41,7 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   };
   if (isSuccess(upstream.status)) {
     try {
-      const { body, usage } = exchange.readResponse(text);
+      const { body, usage } = exchange.readResponse(upstream.text);
       return InvokeResponse.fromPartial({ ...base, body: Buffer.from(body), usage: protoUsage(usage) });
     } catch (error) {
       const message = toAppError(error, 'UPSTREAM_ERROR').message;
@@ -58,7 +49,7 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
       return InvokeResponse.fromPartial({ ...base, status: 502, body: Buffer.from(exchange.errorBody({ status: 502, message })) });
     }
   }
-  const error = exchange.readError(upstream.status, text);
+  const error = exchange.readError(upstream.status, upstream.text);
   deps.logger.debug({ requestId: request.requestId, accountId: account.id, status: upstream.status }, 'upstream answered with an error');
   return InvokeResponse.fromPartial({
     ...base,
