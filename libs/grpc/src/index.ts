@@ -2,7 +2,7 @@ export { callUnary, channelOptions, createClient, grpcTarget } from './client.js
 export { serverStream, unary, type CallContext } from './handlers.js';
 export { isServing } from './health-check.js';
 export { MuxClient, type MuxCallOptions, type MuxClientOptions } from './mux-client.js';
-export { fromMuxError, MUX_STREAM_WINDOW, toMuxError, type MuxCall, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
+export { fromMuxError, MUX_STREAM_WINDOW, toMuxError, type MuxBatch, type MuxCall, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
 export { muxService, muxStream, type MuxHandler, type MuxHandlers, type MuxService, type MuxStreamHandler } from './mux-server.js';
 export { MuxStream } from './mux-stream.js';
 export { startGrpcServer, type GrpcServer, type ServiceBinding } from './server.js';

@@ -1,6 +1,6 @@
 import type { ClientDuplexStream, StatusObject } from '@grpc/grpc-js';
 import { AppError } from '@aigw/errors';
-import type { MuxCall, MuxRequestEnvelope, MuxResponseEnvelope } from './mux-envelope.js';
+import type { MuxBatch, MuxCall, MuxRequestEnvelope, MuxResponseEnvelope } from './mux-envelope.js';
 import { MuxLane } from './mux-lane.js';
 import { MuxStream } from './mux-stream.js';
 
@@ -8,7 +8,7 @@ export interface MuxClientOptions<Req, Res> {
   /** Names the backend in error messages, e.g. "selector". */
   label: string;
   /** Opens one more stream (a new call on the channel: round robin puts it on the next replica). */
-  open: () => ClientDuplexStream<Req, Res>;
+  open: () => ClientDuplexStream<MuxBatch<Req>, MuxBatch<Res>>;
   /** Streams kept open (default 8), so that round robin spreads the calls over several replicas. */
   streams?: number;
   /**
@@ -143,9 +143,9 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
     const lane = new MuxLane<Req, Res>(this.options.open(), this.options.label, Date.now() + this.#maxAgeMs * (0.8 + Math.random() * 0.4));
     this.#lanes[slot] = lane;
     this.#live.add(lane);
-    lane.stream.on('data', (response: Res) => {
+    lane.stream.on('data', (batch: MuxBatch<Res>) => {
       this.#backoffMs = 0;
-      lane.receive(response);
+      for (const response of batch.messages) lane.receive(response);
     });
     // 'status' comes once, however the stream ended; 'error' repeats it for failures and must be heard.
     lane.stream.on('error', () => undefined);

@@ -7,6 +7,11 @@ import type { MuxCredit, MuxError } from '@aigw/proto';
 // A streamed call is answered by any number of results, then `end` (or `error`); it is paced by `credit`
 // requests (an RPC without streamed calls leaves both fields out).
 
+/** What one gRPC message of a multiplexed RPC carries: requests, or responses, in the order they were made. */
+export interface MuxBatch<T> {
+  messages: T[];
+}
+
 /** The fields every multiplexed request message has besides its call. */
 export interface MuxRequestEnvelope {
   id: number;

@@ -1,7 +1,8 @@
 import type { ClientDuplexStream } from '@grpc/grpc-js';
 import { AppError } from '@aigw/errors';
-import { fromMuxError, MAX_TIMEOUT_MS, type MuxCall, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
+import { fromMuxError, MAX_TIMEOUT_MS, type MuxBatch, type MuxCall, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
 import { MuxStream } from './mux-stream.js';
+import { MuxWriter } from './mux-writer.js';
 
 /** A call waiting for its answer (a unary call), or for its next messages (a streamed one). */
 interface Pending<Res> {
@@ -26,13 +27,16 @@ export class MuxLane<Req extends MuxRequestEnvelope, Res extends MuxResponseEnve
   /** Takes no new calls; ends once the last pending call is settled. */
   retiring = false;
   #closed = false;
+  readonly #writer: MuxWriter<Req>;
 
   constructor(
-    readonly stream: ClientDuplexStream<Req, Res>,
+    readonly stream: ClientDuplexStream<MuxBatch<Req>, MuxBatch<Res>>,
     private readonly label: string,
     /** When the client replaces this stream with a fresh one. */
     readonly retireAt: number,
-  ) {}
+  ) {
+    this.#writer = new MuxWriter(stream, () => !this.#closed);
+  }
 
   get inFlight(): number {
     return this.#pending.size;
@@ -61,7 +65,7 @@ export class MuxLane<Req extends MuxRequestEnvelope, Res extends MuxResponseEnve
     if (remaining <= 0) return MuxStream.failed(this.#late());
     const stream = new MuxStream<Res>(
       (messages) => {
-        if (!this.#closed && this.#pending.has(id)) this.stream.write({ id, timeoutMs: 0, credit: { messages } } as Req);
+        if (!this.#closed && this.#pending.has(id)) this.#writer.write({ id, timeoutMs: 0, credit: { messages } } as Req);
       },
       () => this.#abandon(id, new AppError('CANCELLED', `call to ${this.label} cancelled`)),
     );
@@ -91,6 +95,7 @@ export class MuxLane<Req extends MuxRequestEnvelope, Res extends MuxResponseEnve
   /** Half-closes the stream once it is retiring and idle (the server then ends it). */
   endIfRetired(): void {
     if (this.retiring && this.#pending.size === 0 && !this.#closed) {
+      this.#writer.flush();
       this.#closed = true;
       this.stream.end();
     }
@@ -112,7 +117,7 @@ export class MuxLane<Req extends MuxRequestEnvelope, Res extends MuxResponseEnve
     }
     this.#pending.set(id, pending);
     const timeoutMs = Number.isFinite(remaining) ? Math.min(Math.ceil(remaining), MAX_TIMEOUT_MS) : 0;
-    this.stream.write({ ...call, id, timeoutMs } as Req);
+    this.#writer.write({ ...call, id, timeoutMs } as Req);
   }
 
   #late(): AppError {
@@ -122,7 +127,7 @@ export class MuxLane<Req extends MuxRequestEnvelope, Res extends MuxResponseEnve
   #abandon(id: number, error: AppError): void {
     const pending = this.#take(id);
     if (pending === undefined) return;
-    if (!this.#closed) this.stream.write({ id, timeoutMs: 0, cancel: EMPTY_CANCEL } as Req);
+    if (!this.#closed) this.#writer.write({ id, timeoutMs: 0, cancel: EMPTY_CANCEL } as Req);
     pending.fail(error);
     this.endIfRetired();
   }

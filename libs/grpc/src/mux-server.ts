@@ -3,8 +3,9 @@ import { AppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
 import { logFailure, type CallContext } from './handlers.js';
 import { MuxCallContext } from './mux-call-context.js';
-import { toMuxError, type MuxCallName, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
+import { toMuxError, type MuxBatch, type MuxCallName, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
 import { StreamCredit } from './mux-stream-credit.js';
+import { MuxWriter } from './mux-writer.js';
 
 /** A streamed call's handler: it writes its messages (each write waits for the caller's credit). */
 export interface MuxStreamHandler<Q, R> {
@@ -34,7 +35,7 @@ interface Running {
 
 /** A multiplexed RPC's server side: its grpc-js handler and a way to wind its streams down. */
 export interface MuxService<Req, Res> {
-  handler: handleBidiStreamingCall<Req, Res>;
+  handler: handleBidiStreamingCall<MuxBatch<Req>, MuxBatch<Res>>;
   /**
    * Shutdown: every stream answers what it holds, refuses new calls with UNAVAILABLE, and ends once idle,
    * so that the gRPC server's graceful shutdown does not wait on streams that would otherwise never end.
@@ -57,7 +58,7 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
   const streams = new Set<() => void>();
   let draining = false;
 
-  const handler: handleBidiStreamingCall<Req, Res> = (call: ServerDuplexStream<Req, Res>) => {
+  const handler: handleBidiStreamingCall<MuxBatch<Req>, MuxBatch<Res>> = (call: ServerDuplexStream<MuxBatch<Req>, MuxBatch<Res>>) => {
     const inFlight = new Map<number, Running>();
     const stop = (running: Running | undefined, reason: AppError) => {
       running?.ctx.abort(reason);
@@ -65,18 +66,20 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
     };
     let readDone = false;
     let ended = false;
+    const writer = new MuxWriter<Res>(call, () => !call.cancelled && !ended);
     const endIfIdle = () => {
       if (ended || inFlight.size > 0 || !(readDone || draining)) return;
+      writer.flush();
       ended = true;
       streams.delete(endIfIdle);
       if (!call.cancelled) call.end();
     };
     const answer = (response: Res) => {
-      if (!call.cancelled && !ended) call.write(response);
+      if (!call.cancelled && !ended) writer.write(response);
     };
     streams.add(endIfIdle);
 
-    call.on('data', (request: Req) => {
+    const serve = (request: Req) => {
       const { id } = request;
       if (request.cancel !== undefined) {
         stop(inFlight.get(id), new AppError('CANCELLED', 'call cancelled by client'));
@@ -123,6 +126,9 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
         inFlight.delete(id);
         endIfIdle();
       });
+    };
+    call.on('data', (batch: MuxBatch<Req>) => {
+      for (const request of batch.messages) serve(request);
     });
     call.on('end', () => {
       readDone = true;

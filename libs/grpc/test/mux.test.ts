@@ -16,7 +16,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const account = (id: number, label = 'a') => ({ id, providerId: 1, providerName: 'p', providerKind: 'openai', label, baseUrl: '', proxyId: 0, authType: 'api_key', settingsJson: '' });
 
 /** A selector whose `model` steers the handler: "slow:<ms>", "fail", "crash", "wait" (until aborted). */
-function fakeSelector(name: string, seen: { aborted: number; contexts: CallContext[] }) {
+function fakeSelector(name: string, seen: { aborted: number; contexts: CallContext[]; batches: number }) {
   const select = async (request: { providerId: number; model: string }, ctx: CallContext) => {
     seen.contexts.push(ctx);
     const [kind, arg] = request.model.split(':');
@@ -37,7 +37,10 @@ function fakeSelector(name: string, seen: { aborted: number; contexts: CallConte
   const implementation: SelectorServiceServer = {
     selectAccount: unary(logger, 'SelectAccount', (request, ctx) => select(request, ctx)),
     reportOutcome: unary(logger, 'ReportOutcome', async () => ({ cooldownMs: 0 })),
-    mux: mux.handler,
+    mux: (call) => {
+      call.on('data', () => (seen.batches += 1));
+      mux.handler(call);
+    },
   };
   return { name: SERVICE, definition: SelectorServiceService, implementation, drain: mux.drain };
 }
@@ -48,7 +51,7 @@ afterEach(async () => {
 });
 
 async function serve(address = '127.0.0.1:0', name = 'one') {
-  const seen = { aborted: 0, contexts: [] as CallContext[] };
+  const seen = { aborted: 0, contexts: [] as CallContext[], batches: 0 };
   const server = await startGrpcServer(address, [fakeSelector(name, seen)], logger);
   return { server, seen };
 }
@@ -78,6 +81,27 @@ describe('MuxClient and muxService', () => {
     expect((await Promise.all(calls)).map((r) => r.select?.account?.id)).toEqual(calls.map((_, i) => i + 1));
     expect((await Promise.all(reports)).map((r) => r.report?.cooldownMs)).toEqual(reports.map((_, i) => i));
     expect(mux.inFlight).toBe(0);
+  });
+
+  it('sends the calls made in one turn together in one gRPC message, and their answers likewise', async () => {
+    const { server, seen } = await serve();
+    cleanups.push(() => server.shutdown(500));
+    const client = createClient(SelectorServiceClient, `127.0.0.1:${server.port}`, SERVICE);
+    let answers = 0;
+    const open = () => {
+      const stream = client.mux();
+      stream.on('data', () => (answers += 1));
+      return stream;
+    };
+    const { mux } = connect(`127.0.0.1:${server.port}`, { open, streams: 1 });
+    cleanups.push(() => client.close());
+    await select(mux, 'm');
+    const before = { batches: seen.batches, answers };
+    const calls = Array.from({ length: 100 }, (_, i) => mux.call({ select: { providerId: i + 1, model: 'm', excludeAccountIds: [] } }, Date.now() + 5000));
+    expect((await Promise.all(calls)).map((r) => r.select?.account?.id)).toEqual(calls.map((_, i) => i + 1));
+    // The first call of the turn goes at once, the other 99 together when the turn ends.
+    expect(seen.batches - before.batches).toBe(2);
+    expect(answers - before.answers).toBeLessThanOrEqual(4);
   });
 
   it('carries AppError code, message and retry hint, and hides unexpected errors', async () => {

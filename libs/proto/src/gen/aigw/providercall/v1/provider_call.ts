@@ -39,6 +39,14 @@ export const protobufPackage = "aigw.providercall.v1";
 
 export const protobufFileName = "aigw/providercall/v1/provider_call.proto";
 
+export interface InvokeMuxRequests {
+  messages: InvokeMuxRequest[];
+}
+
+export interface InvokeMuxResponses {
+  messages: InvokeMuxResponse[];
+}
+
 export interface InvokeMuxRequest {
   /** Unique among the calls in flight on the stream; the response carries it back. */
   id: number;
@@ -111,6 +119,148 @@ export interface StreamChunk {
   usage?: Usage | undefined;
   error?: StreamError | undefined;
 }
+
+function createBaseInvokeMuxRequests(): InvokeMuxRequests {
+  return { messages: [] };
+}
+
+export const InvokeMuxRequests: MessageFns<InvokeMuxRequests> = {
+  encode(message: InvokeMuxRequests, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      InvokeMuxRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InvokeMuxRequests {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInvokeMuxRequests();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(InvokeMuxRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InvokeMuxRequests {
+    return {
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => InvokeMuxRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: InvokeMuxRequests): unknown {
+    const obj: any = {};
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => InvokeMuxRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InvokeMuxRequests>, I>>(base?: I): InvokeMuxRequests {
+    return InvokeMuxRequests.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InvokeMuxRequests>, I>>(object: I): InvokeMuxRequests {
+    const message = createBaseInvokeMuxRequests();
+    message.messages = object.messages?.map((e) => InvokeMuxRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseInvokeMuxResponses(): InvokeMuxResponses {
+  return { messages: [] };
+}
+
+export const InvokeMuxResponses: MessageFns<InvokeMuxResponses> = {
+  encode(message: InvokeMuxResponses, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      InvokeMuxResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): InvokeMuxResponses {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseInvokeMuxResponses();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(InvokeMuxResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): InvokeMuxResponses {
+    return {
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => InvokeMuxResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: InvokeMuxResponses): unknown {
+    const obj: any = {};
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => InvokeMuxResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<InvokeMuxResponses>, I>>(base?: I): InvokeMuxResponses {
+    return InvokeMuxResponses.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<InvokeMuxResponses>, I>>(object: I): InvokeMuxResponses {
+    const message = createBaseInvokeMuxResponses();
+    message.messages = object.messages?.map((e) => InvokeMuxResponse.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseInvokeMuxRequest(): InvokeMuxRequest {
   return { id: 0, timeoutMs: 0, invoke: undefined, cancel: undefined, invokeStream: undefined, credit: undefined };
@@ -1202,16 +1352,17 @@ export const ProviderCallServiceService = {
    * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
    * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
    * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
-   * `credit` (see MuxCredit).
+   * `credit` (see MuxCredit). Requests and answers made in the same turn of the sender's event loop travel
+   * together in one message.
    */
   invokeMux: {
     path: "/aigw.providercall.v1.ProviderCallService/InvokeMux" as const,
     requestStream: true as const,
     responseStream: true as const,
-    requestSerialize: (value: InvokeMuxRequest): Buffer => Buffer.from(InvokeMuxRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): InvokeMuxRequest => InvokeMuxRequest.decode(value),
-    responseSerialize: (value: InvokeMuxResponse): Buffer => Buffer.from(InvokeMuxResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): InvokeMuxResponse => InvokeMuxResponse.decode(value),
+    requestSerialize: (value: InvokeMuxRequests): Buffer => Buffer.from(InvokeMuxRequests.encode(value).finish()),
+    requestDeserialize: (value: Buffer): InvokeMuxRequests => InvokeMuxRequests.decode(value),
+    responseSerialize: (value: InvokeMuxResponses): Buffer => Buffer.from(InvokeMuxResponses.encode(value).finish()),
+    responseDeserialize: (value: Buffer): InvokeMuxResponses => InvokeMuxResponses.decode(value),
   },
 } as const;
 
@@ -1223,9 +1374,10 @@ export interface ProviderCallServiceServer extends UntypedServiceImplementation 
    * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
    * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
    * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
-   * `credit` (see MuxCredit).
+   * `credit` (see MuxCredit). Requests and answers made in the same turn of the sender's event loop travel
+   * together in one message.
    */
-  invokeMux: handleBidiStreamingCall<InvokeMuxRequest, InvokeMuxResponse>;
+  invokeMux: handleBidiStreamingCall<InvokeMuxRequests, InvokeMuxResponses>;
 }
 
 export interface ProviderCallServiceClient extends Client {
@@ -1255,14 +1407,15 @@ export interface ProviderCallServiceClient extends Client {
    * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
    * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
    * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
-   * `credit` (see MuxCredit).
+   * `credit` (see MuxCredit). Requests and answers made in the same turn of the sender's event loop travel
+   * together in one message.
    */
-  invokeMux(): ClientDuplexStream<InvokeMuxRequest, InvokeMuxResponse>;
-  invokeMux(options: Partial<CallOptions>): ClientDuplexStream<InvokeMuxRequest, InvokeMuxResponse>;
+  invokeMux(): ClientDuplexStream<InvokeMuxRequests, InvokeMuxResponses>;
+  invokeMux(options: Partial<CallOptions>): ClientDuplexStream<InvokeMuxRequests, InvokeMuxResponses>;
   invokeMux(
     metadata: Metadata,
     options?: Partial<CallOptions>,
-  ): ClientDuplexStream<InvokeMuxRequest, InvokeMuxResponse>;
+  ): ClientDuplexStream<InvokeMuxRequests, InvokeMuxResponses>;
 }
 
 export const ProviderCallServiceClient = makeGenericClientConstructor(

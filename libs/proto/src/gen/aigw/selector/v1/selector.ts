@@ -26,6 +26,14 @@ export const protobufPackage = "aigw.selector.v1";
 
 export const protobufFileName = "aigw/selector/v1/selector.proto";
 
+export interface SelectorMuxRequests {
+  messages: SelectorMuxRequest[];
+}
+
+export interface SelectorMuxResponses {
+  messages: SelectorMuxResponse[];
+}
+
 export interface SelectorMuxRequest {
   /** Unique among the calls in flight on the stream; the response carries it back. */
   id: number;
@@ -66,6 +74,148 @@ export interface ReportOutcomeResponse {
   /** How long the account is now skipped for this model; 0 when not cooled down. */
   cooldownMs: number;
 }
+
+function createBaseSelectorMuxRequests(): SelectorMuxRequests {
+  return { messages: [] };
+}
+
+export const SelectorMuxRequests: MessageFns<SelectorMuxRequests> = {
+  encode(message: SelectorMuxRequests, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      SelectorMuxRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SelectorMuxRequests {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSelectorMuxRequests();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(SelectorMuxRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SelectorMuxRequests {
+    return {
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => SelectorMuxRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SelectorMuxRequests): unknown {
+    const obj: any = {};
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => SelectorMuxRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SelectorMuxRequests>, I>>(base?: I): SelectorMuxRequests {
+    return SelectorMuxRequests.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SelectorMuxRequests>, I>>(object: I): SelectorMuxRequests {
+    const message = createBaseSelectorMuxRequests();
+    message.messages = object.messages?.map((e) => SelectorMuxRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSelectorMuxResponses(): SelectorMuxResponses {
+  return { messages: [] };
+}
+
+export const SelectorMuxResponses: MessageFns<SelectorMuxResponses> = {
+  encode(message: SelectorMuxResponses, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.messages) {
+      SelectorMuxResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SelectorMuxResponses {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSelectorMuxResponses();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.messages.push(SelectorMuxResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SelectorMuxResponses {
+    return {
+      messages: globalThis.Array.isArray(object?.messages)
+        ? object.messages.map((e: any) => SelectorMuxResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: SelectorMuxResponses): unknown {
+    const obj: any = {};
+    if (message.messages?.length) {
+      obj.messages = message.messages.map((e) => SelectorMuxResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SelectorMuxResponses>, I>>(base?: I): SelectorMuxResponses {
+    return SelectorMuxResponses.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SelectorMuxResponses>, I>>(object: I): SelectorMuxResponses {
+    const message = createBaseSelectorMuxResponses();
+    message.messages = object.messages?.map((e) => SelectorMuxResponse.fromPartial(e)) || [];
+    return message;
+  },
+};
 
 function createBaseSelectorMuxRequest(): SelectorMuxRequest {
   return { id: 0, timeoutMs: 0, select: undefined, report: undefined, cancel: undefined };
@@ -755,16 +905,18 @@ export const SelectorServiceService = {
   },
   /**
    * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
-   * each request carries an id, the answer echoes it, in any order.
+   * each request carries an id, the answer echoes it, in any order. Calls and answers made in the same turn
+   * of the sender's event loop travel together in one message.
    */
   mux: {
     path: "/aigw.selector.v1.SelectorService/Mux" as const,
     requestStream: true as const,
     responseStream: true as const,
-    requestSerialize: (value: SelectorMuxRequest): Buffer => Buffer.from(SelectorMuxRequest.encode(value).finish()),
-    requestDeserialize: (value: Buffer): SelectorMuxRequest => SelectorMuxRequest.decode(value),
-    responseSerialize: (value: SelectorMuxResponse): Buffer => Buffer.from(SelectorMuxResponse.encode(value).finish()),
-    responseDeserialize: (value: Buffer): SelectorMuxResponse => SelectorMuxResponse.decode(value),
+    requestSerialize: (value: SelectorMuxRequests): Buffer => Buffer.from(SelectorMuxRequests.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SelectorMuxRequests => SelectorMuxRequests.decode(value),
+    responseSerialize: (value: SelectorMuxResponses): Buffer =>
+      Buffer.from(SelectorMuxResponses.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SelectorMuxResponses => SelectorMuxResponses.decode(value),
   },
 } as const;
 
@@ -773,9 +925,10 @@ export interface SelectorServiceServer extends UntypedServiceImplementation {
   reportOutcome: handleUnaryCall<ReportOutcomeRequest, ReportOutcomeResponse>;
   /**
    * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
-   * each request carries an id, the answer echoes it, in any order.
+   * each request carries an id, the answer echoes it, in any order. Calls and answers made in the same turn
+   * of the sender's event loop travel together in one message.
    */
-  mux: handleBidiStreamingCall<SelectorMuxRequest, SelectorMuxResponse>;
+  mux: handleBidiStreamingCall<SelectorMuxRequests, SelectorMuxResponses>;
 }
 
 export interface SelectorServiceClient extends Client {
@@ -811,11 +964,15 @@ export interface SelectorServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
-   * each request carries an id, the answer echoes it, in any order.
+   * each request carries an id, the answer echoes it, in any order. Calls and answers made in the same turn
+   * of the sender's event loop travel together in one message.
    */
-  mux(): ClientDuplexStream<SelectorMuxRequest, SelectorMuxResponse>;
-  mux(options: Partial<CallOptions>): ClientDuplexStream<SelectorMuxRequest, SelectorMuxResponse>;
-  mux(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<SelectorMuxRequest, SelectorMuxResponse>;
+  mux(): ClientDuplexStream<SelectorMuxRequests, SelectorMuxResponses>;
+  mux(options: Partial<CallOptions>): ClientDuplexStream<SelectorMuxRequests, SelectorMuxResponses>;
+  mux(
+    metadata: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientDuplexStream<SelectorMuxRequests, SelectorMuxResponses>;
 }
 
 export const SelectorServiceClient = makeGenericClientConstructor(
