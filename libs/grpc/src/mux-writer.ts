@@ -14,10 +14,9 @@ export interface BatchSink<T> {
  * gRPC message saved is CPU that both sides do not spend on framing.
  */
 export class MuxWriter<T> {
+  /** Messages not yet sent; the first one held schedules their flush. */
   #held: T[] = [];
-  /** A flush is scheduled (at nextTick, or at the turn's end). */
-  #scheduled = false;
-  /** A batch left in this turn of the event loop; cleared when the turn ends. */
+  /** A batch left in this turn of the event loop: what comes next waits for the turn's end. */
   #spent = false;
 
   /** `open` tells whether the stream still takes writes (held messages for a stream that went away are dropped). */
@@ -28,9 +27,7 @@ export class MuxWriter<T> {
 
   write(message: T): void {
     this.#held.push(message);
-    if (this.#scheduled) return;
-    this.#scheduled = true;
-    if (!this.#spent) process.nextTick(this.#soon);
+    if (this.#held.length === 1 && !this.#spent) process.nextTick(this.#soon);
   }
 
   /** Sends what is held now (before the stream is ended, say). */
@@ -42,7 +39,7 @@ export class MuxWriter<T> {
   }
 
   readonly #soon = (): void => {
-    this.#scheduled = false;
+    if (this.#spent) return; // an earlier flush already sent this and set up the turn's end
     this.flush();
     this.#spent = true;
     setImmediate(this.#turnEnded);
@@ -50,7 +47,6 @@ export class MuxWriter<T> {
 
   readonly #turnEnded = (): void => {
     this.#spent = false;
-    this.#scheduled = false;
     this.flush();
   };
 }

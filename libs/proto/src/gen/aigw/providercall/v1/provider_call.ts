@@ -1352,8 +1352,8 @@ export const ProviderCallServiceService = {
    * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
    * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
    * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
-   * `credit` (see MuxCredit). Requests and answers made in the same turn of the sender's event loop travel
-   * together in one message.
+   * `credit` (see MuxCredit). Requests and answers made together (in one callback of the sender's event
+   * loop, or late in one turn) travel together in one message.
    */
   invokeMux: {
     path: "/aigw.providercall.v1.ProviderCallService/InvokeMux" as const,
@@ -1374,8 +1374,8 @@ export interface ProviderCallServiceServer extends UntypedServiceImplementation 
    * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
    * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
    * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
-   * `credit` (see MuxCredit). Requests and answers made in the same turn of the sender's event loop travel
-   * together in one message.
+   * `credit` (see MuxCredit). Requests and answers made together (in one callback of the sender's event
+   * loop, or late in one turn) travel together in one message.
    */
   invokeMux: handleBidiStreamingCall<InvokeMuxRequests, InvokeMuxResponses>;
 }
@@ -1407,8 +1407,8 @@ export interface ProviderCallServiceClient extends Client {
    * Invoke and InvokeStream multiplexed over a long-lived stream (a call of its own costs several times as
    * much CPU): each request carries an id, the answers echo it, in any order. `cancel` with a call's id
    * aborts it upstream. A streamed call is answered by its chunks, then `end` (or `error`), and is paced by
-   * `credit` (see MuxCredit). Requests and answers made in the same turn of the sender's event loop travel
-   * together in one message.
+   * `credit` (see MuxCredit). Requests and answers made together (in one callback of the sender's event
+   * loop, or late in one turn) travel together in one message.
    */
   invokeMux(): ClientDuplexStream<InvokeMuxRequests, InvokeMuxResponses>;
   invokeMux(options: Partial<CallOptions>): ClientDuplexStream<InvokeMuxRequests, InvokeMuxResponses>;

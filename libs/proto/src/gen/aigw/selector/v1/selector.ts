@@ -905,8 +905,8 @@ export const SelectorServiceService = {
   },
   /**
    * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
-   * each request carries an id, the answer echoes it, in any order. Calls and answers made in the same turn
-   * of the sender's event loop travel together in one message.
+   * each request carries an id, the answer echoes it, in any order. Calls and answers made together (in one
+   * callback of the sender's event loop, or late in one turn) travel together in one message.
    */
   mux: {
     path: "/aigw.selector.v1.SelectorService/Mux" as const,
@@ -925,8 +925,8 @@ export interface SelectorServiceServer extends UntypedServiceImplementation {
   reportOutcome: handleUnaryCall<ReportOutcomeRequest, ReportOutcomeResponse>;
   /**
    * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
-   * each request carries an id, the answer echoes it, in any order. Calls and answers made in the same turn
-   * of the sender's event loop travel together in one message.
+   * each request carries an id, the answer echoes it, in any order. Calls and answers made together (in one
+   * callback of the sender's event loop, or late in one turn) travel together in one message.
    */
   mux: handleBidiStreamingCall<SelectorMuxRequests, SelectorMuxResponses>;
 }
@@ -964,8 +964,8 @@ export interface SelectorServiceClient extends Client {
   ): ClientUnaryCall;
   /**
    * The same two calls multiplexed over a long-lived stream (a unary call costs several times as much CPU):
-   * each request carries an id, the answer echoes it, in any order. Calls and answers made in the same turn
-   * of the sender's event loop travel together in one message.
+   * each request carries an id, the answer echoes it, in any order. Calls and answers made together (in one
+   * callback of the sender's event loop, or late in one turn) travel together in one message.
    */
   mux(): ClientDuplexStream<SelectorMuxRequests, SelectorMuxResponses>;
   mux(options: Partial<CallOptions>): ClientDuplexStream<SelectorMuxRequests, SelectorMuxResponses>;
