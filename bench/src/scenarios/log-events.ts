@@ -39,5 +39,6 @@ export function logEvent(prefix: string, i: number, nowMs: number): RequestLogEv
     startedAtMs: nowMs - latencyMs,
     finishedAtMs: nowMs,
     droppedFields: [],
+    affinity: 0,
   };
 }

@@ -33,25 +33,25 @@ afterAll(async () => {
 describe('gRPC bootstrap and client', () => {
   it('serves a typed unary call and passes the caller deadline to the handler', async () => {
     const deadline = Date.now() + 2000;
-    const response = await callUnary(client.selectAccount, client, { providerId: 3, model: 'm', excludeAccountIds: [] }, deadline);
+    const response = await callUnary(client.selectAccount, client, { providerId: 3, model: 'm', excludeAccountIds: [], affinityKey: '' }, deadline);
     expect(response.account?.id).toBe(7);
     expect(Math.abs(sawDeadline - deadline)).toBeLessThan(50);
   });
 
   it('carries AppError code, message and retry hint across the wire', async () => {
-    const call = callUnary(client.selectAccount, client, { providerId: 1, model: 'exhausted', excludeAccountIds: [] }, Date.now() + 2000);
+    const call = callUnary(client.selectAccount, client, { providerId: 1, model: 'exhausted', excludeAccountIds: [], affinityKey: '' }, Date.now() + 2000);
     await expect(call).rejects.toMatchObject({ code: 'ACCOUNTS_EXHAUSTED', message: 'all cooling down', retryAfterMs: 1234 });
   });
 
   it('hides unexpected errors behind INTERNAL', async () => {
-    const call = callUnary(client.selectAccount, client, { providerId: 1, model: 'crash', excludeAccountIds: [] }, Date.now() + 2000);
+    const call = callUnary(client.selectAccount, client, { providerId: 1, model: 'crash', excludeAccountIds: [], affinityKey: '' }, Date.now() + 2000);
     const error = (await call.catch((e: unknown) => e)) as AppError;
     expect(error.code).toBe('INTERNAL');
     expect(error.message).not.toContain('hunter2');
   });
 
   it('fails with DEADLINE_EXCEEDED when the budget runs out', async () => {
-    const call = callUnary(client.selectAccount, client, { providerId: 1, model: 'slow', excludeAccountIds: [] }, Date.now() + 50);
+    const call = callUnary(client.selectAccount, client, { providerId: 1, model: 'slow', excludeAccountIds: [], affinityKey: '' }, Date.now() + 50);
     await expect(call).rejects.toMatchObject({ code: 'DEADLINE_EXCEEDED' });
   });
 
@@ -84,7 +84,7 @@ describe('retry policy', () => {
     );
     const retryClient = createClient(SelectorServiceClient, `127.0.0.1:${retryServer.port}`, 'aigw.selector.v1.SelectorService');
     try {
-      const call = callUnary(retryClient.selectAccount, retryClient, { providerId: 1, model: 'm', excludeAccountIds: [] }, Date.now() + 2000);
+      const call = callUnary(retryClient.selectAccount, retryClient, { providerId: 1, model: 'm', excludeAccountIds: [], affinityKey: '' }, Date.now() + 2000);
       await expect(call).rejects.toMatchObject({ code: 'UPSTREAM_UNREACHABLE' });
       expect(calls).toBe(1);
     } finally {

@@ -67,7 +67,7 @@ function connect(target: string, options: Partial<MuxClientOptions<SelectorMuxRe
 }
 
 const select = (mux: MuxClient<SelectorMuxRequest, SelectorMuxResponse>, model: string, deadlineMs = 2000, signal?: AbortSignal) =>
-  mux.call({ select: { providerId: 7, model, excludeAccountIds: [] } }, Date.now() + deadlineMs, signal ? { signal } : {});
+  mux.call({ select: { providerId: 7, model, excludeAccountIds: [], affinityKey: '' } }, Date.now() + deadlineMs, signal ? { signal } : {});
 
 describe('MuxClient and muxService', () => {
   it('answers many concurrent calls, each with its own result, in any order', async () => {
@@ -75,7 +75,7 @@ describe('MuxClient and muxService', () => {
     cleanups.push(() => server.shutdown(500));
     const { mux } = connect(`127.0.0.1:${server.port}`);
     const calls = Array.from({ length: 500 }, (_, i) =>
-      mux.call({ select: { providerId: i + 1, model: `slow:${i % 7}`, excludeAccountIds: [] } }, Date.now() + 5000),
+      mux.call({ select: { providerId: i + 1, model: `slow:${i % 7}`, excludeAccountIds: [], affinityKey: '' } }, Date.now() + 5000),
     );
     const reports = Array.from({ length: 50 }, (_, i) => mux.call({ report: { accountId: 1, model: 'm', statusCode: i, retryAfterMs: 0 } }, Date.now() + 5000));
     expect((await Promise.all(calls)).map((r) => r.select?.account?.id)).toEqual(calls.map((_, i) => i + 1));
@@ -97,7 +97,7 @@ describe('MuxClient and muxService', () => {
     cleanups.push(() => client.close());
     await select(mux, 'm');
     const before = { batches: seen.batches, answers };
-    const calls = Array.from({ length: 100 }, (_, i) => mux.call({ select: { providerId: i + 1, model: 'm', excludeAccountIds: [] } }, Date.now() + 5000));
+    const calls = Array.from({ length: 100 }, (_, i) => mux.call({ select: { providerId: i + 1, model: 'm', excludeAccountIds: [], affinityKey: '' } }, Date.now() + 5000));
     expect((await Promise.all(calls)).map((r) => r.select?.account?.id)).toEqual(calls.map((_, i) => i + 1));
     expect(seen.batches - before.batches).toBe(1);
     expect(answers - before.answers).toBeLessThanOrEqual(2);
@@ -118,7 +118,7 @@ describe('MuxClient and muxService', () => {
     cleanups.push(() => server.shutdown(500));
     const { mux } = connect(`127.0.0.1:${server.port}`);
     const deadline = Date.now() + 2000;
-    await mux.call({ select: { providerId: 1, model: 'm', excludeAccountIds: [] } }, deadline);
+    await mux.call({ select: { providerId: 1, model: 'm', excludeAccountIds: [], affinityKey: '' } }, deadline);
     expect(Math.abs((seen.contexts[0]?.deadline ?? 0) - deadline)).toBeLessThan(50);
 
     const started = Date.now();
@@ -184,7 +184,7 @@ describe('MuxClient and muxService', () => {
     expect(labels.filter((l) => l === 'b').length).toBeGreaterThan(5);
 
     const slow = Array.from({ length: 8 }, () =>
-      mux.call({ select: { providerId: 1, model: 'slow:300', excludeAccountIds: [] } }, Date.now() + 5000, { idempotent: true }),
+      mux.call({ select: { providerId: 1, model: 'slow:300', excludeAccountIds: [], affinityKey: '' } }, Date.now() + 5000, { idempotent: true }),
     );
     await sleep(50);
     a.server.server.forceShutdown();

@@ -1,5 +1,5 @@
 /** Generated gRPC contracts and the NATS event codec (ts-proto, see buf.gen.yaml). */
-export { Account, ClientFormat, MuxCancel, MuxCredit, MuxEnd, MuxError, Usage, clientFormatFromJSON, clientFormatToJSON } from './gen/aigw/common/v1/common.js';
+export { Account, AffinityOutcome, ClientFormat, Header, MuxCancel, MuxCredit, MuxEnd, MuxError, Usage, clientFormatFromJSON, clientFormatToJSON } from './gen/aigw/common/v1/common.js';
 export {
   ReportOutcomeRequest,
   ReportOutcomeResponse,
@@ -22,15 +22,20 @@ export {
   type AuthServiceServer,
 } from './gen/aigw/auth/v1/auth.js';
 export {
+  CountTokensRequest,
+  CountTokensResponse,
   InvokeMuxRequest,
   InvokeMuxResponse,
   InvokeRequest,
   InvokeResponse,
+  ListModelsRequest,
+  ListModelsResponse,
   ProviderCallServiceClient,
   ProviderCallServiceService,
   StreamChunk,
   StreamError,
   StreamStart,
+  UpstreamModel,
   type ProviderCallServiceServer,
 } from './gen/aigw/providercall/v1/provider_call.js';
 export { RequestLogEvent } from './gen/aigw/logs/v1/logs.js';

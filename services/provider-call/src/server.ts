@@ -1,3 +1,4 @@
+import { AppError } from '@aigw/errors';
 import { muxService, muxStream, serverStream, unary, type ServiceBinding } from '@aigw/grpc';
 import {
   ProviderCallServiceService,
@@ -25,6 +26,9 @@ export function createServer(deps: ServerDeps): ServiceBinding {
       invokeStream(deps, request, ctx, write),
     ),
     invokeMux: mux.handler,
+    // Filled in by the token-counting and model-discovery work (issue 12, items 5 and 6).
+    countTokens: unary(deps.logger, 'CountTokens', () => Promise.reject(new AppError('INVALID_REQUEST', 'token counting is not available yet'))),
+    listModels: unary(deps.logger, 'ListModels', () => Promise.reject(new AppError('INVALID_REQUEST', 'model discovery is not available yet'))),
   };
   return { name: 'aigw.providercall.v1.ProviderCallService', definition: ProviderCallServiceService, implementation, drain: mux.drain };
 }

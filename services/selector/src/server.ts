@@ -1,6 +1,7 @@
 import { muxService, unary, type ServiceBinding } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import {
+  AffinityOutcome,
   SelectorServiceService,
   type ReportOutcomeRequest,
   type ReportOutcomeResponse,
@@ -23,6 +24,7 @@ export interface SelectorServerDeps {
 export function createServer({ selector, outcomes, logger }: SelectorServerDeps): ServiceBinding {
   const select = async (request: SelectAccountRequest): Promise<SelectAccountResponse> => ({
     account: await selector.select(request.providerId, request.model, request.excludeAccountIds),
+    affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE,
   });
   const report = async (request: ReportOutcomeRequest): Promise<ReportOutcomeResponse> => ({
     cooldownMs: await outcomes.report(request.accountId, request.model, request.statusCode, request.retryAfterMs),

@@ -133,7 +133,7 @@ describe('Mux', () => {
   const deadline = () => Date.now() + 5_000;
 
   it('rotates, reports and refuses over the multiplexed stream exactly as the unary calls do', async () => {
-    const select = (replica: Replica, model: string) => replica.mux.call({ select: { providerId: main.providerId, model, excludeAccountIds: [] } }, deadline());
+    const select = (replica: Replica, model: string) => replica.mux.call({ select: { providerId: main.providerId, model, excludeAccountIds: [], affinityKey: '' } }, deadline());
     const picks = await Promise.all(Array.from({ length: 30 }, (_, i) => select(i % 2 === 0 ? a : b, 'mux-model')));
     for (const id of main.accountIds) expect(picks.filter((p) => p.select?.account?.id === id)).toHaveLength(10);
 
@@ -145,7 +145,7 @@ describe('Mux', () => {
     const error = await failure(select(b, 'mux-hot'));
     expect(error.code).toBe('ACCOUNTS_EXHAUSTED');
     expect(error.retryAfterMs).toBeGreaterThan(20_000);
-    expect((await failure(a.mux.call({ select: { providerId: empty.providerId, model: 'm', excludeAccountIds: [] } }, deadline()))).code).toBe('NO_ACCOUNT');
+    expect((await failure(a.mux.call({ select: { providerId: empty.providerId, model: 'm', excludeAccountIds: [], affinityKey: '' } }, deadline()))).code).toBe('NO_ACCOUNT');
   });
 });
 

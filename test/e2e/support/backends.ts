@@ -56,7 +56,7 @@ export async function invalidateCredential(client: AuthServiceClient, accountId:
 
 /** One selection by one selector replica. */
 export async function selectAccount(client: SelectorServiceClient, providerId: number, model: string): Promise<Account> {
-  const response = await callUnary(client.selectAccount, client, { providerId, model, excludeAccountIds: [] }, deadline());
+  const response = await callUnary(client.selectAccount, client, { providerId, model, excludeAccountIds: [], affinityKey: '' }, deadline());
   if (response.account === undefined) throw new Error('selector returned no account');
   return response.account;
 }

@@ -63,7 +63,7 @@ export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: Bac
   return {
     async selectAccount(providerId, model, exclude, deadline) {
       // Selecting twice only advances the round robin once more, so a call lost with its stream is sent again.
-      const { select } = await selectorMux.call({ select: { providerId, model, excludeAccountIds: [...exclude] } }, deadline, { idempotent: true });
+      const { select } = await selectorMux.call({ select: { providerId, model, excludeAccountIds: [...exclude], affinityKey: '' } }, deadline, { idempotent: true });
       if (!select?.account) throw new AppError('INTERNAL', 'selector answered without an account');
       return select.account;
     },

@@ -57,6 +57,56 @@ export function clientFormatToJSON(object: ClientFormat): string {
   }
 }
 
+/** What session affinity did for one account choice (DESIGN.md section 8). */
+export enum AffinityOutcome {
+  /** AFFINITY_OUTCOME_NONE - No affinity key, or affinity is off for the route. */
+  AFFINITY_OUTCOME_NONE = 0,
+  /** AFFINITY_OUTCOME_HIT - The key was bound to this account, which was usable. */
+  AFFINITY_OUTCOME_HIT = 1,
+  /** AFFINITY_OUTCOME_NEW_BINDING - The key was not bound yet: chosen round robin and bound. */
+  AFFINITY_OUTCOME_NEW_BINDING = 2,
+  /** AFFINITY_OUTCOME_REBOUND - The bound account was not usable (cooling down, disabled, over its limit, excluded): rebound. */
+  AFFINITY_OUTCOME_REBOUND = 3,
+  UNRECOGNIZED = -1,
+}
+
+export function affinityOutcomeFromJSON(object: any): AffinityOutcome {
+  switch (object) {
+    case 0:
+    case "AFFINITY_OUTCOME_NONE":
+      return AffinityOutcome.AFFINITY_OUTCOME_NONE;
+    case 1:
+    case "AFFINITY_OUTCOME_HIT":
+      return AffinityOutcome.AFFINITY_OUTCOME_HIT;
+    case 2:
+    case "AFFINITY_OUTCOME_NEW_BINDING":
+      return AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING;
+    case 3:
+    case "AFFINITY_OUTCOME_REBOUND":
+      return AffinityOutcome.AFFINITY_OUTCOME_REBOUND;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return AffinityOutcome.UNRECOGNIZED;
+  }
+}
+
+export function affinityOutcomeToJSON(object: AffinityOutcome): string {
+  switch (object) {
+    case AffinityOutcome.AFFINITY_OUTCOME_NONE:
+      return "AFFINITY_OUTCOME_NONE";
+    case AffinityOutcome.AFFINITY_OUTCOME_HIT:
+      return "AFFINITY_OUTCOME_HIT";
+    case AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING:
+      return "AFFINITY_OUTCOME_NEW_BINDING";
+    case AffinityOutcome.AFFINITY_OUTCOME_REBOUND:
+      return "AFFINITY_OUTCOME_REBOUND";
+    case AffinityOutcome.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 /** Token counts of one request. cached_input_tokens is a part of input_tokens, never added to it. */
 export interface Usage {
   inputTokens: number;
@@ -105,6 +155,12 @@ export interface MuxError {
   message: string;
   /** 0 when there is no hint. */
   retryAfterMs: number;
+}
+
+/** One HTTP header (name lower-case). */
+export interface Header {
+  name: string;
+  value: string;
 }
 
 function createBaseUsage(): Usage {
@@ -727,6 +783,91 @@ export const MuxError: MessageFns<MuxError> = {
     message.code = object.code ?? "";
     message.message = object.message ?? "";
     message.retryAfterMs = object.retryAfterMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseHeader(): Header {
+  return { name: "", value: "" };
+}
+
+export const Header: MessageFns<Header> = {
+  encode(message: Header, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): Header {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHeader();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): Header {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      value: isSet(object.value) ? globalThis.String(object.value) : "",
+    };
+  },
+
+  toJSON(message: Header): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.value !== "") {
+      obj.value = message.value;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<Header>, I>>(base?: I): Header {
+    return Header.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<Header>, I>>(object: I): Header {
+    const message = createBaseHeader();
+    message.name = object.name ?? "";
+    message.value = object.value ?? "";
     return message;
   },
 };

@@ -6,7 +6,15 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { ClientFormat, clientFormatFromJSON, clientFormatToJSON, Usage } from "../../common/v1/common.js";
+import {
+  AffinityOutcome,
+  affinityOutcomeFromJSON,
+  affinityOutcomeToJSON,
+  ClientFormat,
+  clientFormatFromJSON,
+  clientFormatToJSON,
+  Usage,
+} from "../../common/v1/common.js";
 
 export const protobufPackage = "aigw.logs.v1";
 
@@ -36,6 +44,7 @@ export interface RequestLogEvent {
   startedAtMs: number;
   finishedAtMs: number;
   droppedFields: string[];
+  affinity: AffinityOutcome;
 }
 
 function createBaseRequestLogEvent(): RequestLogEvent {
@@ -58,6 +67,7 @@ function createBaseRequestLogEvent(): RequestLogEvent {
     startedAtMs: 0,
     finishedAtMs: 0,
     droppedFields: [],
+    affinity: 0,
   };
 }
 
@@ -116,6 +126,9 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     }
     for (const v of message.droppedFields) {
       writer.uint32(146).string(v!);
+    }
+    if (message.affinity !== 0) {
+      writer.uint32(152).int32(message.affinity);
     }
     return writer;
   },
@@ -277,6 +290,14 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
             message.droppedFields.push(reader.string());
             continue;
           }
+          case 19: {
+            if (tag !== 152) {
+              break;
+            }
+
+            message.affinity = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -365,6 +386,7 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
         : globalThis.Array.isArray(object?.dropped_fields)
         ? object.dropped_fields.map((e: any) => globalThis.String(e))
         : [],
+      affinity: isSet(object.affinity) ? affinityOutcomeFromJSON(object.affinity) : 0,
     };
   },
 
@@ -424,6 +446,9 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     if (message.droppedFields?.length) {
       obj.droppedFields = message.droppedFields;
     }
+    if (message.affinity !== 0) {
+      obj.affinity = affinityOutcomeToJSON(message.affinity);
+    }
     return obj;
   },
 
@@ -450,6 +475,7 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     message.startedAtMs = object.startedAtMs ?? 0;
     message.finishedAtMs = object.finishedAtMs ?? 0;
     message.droppedFields = object.droppedFields?.map((e) => e) || [];
+    message.affinity = object.affinity ?? 0;
     return message;
   },
 };

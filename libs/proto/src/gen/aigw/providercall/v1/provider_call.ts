@@ -28,6 +28,7 @@ import {
   ClientFormat,
   clientFormatFromJSON,
   clientFormatToJSON,
+  Header,
   MuxCancel,
   MuxCredit,
   MuxEnd,
@@ -79,6 +80,11 @@ export interface InvokeRequest {
   account: Account | undefined;
   credential: Credential | undefined;
   stream: boolean;
+  /**
+   * Client headers that change upstream behaviour (e.g. anthropic-beta), already filtered by ingress's
+   * allow-list; provider-call passes them to a provider of the same kind or reports them as dropped.
+   */
+  clientHeaders: Header[];
 }
 
 export interface InvokeResponse {
@@ -118,6 +124,49 @@ export interface StreamChunk {
   data?: Buffer | undefined;
   usage?: Usage | undefined;
   error?: StreamError | undefined;
+}
+
+export interface CountTokensRequest {
+  requestId: string;
+  clientFormat: ClientFormat;
+  /** The client's count request body, JSON, as received. */
+  body: Buffer;
+  upstreamModel: string;
+  account: Account | undefined;
+  credential: Credential | undefined;
+  clientHeaders: Header[];
+}
+
+export interface CountTokensResponse {
+  /** Upstream status (200 on success); a non-2xx answer's body is already in the client's error shape. */
+  status: number;
+  /** The answer in the client's format (e.g. {"input_tokens":N} or {"totalTokens":N}). */
+  body: Buffer;
+  inputTokens: number;
+  /** True when the count is a local estimate (the provider has no count endpoint, or it failed). */
+  estimated: boolean;
+  retryAfterMs: number;
+  droppedFields: string[];
+}
+
+export interface ListModelsRequest {
+  requestId: string;
+  account: Account | undefined;
+  credential: Credential | undefined;
+}
+
+export interface UpstreamModel {
+  /** The id clients send as `model` (without Gemini's `models/` prefix). */
+  id: string;
+  displayName: string;
+  inputTokenLimit: number;
+  outputTokenLimit: number;
+  /** Seconds since the epoch; 0 when the upstream does not say. */
+  createdAt: number;
+}
+
+export interface ListModelsResponse {
+  models: UpstreamModel[];
 }
 
 function createBaseInvokeMuxRequests(): InvokeMuxRequests {
@@ -579,6 +628,7 @@ function createBaseInvokeRequest(): InvokeRequest {
     account: undefined,
     credential: undefined,
     stream: false,
+    clientHeaders: [],
   };
 }
 
@@ -604,6 +654,9 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     }
     if (message.stream !== false) {
       writer.uint32(56).bool(message.stream);
+    }
+    for (const v of message.clientHeaders) {
+      Header.encode(v!, writer.uint32(66).fork()).join();
     }
     return writer;
   },
@@ -677,6 +730,14 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
             message.stream = reader.bool();
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.clientHeaders.push(Header.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -710,6 +771,11 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
       account: isSet(object.account) ? Account.fromJSON(object.account) : undefined,
       credential: isSet(object.credential) ? Credential.fromJSON(object.credential) : undefined,
       stream: isSet(object.stream) ? globalThis.Boolean(object.stream) : false,
+      clientHeaders: globalThis.Array.isArray(object?.clientHeaders)
+        ? object.clientHeaders.map((e: any) => Header.fromJSON(e))
+        : globalThis.Array.isArray(object?.client_headers)
+        ? object.client_headers.map((e: any) => Header.fromJSON(e))
+        : [],
     };
   },
 
@@ -736,6 +802,9 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     if (message.stream !== false) {
       obj.stream = message.stream;
     }
+    if (message.clientHeaders?.length) {
+      obj.clientHeaders = message.clientHeaders.map((e) => Header.toJSON(e));
+    }
     return obj;
   },
 
@@ -755,6 +824,7 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
       ? Credential.fromPartial(object.credential)
       : undefined;
     message.stream = object.stream ?? false;
+    message.clientHeaders = object.clientHeaders?.map((e) => Header.fromPartial(e)) || [];
     return message;
   },
 };
@@ -1323,6 +1393,687 @@ export const StreamChunk: MessageFns<StreamChunk> = {
   },
 };
 
+function createBaseCountTokensRequest(): CountTokensRequest {
+  return {
+    requestId: "",
+    clientFormat: 0,
+    body: Buffer.alloc(0),
+    upstreamModel: "",
+    account: undefined,
+    credential: undefined,
+    clientHeaders: [],
+  };
+}
+
+export const CountTokensRequest: MessageFns<CountTokensRequest> = {
+  encode(message: CountTokensRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.clientFormat !== 0) {
+      writer.uint32(16).int32(message.clientFormat);
+    }
+    if (message.body.length !== 0) {
+      writer.uint32(26).bytes(message.body);
+    }
+    if (message.upstreamModel !== "") {
+      writer.uint32(34).string(message.upstreamModel);
+    }
+    if (message.account !== undefined) {
+      Account.encode(message.account, writer.uint32(42).fork()).join();
+    }
+    if (message.credential !== undefined) {
+      Credential.encode(message.credential, writer.uint32(50).fork()).join();
+    }
+    for (const v of message.clientHeaders) {
+      Header.encode(v!, writer.uint32(58).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CountTokensRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCountTokensRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.clientFormat = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.body = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.upstreamModel = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.account = Account.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.credential = Credential.decode(reader, reader.uint32());
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.clientHeaders.push(Header.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CountTokensRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      clientFormat: isSet(object.clientFormat)
+        ? clientFormatFromJSON(object.clientFormat)
+        : isSet(object.client_format)
+        ? clientFormatFromJSON(object.client_format)
+        : 0,
+      body: isSet(object.body) ? Buffer.from(bytesFromBase64(object.body)) : Buffer.alloc(0),
+      upstreamModel: isSet(object.upstreamModel)
+        ? globalThis.String(object.upstreamModel)
+        : isSet(object.upstream_model)
+        ? globalThis.String(object.upstream_model)
+        : "",
+      account: isSet(object.account) ? Account.fromJSON(object.account) : undefined,
+      credential: isSet(object.credential) ? Credential.fromJSON(object.credential) : undefined,
+      clientHeaders: globalThis.Array.isArray(object?.clientHeaders)
+        ? object.clientHeaders.map((e: any) => Header.fromJSON(e))
+        : globalThis.Array.isArray(object?.client_headers)
+        ? object.client_headers.map((e: any) => Header.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CountTokensRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.clientFormat !== 0) {
+      obj.clientFormat = clientFormatToJSON(message.clientFormat);
+    }
+    if (message.body.length !== 0) {
+      obj.body = base64FromBytes(message.body);
+    }
+    if (message.upstreamModel !== "") {
+      obj.upstreamModel = message.upstreamModel;
+    }
+    if (message.account !== undefined) {
+      obj.account = Account.toJSON(message.account);
+    }
+    if (message.credential !== undefined) {
+      obj.credential = Credential.toJSON(message.credential);
+    }
+    if (message.clientHeaders?.length) {
+      obj.clientHeaders = message.clientHeaders.map((e) => Header.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CountTokensRequest>, I>>(base?: I): CountTokensRequest {
+    return CountTokensRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CountTokensRequest>, I>>(object: I): CountTokensRequest {
+    const message = createBaseCountTokensRequest();
+    message.requestId = object.requestId ?? "";
+    message.clientFormat = object.clientFormat ?? 0;
+    message.body = object.body ?? Buffer.alloc(0);
+    message.upstreamModel = object.upstreamModel ?? "";
+    message.account = (object.account !== undefined && object.account !== null)
+      ? Account.fromPartial(object.account)
+      : undefined;
+    message.credential = (object.credential !== undefined && object.credential !== null)
+      ? Credential.fromPartial(object.credential)
+      : undefined;
+    message.clientHeaders = object.clientHeaders?.map((e) => Header.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseCountTokensResponse(): CountTokensResponse {
+  return { status: 0, body: Buffer.alloc(0), inputTokens: 0, estimated: false, retryAfterMs: 0, droppedFields: [] };
+}
+
+export const CountTokensResponse: MessageFns<CountTokensResponse> = {
+  encode(message: CountTokensResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== 0) {
+      writer.uint32(8).uint32(message.status);
+    }
+    if (message.body.length !== 0) {
+      writer.uint32(18).bytes(message.body);
+    }
+    if (message.inputTokens !== 0) {
+      writer.uint32(24).uint32(message.inputTokens);
+    }
+    if (message.estimated !== false) {
+      writer.uint32(32).bool(message.estimated);
+    }
+    if (message.retryAfterMs !== 0) {
+      writer.uint32(40).uint32(message.retryAfterMs);
+    }
+    for (const v of message.droppedFields) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CountTokensResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCountTokensResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.status = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.body = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.inputTokens = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.estimated = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.retryAfterMs = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.droppedFields.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CountTokensResponse {
+    return {
+      status: isSet(object.status) ? globalThis.Number(object.status) : 0,
+      body: isSet(object.body) ? Buffer.from(bytesFromBase64(object.body)) : Buffer.alloc(0),
+      inputTokens: isSet(object.inputTokens)
+        ? globalThis.Number(object.inputTokens)
+        : isSet(object.input_tokens)
+        ? globalThis.Number(object.input_tokens)
+        : 0,
+      estimated: isSet(object.estimated) ? globalThis.Boolean(object.estimated) : false,
+      retryAfterMs: isSet(object.retryAfterMs)
+        ? globalThis.Number(object.retryAfterMs)
+        : isSet(object.retry_after_ms)
+        ? globalThis.Number(object.retry_after_ms)
+        : 0,
+      droppedFields: globalThis.Array.isArray(object?.droppedFields)
+        ? object.droppedFields.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.dropped_fields)
+        ? object.dropped_fields.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CountTokensResponse): unknown {
+    const obj: any = {};
+    if (message.status !== 0) {
+      obj.status = Math.round(message.status);
+    }
+    if (message.body.length !== 0) {
+      obj.body = base64FromBytes(message.body);
+    }
+    if (message.inputTokens !== 0) {
+      obj.inputTokens = Math.round(message.inputTokens);
+    }
+    if (message.estimated !== false) {
+      obj.estimated = message.estimated;
+    }
+    if (message.retryAfterMs !== 0) {
+      obj.retryAfterMs = Math.round(message.retryAfterMs);
+    }
+    if (message.droppedFields?.length) {
+      obj.droppedFields = message.droppedFields;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CountTokensResponse>, I>>(base?: I): CountTokensResponse {
+    return CountTokensResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CountTokensResponse>, I>>(object: I): CountTokensResponse {
+    const message = createBaseCountTokensResponse();
+    message.status = object.status ?? 0;
+    message.body = object.body ?? Buffer.alloc(0);
+    message.inputTokens = object.inputTokens ?? 0;
+    message.estimated = object.estimated ?? false;
+    message.retryAfterMs = object.retryAfterMs ?? 0;
+    message.droppedFields = object.droppedFields?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseListModelsRequest(): ListModelsRequest {
+  return { requestId: "", account: undefined, credential: undefined };
+}
+
+export const ListModelsRequest: MessageFns<ListModelsRequest> = {
+  encode(message: ListModelsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.requestId !== "") {
+      writer.uint32(10).string(message.requestId);
+    }
+    if (message.account !== undefined) {
+      Account.encode(message.account, writer.uint32(18).fork()).join();
+    }
+    if (message.credential !== undefined) {
+      Credential.encode(message.credential, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListModelsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListModelsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.requestId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.account = Account.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.credential = Credential.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListModelsRequest {
+    return {
+      requestId: isSet(object.requestId)
+        ? globalThis.String(object.requestId)
+        : isSet(object.request_id)
+        ? globalThis.String(object.request_id)
+        : "",
+      account: isSet(object.account) ? Account.fromJSON(object.account) : undefined,
+      credential: isSet(object.credential) ? Credential.fromJSON(object.credential) : undefined,
+    };
+  },
+
+  toJSON(message: ListModelsRequest): unknown {
+    const obj: any = {};
+    if (message.requestId !== "") {
+      obj.requestId = message.requestId;
+    }
+    if (message.account !== undefined) {
+      obj.account = Account.toJSON(message.account);
+    }
+    if (message.credential !== undefined) {
+      obj.credential = Credential.toJSON(message.credential);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListModelsRequest>, I>>(base?: I): ListModelsRequest {
+    return ListModelsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListModelsRequest>, I>>(object: I): ListModelsRequest {
+    const message = createBaseListModelsRequest();
+    message.requestId = object.requestId ?? "";
+    message.account = (object.account !== undefined && object.account !== null)
+      ? Account.fromPartial(object.account)
+      : undefined;
+    message.credential = (object.credential !== undefined && object.credential !== null)
+      ? Credential.fromPartial(object.credential)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseUpstreamModel(): UpstreamModel {
+  return { id: "", displayName: "", inputTokenLimit: 0, outputTokenLimit: 0, createdAt: 0 };
+}
+
+export const UpstreamModel: MessageFns<UpstreamModel> = {
+  encode(message: UpstreamModel, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.displayName !== "") {
+      writer.uint32(18).string(message.displayName);
+    }
+    if (message.inputTokenLimit !== 0) {
+      writer.uint32(24).uint32(message.inputTokenLimit);
+    }
+    if (message.outputTokenLimit !== 0) {
+      writer.uint32(32).uint32(message.outputTokenLimit);
+    }
+    if (message.createdAt !== 0) {
+      writer.uint32(40).uint64(message.createdAt);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): UpstreamModel {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseUpstreamModel();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.displayName = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.inputTokenLimit = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.outputTokenLimit = reader.uint32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.createdAt = longToNumber(reader.uint64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): UpstreamModel {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      displayName: isSet(object.displayName)
+        ? globalThis.String(object.displayName)
+        : isSet(object.display_name)
+        ? globalThis.String(object.display_name)
+        : "",
+      inputTokenLimit: isSet(object.inputTokenLimit)
+        ? globalThis.Number(object.inputTokenLimit)
+        : isSet(object.input_token_limit)
+        ? globalThis.Number(object.input_token_limit)
+        : 0,
+      outputTokenLimit: isSet(object.outputTokenLimit)
+        ? globalThis.Number(object.outputTokenLimit)
+        : isSet(object.output_token_limit)
+        ? globalThis.Number(object.output_token_limit)
+        : 0,
+      createdAt: isSet(object.createdAt)
+        ? globalThis.Number(object.createdAt)
+        : isSet(object.created_at)
+        ? globalThis.Number(object.created_at)
+        : 0,
+    };
+  },
+
+  toJSON(message: UpstreamModel): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.displayName !== "") {
+      obj.displayName = message.displayName;
+    }
+    if (message.inputTokenLimit !== 0) {
+      obj.inputTokenLimit = Math.round(message.inputTokenLimit);
+    }
+    if (message.outputTokenLimit !== 0) {
+      obj.outputTokenLimit = Math.round(message.outputTokenLimit);
+    }
+    if (message.createdAt !== 0) {
+      obj.createdAt = Math.round(message.createdAt);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<UpstreamModel>, I>>(base?: I): UpstreamModel {
+    return UpstreamModel.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<UpstreamModel>, I>>(object: I): UpstreamModel {
+    const message = createBaseUpstreamModel();
+    message.id = object.id ?? "";
+    message.displayName = object.displayName ?? "";
+    message.inputTokenLimit = object.inputTokenLimit ?? 0;
+    message.outputTokenLimit = object.outputTokenLimit ?? 0;
+    message.createdAt = object.createdAt ?? 0;
+    return message;
+  },
+};
+
+function createBaseListModelsResponse(): ListModelsResponse {
+  return { models: [] };
+}
+
+export const ListModelsResponse: MessageFns<ListModelsResponse> = {
+  encode(message: ListModelsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.models) {
+      UpstreamModel.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListModelsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListModelsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.models.push(UpstreamModel.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListModelsResponse {
+    return {
+      models: globalThis.Array.isArray(object?.models) ? object.models.map((e: any) => UpstreamModel.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: ListModelsResponse): unknown {
+    const obj: any = {};
+    if (message.models?.length) {
+      obj.models = message.models.map((e) => UpstreamModel.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListModelsResponse>, I>>(base?: I): ListModelsResponse {
+    return ListModelsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListModelsResponse>, I>>(object: I): ListModelsResponse {
+    const message = createBaseListModelsResponse();
+    message.models = object.models?.map((e) => UpstreamModel.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 /**
  * Translates a client request to the account's provider, calls it through the account's proxy, and
  * translates the answer back to the client's format.
@@ -1364,6 +2115,29 @@ export const ProviderCallServiceService = {
     responseSerialize: (value: InvokeMuxResponses): Buffer => Buffer.from(InvokeMuxResponses.encode(value).finish()),
     responseDeserialize: (value: Buffer): InvokeMuxResponses => InvokeMuxResponses.decode(value),
   },
+  /**
+   * Counts the input tokens of a client request (Anthropic count_tokens, Gemini countTokens) for the
+   * account's provider: by the provider's own count endpoint where it has one, else estimated locally.
+   */
+  countTokens: {
+    path: "/aigw.providercall.v1.ProviderCallService/CountTokens" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CountTokensRequest): Buffer => Buffer.from(CountTokensRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CountTokensRequest => CountTokensRequest.decode(value),
+    responseSerialize: (value: CountTokensResponse): Buffer => Buffer.from(CountTokensResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CountTokensResponse => CountTokensResponse.decode(value),
+  },
+  /** The models the account's upstream serves, from its own model list endpoint, through its proxy. */
+  listModels: {
+    path: "/aigw.providercall.v1.ProviderCallService/ListModels" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListModelsRequest): Buffer => Buffer.from(ListModelsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListModelsRequest => ListModelsRequest.decode(value),
+    responseSerialize: (value: ListModelsResponse): Buffer => Buffer.from(ListModelsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListModelsResponse => ListModelsResponse.decode(value),
+  },
 } as const;
 
 export interface ProviderCallServiceServer extends UntypedServiceImplementation {
@@ -1378,6 +2152,13 @@ export interface ProviderCallServiceServer extends UntypedServiceImplementation 
    * loop, or late in one turn) travel together in one message.
    */
   invokeMux: handleBidiStreamingCall<InvokeMuxRequests, InvokeMuxResponses>;
+  /**
+   * Counts the input tokens of a client request (Anthropic count_tokens, Gemini countTokens) for the
+   * account's provider: by the provider's own count endpoint where it has one, else estimated locally.
+   */
+  countTokens: handleUnaryCall<CountTokensRequest, CountTokensResponse>;
+  /** The models the account's upstream serves, from its own model list endpoint, through its proxy. */
+  listModels: handleUnaryCall<ListModelsRequest, ListModelsResponse>;
 }
 
 export interface ProviderCallServiceClient extends Client {
@@ -1416,6 +2197,41 @@ export interface ProviderCallServiceClient extends Client {
     metadata: Metadata,
     options?: Partial<CallOptions>,
   ): ClientDuplexStream<InvokeMuxRequests, InvokeMuxResponses>;
+  /**
+   * Counts the input tokens of a client request (Anthropic count_tokens, Gemini countTokens) for the
+   * account's provider: by the provider's own count endpoint where it has one, else estimated locally.
+   */
+  countTokens(
+    request: CountTokensRequest,
+    callback: (error: ServiceError | null, response: CountTokensResponse) => void,
+  ): ClientUnaryCall;
+  countTokens(
+    request: CountTokensRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CountTokensResponse) => void,
+  ): ClientUnaryCall;
+  countTokens(
+    request: CountTokensRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CountTokensResponse) => void,
+  ): ClientUnaryCall;
+  /** The models the account's upstream serves, from its own model list endpoint, through its proxy. */
+  listModels(
+    request: ListModelsRequest,
+    callback: (error: ServiceError | null, response: ListModelsResponse) => void,
+  ): ClientUnaryCall;
+  listModels(
+    request: ListModelsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListModelsResponse) => void,
+  ): ClientUnaryCall;
+  listModels(
+    request: ListModelsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListModelsResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const ProviderCallServiceClient = makeGenericClientConstructor(
@@ -1446,6 +2262,17 @@ export type DeepPartial<T> = T extends Builtin ? T
 type KeysOfUnion<T> = T extends T ? keyof T : never;
 export type Exact<P, I extends P> = P extends Builtin ? P
   : P & { [K in keyof P]: Exact<P[K], I[K]> } & { [K in Exclude<keyof I, KeysOfUnion<P>>]: never };
+
+function longToNumber(int64: { toString(): string }): number {
+  const num = globalThis.Number(int64.toString());
+  if (num > globalThis.Number.MAX_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is larger than Number.MAX_SAFE_INTEGER");
+  }
+  if (num < globalThis.Number.MIN_SAFE_INTEGER) {
+    throw new globalThis.Error("Value is smaller than Number.MIN_SAFE_INTEGER");
+  }
+  return num;
+}
 
 function isSet(value: any): boolean {
   return value !== null && value !== undefined;

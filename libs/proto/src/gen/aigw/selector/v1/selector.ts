@@ -20,7 +20,14 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Account, MuxCancel, MuxError } from "../../common/v1/common.js";
+import {
+  Account,
+  AffinityOutcome,
+  affinityOutcomeFromJSON,
+  affinityOutcomeToJSON,
+  MuxCancel,
+  MuxError,
+} from "../../common/v1/common.js";
 
 export const protobufPackage = "aigw.selector.v1";
 
@@ -55,10 +62,13 @@ export interface SelectAccountRequest {
   providerId: number;
   model: string;
   excludeAccountIds: number[];
+  /** Keeps one conversation on one account (DESIGN.md section 8); empty = plain round robin. */
+  affinityKey: string;
 }
 
 export interface SelectAccountResponse {
   account: Account | undefined;
+  affinity: AffinityOutcome;
 }
 
 export interface ReportOutcomeRequest {
@@ -484,7 +494,7 @@ export const SelectorMuxResponse: MessageFns<SelectorMuxResponse> = {
 };
 
 function createBaseSelectAccountRequest(): SelectAccountRequest {
-  return { providerId: 0, model: "", excludeAccountIds: [] };
+  return { providerId: 0, model: "", excludeAccountIds: [], affinityKey: "" };
 }
 
 export const SelectAccountRequest: MessageFns<SelectAccountRequest> = {
@@ -501,6 +511,9 @@ export const SelectAccountRequest: MessageFns<SelectAccountRequest> = {
         writer.uint32(v);
       }
       writer.join();
+    }
+    if (message.affinityKey !== "") {
+      writer.uint32(34).string(message.affinityKey);
     }
     return writer;
   },
@@ -552,6 +565,14 @@ export const SelectAccountRequest: MessageFns<SelectAccountRequest> = {
 
             break;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.affinityKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -577,6 +598,11 @@ export const SelectAccountRequest: MessageFns<SelectAccountRequest> = {
         : globalThis.Array.isArray(object?.exclude_account_ids)
         ? object.exclude_account_ids.map((e: any) => globalThis.Number(e))
         : [],
+      affinityKey: isSet(object.affinityKey)
+        ? globalThis.String(object.affinityKey)
+        : isSet(object.affinity_key)
+        ? globalThis.String(object.affinity_key)
+        : "",
     };
   },
 
@@ -591,6 +617,9 @@ export const SelectAccountRequest: MessageFns<SelectAccountRequest> = {
     if (message.excludeAccountIds?.length) {
       obj.excludeAccountIds = message.excludeAccountIds.map((e) => Math.round(e));
     }
+    if (message.affinityKey !== "") {
+      obj.affinityKey = message.affinityKey;
+    }
     return obj;
   },
 
@@ -602,18 +631,22 @@ export const SelectAccountRequest: MessageFns<SelectAccountRequest> = {
     message.providerId = object.providerId ?? 0;
     message.model = object.model ?? "";
     message.excludeAccountIds = object.excludeAccountIds?.map((e) => e) || [];
+    message.affinityKey = object.affinityKey ?? "";
     return message;
   },
 };
 
 function createBaseSelectAccountResponse(): SelectAccountResponse {
-  return { account: undefined };
+  return { account: undefined, affinity: 0 };
 }
 
 export const SelectAccountResponse: MessageFns<SelectAccountResponse> = {
   encode(message: SelectAccountResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.account !== undefined) {
       Account.encode(message.account, writer.uint32(10).fork()).join();
+    }
+    if (message.affinity !== 0) {
+      writer.uint32(16).int32(message.affinity);
     }
     return writer;
   },
@@ -639,6 +672,14 @@ export const SelectAccountResponse: MessageFns<SelectAccountResponse> = {
             message.account = Account.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.affinity = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -652,13 +693,19 @@ export const SelectAccountResponse: MessageFns<SelectAccountResponse> = {
   },
 
   fromJSON(object: any): SelectAccountResponse {
-    return { account: isSet(object.account) ? Account.fromJSON(object.account) : undefined };
+    return {
+      account: isSet(object.account) ? Account.fromJSON(object.account) : undefined,
+      affinity: isSet(object.affinity) ? affinityOutcomeFromJSON(object.affinity) : 0,
+    };
   },
 
   toJSON(message: SelectAccountResponse): unknown {
     const obj: any = {};
     if (message.account !== undefined) {
       obj.account = Account.toJSON(message.account);
+    }
+    if (message.affinity !== 0) {
+      obj.affinity = affinityOutcomeToJSON(message.affinity);
     }
     return obj;
   },
@@ -671,6 +718,7 @@ export const SelectAccountResponse: MessageFns<SelectAccountResponse> = {
     message.account = (object.account !== undefined && object.account !== null)
       ? Account.fromPartial(object.account)
       : undefined;
+    message.affinity = object.affinity ?? 0;
     return message;
   },
 };
