@@ -28,7 +28,7 @@ function fakeSelector(name: string, seen: { aborted: number; contexts: CallConte
       seen.aborted += 1;
       throw new AppError('CANCELLED', 'gone');
     }
-    return { account: account(request.providerId, name) };
+    return { account: account(request.providerId, name), affinity: 0 };
   };
   const mux = muxService<SelectorMuxRequest, SelectorMuxResponse>(logger, 'Mux', {
     select,
