@@ -93,8 +93,11 @@ function systemText(system: unknown): string {
     .join('\n');
 }
 
-/** Models that take `role: "system"` messages inside `messages` (Claude Opus 4.8; no beta header). */
-const MID_CONVERSATION_SYSTEM = /^claude-opus-4-8/;
+/**
+ * Models that take `role: "system"` messages inside `messages` (Claude Opus 4.8; no beta header). The
+ * emulator serves any model name: one that names Claude Opus 4.8 anywhere counts as that model.
+ */
+const MID_CONVERSATION_SYSTEM = /claude-opus-4-8/;
 
 /**
  * Anthropic's rules for a system message inside `messages`: the model must take them, and it must come

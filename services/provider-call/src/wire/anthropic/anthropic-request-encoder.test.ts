@@ -162,6 +162,8 @@ describe('irToAnthropicRequest', () => {
     it('knows which models take them', () => {
       expect(acceptsMidConversationSystem('claude-opus-4-8')).toBe(true);
       expect(acceptsMidConversationSystem('anthropic/claude-opus-4-8-20260528')).toBe(true);
+      expect(acceptsMidConversationSystem('conf-anthropic-claude-opus-4-8-system')).toBe(true);
+      expect(acceptsMidConversationSystem('xclaude-opus-4-8')).toBe(false);
       expect(acceptsMidConversationSystem('claude-opus-4-7')).toBe(false);
       expect(acceptsMidConversationSystem('claude-sonnet-4-5')).toBe(false);
     });

@@ -53,9 +53,12 @@ function contentBlock(part: IrPart, dropped: Set<string>): Record<string, unknow
 
 type AnthropicTurn = { role: string; content: Array<Record<string, unknown>> };
 
-/** Models that take a `system` message inside `messages` (Claude Opus 4.8; no beta header needed). */
+/**
+ * Models that take a `system` message inside `messages`: Claude Opus 4.8 (no beta header needed),
+ * also under an operator's prefix (`anthropic/claude-opus-4-8`, `team-claude-opus-4-8-fast`).
+ */
 export function acceptsMidConversationSystem(model: string): boolean {
-  return /(^|\/)claude-opus-4-8/.test(model);
+  return /(^|[^a-z0-9])claude-opus-4-8/.test(model);
 }
 
 /** Appends `blocks` as a turn of `role`, merged into the last turn when it has the same role. */
