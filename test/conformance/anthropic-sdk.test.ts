@@ -29,6 +29,9 @@ function messagesOf(conversation: Conversation): MessageParam[] {
     } else if (turn.role === 'assistant-reply') {
       // As the SDK's tool-use examples do: the returned content goes back as the assistant turn.
       messages.push({ role: 'assistant', content: (turn.reply.native as Message).content });
+    } else if (turn.role === 'system') {
+      // A mid-conversation system message (SystemMessageParam), as Claude Code sends one.
+      messages.push({ role: 'system', content: turn.text });
     } else {
       messages.push({ role: 'user', content: [{ type: 'tool_result', tool_use_id: turn.callId ?? '', content: turn.result }] });
     }

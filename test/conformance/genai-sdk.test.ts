@@ -36,6 +36,8 @@ function contentsOf(conversation: Conversation): Content[] {
     } else if (turn.role === 'assistant-reply') {
       // The model's turn as the SDK returned it (for a stream: its parts, gathered).
       contents.push(turn.reply.native as Content);
+    } else if (turn.role === 'system') {
+      throw new Error('Gemini has no system turn inside contents (the suite does not send one)');
     } else {
       const functionResponse = { name: turn.name, response: { output: turn.result }, ...(turn.callId === undefined ? {} : { id: turn.callId }) };
       contents.push({ role: 'user', parts: [{ functionResponse }] });

@@ -27,6 +27,8 @@ function messagesOf(conversation: Conversation): ChatCompletionMessageParam[] {
     } else if (turn.role === 'assistant-reply') {
       // As the SDK's own examples do: the returned message goes back into the history as it is.
       messages.push(turn.reply.native as ChatCompletionMessageParam);
+    } else if (turn.role === 'system') {
+      messages.push({ role: 'system', content: turn.text });
     } else {
       messages.push({ role: 'tool', tool_call_id: turn.callId ?? '', content: turn.result });
     }

@@ -9,6 +9,7 @@ import {
   IMAGE_PROMPT,
   IMAGE_URL,
   LIMIT_PROMPT,
+  MID_SYSTEM,
   OUTPUT_LIMIT,
   PNG,
   PROMPT,
@@ -80,6 +81,11 @@ function expectUsage(client: ClientName, usage: Record<string, unknown> | undefi
 const carriesImageUrl = (client: ClientName, provider: ProviderName) =>
   client === 'gemini' || provider === 'openai' || provider === 'anthropic';
 
+/** Gemini has one systemInstruction and no system turns: a later system message travels as user text, in place. */
+const hasSystemTurns = (provider: ProviderName) => provider === 'openai' || provider === 'anthropic';
+/** Gemini's protocol has no system message inside `contents` to send. */
+const sendsSystemTurns = (client: ClientName) => client !== 'gemini';
+
 /** Reasoning signatures go back only to the provider family that made them; OpenAI-compatible reasoning has none. */
 const signsReasoning = (client: ClientName, provider: ProviderName) => client !== 'openai' && provider !== 'openai';
 
@@ -87,6 +93,7 @@ const FEATURES = [
   'plain chat',
   'system prompt',
   'multi-turn',
+  'system anywhere',
   'image (base64)',
   'image (URL)',
   'tool loop',
@@ -99,6 +106,8 @@ const SLUG: Record<Feature, string> = {
   'plain chat': 'chat',
   'system prompt': 'system',
   'multi-turn': 'multi-turn',
+  // Names Claude Opus 4.8, the model that takes system messages inside `messages`.
+  'system anywhere': 'claude-opus-4-8-system',
   'image (base64)': 'image-base64',
   'image (URL)': 'image-url',
   'tool loop': 'tools',
@@ -176,6 +185,28 @@ export function defineConformanceSuite(options: SuiteOptions): void {
       await exact(model, provider, conversation, mode, { texts: [SYSTEM, first, answer, last], lastUserText: last });
       return 'pass';
     },
+    'system anywhere': async (model, mode, provider) => {
+      const [first, answer, last] = HISTORY;
+      const conversation: Conversation = {
+        system: SYSTEM,
+        turns: [
+          { role: 'user', text: first },
+          { role: 'system', text: MID_SYSTEM },
+          { role: 'assistant', text: answer },
+          { role: 'user', text: last },
+        ],
+      };
+      // Every word reaches the upstream (the emulator counts them) and the answer is exact.
+      const asked: Asked = { texts: [SYSTEM, first, MID_SYSTEM, answer, last], lastUserText: last };
+      if (hasSystemTurns(provider)) {
+        await exact(model, provider, conversation, mode, asked);
+        return 'pass';
+      }
+      const observed = await driver.send(model, conversation, mode);
+      expectAnswer(observed, emulatorReply(model, asked), model, provider);
+      expect(observed.dropped).toEqual(['system_message:user_turn']);
+      return { dropped: observed.dropped };
+    },
     'image (base64)': async (model, mode, provider) => {
       const conversation: Conversation = { turns: [{ role: 'user', text: IMAGE_PROMPT, image: PNG }] };
       await exact(model, provider, conversation, mode, { texts: [IMAGE_PROMPT], lastUserText: IMAGE_PROMPT, images: 1 });
@@ -235,6 +266,7 @@ export function defineConformanceSuite(options: SuiteOptions): void {
   for (const provider of PROVIDERS) {
     describe(`${client} SDK → ${provider} provider`, () => {
       for (const feature of FEATURES) {
+        if (feature === 'system anywhere' && !sendsSystemTurns(client)) continue;
         for (const mode of ['json', 'stream'] as const) {
           recorder.case(`${feature} (${mode})`, { provider, feature, mode }, async () => {
             const model = `${modelPrefix(provider)}${SLUG[feature]}-${mode}`;

@@ -32,7 +32,9 @@ export type Turn =
   | { role: 'assistant'; text: string }
   /** The assistant's previous answer, handed back as the SDK returned it. */
   | { role: 'assistant-reply'; reply: Observed }
-  | { role: 'tool'; callId: string | undefined; name: string; result: string };
+  | { role: 'tool'; callId: string | undefined; name: string; result: string }
+  /** A system message later in the conversation (Anthropic and OpenAI take them; Gemini has none). */
+  | { role: 'system'; text: string };
 
 export interface Conversation {
   system?: string;
@@ -54,6 +56,8 @@ export interface ToolSpec {
 export const SYSTEM = 'You are a terse assistant for a gateway test.';
 export const PROMPT = 'Say hello to the gateway';
 export const HISTORY = ['Name a fjord in Norway.', 'Geirangerfjord is a famous one.', 'And a glacier?'] as const;
+/** An instruction given in the middle of the conversation, as Claude Code sends its agent list. */
+export const MID_SYSTEM = 'From now on, name places in Norwegian.';
 export const IMAGE_PROMPT = 'What is in this picture?';
 /** A 1×1 PNG. */
 export const PNG = { base64: 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', mimeType: 'image/png' };

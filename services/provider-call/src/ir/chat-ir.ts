@@ -28,7 +28,10 @@ export interface IrToolResultPart {
   toolCallId: string;
   /** The called function's name, when the client format names it (Gemini pairs results by name). */
   name?: string;
+  /** The result's text (its text blocks joined by "\n"). */
   content: string;
+  /** Images the tool returned (a screenshot, a file read), after the text. */
+  images?: IrImageSource[];
   isError: boolean;
 }
 
@@ -53,9 +56,14 @@ export interface IrRedactedReasoningPart {
 
 export type IrPart = IrTextPart | IrImagePart | IrToolCallPart | IrToolResultPart | IrReasoningPart | IrRedactedReasoningPart;
 
-/** Tool results travel in user turns (as Anthropic and Gemini do); OpenAI's `tool` role maps there. */
+/**
+ * Tool results travel in user turns (as Anthropic and Gemini do); OpenAI's `tool` role maps there.
+ * A `system` message is an instruction given at that point of the conversation (Anthropic's and
+ * OpenAI's system messages after the first turn); it holds text parts only. The system prompt that
+ * leads the conversation is IrRequest.system, not a message.
+ */
 export interface IrMessage {
-  role: 'user' | 'assistant';
+  role: 'user' | 'assistant' | 'system';
   parts: IrPart[];
 }
 
@@ -78,6 +86,7 @@ export interface IrThinking {
 }
 
 export interface IrRequest {
+  /** The system prompt that leads the conversation (later system messages are IrMessages). */
   system?: string;
   messages: IrMessage[];
   tools: IrTool[];
@@ -91,6 +100,8 @@ export interface IrRequest {
   topK?: number;
   stop: string[];
   stream: boolean;
+  /** An opaque id of the end user, and the client field it came in (named when it cannot be carried). */
+  user?: { id: string; field: 'metadata.user_id' | 'user' };
   /** Client fields that the IR cannot carry, named as the client named them. */
   dropped: string[];
 }

@@ -93,6 +93,26 @@ function systemText(system: unknown): string {
     .join('\n');
 }
 
+/**
+ * Models that take `role: "system"` messages inside `messages` (Claude Opus 4.8; no beta header). The
+ * emulator serves any model name: one that names Claude Opus 4.8 anywhere counts as that model.
+ */
+const MID_CONVERSATION_SYSTEM = /claude-opus-4-8/;
+
+/**
+ * Anthropic's rules for a system message inside `messages`: the model must take them, and it must come
+ * right after a user message and be last or followed by an assistant message.
+ */
+function systemPlacementError(model: string, messages: readonly unknown[], i: number): ParseFailure | undefined {
+  if (!MID_CONVERSATION_SYSTEM.test(model)) return { error: `messages.${i}.role: system messages in 'messages' are not supported by model ${model}` };
+  const role = (j: number) => (isObject(messages[j]) ? (messages[j] as JsonObject).role : undefined);
+  if (role(i - 1) !== 'user') return { error: `messages.${i}: a system message must follow a user message` };
+  if (i < messages.length - 1 && role(i + 1) !== 'assistant') {
+    return { error: `messages.${i}: a system message must be the last message or be followed by an assistant message` };
+  }
+  return undefined;
+}
+
 /** Parses a Messages API request body into the format-neutral request. */
 export function parseAnthropicRequest(body: unknown): ChatRequest | ParseFailure {
   if (!isObject(body)) return { error: 'Request body must be a JSON object.' };
@@ -107,9 +127,19 @@ export function parseAnthropicRequest(body: unknown): ChatRequest | ParseFailure
   const callNames = new Map<string, string>();
   for (const [i, message] of (body.messages as unknown[]).entries()) {
     if (!isObject(message)) return { error: `messages.${i}: Input should be an object` };
-    if (message.role !== 'user' && message.role !== 'assistant') return { error: `messages.${i}.role: Input should be 'user' or 'assistant'` };
+    if (message.role !== 'user' && message.role !== 'assistant' && message.role !== 'system') {
+      return { error: `messages.${i}.role: Input should be 'user', 'assistant' or 'system'` };
+    }
+    if (message.role === 'system') {
+      const misplaced = systemPlacementError(body.model, body.messages as unknown[], i);
+      if (misplaced !== undefined) return misplaced;
+    }
     const scan = scanMessage(message.content, `messages.${i}.content`, callNames);
     if ('error' in scan) return scan;
+    if (message.role === 'system') {
+      inputTokens += countWords(scan.text);
+      continue;
+    }
     inputTokens += countWords(scan.text);
     for (const r of scan.results) inputTokens += countWords(r.text);
     images += scan.images;

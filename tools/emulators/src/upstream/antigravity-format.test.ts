@@ -43,7 +43,7 @@ describe('Cloud Code Assist (antigravity)', () => {
     });
   });
 
-  it('streams CRLF-framed SSE deltas ending with STOP and usage', async () => {
+  it('streams CRLF-framed SSE deltas, each with the usage so far, ending with STOP and the whole usage', async () => {
     const res = await post('/v1internal:streamGenerateContent?alt=sse', request, 'ya29.good', { 'x-emu-chunks': '5' });
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     const text = await res.text();
@@ -58,6 +58,10 @@ describe('Cloud Code Assist (antigravity)', () => {
     expect(events).toHaveLength(5);
     expect(events.map((e) => e.response.candidates[0].content.parts[0].text).join('')).toBe(composeReplyText('gemini-2.5-pro', 'hello gemini'));
     for (const e of events.slice(0, -1)) expect(e.response.candidates[0].finishReason).toBeUndefined();
+    expect(events.map((e) => e.response.usageMetadata.promptTokenCount)).toEqual([10, 10, 10, 10, 10]);
+    const counts = events.map((e) => e.response.usageMetadata.candidatesTokenCount as number);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b)); // cumulative, as Gemini counts
+    expect(counts.at(-1)).toBe(5);
     const last = events.at(-1)?.response;
     expect(last.candidates[0].finishReason).toBe('STOP');
     expect(last.usageMetadata).toEqual({ promptTokenCount: 10, candidatesTokenCount: 5, totalTokenCount: 15 });

@@ -11,7 +11,9 @@ import { bearerToken, type ParseFailure, type RenderContext, type RouteMatch, ty
 //   POST /v1internal:streamGenerateContent?alt=sse
 // Request  {project, model, request:{contents, systemInstruction, generationConfig, tools}}
 // Response {response:{candidates, usageMetadata, modelVersion, responseId}, traceId}
-// Stream events carry deltas; only the last one carries finishReason and usageMetadata.
+// Stream events carry deltas; the `response` inside each is Vertex's GenerateContentResponse, so, as
+// on Gemini, every event repeats usageMetadata (promptTokenCount from the first event on, output
+// counts cumulative); only the last one carries finishReason.
 
 /** Parses a Cloud Code Assist request body into the format-neutral request. */
 export function parseAntigravityRequest(body: unknown, stream: boolean): ChatRequest | ParseFailure {
@@ -62,9 +64,8 @@ export const antigravityFormat: WireFormat = {
       const last = i === steps.length - 1;
       const content = { role: 'model', parts: [step.part] };
       const candidate = last ? { content, finishReason: googleFinishReason(reply) } : { content };
-      const response = last
-        ? { candidates: [candidate], usageMetadata: googleUsage(reply), modelVersion: req.model, responseId: ctx.id }
-        : { candidates: [candidate], modelVersion: req.model, responseId: ctx.id };
+      const usageMetadata = last ? googleUsage(reply) : googleUsage(reply, step.candidatesTokens, step.thoughtsTokens);
+      const response = { candidates: [candidate], usageMetadata, modelVersion: req.model, responseId: ctx.id };
       return `data: ${JSON.stringify({ response, traceId: ctx.id })}${GOOGLE_SSE_END}`;
     });
   },

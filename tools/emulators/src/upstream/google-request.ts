@@ -48,6 +48,11 @@ function scanContent(content: unknown, where: string): ContentScan | ParseFailur
     const response = field(part, 'functionResponse', 'function_response');
     if (isObject(response)) {
       scan.results.push({ name: typeof response.name === 'string' ? response.name : 'unknown', text: toolResultText(response.response) });
+      // Gemini 3's multimodal function responses: the tool's images inside the response.
+      for (const nested of Array.isArray(response.parts) ? response.parts : []) {
+        const data = isObject(nested) ? field(nested, 'inlineData', 'inline_data') : undefined;
+        if (isObject(data) && isImageMime(field(data, 'mimeType', 'mime_type'))) scan.images++;
+      }
     }
   }
   return scan;

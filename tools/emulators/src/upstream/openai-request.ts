@@ -76,7 +76,10 @@ export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
     const found = contentImages(m.content, `messages[${i}].content`);
     if (typeof found !== 'number') return found;
     images += found;
-    if (m.role === 'user') lastUserText = text;
+    // A user message with no text right after tool results carries what the tools returned (gateways
+    // put a tool's images there, as `tool` messages take text only): the results still end the turn.
+    const attachment = m.role === 'user' && text === '' && results.length > 0;
+    if (m.role === 'user' && !attachment) lastUserText = text;
     if (m.role === 'assistant' && Array.isArray(m.tool_calls)) {
       for (const call of m.tool_calls) {
         if (isObject(call) && typeof call.id === 'string' && isObject(call.function) && typeof call.function.name === 'string') {
@@ -88,7 +91,7 @@ export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
       const byId = typeof m.tool_call_id === 'string' ? callNames.get(m.tool_call_id) : undefined;
       const name = byId ?? (typeof m.name === 'string' ? m.name : 'unknown');
       results.push({ name, text: toolResultText(m.content) });
-    } else {
+    } else if (!attachment) {
       results = []; // only results at the very end of the conversation count
     }
   }

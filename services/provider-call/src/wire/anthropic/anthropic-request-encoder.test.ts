@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IrRequest } from '../../ir/chat-ir.js';
-import { anthropicToolId, DEFAULT_MAX_TOKENS, irToAnthropicRequest } from './anthropic-request-encoder.js';
+import { acceptsMidConversationSystem, anthropicToolId, DEFAULT_MAX_TOKENS, irToAnthropicRequest } from './anthropic-request-encoder.js';
 
 const base: IrRequest = { messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }], tools: [], stop: [], stream: false, dropped: [] };
 
@@ -117,5 +117,98 @@ describe('irToAnthropicRequest', () => {
     expect(anthropicToolId('toolu_01-AB')).toBe('toolu_01-AB');
     expect(anthropicToolId('call 1/x')).toBe('call_1_x');
     expect(anthropicToolId('')).toBe('toolu_empty');
+  });
+
+  describe('system messages later in the conversation', () => {
+    const text = (t: string) => ({ type: 'text' as const, text: t });
+    const conversation: IrRequest = {
+      ...base,
+      system: 'lead',
+      messages: [
+        { role: 'user', parts: [text('q1')] },
+        { role: 'system', parts: [text('s1')] },
+        { role: 'system', parts: [text('s2')] },
+        { role: 'assistant', parts: [text('a1')] },
+        { role: 'system', parts: [text('s3')] },
+        { role: 'user', parts: [text('q2')] },
+        { role: 'system', parts: [text('s4')] },
+      ],
+    };
+
+    it('stay in place on a model that takes them, where Anthropic allows one; elsewhere they become user text', () => {
+      const { body, dropped } = irToAnthropicRequest(conversation, 'claude-opus-4-8');
+      expect(body.system).toBe('lead');
+      expect(body.messages).toEqual([
+        { role: 'user', content: [text('q1')] },
+        { role: 'system', content: [text('s1'), text('s2')] },
+        { role: 'assistant', content: [text('a1')] },
+        // after an assistant turn a system message is not allowed: it joins the next user turn
+        { role: 'user', content: [text('s3'), text('q2')] },
+        { role: 'system', content: [text('s4')] },
+      ]);
+      expect(dropped).toEqual(['system_message:user_turn']);
+    });
+
+    it('become user text, in order, on models without them', () => {
+      const { body, dropped } = irToAnthropicRequest(conversation, 'claude-sonnet-4-5');
+      expect(body.messages).toEqual([
+        { role: 'user', content: [text('q1'), text('s1'), text('s2')] },
+        { role: 'assistant', content: [text('a1')] },
+        { role: 'user', content: [text('s3'), text('q2'), text('s4')] },
+      ]);
+      expect(dropped).toEqual(['system_message:user_turn']);
+    });
+
+    it('knows which models take them', () => {
+      expect(acceptsMidConversationSystem('claude-opus-4-8')).toBe(true);
+      expect(acceptsMidConversationSystem('anthropic/claude-opus-4-8-20260528')).toBe(true);
+      expect(acceptsMidConversationSystem('conf-anthropic-claude-opus-4-8-system')).toBe(true);
+      expect(acceptsMidConversationSystem('xclaude-opus-4-8')).toBe(false);
+      expect(acceptsMidConversationSystem('claude-opus-4-7')).toBe(false);
+      expect(acceptsMidConversationSystem('claude-sonnet-4-5')).toBe(false);
+    });
+  });
+
+  it('sends the end-user id as metadata.user_id and the images of a tool result inside it', () => {
+    const { body, dropped } = irToAnthropicRequest(
+      {
+        ...base,
+        user: { id: 'user-7', field: 'user' },
+        messages: [
+          { role: 'assistant', parts: [{ type: 'tool_call', id: 'c1', name: 'screenshot', arguments: '{}' }] },
+          {
+            role: 'user',
+            parts: [
+              {
+                type: 'tool_result',
+                toolCallId: 'c1',
+                content: 'the screen',
+                images: [
+                  { kind: 'base64', mediaType: 'image/png', data: 'iVBOR' },
+                  { kind: 'url', url: 'https://x.test/a.png' },
+                ],
+                isError: false,
+              },
+              { type: 'tool_result', toolCallId: 'c2', content: '', images: [{ kind: 'base64', mediaType: 'image/gif', data: 'R0lG' }], isError: true },
+            ],
+          },
+        ],
+      },
+      'claude-sonnet-4-5',
+    );
+    expect(body.metadata).toEqual({ user_id: 'user-7' });
+    expect((body.messages as Array<{ content: unknown[] }>)[1]?.content).toEqual([
+      {
+        type: 'tool_result',
+        tool_use_id: 'c1',
+        content: [
+          { type: 'text', text: 'the screen' },
+          { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' } },
+          { type: 'image', source: { type: 'url', url: 'https://x.test/a.png' } },
+        ],
+      },
+      { type: 'tool_result', tool_use_id: 'c2', content: [{ type: 'image', source: { type: 'base64', media_type: 'image/gif', data: 'R0lG' } }], is_error: true },
+    ]);
+    expect(dropped).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import type { IrMessage, IrPart, IrRequest, IrToolChoice } from '../../ir/chat-ir.js';
+import type { IrImageSource, IrMessage, IrPart, IrRequest, IrToolChoice, IrToolResultPart } from '../../ir/chat-ir.js';
 import { thinkingBudget } from '../../ir/thinking-budget.js';
 import { toolArgumentsObject } from '../../ir/tool-arguments.js';
 
@@ -15,23 +15,30 @@ export function anthropicToolId(id: string): string {
   return safe === '' ? 'toolu_empty' : safe;
 }
 
+function imageBlock(source: IrImageSource): Record<string, unknown> {
+  return {
+    type: 'image',
+    source: source.kind === 'base64' ? { type: 'base64', media_type: source.mediaType, data: source.data } : { type: 'url', url: source.url },
+  };
+}
+
+/** A tool result's content: its text alone, or text and image blocks when the tool returned images. */
+function toolResultContent(part: IrToolResultPart): string | Array<Record<string, unknown>> {
+  if (part.images === undefined || part.images.length === 0) return part.content;
+  return [...(part.content === '' ? [] : [{ type: 'text', text: part.content }]), ...part.images.map(imageBlock)];
+}
+
 /** One IR part → a content block, or undefined (reported in `dropped`) when Anthropic cannot take it. */
 function contentBlock(part: IrPart, dropped: Set<string>): Record<string, unknown> | undefined {
   switch (part.type) {
     case 'text':
       return part.text === '' ? undefined : { type: 'text', text: part.text };
     case 'image':
-      return {
-        type: 'image',
-        source:
-          part.source.kind === 'base64'
-            ? { type: 'base64', media_type: part.source.mediaType, data: part.source.data }
-            : { type: 'url', url: part.source.url },
-      };
+      return imageBlock(part.source);
     case 'tool_call':
       return { type: 'tool_use', id: anthropicToolId(part.id), name: part.name, input: toolArgumentsObject(part.arguments) };
     case 'tool_result':
-      return { type: 'tool_result', tool_use_id: anthropicToolId(part.toolCallId), content: part.content, ...(part.isError ? { is_error: true } : {}) };
+      return { type: 'tool_result', tool_use_id: anthropicToolId(part.toolCallId), content: toolResultContent(part), ...(part.isError ? { is_error: true } : {}) };
     case 'reasoning':
       // Anthropic accepts only thinking it signed; an empty signed block is another provider's signature.
       if (part.signature === undefined || part.signature === '' || part.text === '') {
@@ -44,20 +51,53 @@ function contentBlock(part: IrPart, dropped: Set<string>): Record<string, unknow
   }
 }
 
-/** IR messages → Anthropic messages: same-role turns merged, tool results first in a user turn. */
-export function anthropicMessages(messages: IrMessage[], dropped: Set<string>): Array<{ role: string; content: Array<Record<string, unknown>> }> {
-  const out: Array<{ role: string; content: Array<Record<string, unknown>> }> = [];
+type AnthropicTurn = { role: string; content: Array<Record<string, unknown>> };
+
+/**
+ * Models that take a `system` message inside `messages`: Claude Opus 4.8 (no beta header needed),
+ * also under an operator's prefix (`anthropic/claude-opus-4-8`, `team-claude-opus-4-8-fast`).
+ */
+export function acceptsMidConversationSystem(model: string): boolean {
+  return /(^|[^a-z0-9])claude-opus-4-8/.test(model);
+}
+
+/** Appends `blocks` as a turn of `role`, merged into the last turn when it has the same role. */
+function appendTurn(out: AnthropicTurn[], role: string, blocks: Array<Record<string, unknown>>): void {
+  const last = out.at(-1);
+  if (last?.role === role) last.content.push(...blocks);
+  else out.push({ role, content: blocks });
+}
+
+/**
+ * Anthropic's placement rule for a system message in `messages`: right after a user turn, and either
+ * last or followed by an assistant turn.
+ */
+function placedWell(turns: readonly AnthropicTurn[], i: number): boolean {
+  return turns[i - 1]?.role === 'user' && (i === turns.length - 1 || turns[i + 1]?.role === 'assistant');
+}
+
+/**
+ * IR messages → Anthropic messages: same-role turns merged, tool results first in a user turn. A
+ * system message stays a system turn where the model takes one and Anthropic's placement rule allows
+ * it; elsewhere its text stays in place as user text (reported), keeping the order it was given in.
+ */
+export function anthropicMessages(messages: IrMessage[], dropped: Set<string>, inPlaceSystem = false): AnthropicTurn[] {
+  const turns: AnthropicTurn[] = [];
   for (const message of messages) {
     const blocks: Array<Record<string, unknown>> = [];
     for (const part of message.parts) {
       const block = contentBlock(part, dropped);
       if (block !== undefined) blocks.push(block);
     }
-    if (blocks.length === 0) continue;
-    const last = out.at(-1);
-    if (last?.role === message.role) last.content.push(...blocks);
-    else out.push({ role: message.role, content: blocks });
+    if (blocks.length > 0) appendTurn(turns, message.role, blocks);
   }
+  const out: AnthropicTurn[] = [];
+  turns.forEach((turn, i) => {
+    if (turn.role === 'system' && !(inPlaceSystem && placedWell(turns, i))) {
+      dropped.add('system_message:user_turn');
+      appendTurn(out, 'user', turn.content);
+    } else appendTurn(out, turn.role, turn.content);
+  });
   for (const message of out) {
     if (message.role !== 'user') continue;
     message.content = [...message.content.filter((b) => b.type === 'tool_result'), ...message.content.filter((b) => b.type !== 'tool_result')];
@@ -103,8 +143,10 @@ function sampling(ir: IrRequest, thinking: boolean, body: Record<string, unknown
 /** IR → Messages API body for `model`; `dropped` lists what Anthropic cannot carry. */
 export function irToAnthropicRequest(ir: IrRequest, model: string): { body: Record<string, unknown>; dropped: string[] } {
   const dropped = new Set<string>();
-  const body: Record<string, unknown> = { model, max_tokens: ir.maxTokens ?? DEFAULT_MAX_TOKENS, messages: anthropicMessages(ir.messages, dropped) };
+  const messages = anthropicMessages(ir.messages, dropped, acceptsMidConversationSystem(model));
+  const body: Record<string, unknown> = { model, max_tokens: ir.maxTokens ?? DEFAULT_MAX_TOKENS, messages };
   if (ir.system !== undefined && ir.system !== '') body.system = ir.system;
+  if (ir.user !== undefined) body.metadata = { user_id: ir.user.id };
   let thinking = false;
   if (ir.thinking?.enabled === true) {
     const wanted = thinkingBudget(ir.thinking, MIN_THINKING_BUDGET * 4);

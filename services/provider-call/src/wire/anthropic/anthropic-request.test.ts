@@ -69,7 +69,7 @@ describe('anthropicRequestToIr', () => {
   });
 
   it('rejects bad roles and blocks with the path at fault', () => {
-    expect(() => anthropicRequestToIr({ model: 'c', max_tokens: 5, messages: [{ role: 'system', content: 'x' }] }, false)).toThrowError(
+    expect(() => anthropicRequestToIr({ model: 'c', max_tokens: 5, messages: [{ role: 'tool', content: 'x' }] }, false)).toThrowError(
       /messages\[0\]\.role/,
     );
     expect(() =>
@@ -96,7 +96,8 @@ describe('anthropicRequestToIr', () => {
       },
       false,
     );
-    expect(ir.dropped.sort()).toEqual(['metadata', 'tools.web_search_20250305']);
+    expect(ir.dropped.sort()).toEqual(['tools.web_search_20250305']);
+    expect(ir.user).toEqual({ id: 'u', field: 'metadata.user_id' });
     expect(ir.tools).toEqual([]);
     expect(ir.messages[1]?.parts).toEqual([
       { type: 'reasoning', text: 'hmm', signature: 's' },
@@ -104,5 +105,73 @@ describe('anthropicRequestToIr', () => {
     ]);
     expect(ir.thinking).toEqual({ enabled: true, budgetTokens: 1024 });
     expect(ir.parallelToolCalls).toBe(false);
+  });
+
+  it('keeps system messages where they are in the conversation, text only', () => {
+    const { ir } = anthropicRequestToIr(
+      {
+        model: 'c',
+        max_tokens: 5,
+        system: 'lead',
+        messages: [
+          { role: 'user', content: 'q' },
+          { role: 'system', content: 'from now on, answer in French' },
+          { role: 'assistant', content: 'oui' },
+          { role: 'user', content: 'next' },
+          { role: 'system', content: [{ type: 'text', text: 'be brief', cache_control: { type: 'ephemeral' } }, { type: 'tool_removal', name: 'x' }] },
+        ],
+      },
+      false,
+    );
+    expect(ir.system).toBe('lead');
+    expect(ir.messages.map((m) => m.role)).toEqual(['user', 'system', 'assistant', 'user', 'system']);
+    expect(ir.messages[1]?.parts).toEqual([{ type: 'text', text: 'from now on, answer in French' }]);
+    expect(ir.messages[4]?.parts).toEqual([{ type: 'text', text: 'be brief' }]);
+    expect(ir.dropped.sort()).toEqual(['messages.content.cache_control', 'messages.system.content.tool_removal']);
+  });
+
+  it('carries the images of a tool result, and reports what the IR has no place for', () => {
+    const { ir } = anthropicRequestToIr(
+      {
+        model: 'c',
+        max_tokens: 5,
+        messages: [
+          { role: 'assistant', content: [{ type: 'tool_use', id: 't1', name: 'Read', input: { file_path: 'a.png' } }] },
+          {
+            role: 'user',
+            content: [
+              {
+                type: 'tool_result',
+                tool_use_id: 't1',
+                content: [
+                  { type: 'text', text: 'the file' },
+                  { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBOR' } },
+                  { type: 'image', source: { type: 'url', url: 'https://x.test/a.png' } },
+                  { type: 'search_result', source: 's', title: 't', content: [] },
+                ],
+                cache_control: { type: 'ephemeral' },
+              },
+            ],
+          },
+        ],
+        metadata: { user_id: '{"device_id":"d"}', tenant: 'x' },
+        context_management: { edits: [{ type: 'clear_thinking_20251015', keep: 'all' }] },
+      },
+      true,
+    );
+    expect(ir.messages[1]?.parts).toEqual([
+      {
+        type: 'tool_result',
+        toolCallId: 't1',
+        content: 'the file',
+        images: [
+          { kind: 'base64', mediaType: 'image/png', data: 'iVBOR' },
+          { kind: 'url', url: 'https://x.test/a.png' },
+        ],
+        isError: false,
+      },
+    ]);
+    expect(ir.user).toEqual({ id: '{"device_id":"d"}', field: 'metadata.user_id' });
+    expect(ir.dropped.sort()).toEqual(['context_management', 'messages.content.cache_control', 'metadata.tenant', 'tool_result.content.search_result']);
   });
 });

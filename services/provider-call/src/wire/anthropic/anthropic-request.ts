@@ -1,6 +1,6 @@
 import type { DecodedRequest } from '../../adapters/client-codec.js';
 import { uncarriedFields, validateBody } from '../../adapters/validate-body.js';
-import type { IrMessage, IrPart, IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
+import type { IrImageSource, IrMessage, IrPart, IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
 import { anthropicRequestSchema, BLOCK_FIELDS, type AnthropicBlock, type AnthropicMessage, type AnthropicRequest } from './anthropic-schema.js';
 
 // Anthropic Messages request (client side) → IR.
@@ -8,7 +8,7 @@ import { anthropicRequestSchema, BLOCK_FIELDS, type AnthropicBlock, type Anthrop
 /** Request fields the IR carries; any other field the client set is reported as dropped. */
 const CARRIED = new Set([
   'model', 'max_tokens', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'temperature', 'top_p', 'top_k',
-  'stop_sequences', 'stream',
+  'stop_sequences', 'stream', 'metadata',
 ]);
 const TOOL_FIELDS = new Set(['type', 'name', 'description', 'input_schema']);
 
@@ -19,18 +19,31 @@ const TOOL_CHOICE: Record<NonNullable<AnthropicRequest['tool_choice']>['type'], 
   tool: (name) => ({ type: 'tool', name }),
 };
 
+type ImageBlock = Extract<AnthropicBlock, { type: 'image' }>;
 type ToolResultContent = Extract<AnthropicBlock, { type: 'tool_result' }>['content'];
 
-function toolResultText(content: ToolResultContent, dropped: Set<string>): string {
-  if (content === undefined) return '';
-  if (typeof content === 'string') return content;
-  return content
-    .flatMap((block) => {
-      if (block.type === 'text') return [block.text];
+function imageSource(block: ImageBlock): IrImageSource {
+  return block.source.type === 'base64'
+    ? { kind: 'base64', mediaType: block.source.media_type, data: block.source.data }
+    : { kind: 'url', url: block.source.url };
+}
+
+/** A tool result's content → its text (text blocks joined) and its images; other blocks are reported. */
+export function toolResultToIr(content: ToolResultContent, dropped: Set<string>): { content: string; images?: IrImageSource[] } {
+  if (content === undefined) return { content: '' };
+  if (typeof content === 'string') return { content };
+  const texts: string[] = [];
+  const images: IrImageSource[] = [];
+  for (const block of content) {
+    if (block.type === 'unsupported') {
       dropped.add(`tool_result.content.${block.name}`);
-      return [];
-    })
-    .join('\n');
+      continue;
+    }
+    for (const key of uncarriedFields(block, BLOCK_FIELDS[block.type] ?? new Set())) dropped.add(`tool_result.content.${key}`);
+    if (block.type === 'text') texts.push(block.text);
+    else images.push(imageSource(block));
+  }
+  return images.length > 0 ? { content: texts.join('\n'), images } : { content: texts.join('\n') };
 }
 
 /** One content block → an IR part, or undefined when the IR has no place for it (reported). */
@@ -44,17 +57,11 @@ function blockToIr(block: AnthropicBlock, dropped: Set<string>): IrPart | undefi
     case 'text':
       return { type: 'text', text: block.text };
     case 'image':
-      return {
-        type: 'image',
-        source:
-          block.source.type === 'base64'
-            ? { kind: 'base64', mediaType: block.source.media_type, data: block.source.data }
-            : { kind: 'url', url: block.source.url },
-      };
+      return { type: 'image', source: imageSource(block) };
     case 'tool_use':
       return { type: 'tool_call', id: block.id, name: block.name, arguments: JSON.stringify(block.input) };
     case 'tool_result':
-      return { type: 'tool_result', toolCallId: block.tool_use_id, content: toolResultText(block.content, dropped), isError: block.is_error === true };
+      return { type: 'tool_result', toolCallId: block.tool_use_id, ...toolResultToIr(block.content, dropped), isError: block.is_error === true };
     case 'thinking':
       return block.signature ? { type: 'reasoning', text: block.thinking, signature: block.signature } : { type: 'reasoning', text: block.thinking };
     case 'redacted_thinking':
@@ -62,16 +69,30 @@ function blockToIr(block: AnthropicBlock, dropped: Set<string>): IrPart | undefi
   }
 }
 
-/** One Anthropic message → IR parts (string content is one text part). */
+/**
+ * One Anthropic message → IR parts (string content is one text part). A system message keeps its
+ * text only (Anthropic allows text and tool changes there; the latter are reported).
+ */
 export function anthropicMessageToIr(message: AnthropicMessage, dropped: Set<string>): IrMessage {
   for (const key of uncarriedFields(message, new Set(['role', 'content']))) dropped.add(`messages.${key}`);
   if (typeof message.content === 'string') return { role: message.role, parts: [{ type: 'text', text: message.content }] };
   const parts: IrPart[] = [];
   for (const block of message.content) {
+    if (message.role === 'system' && block.type !== 'text') {
+      dropped.add(`messages.system.content.${block.type === 'unsupported' ? block.name : block.type}`);
+      continue;
+    }
     const part = blockToIr(block, dropped);
     if (part !== undefined) parts.push(part);
   }
   return { role: message.role, parts };
+}
+
+/** metadata → the IR's end-user id; other metadata keys have no place (reported). */
+export function metadataToIr(metadata: AnthropicRequest['metadata'], ir: IrRequest, dropped: Set<string>): void {
+  if (metadata === null || metadata === undefined) return;
+  for (const key of uncarriedFields(metadata, new Set(['user_id']))) dropped.add(`metadata.${key}`);
+  if (typeof metadata.user_id === 'string' && metadata.user_id !== '') ir.user = { id: metadata.user_id, field: 'metadata.user_id' };
 }
 
 /** The `thinking` request field → IR (adaptive means on, at the model's own budget). */
@@ -110,6 +131,7 @@ export function anthropicRequestToIr(body: unknown, stream: boolean): DecodedReq
   if (req.temperature !== undefined) ir.temperature = req.temperature;
   if (req.top_p !== undefined) ir.topP = req.top_p;
   if (req.top_k !== undefined) ir.topK = req.top_k;
+  metadataToIr(req.metadata, ir, dropped);
   ir.dropped = [...dropped];
   return { ir, streamUsage: true };
 }

@@ -16,7 +16,7 @@ const imageBlock = z.looseObject({
 });
 const toolResultContent = z.union([
   z.string(),
-  z.array(z.preprocess(markUnsupported(new Set(['text'])), z.discriminatedUnion('type', [textBlock, unsupported]))),
+  z.array(z.preprocess(markUnsupported(new Set(['text', 'image'])), z.discriminatedUnion('type', [textBlock, imageBlock, unsupported]))),
 ]);
 const toolUseBlock = z.looseObject({
   type: z.literal('tool_use'),
@@ -48,8 +48,10 @@ const block = z.preprocess(
   z.discriminatedUnion('type', [textBlock, imageBlock, toolUseBlock, toolResultBlock, thinkingBlock, redactedThinkingBlock, unsupported]),
 );
 
+// `system` messages after the first turn are Claude's mid-conversation system messages (Claude Code
+// sends one on every request).
 const message = z.looseObject({
-  role: z.enum(['user', 'assistant']),
+  role: z.enum(['user', 'assistant', 'system']),
   content: z.union([z.string(), z.array(block)]),
 });
 
@@ -93,6 +95,7 @@ export const anthropicRequestSchema = z.looseObject({
   top_k: z.number().int().nonnegative().optional(),
   stop_sequences: z.array(z.string()).optional(),
   stream: z.boolean().optional(),
+  metadata: z.looseObject({ user_id: z.string().nullable().optional() }).nullable().optional(),
 });
 
 export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;

@@ -116,4 +116,35 @@ describe('AnthropicStreamEncoder thinking', () => {
     expect(out[6]?.data.content_block).toEqual({ type: 'redacted_thinking', data: 'ENC' });
     expect(out.at(-2)?.data.delta).toEqual({ stop_reason: 'stop_sequence', stop_sequence: 'END' });
   });
+
+  describe('message_start', () => {
+    const usage = { inputTokens: 1200, outputTokens: 1, cachedInputTokens: 200 };
+
+    it('waits for the first content and carries the prompt tokens and the model the upstream sent before it', () => {
+      const encoder = new AnthropicStreamEncoder({ requestId: 'r2', model: 'asked' });
+      expect(encoder.begin()).toBe('');
+      expect(encoder.push({ type: 'model', model: 'gemini-2.5-pro' }) + encoder.push({ type: 'usage', usage })).toBe('');
+      const out = parse(encoder.push({ type: 'text', text: 'Hi' }) + encoder.push({ type: 'usage', usage: { ...usage, outputTokens: 5 } }) + encoder.end());
+      expect(out.map((e) => e.event)).toEqual(['message_start', 'content_block_start', 'content_block_delta', 'content_block_stop', 'message_delta', 'message_stop']);
+      expect(out[0]?.data.message).toMatchObject({
+        model: 'gemini-2.5-pro',
+        usage: { input_tokens: 1000, output_tokens: 0, cache_read_input_tokens: 200, cache_creation_input_tokens: 0 },
+      });
+      // the final usage repeats the input tokens: clients that read them at the end find them there
+      expect(out[4]?.data.usage).toEqual({ input_tokens: 1000, output_tokens: 5, cache_read_input_tokens: 200, cache_creation_input_tokens: 0 });
+    });
+
+    it('says 0 input tokens when the upstream reports usage only at the end (OpenAI-compatible), and the real count in message_delta', () => {
+      const out = encode([{ type: 'text', text: 'Hi' }, { type: 'stop', reason: 'end_turn' }, { type: 'usage', usage }]);
+      expect(out[0]?.data.message.usage).toEqual({ input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+      expect(out.at(-2)?.data.usage).toMatchObject({ input_tokens: 1000, cache_read_input_tokens: 200 });
+    });
+
+    it('still opens an answer without content', () => {
+      const out = encode([{ type: 'usage', usage }, { type: 'stop', reason: 'end_turn' }]);
+      expect(out.map((e) => e.event)).toEqual(['message_start', 'message_delta', 'message_stop']);
+      expect(out[0]?.data.message.usage.input_tokens).toBe(1000);
+    });
+  });
 });
+

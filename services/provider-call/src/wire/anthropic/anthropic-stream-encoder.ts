@@ -7,6 +7,14 @@ import { IR_TO_STOP_REASON, irUsageToAnthropic } from './anthropic-usage.js';
 // Anthropic streams are block-structured: every text run, thinking run or tool call is a content block
 // opened with content_block_start and closed with content_block_stop, and blocks never interleave.
 // The upstream's deltas are flat, so the encoder opens and closes blocks as the kind of delta changes.
+//
+// message_start waits for the answer's first content (or its end): clients such as LangChain's
+// ChatAnthropic read the input token count there and nowhere else, and by then Gemini and Cloud Code
+// have sent it (their first chunk carries usageMetadata with promptTokenCount). An OpenAI-compatible
+// upstream reports usage only after the last token (stream_options.include_usage); holding the whole
+// answer for it would end streaming, so there message_start says 0 and the final message_delta, which
+// always carries input_tokens too, has the real count. Output tokens in message_start stay 0 so that a
+// client adding message_start and message_delta counts them once.
 
 function event(type: string, payload: Record<string, unknown>): string {
   return formatSseEvent(JSON.stringify({ type, ...payload }), type);
@@ -25,13 +33,43 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   #stop: IrStopReason = 'end_turn';
   #sequence: string | null = null;
   #usage: IrUsage = ZERO_USAGE;
+  #started = false;
 
   constructor(ctx: EncodeContext) {
     this.#ctx = ctx;
     this.#model = ctx.model;
   }
 
+  /** Nothing yet: message_start goes out with the first content, carrying the usage known by then. */
   begin(): string {
+    return '';
+  }
+
+  push(e: IrStreamEvent): string {
+    if (e.type === 'usage' || e.type === 'model' || e.type === 'stop') return this.#note(e);
+    const out = this.#content(e);
+    return out === '' ? '' : this.#start() + out;
+  }
+
+  end(): string {
+    return (
+      this.#start() +
+      this.#closeBlock() +
+      event('message_delta', {
+        delta: { stop_reason: IR_TO_STOP_REASON[this.#stop], stop_sequence: this.#sequence },
+        usage: irUsageToAnthropic(this.#usage),
+      }) +
+      event('message_stop', {})
+    );
+  }
+
+  fail(error: IrError): string {
+    return formatSseEvent(anthropicErrorBody(error), 'error');
+  }
+
+  #start(): string {
+    if (this.#started) return '';
+    this.#started = true;
     return event('message_start', {
       message: {
         id: `msg_${this.#ctx.requestId}`,
@@ -41,12 +79,22 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: 0, output_tokens: 0 },
+        usage: irUsageToAnthropic({ ...this.#usage, outputTokens: 0 }),
       },
     });
   }
 
-  push(e: IrStreamEvent): string {
+  #note(e: Extract<IrStreamEvent, { type: 'usage' | 'model' | 'stop' }>): string {
+    if (e.type === 'usage') this.#usage = e.usage;
+    else if (e.type === 'model') this.#model = e.model;
+    else {
+      this.#stop = e.reason;
+      this.#sequence = e.sequence ?? null;
+    }
+    return '';
+  }
+
+  #content(e: Exclude<IrStreamEvent, { type: 'usage' | 'model' | 'stop' }>): string {
     switch (e.type) {
       case 'text': {
         const open = this.#open === 'text' ? '' : this.#openBlock('text', { type: 'text', text: '' });
@@ -72,32 +120,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         if (index === undefined) return '';
         return event('content_block_delta', { index, delta: { type: 'input_json_delta', partial_json: e.arguments } });
       }
-      case 'stop':
-        this.#stop = e.reason;
-        this.#sequence = e.sequence ?? null;
-        return '';
-      case 'usage':
-        this.#usage = e.usage;
-        return '';
-      case 'model':
-        this.#model = e.model;
-        return '';
     }
-  }
-
-  end(): string {
-    return (
-      this.#closeBlock() +
-      event('message_delta', {
-        delta: { stop_reason: IR_TO_STOP_REASON[this.#stop], stop_sequence: this.#sequence },
-        usage: irUsageToAnthropic(this.#usage),
-      }) +
-      event('message_stop', {})
-    );
-  }
-
-  fail(error: IrError): string {
-    return formatSseEvent(anthropicErrorBody(error), 'error');
   }
 
   #delta(delta: Record<string, unknown>): string {

@@ -1,4 +1,4 @@
-import type { IrPart } from '../../ir/chat-ir.js';
+import type { IrImageSource, IrPart } from '../../ir/chat-ir.js';
 import { asRecord, asString, type JsonRecord } from '../../ir/json-shape.js';
 import { toolArgumentsObject } from '../../ir/tool-arguments.js';
 
@@ -39,7 +39,16 @@ function payloadToIr(part: JsonRecord, out: IrPart[], options: PartsToIrOptions)
   const result = asRecord(part.functionResponse);
   const resultName = asString(result?.name);
   if (result !== undefined && resultName !== undefined) {
-    out.push({ type: 'tool_result', toolCallId: asString(result.id) ?? '', name: resultName, ...functionResponseContent(result.response) });
+    const images: IrImageSource[] = [];
+    for (const nested of Array.isArray(result.parts) ? result.parts : []) {
+      const inline = asRecord(asRecord(nested)?.inlineData);
+      const mediaType = asString(inline?.mimeType) ?? '';
+      const data = asString(inline?.data);
+      if (mediaType.startsWith('image/') && data !== undefined) images.push({ kind: 'base64', mediaType, data });
+      else options.dropped?.add('contents.parts.functionResponse.parts');
+    }
+    const content = functionResponseContent(result.response);
+    out.push({ type: 'tool_result', toolCallId: asString(result.id) ?? '', name: resultName, ...content, ...(images.length > 0 ? { images } : {}) });
   }
   for (const key of ['inlineData', 'fileData'] as const) {
     const media = asRecord(part[key]);
@@ -83,6 +92,29 @@ export interface PartsToGeminiOptions {
   dropped: Set<string>;
   /** Call id → function name, filled from calls and read for results. */
   toolNames: Map<string, string>;
+  /**
+   * Whether images a tool returned go inside its functionResponse (`parts`, Gemini 3's multimodal
+   * function responses) rather than as inlineData parts right after it (what older models read).
+   */
+  nestResultImages?: boolean;
+}
+
+/** An image as a Gemini inlineData part; remote URLs have no Gemini form (reported). */
+function inlineImage(source: IrImageSource, dropped: Set<string>): JsonRecord | undefined {
+  if (source.kind === 'base64') return { inlineData: { mimeType: source.mediaType, data: source.data } };
+  dropped.add('image_url:remote');
+  return undefined;
+}
+
+/** The images of a tool result, as inlineData parts. */
+function resultImages(part: IrPart): JsonRecord[] {
+  const out: JsonRecord[] = [];
+  if (part.type !== 'tool_result') return out;
+  for (const image of part.images ?? []) {
+    const inline = inlineImage(image, new Set());
+    if (inline !== undefined) out.push(inline);
+  }
+  return out;
 }
 
 /** One IR part → a Gemini part without signature; undefined when there is none. */
@@ -91,21 +123,23 @@ function geminiPayload(part: IrPart, options: PartsToGeminiOptions): JsonRecord 
     case 'text':
       return { text: part.text };
     case 'image':
-      if (part.source.kind === 'base64') return { inlineData: { mimeType: part.source.mediaType, data: part.source.data } };
-      options.dropped.add('image_url:remote');
-      return undefined;
+      return inlineImage(part.source, options.dropped);
     case 'tool_call':
       options.toolNames.set(part.id, part.name);
       return { functionCall: { id: part.id, name: part.name, args: toolArgumentsObject(part.arguments) } };
-    case 'tool_result':
+    case 'tool_result': {
+      for (const image of part.images ?? []) if (image.kind !== 'base64') options.dropped.add('image_url:remote');
+      const images = options.nestResultImages === true ? resultImages(part) : [];
       return {
         functionResponse: {
           id: part.toolCallId,
           // Gemini pairs a result with its call by function name.
           name: part.name ?? options.toolNames.get(part.toolCallId) ?? part.toolCallId,
           response: part.isError ? { error: part.content } : { output: part.content },
+          ...(images.length > 0 ? { parts: images } : {}),
         },
       };
+    }
     case 'reasoning':
       return part.text === '' ? undefined : { text: part.text, thought: true };
     case 'redacted_reasoning':
@@ -136,6 +170,7 @@ export function irPartsToGemini(parts: readonly IrPart[], options: PartsToGemini
     if (signature !== undefined) mapped.thoughtSignature = signature;
     pending = undefined;
     out.push(mapped);
+    if (options.nestResultImages !== true) out.push(...resultImages(part));
   }
   if (pending !== undefined) out.push({ text: '', thoughtSignature: pending });
   return out;

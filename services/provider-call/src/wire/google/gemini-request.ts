@@ -41,13 +41,19 @@ function signFirstCall(content: GeminiContent): void {
   if (first !== undefined && first.thoughtSignature === undefined) first.thoughtSignature = SKIP_SIGNATURE;
 }
 
-/** IR → Gemini request for `model`; consecutive turns of one role are merged, as Gemini expects alternation. */
+/**
+ * IR → Gemini request for `model`; consecutive turns of one role are merged, as Gemini expects
+ * alternation. Gemini has one systemInstruction and no system turns: a system message later in the
+ * conversation stays where it is, as user text (its order carries meaning, e.g. "from now on …", and
+ * the prefix the upstream caches stays put), and that it lost its role is reported.
+ */
 export function irToGeminiRequest(ir: IrRequest, model = ''): { request: GeminiRequest; dropped: string[] } {
   const dropped = new Set<string>();
-  const options = { keepUnsigned: false, dropped, toolNames: new Map<string, string>() };
+  const options = { keepUnsigned: false, dropped, toolNames: new Map<string, string>(), nestResultImages: requiresCallSignatures(model) };
   const contents: GeminiContent[] = [];
   for (const message of ir.messages) {
     const role = message.role === 'assistant' ? 'model' : 'user';
+    if (message.role === 'system') dropped.add('system_message:user_turn');
     const parts = irPartsToGemini(message.parts, options);
     if (parts.length === 0) continue;
     const last = contents.at(-1);
@@ -57,6 +63,7 @@ export function irToGeminiRequest(ir: IrRequest, model = ''): { request: GeminiR
   if (requiresCallSignatures(model)) for (const content of contents) if (content.role === 'model') signFirstCall(content);
   const request: GeminiRequest = { contents };
   if (ir.system !== undefined && ir.system !== '') request.systemInstruction = { parts: [{ text: ir.system }] };
+  if (ir.user !== undefined) dropped.add(ir.user.field);
 
   const config: Record<string, unknown> = {};
   if (ir.temperature !== undefined) config.temperature = ir.temperature;

@@ -12,7 +12,7 @@ describe('GeminiStreamDecoder', () => {
   const envelope = (response: unknown) => ({ event: 'message', data: JSON.stringify({ response, traceId: 't' }) });
   const decoder = () => new GeminiStreamDecoder((e) => asRecord(e.response), ids());
 
-  it('turns each event into text deltas, complete function calls, stop and usage', () => {
+  it('turns each event into usage (first, as it describes the answer so far), text deltas, complete function calls and stop', () => {
     const d = decoder();
     const out: IrStreamEvent[] = [
       envelope({ candidates: [{ content: { role: 'model', parts: [{ text: 'Hel' }] } }], modelVersion: 'gemini-x' }),
@@ -26,10 +26,10 @@ describe('GeminiStreamDecoder', () => {
       { type: 'model', model: 'gemini-x' },
       { type: 'text', text: 'Hel' },
       { type: 'text', text: 'lo' },
+      { type: 'usage', usage: { inputTokens: 3, outputTokens: 2, cachedInputTokens: 0 } },
       { type: 'tool_call_start', index: 0, id: 'call_1', name: 'f' },
       { type: 'tool_call_delta', index: 0, arguments: '{"a":1}' },
       { type: 'stop', reason: 'tool_use' },
-      { type: 'usage', usage: { inputTokens: 3, outputTokens: 2, cachedInputTokens: 0 } },
     ]);
   });
 

@@ -36,6 +36,9 @@ export class GeminiStreamDecoder implements StreamDecoder {
       this.#modelSeen = true;
       out.push({ type: 'model', model });
     }
+    // Usage first: it describes the whole answer so far, and an encoder that opens the answer with the
+    // prompt's token count (Anthropic's message_start) finds it before the chunk's content.
+    if (response.usageMetadata !== undefined) out.push({ type: 'usage', usage: geminiUsageToIr(response.usageMetadata) });
     const { parts, finishReason } = candidateParts(response);
     for (const part of parts) this.#part(part, out);
     if (finishReason !== undefined) {
@@ -45,7 +48,6 @@ export class GeminiStreamDecoder implements StreamDecoder {
       this.#finished = true;
       out.push({ type: 'stop', reason: 'content_filter' });
     }
-    if (response.usageMetadata !== undefined) out.push({ type: 'usage', usage: geminiUsageToIr(response.usageMetadata) });
     return out;
   }
 

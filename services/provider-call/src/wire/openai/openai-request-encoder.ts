@@ -7,7 +7,10 @@ function imageUrl(source: IrImageSource): string {
   return source.kind === 'url' ? source.url : `data:${source.mediaType};base64,${source.data}`;
 }
 
-/** IR user turn → OpenAI messages: tool results become `tool` messages, the rest one user message. */
+/**
+ * IR user turn → OpenAI messages: tool results become `tool` messages, the rest one user message. A
+ * `tool` message holds text only, so images a tool returned follow in that user message (reported).
+ */
 function userMessages(parts: IrPart[], dropped: Set<string>): Array<Record<string, unknown>> {
   const out: Array<Record<string, unknown>> = [];
   const content: Array<Record<string, unknown>> = [];
@@ -15,6 +18,8 @@ function userMessages(parts: IrPart[], dropped: Set<string>): Array<Record<strin
     if (part.type === 'tool_result') {
       if (part.isError) dropped.add('tool_result.is_error');
       out.push({ role: 'tool', tool_call_id: part.toolCallId, content: part.content });
+      for (const image of part.images ?? []) content.push({ type: 'image_url', image_url: { url: imageUrl(image) } });
+      if (part.images !== undefined && part.images.length > 0) dropped.add('tool_result.image:user_message');
     } else if (part.type === 'text') content.push({ type: 'text', text: part.text });
     else if (part.type === 'image') content.push({ type: 'image_url', image_url: { url: imageUrl(part.source) } });
     else dropped.add(`user.${part.type}`);
@@ -55,6 +60,11 @@ export function assistantMessage(parts: IrPart[], dropped: Set<string>): Record<
   return message;
 }
 
+/** The text of a system message's parts. */
+function textOf(parts: readonly IrPart[]): string {
+  return parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('\n');
+}
+
 const TOOL_CHOICE: Record<IrToolChoice['type'], (c: IrToolChoice) => unknown> = {
   auto: () => 'auto',
   none: () => 'none',
@@ -69,9 +79,11 @@ export function irToOpenAiRequest(ir: IrRequest, model: string): { body: Record<
   if (ir.system !== undefined) messages.push({ role: 'system', content: ir.system });
   for (const message of ir.messages) {
     if (message.role === 'user') messages.push(...userMessages(message.parts, dropped));
+    else if (message.role === 'system') messages.push({ role: 'system', content: textOf(message.parts) });
     else messages.push(assistantMessage(message.parts, dropped));
   }
   const body: Record<string, unknown> = { model, messages };
+  if (ir.user !== undefined) body.user = ir.user.id;
   if (ir.tools.length > 0) {
     body.tools = ir.tools.map((t) => ({
       type: 'function',

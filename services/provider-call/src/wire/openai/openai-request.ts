@@ -8,7 +8,7 @@ import { openAiRequestSchema, type OpenAiMessage, type OpenAiRequest } from './o
 /** Request fields the IR carries; any other field the client set is reported as dropped. */
 const CARRIED = new Set([
   'model', 'messages', 'tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'max_completion_tokens',
-  'stop', 'stream', 'stream_options', 'n', 'reasoning_effort', 'parallel_tool_calls',
+  'stop', 'stream', 'stream_options', 'n', 'reasoning_effort', 'parallel_tool_calls', 'user',
 ]);
 
 /** Message fields carried, per role; others are reported as `messages.<field>`. */
@@ -89,14 +89,21 @@ export function thinkingOfEffort(effort: NonNullable<OpenAiRequest['reasoning_ef
   return effort === 'none' ? { enabled: false } : { enabled: true, effort };
 }
 
-/** Maps one OpenAI message into IR messages; parallel tool results join one user turn. */
+/**
+ * Maps one OpenAI message into IR messages; parallel tool results join one user turn. System (and
+ * developer) messages before the first other message are the system prompt; later ones stay where
+ * they are, as IR system messages.
+ */
 function appendMessage(messages: IrMessage[], system: string[], message: OpenAiMessage, dropped: Set<string>): void {
   for (const key of uncarriedFields(message, MESSAGE_FIELDS[message.role])) dropped.add(`messages.${key}`);
   switch (message.role) {
     case 'system':
-    case 'developer':
-      system.push(textOf(message.content, dropped));
+    case 'developer': {
+      const text = textOf(message.content, dropped);
+      if (messages.length === 0) system.push(text);
+      else if (text !== '') messages.push({ role: 'system', parts: [{ type: 'text', text }] });
       return;
+    }
     case 'user':
       messages.push({ role: 'user', parts: userParts(message.content, dropped) });
       return;
@@ -146,6 +153,7 @@ export function openAiRequestToIr(body: unknown, stream: boolean): DecodedReques
   if (maxTokens !== null && maxTokens !== undefined) ir.maxTokens = maxTokens;
   if (req.temperature !== null && req.temperature !== undefined) ir.temperature = req.temperature;
   if (req.top_p !== null && req.top_p !== undefined) ir.topP = req.top_p;
+  if (typeof req.user === 'string' && req.user !== '') ir.user = { id: req.user, field: 'user' };
   ir.dropped = [...dropped];
   return { ir, streamUsage: req.stream_options?.include_usage === true };
 }

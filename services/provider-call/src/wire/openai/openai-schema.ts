@@ -72,6 +72,7 @@ export const openAiRequestSchema = z.looseObject({
   n: z.number().int().positive().nullish(),
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
   parallel_tool_calls: z.boolean().nullish(),
+  user: z.string().nullish(),
 });
 
 export type OpenAiRequest = z.infer<typeof openAiRequestSchema>;

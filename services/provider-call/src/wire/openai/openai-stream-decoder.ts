@@ -26,6 +26,9 @@ export class OpenAiStreamDecoder implements StreamDecoder {
       this.#modelSeen = true;
       out.push({ type: 'model', model });
     }
+    // Usage first (servers that report it on every chunk, e.g. vLLM's continuous_usage_stats, give the
+    // prompt's count with the first content).
+    if (asRecord(chunk.usage) !== undefined) out.push({ type: 'usage', usage: openAiUsageToIr(chunk.usage) });
     const choice = asRecord(asArray(chunk.choices)?.[0]);
     const delta = asRecord(choice?.delta);
     const reasoning = reasoningText(delta);
@@ -38,7 +41,6 @@ export class OpenAiStreamDecoder implements StreamDecoder {
       this.#finished = true;
       out.push({ type: 'stop', reason: FINISH_TO_IR[finish] ?? 'end_turn' });
     }
-    if (asRecord(chunk.usage) !== undefined) out.push({ type: 'usage', usage: openAiUsageToIr(chunk.usage) });
     return out;
   }
 
