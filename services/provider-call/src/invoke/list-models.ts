@@ -1,0 +1,44 @@
+import { AppError } from '@aigw/errors';
+import type { CallContext } from '@aigw/grpc';
+import { ListModelsResponse, type ListModelsRequest, type UpstreamModel } from '@aigw/proto';
+import { providerAdapterFor } from '../adapters/adapter-registry.js';
+import { parseJson } from '../ir/json-shape.js';
+import { retryAfterMs } from '../upstream/retry-after.js';
+import type { InvokeDeps } from './invoke-unary.js';
+import { requireAccount, upstreamTarget } from './plan-exchange.js';
+
+/** Bound on pages per list: a provider that keeps answering a next page must not hold the call forever. */
+const MAX_PAGES = 50;
+
+/**
+ * ListModels: the account's upstream model list, every page, through the account's proxy with its credential.
+ * An upstream refusal is UPSTREAM_ERROR with the upstream status in `details.upstream_status` (401/403: the
+ * credential, so the caller may refresh it), and its Retry-After.
+ */
+export async function listModels(deps: InvokeDeps, request: ListModelsRequest, ctx: CallContext): Promise<ListModelsResponse> {
+  const account = requireAccount(request);
+  const provider = providerAdapterFor(account.providerKind);
+  const target = upstreamTarget({ upstreamModel: '', credential: request.credential }, account);
+  const found = new Map<string, UpstreamModel>();
+  let pageToken: string | undefined;
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const answer = await deps.upstream.exchange(provider.listModels.pageRequest(target, pageToken), account.proxyId, ctx);
+    if (answer.kind === 'failed') throw answer.error;
+    if (answer.status < 200 || answer.status > 299) {
+      const error = provider.decodeError(answer.status, answer.text);
+      const retryAfter = retryAfterMs(answer.headers) ?? error.retryAfterMs;
+      throw new AppError('UPSTREAM_ERROR', `model list answered ${answer.status}: ${error.message}`, {
+        ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
+        details: { upstream_status: String(answer.status) },
+      });
+    }
+    const body = parseJson(answer.text);
+    if (body === undefined) throw new AppError('UPSTREAM_ERROR', 'model list is not valid JSON');
+    const { models, nextPageToken } = provider.listModels.readPage(body);
+    for (const model of models) if (!found.has(model.id)) found.set(model.id, model);
+    if (nextPageToken === undefined || nextPageToken === pageToken) break;
+    pageToken = nextPageToken;
+  }
+  deps.logger.debug({ requestId: request.requestId, accountId: account.id, models: found.size }, 'upstream model list read');
+  return ListModelsResponse.fromPartial({ models: [...found.values()] });
+}
