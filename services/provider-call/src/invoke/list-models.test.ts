@@ -111,6 +111,11 @@ describe('listModels', () => {
     expect((error as Error).message).toMatch(/429.*slow down/);
   });
 
+  it('says a refused credential in the gRPC code, so ingress can refresh it', async () => {
+    const up = upstream([{ status: 401, body: { error: { code: 401, message: 'bad key', status: 'UNAUTHENTICATED' } } }]);
+    await expect(listModels(up.deps, request('gemini'), ctx)).rejects.toMatchObject({ code: 'UNAUTHENTICATED', details: { upstream_status: '401' } });
+  });
+
   it('rejects an answer that is not a model list', async () => {
     const up = upstream([{ body: { unexpected: true } }]);
     await expect(listModels(up.deps, request('openai'), ctx)).rejects.toMatchObject({ code: 'UPSTREAM_ERROR' });

@@ -12,8 +12,9 @@ const MAX_PAGES = 50;
 
 /**
  * ListModels: the account's upstream model list, every page, through the account's proxy with its credential.
- * An upstream refusal is UPSTREAM_ERROR with the upstream status in `details.upstream_status` (401/403: the
- * credential, so the caller may refresh it), and its Retry-After.
+ * An upstream refusal keeps its meaning across gRPC (which carries the code, not the details): 401 is
+ * UNAUTHENTICATED and 403 PERMISSION_DENIED (the account's credential was refused, so the caller may refresh
+ * it), anything else UPSTREAM_ERROR with its Retry-After; the upstream status is also in `details.upstream_status`.
  */
 export async function listModels(deps: InvokeDeps, request: ListModelsRequest, ctx: CallContext): Promise<ListModelsResponse> {
   const account = requireAccount(request);
@@ -27,7 +28,8 @@ export async function listModels(deps: InvokeDeps, request: ListModelsRequest, c
     if (answer.status < 200 || answer.status > 299) {
       const error = provider.decodeError(answer.status, answer.text);
       const retryAfter = retryAfterMs(answer.headers) ?? error.retryAfterMs;
-      throw new AppError('UPSTREAM_ERROR', `model list answered ${answer.status}: ${error.message}`, {
+      const code = answer.status === 401 ? 'UNAUTHENTICATED' : answer.status === 403 ? 'PERMISSION_DENIED' : 'UPSTREAM_ERROR';
+      throw new AppError(code, `model list answered ${answer.status}: ${error.message}`, {
         ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter }),
         details: { upstream_status: String(answer.status) },
       });
