@@ -60,8 +60,7 @@ const modelCatalog = new ModelCatalog({
   retryMs: Math.min(30_000, config.MODEL_LIST_REFRESH_MS),
   logger,
 });
-// The first fetch runs in the background: the backends may not be up yet, and a client asking then waits briefly.
-void modelCatalog.refresh();
+// Lists are fetched once a client first asks for one (it waits at most MODEL_LIST_WAIT_MS), then kept fresh.
 modelCatalog.startTimer(Math.min(60_000, config.MODEL_LIST_REFRESH_MS));
 
 const subscription = onConfigChanged(nc, names, invalidateOnChange({ apiKeys, routes, credentials, models: modelCatalog }, logger));

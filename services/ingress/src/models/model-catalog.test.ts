@@ -127,6 +127,16 @@ describe('ModelCatalog', () => {
     expect(await h.ids()).toEqual({ 2: ['gpt-4o', 'gpt-4.1'] });
   });
 
+  it('fetches nothing until a client first asks for a list', async () => {
+    const h = harness();
+    await h.catalog.refresh(true);
+    await h.catalog.refresh();
+    expect(h.pending).toHaveLength(0);
+    expect(h.catalog.cached().size).toBe(0);
+    void h.ids();
+    expect(h.pending).toHaveLength(2);
+  });
+
   it('keeps the newest answer when a forced fetch overtakes an older one', async () => {
     const h = harness();
     h.setProviders([openai]);

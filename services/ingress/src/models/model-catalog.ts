@@ -39,14 +39,17 @@ interface Entry {
 }
 
 /**
- * Each provider's discovered model list, cached per provider: fetched on first need, refreshed every
- * `refreshMs` and on configuration changes, served stale for at most `staleMaxMs` while fetches fail.
- * A client never waits on an upstream beyond `firstWaitMs`, and only for a provider never fetched yet.
+ * Each provider's discovered model list, cached per provider: fetched when a client first asks for a model
+ * list, then refreshed every `refreshMs` and on configuration changes, served stale for at most `staleMaxMs`
+ * while fetches fail. A client never waits on an upstream beyond `firstWaitMs`, and only for a provider that
+ * has no list yet.
  */
 export class ModelCatalog {
   private readonly entries = new Map<number, Entry>();
   private readonly now: () => number;
   private timer: NodeJS.Timeout | undefined;
+  /** Set by the first client asking: until then nothing is fetched, so a gateway nobody asks touches no upstream. */
+  private inUse = false;
 
   constructor(private readonly options: ModelCatalogOptions) {
     this.now = options.now ?? Date.now;
@@ -57,6 +60,7 @@ export class ModelCatalog {
    * background); for a provider without one yet, a fetch is started or joined and waited for up to `firstWaitMs`.
    */
   async lists(): Promise<DiscoveredLists> {
+    this.inUse = true;
     const providers = this.options.providers();
     const firsts: Promise<void>[] = [];
     for (const provider of providers) {
@@ -76,8 +80,10 @@ export class ModelCatalog {
   /**
    * Fetches again: every provider when `force` (a provider or account changed), otherwise only those never
    * fetched or due (a route changed, or the timer). Entries of providers no longer listable are dropped.
+   * Does nothing before the first client asked for a list.
    */
   refresh(force = false): Promise<void> {
+    if (!this.inUse) return Promise.resolve();
     const providers = this.options.providers();
     const keep = new Set(providers.map((p) => p.providerId));
     for (const id of this.entries.keys()) if (!keep.has(id)) this.entries.delete(id);
