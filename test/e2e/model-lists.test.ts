@@ -92,4 +92,20 @@ describe('model lists after a fresh start', () => {
     const answer = await chat(ctx.stack, { model: 'claude-3-opus-20240229', messages: [{ role: 'user', content: 'ping' }] });
     expect(answer.status).toBe(200);
   });
+
+  it('keeps serving a provider’s list while its upstream model list fails', async () => {
+    const { upstream } = ctx.stack.emulators;
+    const refused = () => upstream.requests().filter((r) => r.path === '/api/paas/v4/models' && r.status === 503).length;
+    upstream.script({ match: { path: '/api/paas/v4/models' }, status: 503 });
+    try {
+      const providers = (await admin(ctx.stack, 'GET', '/providers')).json as { data: Array<{ id: number; name: string }> };
+      const glm = providers.data.find((p) => p.name === 'glm')!;
+      // A provider change makes every ingress fetch every list again; glm's upstream now refuses.
+      expect((await admin(ctx.stack, 'PATCH', `/providers/${glm.id}`, { isActive: true })).status).toBe(200);
+      await eventually(async () => expect(refused()).toBeGreaterThan(0));
+      expect(await openAiIds()).toEqual(expect.arrayContaining(routed(GLM_MODELS, 'glm-')));
+    } finally {
+      upstream.clearScripts();
+    }
+  });
 });
