@@ -31,6 +31,32 @@ describe('invalidateOnChange', () => {
     await vi.waitFor(() => expect(routes.listModels().map((m) => m.id)).toEqual(['gpt-4o']));
   });
 
+  it('fetches the model lists again after the routing table: all on account or provider changes, new ones on route changes', async () => {
+    const { routes } = setup();
+    const refreshes: Array<[boolean, number]> = [];
+    let loadsSeen = 0;
+    const models = { refresh: async (force: boolean) => void refreshes.push([force, loadsSeen]) };
+    const onChange = invalidateOnChange(
+      {
+        routes: new Proxy(routes, { get: (target, key) => (key === 'refresh' ? () => target.refresh().then(() => void (loadsSeen += 1)) : Reflect.get(target, key)) }),
+        apiKeys: new ApiKeyCache({ findByHash: async () => null }, { ttlMs: 1_000, negativeTtlMs: 1_000 }),
+        credentials: new CredentialCache(async () => ({ headerName: 'a', headerValue: 'b', expiresAtMs: 0 }), { maxAgeMs: 1_000 }),
+        models: models as never,
+      },
+      silentLogger,
+    );
+    onChange({ entity: 'account', id: 3 });
+    await vi.waitFor(() => expect(refreshes).toEqual([[true, 1]]));
+    onChange({ entity: 'route', id: 1 });
+    await vi.waitFor(() => expect(refreshes).toEqual([[true, 1], [false, 2]]));
+    onChange({ entity: 'provider', id: 1 });
+    await vi.waitFor(() => expect(refreshes).toEqual([[true, 1], [false, 2], [true, 3]]));
+    onChange({ entity: 'api_key', id: 1 });
+    onChange({ entity: 'proxy', id: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(refreshes).toHaveLength(3);
+  });
+
   it('leaves the routing table alone on proxy changes', async () => {
     const { routes, onChange, loads } = setup();
     await routes.refresh();

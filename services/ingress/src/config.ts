@@ -42,6 +42,14 @@ export const ingressConfigSchema = z.object({
   /** Long-lived streams per multiplexed backend (selector, provider-call); round robin spreads them over replicas. */
   MUX_STREAMS: positiveInt(8),
   ROUTE_REFRESH_MS: positiveInt(30_000),
+  /** Each provider's model list is fetched from its upstream again after this long (and on config changes). */
+  MODEL_LIST_REFRESH_MS: positiveInt(300_000),
+  /** How long a fetched model list is still served while fetching it again fails. */
+  MODEL_LIST_STALE_MS: positiveInt(3_600_000),
+  /** How long a client's model list waits for a provider never fetched yet (0: never waits). */
+  MODEL_LIST_WAIT_MS: z.coerce.number().int().min(0).default(2_000),
+  /** Budget of one provider's model-list fetch (all its pages, across the accounts tried). */
+  MODEL_LIST_TIMEOUT_MS: positiveInt(15_000),
   API_KEY_CACHE_TTL_MS: positiveInt(60_000),
   API_KEY_NEGATIVE_TTL_MS: positiveInt(5_000),
   CREDENTIAL_CACHE_MAX_MS: positiveInt(60_000),

@@ -18,6 +18,9 @@ import { ApiKeyCache } from './keys/api-key-cache.js';
 import { ClientRateLimiter } from './keys/client-rate-limit.js';
 import { prismaApiKeyStore } from './keys/prisma-api-key-store.js';
 import { redisWindowCounter } from './keys/redis-window-counter.js';
+import { discoverModels } from './models/discover-models.js';
+import { grpcModelLister } from './models/grpc-model-lister.js';
+import { ModelCatalog } from './models/model-catalog.js';
 import { createIngressMetrics } from './observability/ingress-metrics.js';
 import { AttemptLoop } from './proxying/attempt-loop.js';
 import { CredentialCache } from './proxying/credential-cache.js';
@@ -43,7 +46,24 @@ const routes = new RouteCache(prismaRouteLoader(prisma), (error) => logger.warn(
 await routes.refresh().catch((error: unknown) => logger.error({ err: error }, 'initial route load failed; retrying on the timer'));
 routes.startTimer(config.ROUTE_REFRESH_MS);
 
-const subscription = onConfigChanged(nc, names, invalidateOnChange({ apiKeys, routes, credentials }, logger));
+const modelCatalog = new ModelCatalog({
+  discover: discoverModels(
+    { selectAccount: backends.selectAccount, invalidateCredential: backends.invalidateCredential, listModels: grpcModelLister(connections.clients.providerCall) },
+    credentials,
+    config.BACKEND_TIMEOUT_MS,
+  ),
+  providers: () => routes.snapshot.providersWithAccounts(),
+  refreshMs: config.MODEL_LIST_REFRESH_MS,
+  staleMaxMs: config.MODEL_LIST_STALE_MS,
+  firstWaitMs: config.MODEL_LIST_WAIT_MS,
+  fetchTimeoutMs: config.MODEL_LIST_TIMEOUT_MS,
+  retryMs: Math.min(30_000, config.MODEL_LIST_REFRESH_MS),
+  logger,
+});
+// Lists are fetched once a client first asks for one (it waits at most MODEL_LIST_WAIT_MS), then kept fresh.
+modelCatalog.startTimer(Math.min(60_000, config.MODEL_LIST_REFRESH_MS));
+
+const subscription = onConfigChanged(nc, names, invalidateOnChange({ apiKeys, routes, credentials, models: modelCatalog }, logger));
 
 // The stream must exist before the first publish, whether or not a logging consumer runs yet: events are
 // durable from the moment JetStream acks them. Creating it is idempotent, so every replica may do it.
@@ -94,6 +114,7 @@ const app = createServer({
   },
   readinessChecks: readinessChecks(config, connections, () => routes.loaded),
   accepting: () => accepting,
+  modelCatalog,
 });
 
 const server = createHttpServer(app).listen(config.HTTP_PORT, config.HTTP_HOST);
@@ -112,6 +133,7 @@ onShutdownSignal(logger, async () => {
   await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
   metricsServer?.server.close();
   routes.stop();
+  modelCatalog.stop();
   subscription.unsubscribe();
   if (!(await requestLog.flush(5_000))) logger.warn({ pending: requestLog.pending }, 'request log not fully flushed');
   requestLog.close();

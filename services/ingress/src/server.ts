@@ -11,6 +11,8 @@ import { healthRoutes } from './http/health-routes.js';
 import { withHotRoutes } from './http/hot-routes.js';
 import { modelListRoutes } from './http/model-list-routes.js';
 import { requestContext } from './http/request-context.js';
+import type { ModelCatalog } from './models/model-catalog.js';
+import { modelDirectory } from './models/model-directory.js';
 import type { DependencyCheck } from './observability/readiness.js';
 
 /** Everything the HTTP app needs; main.ts builds the real ones, tests build fakes. */
@@ -19,6 +21,8 @@ export interface ServerDeps extends ChatDeps {
   readinessChecks: readonly DependencyCheck[];
   /** False once shutdown began. */
   accepting: () => boolean;
+  /** The providers' discovered model lists; without it the model lists hold the routing table's names only. */
+  modelCatalog?: ModelCatalog;
 }
 
 /**
@@ -37,7 +41,7 @@ export function createServer(deps: ServerDeps): RequestListener {
   app.post('/v1/messages', anthropic);
   app.post('/v1/messages/count_tokens', countTokensHandler(anthropicCountTokens, deps));
   app.post('/v1beta/models/*target', geminiHandler(deps));
-  app.use(modelListRoutes(deps.apiKeys, deps.routes));
+  app.use(modelListRoutes(deps.apiKeys, modelDirectory(deps.routes, deps.modelCatalog)));
   app.use(healthRoutes({ checks: deps.readinessChecks, accepting: deps.accepting, metrics: deps.metrics }));
   app.use('/api/v1', adminRouter(deps.admin));
   app.use(notFound);

@@ -67,6 +67,34 @@ describe('model lists from the routing table and the active accounts', () => {
   });
 });
 
+describe('operator-named models', () => {
+  it('are stored on providers and routes through the admin API and listed where the routes send them', async () => {
+    const provider = await request(server.app).patch(`/api/v1/providers/${providerIds.openai}`).set(admin).send({ models: ['gpt-4.5-preview', 'o3'] }).expect(200);
+    expect(provider.body.models).toEqual(['gpt-4.5-preview', 'o3']);
+    const route = await adminPost('/routes', { pattern: 'gemini-exp-*', provider: 'gemini', models: ['gemini-exp-1206'] });
+    expect(route.body.models).toEqual(['gemini-exp-1206']);
+    await server.refreshRoutes();
+    // o3 matches no route: naming it on the provider does not make it callable, so it is not listed.
+    expect(await modelIds()).toEqual(['gemini-2.5-flash', 'gemini-exp-1206', 'gpt-4.5-preview', 'gpt-4o']);
+    expect((await request(server.app).get(`/api/v1/providers/${providerIds.openai}`).set(admin)).body.models).toEqual(['gpt-4.5-preview', 'o3']);
+    await request(server.app).patch(`/api/v1/providers/${providerIds.openai}`).set(admin).send({ models: null }).expect(200);
+    await request(server.app).delete(`/api/v1/routes/${route.body.id}`).set(admin).expect(204);
+    await server.refreshRoutes();
+    expect(await modelIds()).toEqual(['gemini-2.5-flash', 'gpt-4o']);
+  });
+
+  it('on a route must match its pattern, and must be names', async () => {
+    const stray = await request(server.app).post('/api/v1/routes').set(admin).send({ pattern: 'gpt-*', provider: 'openai', models: ['gpt-4o', 'o3'] });
+    expect([stray.status, stray.body.error.message]).toEqual([400, expect.stringMatching(/match the route's pattern "gpt-\*": o3/)]);
+    const bad = await request(server.app).post('/api/v1/providers').set(admin).send({ name: 'x', kind: 'openai', baseUrl: 'http://127.0.0.1:9', models: ['has space'] });
+    expect([bad.status, Object.keys(bad.body.error.fields)]).toEqual([400, ['models.0']]);
+    const created = await adminPost('/routes', { pattern: 'gpt-4o*', provider: 'openai', models: ['gpt-4o-audio'] });
+    const patched = await request(server.app).patch(`/api/v1/routes/${created.body.id}`).set(admin).send({ pattern: 'gpt-5*' });
+    expect(patched.status).toBe(400);
+    await request(server.app).delete(`/api/v1/routes/${created.body.id}`).set(admin).expect(204);
+  });
+});
+
 describe('Gemini routes against a real key and route table', () => {
   it('proxy generateContent as a Gemini request to the route’s upstream model', async () => {
     const res = await request(server.app).post(`/v1beta/models/gemini-exp:generateContent?key=${key}`).send(body);

@@ -6,11 +6,14 @@ import {
   type InvokeMuxResponse,
   type InvokeRequest,
   type InvokeResponse,
+  type ListModelsRequest,
+  type ListModelsResponse,
   type ProviderCallServiceServer,
   type StreamChunk,
 } from '@aigw/proto';
 import { invokeStream } from './invoke/invoke-stream.js';
 import { invokeUnary, type InvokeDeps } from './invoke/invoke-unary.js';
+import { listModels } from './invoke/list-models.js';
 
 export type ServerDeps = InvokeDeps;
 
@@ -28,7 +31,7 @@ export function createServer(deps: ServerDeps): ServiceBinding {
     invokeMux: mux.handler,
     // Filled in by the token-counting and model-discovery work (issue 12, items 5 and 6).
     countTokens: unary(deps.logger, 'CountTokens', () => Promise.reject(new AppError('INVALID_REQUEST', 'token counting is not available yet'))),
-    listModels: unary(deps.logger, 'ListModels', () => Promise.reject(new AppError('INVALID_REQUEST', 'model discovery is not available yet'))),
+    listModels: unary<ListModelsRequest, ListModelsResponse>(deps.logger, 'ListModels', (request, ctx) => listModels(deps, request, ctx)),
   };
   return { name: 'aigw.providercall.v1.ProviderCallService', definition: ProviderCallServiceService, implementation, drain: mux.drain };
 }

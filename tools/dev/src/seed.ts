@@ -61,7 +61,8 @@ async function seedProviders(prisma: PrismaClient, cipher: CredentialCipher, opt
   await prisma.$transaction(async (tx) => {
     const antigravity = await tx.provider.create({ data: { name: 'antigravity', kind: 'antigravity', baseUrl: upstream } });
     const openai = await tx.provider.create({ data: { name: 'openai', kind: 'openai', baseUrl: `${upstream}/v1` } });
-    const glm = await tx.provider.create({ data: { name: 'glm', kind: 'openai', baseUrl: `${upstream}/v1` } });
+    // GLM at the path Z.ai and Zhipu serve their OpenAI-compatible API on, so its model list is GLM's own.
+    const glm = await tx.provider.create({ data: { name: 'glm', kind: 'openai', baseUrl: `${upstream}/api/paas/v4` } });
     const providerIds: Record<string, number> = { antigravity: antigravity.id, openai: openai.id, glm: glm.id };
 
     await tx.modelRoute.createMany({

@@ -36,3 +36,11 @@ export {
   type ForwardProxyOptions,
   type ForwardProxyStats,
 } from './proxy/forward-proxy.js';
+export {
+  ANTHROPIC_MODELS,
+  CLOUD_CODE_MODELS,
+  GEMINI_MODELS,
+  GLM_MODELS,
+  OPENAI_MODELS,
+  type CatalogModel,
+} from './upstream/model-catalog.js';

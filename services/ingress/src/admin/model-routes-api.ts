@@ -2,15 +2,13 @@ import { Router } from 'express';
 import type { ModelRoute, PrismaClient } from '@aigw/db';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
+import { AppError } from '@aigw/errors';
+import { compilePattern } from '../routing/route-table.js';
+import { parseModelNames, storeModelNames } from '../routing/model-names.js';
 import { found, idParam } from './admin-params.js';
+import { modelName, modelNamesField } from './model-names-field.js';
 import { providerRefFields, resolveProviderId } from './provider-ref.js';
 
-const modelName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9._:/@+-]+$/, 'letters, digits and . _ : / @ + - only');
 const routeFields = {
   pattern: z
     .string()
@@ -21,11 +19,13 @@ const routeFields = {
   upstreamModel: modelName.nullable(),
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   fallbackModel: modelName.nullable(),
+  /** Names to list for a wildcard route (each must match its pattern). */
+  models: modelNamesField,
   isActive: z.boolean(),
 };
 const createSchema = z
   .strictObject({ ...providerRefFields, ...routeFields })
-  .partial({ upstreamModel: true, priority: true, fallbackModel: true, isActive: true });
+  .partial({ upstreamModel: true, priority: true, fallbackModel: true, models: true, isActive: true });
 const patchSchema = z.strictObject({ ...providerRefFields, ...routeFields }).partial();
 
 const withProvider = { provider: { select: { name: true } } } as const;
@@ -39,10 +39,20 @@ function present(route: ModelRoute & { provider: { name: string } }) {
     upstreamModel: route.upstreamModel,
     priority: route.priority,
     fallbackModel: route.fallbackModel,
+    models: parseModelNames(route.models),
     isActive: route.isActive,
     createdAt: route.createdAt,
     updatedAt: route.updatedAt,
   };
+}
+
+/** A route lists only names it would route: a name outside its pattern would be listed but answered elsewhere. */
+function checkModelsMatch(pattern: string, models: readonly string[]): void {
+  const matches = compilePattern(pattern);
+  const stray = models.filter((name) => !matches(name));
+  if (stray.length > 0) {
+    throw new AppError('INVALID_REQUEST', `models must match the route's pattern "${pattern}": ${stray.join(', ')}`, { details: { param: 'models' } });
+  }
 }
 
 async function findRoute(prisma: PrismaClient, id: number) {
@@ -65,8 +75,9 @@ export function modelRoutesApi({ prisma, notify }: AdminDeps): Router {
   router.post('/', async (req, res) => {
     const body = createSchema.parse(req.body);
     const providerId = await resolveProviderId(prisma, body);
-    const { providerId: _id, provider: _name, ...fields } = body;
-    const created = await prisma.modelRoute.create({ data: { ...fields, providerId } });
+    const { providerId: _id, provider: _name, models, ...fields } = body;
+    checkModelsMatch(fields.pattern, models ?? []);
+    const created = await prisma.modelRoute.create({ data: { ...fields, providerId, models: storeModelNames(models ?? null) } });
     notify({ entity: 'route', id: created.id });
     res.status(201).json(present(await findRoute(prisma, created.id)));
   });
@@ -74,11 +85,14 @@ export function modelRoutesApi({ prisma, notify }: AdminDeps): Router {
   router.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const body = patchSchema.parse(req.body);
-    await findRoute(prisma, id);
+    const current = await findRoute(prisma, id);
+    if (body.pattern !== undefined || body.models !== undefined) {
+      checkModelsMatch(body.pattern ?? current.pattern, body.models === undefined ? parseModelNames(current.models) : (body.models ?? []));
+    }
     const changesProvider = body.providerId !== undefined || body.provider !== undefined;
     const providerId = changesProvider ? await resolveProviderId(prisma, body) : undefined;
-    const { providerId: _id, provider: _name, ...fields } = body;
-    await prisma.modelRoute.update({ where: { id }, data: { ...fields, providerId } });
+    const { providerId: _id, provider: _name, models, ...fields } = body;
+    await prisma.modelRoute.update({ where: { id }, data: { ...fields, providerId, ...(models === undefined ? {} : { models: storeModelNames(models) }) } });
     notify({ entity: 'route', id });
     res.json(present(await findRoute(prisma, id)));
   });

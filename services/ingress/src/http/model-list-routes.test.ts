@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { fakeServerDeps, rule, TEST_KEY } from '../../test/support/fake-deps.js';
+import { fakeServerDeps, rule, silentLogger, TEST_KEY } from '../../test/support/fake-deps.js';
+import { ModelCatalog } from '../models/model-catalog.js';
+import { RouteCache } from '../routing/route-cache.js';
 import { createServer } from '../server.js';
 
 const bearer = { authorization: `Bearer ${TEST_KEY}` };
@@ -105,5 +107,66 @@ describe('GET /v1beta/models', () => {
   it('answers a bad key with 401 UNAUTHENTICATED', async () => {
     const res = await request(await app()).get('/v1beta/models?key=nope');
     expect([res.status, res.body]).toEqual([401, { error: { code: 401, message: 'invalid API key', status: 'UNAUTHENTICATED' } }]);
+  });
+});
+
+describe('model lists with discovered models', () => {
+  async function discoveringApp(discover: ConstructorParameters<typeof ModelCatalog>[0]['discover']) {
+    const fake = await fakeServerDeps({
+      routes: [
+        rule('gemini-*', { id: 1, providerId: 1, providerName: 'antigravity' }),
+        rule('gpt-*', { id: 2, providerId: 2, providerName: 'openai' }),
+        rule('glm-*', { id: 3, providerId: 3, providerName: 'glm', providerHasAccounts: false }),
+      ],
+    });
+    const routes: RouteCache = fake.deps.routes;
+    const modelCatalog = new ModelCatalog({
+      discover,
+      providers: () => routes.snapshot.providersWithAccounts(),
+      refreshMs: 60_000,
+      staleMaxMs: 600_000,
+      firstWaitMs: 200,
+      fetchTimeoutMs: 1_000,
+      retryMs: 10_000,
+      logger: silentLogger,
+    });
+    return createServer({ ...fake.deps, modelCatalog });
+  }
+  const discovered = (id: string, extra = {}) => ({ id, displayName: id, inputTokenLimit: 0, outputTokenLimit: 0, createdAtMs: 0, ...extra });
+
+  it('lists what each provider’s upstream serves where the routes send it, in all three shapes', async () => {
+    const asked: string[] = [];
+    const server = await discoveringApp(async (provider) => {
+      asked.push(provider.providerName);
+      if (provider.providerName === 'openai') return [discovered('gpt-4o', { displayName: 'GPT-4o', createdAtMs: 1_715_299_200_000 }), discovered('o3')];
+      return [discovered('gemini-2.5-pro', { displayName: 'Gemini 2.5 Pro', inputTokenLimit: 1_048_576, outputTokenLimit: 65_535 }), discovered('claude-sonnet-4-5')];
+    });
+    const openai = await request(server).get('/v1/models').set(bearer);
+    expect(openai.body.data).toEqual([
+      { id: 'gemini-2.5-pro', object: 'model', created: JAN_1 / 1000, owned_by: 'antigravity' },
+      { id: 'gpt-4o', object: 'model', created: 1_715_299_200, owned_by: 'openai' },
+    ]);
+    expect(asked.sort()).toEqual(['antigravity', 'openai']);
+    const claude = await request(server).get('/v1/models').set(anthropic);
+    expect(claude.body.data.map((m: { display_name: string }) => m.display_name)).toEqual(['Gemini 2.5 Pro', 'GPT-4o']);
+    const gemini = await request(server).get('/v1beta/models').set('x-goog-api-key', TEST_KEY);
+    expect(gemini.body.models[0]).toMatchObject({ name: 'models/gemini-2.5-pro', displayName: 'Gemini 2.5 Pro', inputTokenLimit: 1_048_576, outputTokenLimit: 65_535 });
+    const one = await request(server).get('/v1beta/models/gemini-2.5-pro').set('x-goog-api-key', TEST_KEY);
+    expect(one.body).toMatchObject({ displayName: 'Gemini 2.5 Pro', outputTokenLimit: 65_535 });
+  });
+
+  it('answers within the wait bound when an upstream is slow, then lists it once it answered', async () => {
+    let release: () => void = () => undefined;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    const server = await discoveringApp(async (provider) => {
+      if (provider.providerName === 'openai') await slow;
+      return provider.providerName === 'openai' ? [discovered('gpt-5')] : [discovered('gemini-2.5-flash')];
+    });
+    const first = await request(server).get('/v1/models').set(bearer);
+    expect(first.body.data.map((m: { id: string }) => m.id)).toEqual(['gemini-2.5-flash']);
+    release();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const later = await request(server).get('/v1/models').set(bearer);
+    expect(later.body.data.map((m: { id: string }) => m.id)).toEqual(['gemini-2.5-flash', 'gpt-5']);
   });
 });

@@ -14,7 +14,7 @@ import {
   openAiModelList,
   type Query,
 } from '../protocol/model-list-shape.js';
-import type { RouteCache } from '../routing/route-cache.js';
+import type { ModelDirectory } from '../models/model-directory.js';
 import type { ListedModel } from '../routing/route-table.js';
 import { sendClientError } from './client-responses.js';
 import { keySources } from './key-sources.js';
@@ -34,7 +34,7 @@ function unknownModel(model: string): AppError {
   return new AppError('MODEL_NOT_FOUND', `The model \`${model}\` does not exist or is not served by this gateway`, { details: { param: 'model' } });
 }
 
-/** A model-list handler: authenticate, then answer from the routing table in the client's protocol. */
+/** A model-list handler: authenticate, then answer from the model directory in the client's protocol. */
 function modelRoute(
   apiKeys: ApiKeyCache,
   protocolOf: (req: Request) => ClientProtocol,
@@ -44,7 +44,7 @@ function modelRoute(
     const protocol = protocolOf(req);
     try {
       await authenticateClient(apiKeys, keySources(req, protocol));
-      res.json(answer(req, protocol));
+      res.json(await answer(req, protocol));
     } catch (error) {
       sendClientError(res, protocol, toAppError(error));
     }
@@ -53,24 +53,26 @@ function modelRoute(
 
 /**
  * The model lists: GET /v1/models and /v1/models/{id} (OpenAI or Anthropic shape), GET /v1beta/models and
- * /v1beta/models/{model} (Gemini). Lists show the concrete models of the routing table whose provider has an
- * active account (RouteTable.listModels); the detail routes answer any such routed name, wildcards included.
+ * /v1beta/models/{model} (Gemini). Lists show every model a client can call (model-listing.ts: the routing
+ * table's names and what the providers' upstreams list, matched against the routes); the detail routes answer
+ * any routed name of a provider with an active account, wildcards included.
  */
-export function modelListRoutes(apiKeys: ApiKeyCache, routes: RouteCache): Router {
+export function modelListRoutes(apiKeys: ApiKeyCache, models: ModelDirectory): Router {
   const router = Router();
   const byHeaders = (req: Request) => modelListProtocol(req.headers);
   const gemini = () => 'gemini' as const;
   const describe = (model: string): ListedModel => {
-    const found = routes.describeModel(model);
+    const found = models.describe(model);
     if (!found) throw unknownModel(model);
     return found;
   };
 
   router.get(
     '/v1/models',
-    modelRoute(apiKeys, byHeaders, (req, protocol) =>
-      protocol === 'anthropic' ? anthropicModelPage(routes.listModels(), req.query as Query) : openAiModelList(routes.listModels()),
-    ),
+    modelRoute(apiKeys, byHeaders, async (req, protocol) => {
+      const listed = await models.list();
+      return protocol === 'anthropic' ? anthropicModelPage(listed, req.query as Query) : openAiModelList(listed);
+    }),
   );
   router.get(
     '/v1/models/*id',
@@ -81,7 +83,7 @@ export function modelListRoutes(apiKeys: ApiKeyCache, routes: RouteCache): Route
   );
   router.get(
     '/v1beta/models',
-    modelRoute(apiKeys, gemini, (req) => geminiModelPage(routes.listModels(), req.query as Query)),
+    modelRoute(apiKeys, gemini, async (req) => geminiModelPage(await models.list(), req.query as Query)),
   );
   router.get(
     '/v1beta/models/*name',

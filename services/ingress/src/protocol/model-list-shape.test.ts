@@ -3,7 +3,7 @@ import { thrownAppError as failure } from '../../test/support/thrown-app-error.j
 import type { ListedModel } from '../routing/route-table.js';
 import { anthropicModelPage, geminiModel, geminiModelPage, openAiModelList } from './model-list-shape.js';
 
-const models: ListedModel[] = ['m1', 'm2', 'm3', 'm4', 'm5'].map((id, i) => ({ id, ownedBy: 'openai', createdAtMs: Date.UTC(2025, 0, 1 + i) }));
+const models: ListedModel[] = ['m1', 'm2', 'm3', 'm4', 'm5'].map((id, i) => ({ id, providerId: 1, ownedBy: 'openai', createdAtMs: Date.UTC(2025, 0, 1 + i) }));
 const ids = (list: { id: string }[]) => list.map((m) => m.id);
 
 describe('model list shapes', () => {

@@ -40,7 +40,7 @@ export function openAiModelList(models: readonly ListedModel[]) {
 
 /** Anthropic's model object. */
 export function anthropicModel(model: ListedModel) {
-  return { type: 'model', id: model.id, display_name: model.id, created_at: new Date(model.createdAtMs).toISOString() };
+  return { type: 'model', id: model.id, display_name: model.displayName ?? model.id, created_at: new Date(model.createdAtMs).toISOString() };
 }
 
 /** GET /v1/models, Anthropic's shape: pages of `limit` (1–1000, default 20) after `after_id` or before `before_id`. */
@@ -62,13 +62,15 @@ export function anthropicModelPage(models: readonly ListedModel[], query: Query)
   return { data: page.map(anthropicModel), has_more: hasMore, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null };
 }
 
-/** Gemini's model resource. */
+/** Gemini's model resource (token limits when the provider's own list gave them). */
 export function geminiModel(model: ListedModel) {
   return {
     name: `models/${model.id}`,
     baseModelId: model.id,
-    displayName: model.id,
+    displayName: model.displayName ?? model.id,
     description: `Served by AIGateway through ${model.ownedBy}`,
+    ...(model.inputTokenLimit === undefined ? {} : { inputTokenLimit: model.inputTokenLimit }),
+    ...(model.outputTokenLimit === undefined ? {} : { outputTokenLimit: model.outputTokenLimit }),
     supportedGenerationMethods: [...GEMINI_METHODS],
   };
 }

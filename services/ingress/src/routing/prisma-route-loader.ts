@@ -1,13 +1,17 @@
 import type { PrismaClient } from '@aigw/db';
+import { parseModelNames } from './model-names.js';
 import type { RouteLoader } from './route-cache.js';
 
-/** Active routes of active providers, from model_routes, each knowing whether its provider has an active account. */
+/**
+ * Active routes of active providers, from model_routes, each knowing whether its provider has an active account,
+ * with the model names the operator put on the route and on its provider.
+ */
 export function prismaRouteLoader(prisma: PrismaClient): RouteLoader {
   return async () => {
     const [rows, staffed] = await Promise.all([
       prisma.modelRoute.findMany({
         where: { isActive: true, provider: { isActive: true } },
-        include: { provider: { select: { name: true } } },
+        include: { provider: { select: { name: true, models: true } } },
       }),
       prisma.account.groupBy({ by: ['providerId'], where: { isActive: true } }),
     ]);
@@ -22,6 +26,8 @@ export function prismaRouteLoader(prisma: PrismaClient): RouteLoader {
       fallbackModel: row.fallbackModel,
       providerHasAccounts: withAccounts.has(row.providerId),
       createdAtMs: row.createdAt.getTime(),
+      models: parseModelNames(row.models),
+      providerModels: parseModelNames(row.provider.models),
     }));
   };
 }

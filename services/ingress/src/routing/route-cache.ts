@@ -79,6 +79,11 @@ export class RouteCache {
     return this.table.resolve(model);
   }
 
+  /** The current routing table (an immutable snapshot). */
+  get snapshot(): RouteTable {
+    return this.table;
+  }
+
   /** The models to list (see RouteTable.listModels for the rule). */
   listModels(): ListedModel[] {
     return this.table.listModels();

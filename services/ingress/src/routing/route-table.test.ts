@@ -84,14 +84,39 @@ describe('RouteTable', () => {
       rule('claude-*', { providerId: 4, providerName: 'antigravity', priority: 10 }),
     ]);
     expect(table.listModels()).toEqual([
-      { id: 'claude-sonnet-4', ownedBy: 'antigravity', createdAtMs: 0 },
-      { id: 'gpt-4o', ownedBy: 'openai', createdAtMs: 5_000 },
+      { id: 'claude-sonnet-4', providerId: 4, ownedBy: 'antigravity', createdAtMs: 0 },
+      { id: 'gpt-4o', providerId: 1, ownedBy: 'openai', createdAtMs: 5_000 },
     ]);
     expect(table.describe('glm-4.6')).toBeUndefined();
-    expect(table.describe('claude-3-haiku')).toEqual({ id: 'claude-3-haiku', ownedBy: 'antigravity', createdAtMs: 0 });
+    expect(table.describe('claude-3-haiku')).toEqual({ id: 'claude-3-haiku', providerId: 4, ownedBy: 'antigravity', createdAtMs: 0 });
     expect(table.describe('mistral')).toBeUndefined();
     // Routing itself does not care about accounts: selector answers NO_ACCOUNT.
     expect(table.resolve('glm-4.6')?.providerId).toBe(2);
+  });
+
+  it('lists the names an operator put on a route, and those on a provider where routes send them to it', () => {
+    const table = new RouteTable([
+      rule('claude-*', { providerId: 1, providerName: 'antigravity', models: ['claude-sonnet-4-5'], providerModels: ['gemini-2.5-pro', 'gpt-4o'] }),
+      rule('gemini-*', { providerId: 1, providerName: 'antigravity' }),
+      rule('gpt-*', { providerId: 2, providerName: 'openai' }),
+    ]);
+    expect(table.listModels().map((m) => [m.id, m.ownedBy])).toEqual([
+      ['claude-sonnet-4-5', 'antigravity'],
+      ['gemini-2.5-pro', 'antigravity'],
+    ]);
+  });
+
+  it('names the providers with an active account that routes point to, once each', () => {
+    const table = new RouteTable([
+      rule('gemini-*', { providerId: 1, providerName: 'antigravity' }),
+      rule('claude-*', { providerId: 1, providerName: 'antigravity' }),
+      rule('glm-*', { providerId: 3, providerName: 'glm', providerHasAccounts: false }),
+      rule('gpt-*', { providerId: 2, providerName: 'openai' }),
+    ]);
+    expect(table.providersWithAccounts()).toEqual([
+      { providerId: 1, providerName: 'antigravity' },
+      { providerId: 2, providerName: 'openai' },
+    ]);
   });
 
   it('sorts by code unit, the same everywhere', () => {

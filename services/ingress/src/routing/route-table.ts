@@ -11,6 +11,10 @@ export interface RouteRule {
   providerHasAccounts: boolean;
   /** When the route was created (ms since epoch); model lists show it as the model's creation time. */
   createdAtMs: number;
+  /** Names the operator lists for this route (model_routes.models), e.g. for a wildcard pattern. */
+  models?: readonly string[];
+  /** Names the operator says the route's provider serves (providers.models). */
+  providerModels?: readonly string[];
 }
 
 /** Where a client model goes. */
@@ -28,9 +32,20 @@ export interface ResolvedRoute {
 /** A model as the model-list endpoints show it. */
 export interface ListedModel {
   id: string;
+  providerId: number;
   /** Name of the provider that serves it. */
   ownedBy: string;
   createdAtMs: number;
+  /** What the provider's own model list says, when it says it. */
+  displayName?: string;
+  inputTokenLimit?: number;
+  outputTokenLimit?: number;
+}
+
+/** A provider the routing table sends models to. */
+export interface RoutedProvider {
+  providerId: number;
+  providerName: string;
 }
 
 interface CompiledRule {
@@ -92,23 +107,38 @@ export class RouteTable {
   describe(model: string): ListedModel | undefined {
     const rule = this.ruleFor(model);
     if (rule === null || !rule.providerHasAccounts) return undefined;
-    return { id: model, ownedBy: rule.providerName, createdAtMs: rule.createdAtMs };
+    return { id: model, providerId: rule.providerId, ownedBy: rule.providerName, createdAtMs: rule.createdAtMs };
+  }
+
+  /** The providers with an active account that at least one route points to (whose models can be listed). */
+  providersWithAccounts(): RoutedProvider[] {
+    const found = new Map<number, RoutedProvider>();
+    for (const { rule } of this.rules) {
+      if (rule.providerHasAccounts && !found.has(rule.providerId)) found.set(rule.providerId, { providerId: rule.providerId, providerName: rule.providerName });
+    }
+    return [...found.values()];
   }
 
   /**
-   * The models a client can list. Candidates are the concrete names the operator wrote: every pattern
-   * without `*`, and every upstream model without `*` (so a wildcard route lists only its upstream model,
-   * if it has one). A candidate is listed when it resolves (a higher-priority route may own it: that
-   * route's provider is shown) to a provider with at least one active account. Sorted by id.
+   * The models a client can list from the routing table alone. Candidates are the concrete names the operator
+   * wrote: every pattern without `*`, every upstream model without `*` (so a wildcard route lists only its
+   * upstream model, if it has one) and every name in a route's `models`. A candidate is listed when it
+   * resolves (a higher-priority route may own it: that route's provider is shown) to a provider with at least
+   * one active account. A name in a provider's `models` is listed only when it resolves to that provider, as
+   * a discovered one is (model-listing.ts). Sorted by id.
    */
   listModels(): ListedModel[] {
     const listed = new Map<string, ListedModel>();
+    const consider = (name: string | null, providerId?: number) => {
+      if (!name || name.includes('*') || listed.has(name)) return;
+      const model = this.describe(name);
+      if (model && (providerId === undefined || model.providerId === providerId)) listed.set(name, model);
+    };
     for (const { rule } of this.rules) {
-      for (const name of [rule.pattern, rule.upstreamModel]) {
-        if (!name || name.includes('*') || listed.has(name)) continue;
-        const model = this.describe(name);
-        if (model) listed.set(name, model);
-      }
+      consider(rule.pattern);
+      consider(rule.upstreamModel);
+      for (const name of rule.models ?? []) consider(name);
+      for (const name of rule.providerModels ?? []) consider(name, rule.providerId);
     }
     return [...listed.values()].sort((a, b) => compareIds(a.id, b.id));
   }

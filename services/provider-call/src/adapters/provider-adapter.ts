@@ -1,3 +1,4 @@
+import type { UpstreamModel } from '@aigw/proto';
 import type { IrError, IrRequest, IrResponse, IrStreamEvent, IrUsage } from '../ir/chat-ir.js';
 import type { SseEvent } from '../sse/sse-parser.js';
 import type { EncodeContext, WireFormatName } from './client-codec.js';
@@ -14,11 +15,27 @@ export interface UpstreamTarget {
   settings: Readonly<Record<string, unknown>>;
 }
 
-/** An HTTP request ready for undici (always POST with a JSON body). */
+/** An HTTP request ready for undici: POST with a JSON body, or a GET (model lists) whose body is ignored. */
 export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** POST when absent. */
+  method?: 'GET' | 'POST';
+}
+
+/** One page of an upstream's model list, read into the proto's shape. */
+export interface ModelPage {
+  models: UpstreamModel[];
+  /** Where the next page starts; absent on the last page. */
+  nextPageToken?: string;
+}
+
+/** How a provider lists the models it serves: the request for one page, and how to read the page. */
+export interface ModelListing {
+  pageRequest(target: UpstreamTarget, pageToken: string | undefined): UpstreamRequest;
+  /** Reads a 2xx JSON body; throws AppError UPSTREAM_ERROR when it is not the expected shape. */
+  readPage(body: unknown): ModelPage;
 }
 
 /** Turns a provider's SSE events into IR events; one instance per stream. */
@@ -47,6 +64,8 @@ export interface ProviderAdapter {
   createStreamDecoder(): StreamDecoder;
   decodeError(status: number, bodyText: string): DecodedUpstreamError;
   passthrough?: PassthroughFactory;
+  /** The upstream's own model list (ListModels). */
+  listModels: ModelListing;
 }
 
 /** How one call's answer is read back in the client's format (translated or passed through). */

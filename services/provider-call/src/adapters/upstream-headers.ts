@@ -16,3 +16,9 @@ export function upstreamHeaders(target: UpstreamTarget, stream: boolean): Record
 export function joinUrl(base: string, path: string): string {
   return `${base.replace(/\/+$/, '')}${path}`;
 }
+
+/** Headers of a GET to a model list: JSON accepted, the account's credential. */
+export function listHeaders(target: UpstreamTarget): Record<string, string> {
+  const { 'content-type': _json, ...headers } = upstreamHeaders(target, false);
+  return headers;
+}

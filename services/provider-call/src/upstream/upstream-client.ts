@@ -103,9 +103,9 @@ export class UpstreamClient {
       const options = {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
-        method: 'POST' as const,
+        method: upstream.method ?? 'POST',
         headers: upstream.headers,
-        body: upstream.body,
+        body: upstream.method === 'GET' ? null : upstream.body,
         headersTimeout: Math.min(this.options.headersTimeoutMs, budget),
         bodyTimeout: 0,
       };

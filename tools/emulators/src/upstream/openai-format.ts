@@ -4,7 +4,8 @@ import type { ChatRequest, Reply } from './reply.js';
 import { jsonPieces, textPieces } from './stream-pieces.js';
 import { bearerToken, type ParseFailure, type RenderContext, type RouteMatch, type WireFormat } from './wire-format.js';
 
-// OpenAI Chat Completions: POST /v1/chat/completions, `Authorization: Bearer <key>`.
+// OpenAI Chat Completions: POST /v1/chat/completions (and /api/paas/v4/chat/completions, where Z.ai's and
+// Zhipu's OpenAI-compatible GLM API lives), `Authorization: Bearer <key>`.
 // Stream: role delta, content deltas, a finish_reason chunk, a usage chunk (choices: []) when
 // stream_options.include_usage, then `data: [DONE]`. With include_usage every chunk carries
 // `"usage": null`, as the real API does. A tool call streams its id and name first, then the
@@ -66,7 +67,7 @@ export const openAiFormat: WireFormat = {
   credentialKind: 'api-key',
 
   match(method: string, pathname: string): RouteMatch | undefined {
-    return method === 'POST' && pathname === '/v1/chat/completions' ? {} : undefined;
+    return method === 'POST' && (pathname === '/v1/chat/completions' || pathname === '/api/paas/v4/chat/completions') ? {} : undefined;
   },
 
   credential(headers: IncomingHttpHeaders): string {

@@ -9,6 +9,7 @@ import { writeEventStream, writeWholeBody } from './body-writer.js';
 import { handleControl } from './control-routes.js';
 import { geminiFormat } from './gemini-format.js';
 import { openAiFormat } from './openai-format.js';
+import { modelListEndpoint, serveModelList } from './model-list-routes.js';
 import { buildReply } from './reply.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
 import { ScriptBook, type ScriptRule } from './script-rules.js';
@@ -145,6 +146,8 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     if (pathname.startsWith('/_emu/')) return handleControl(req, res, pathname, log, scripts);
     const method = req.method ?? 'GET';
     const query = q < 0 ? '' : url.slice(q + 1);
+    const list = modelListEndpoint(method, pathname, req.headers);
+    if (list !== undefined) return serveModelList(list, { log, scripts, defaults, validateBearer }, req, res, pathname, query);
     for (const format of FORMATS) {
       const route = format.match(method, pathname, query);
       if (route !== undefined) return serveChat(format, route, req, res, pathname, query);

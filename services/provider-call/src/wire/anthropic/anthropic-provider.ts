@@ -1,5 +1,6 @@
 import type { ProviderAdapter } from '../../adapters/provider-adapter.js';
 import { decodeAnthropicError } from './anthropic-errors.js';
+import { anthropicModelListing } from './anthropic-models.js';
 import { anthropicPassthrough } from './anthropic-passthrough.js';
 import { irToAnthropicRequest } from './anthropic-request-encoder.js';
 import { anthropicResponseToIr } from './anthropic-response-decoder.js';
@@ -20,4 +21,5 @@ export const anthropicProvider: ProviderAdapter = {
   createStreamDecoder: () => new AnthropicStreamDecoder(),
   decodeError: decodeAnthropicError,
   passthrough: anthropicPassthrough,
+  listModels: anthropicModelListing,
 };

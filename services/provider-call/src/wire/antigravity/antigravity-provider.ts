@@ -12,6 +12,7 @@ import { GeminiStreamDecoder } from '../google/gemini-stream-decoder.js';
 import { bareModelName } from '../google/gemini-upstream.js';
 import { decodeGoogleError } from '../google/google-errors.js';
 import { googlePassthroughExchange } from '../google/google-passthrough.js';
+import { antigravityModelListing } from './antigravity-models.js';
 
 // Google Cloud Code Assist (what Gemini CLI and Antigravity call): the Gemini request wrapped as
 // {project, model, request} and the answer wrapped as {response}. The project is per account.
@@ -63,4 +64,5 @@ export const antigravityProvider: ProviderAdapter = {
   createStreamDecoder: () => new GeminiStreamDecoder(unwrap, newToolCallId),
   decodeError: decodeGoogleError,
   passthrough: antigravityPassthrough,
+  listModels: antigravityModelListing,
 };

@@ -3,6 +3,7 @@ import type { PassthroughFactory, ProviderAdapter } from '../../adapters/provide
 import { upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { validateBody } from '../../adapters/validate-body.js';
 import { geminiPassthroughSchema } from './gemini-client-schema.js';
+import { geminiModelListing } from './gemini-models.js';
 import { irToGeminiRequest } from './gemini-request.js';
 import { geminiResponseToIr } from './gemini-response.js';
 import { GeminiStreamDecoder } from './gemini-stream-decoder.js';
@@ -35,4 +36,5 @@ export const geminiProvider: ProviderAdapter = {
   createStreamDecoder: () => new GeminiStreamDecoder((response) => response, newToolCallId),
   decodeError: decodeGoogleError,
   passthrough: geminiPassthrough,
+  listModels: geminiModelListing,
 };

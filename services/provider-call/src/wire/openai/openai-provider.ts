@@ -1,6 +1,7 @@
 import type { ProviderAdapter } from '../../adapters/provider-adapter.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { decodeOpenAiError } from './openai-errors.js';
+import { openAiModelListing } from './openai-models.js';
 import { openAiPassthrough } from './openai-passthrough.js';
 import { irToOpenAiRequest } from './openai-request-encoder.js';
 import { openAiResponseToIr } from './openai-response.js';
@@ -20,4 +21,5 @@ export const openAiProvider: ProviderAdapter = {
   createStreamDecoder: () => new OpenAiStreamDecoder(),
   decodeError: decodeOpenAiError,
   passthrough: openAiPassthrough,
+  listModels: openAiModelListing,
 };

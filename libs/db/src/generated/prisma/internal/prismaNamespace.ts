@@ -996,6 +996,7 @@ export const ProviderScalarFieldEnum = {
   name: 'name',
   kind: 'kind',
   baseUrl: 'baseUrl',
+  models: 'models',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -1046,6 +1047,7 @@ export const ModelRouteScalarFieldEnum = {
   upstreamModel: 'upstreamModel',
   priority: 'priority',
   fallbackModel: 'fallbackModel',
+  models: 'models',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -1135,21 +1137,22 @@ export const SortOrder = {
 export type SortOrder = (typeof SortOrder)[keyof typeof SortOrder]
 
 
-export const ProviderOrderByRelevanceFieldEnum = {
-  name: 'name',
-  kind: 'kind',
-  baseUrl: 'baseUrl'
-} as const
-
-export type ProviderOrderByRelevanceFieldEnum = (typeof ProviderOrderByRelevanceFieldEnum)[keyof typeof ProviderOrderByRelevanceFieldEnum]
-
-
 export const NullsOrder = {
   first: 'first',
   last: 'last'
 } as const
 
 export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
+
+
+export const ProviderOrderByRelevanceFieldEnum = {
+  name: 'name',
+  kind: 'kind',
+  baseUrl: 'baseUrl',
+  models: 'models'
+} as const
+
+export type ProviderOrderByRelevanceFieldEnum = (typeof ProviderOrderByRelevanceFieldEnum)[keyof typeof ProviderOrderByRelevanceFieldEnum]
 
 
 export const AccountOrderByRelevanceFieldEnum = {
@@ -1174,7 +1177,8 @@ export type ProxyOrderByRelevanceFieldEnum = (typeof ProxyOrderByRelevanceFieldE
 export const ModelRouteOrderByRelevanceFieldEnum = {
   pattern: 'pattern',
   upstreamModel: 'upstreamModel',
-  fallbackModel: 'fallbackModel'
+  fallbackModel: 'fallbackModel',
+  models: 'models'
 } as const
 
 export type ModelRouteOrderByRelevanceFieldEnum = (typeof ModelRouteOrderByRelevanceFieldEnum)[keyof typeof ModelRouteOrderByRelevanceFieldEnum]

@@ -39,6 +39,7 @@ export type ProviderMinAggregateOutputType = {
   name: string | null
   kind: string | null
   baseUrl: string | null
+  models: string | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -49,6 +50,7 @@ export type ProviderMaxAggregateOutputType = {
   name: string | null
   kind: string | null
   baseUrl: string | null
+  models: string | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -59,6 +61,7 @@ export type ProviderCountAggregateOutputType = {
   name: number
   kind: number
   baseUrl: number
+  models: number
   isActive: number
   createdAt: number
   updatedAt: number
@@ -79,6 +82,7 @@ export type ProviderMinAggregateInputType = {
   name?: true
   kind?: true
   baseUrl?: true
+  models?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -89,6 +93,7 @@ export type ProviderMaxAggregateInputType = {
   name?: true
   kind?: true
   baseUrl?: true
+  models?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -99,6 +104,7 @@ export type ProviderCountAggregateInputType = {
   name?: true
   kind?: true
   baseUrl?: true
+  models?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -196,6 +202,7 @@ export type ProviderGroupByOutputType = {
   name: string
   kind: string
   baseUrl: string
+  models: string | null
   isActive: boolean
   createdAt: Date
   updatedAt: Date
@@ -229,6 +236,7 @@ export type ProviderWhereInput = {
   name?: Prisma.StringFilter<"Provider"> | string
   kind?: Prisma.StringFilter<"Provider"> | string
   baseUrl?: Prisma.StringFilter<"Provider"> | string
+  models?: Prisma.StringNullableFilter<"Provider"> | string | null
   isActive?: Prisma.BoolFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
@@ -241,6 +249,7 @@ export type ProviderOrderByWithRelationInput = {
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
+  models?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -257,6 +266,7 @@ export type ProviderWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.ProviderWhereInput | Prisma.ProviderWhereInput[]
   kind?: Prisma.StringFilter<"Provider"> | string
   baseUrl?: Prisma.StringFilter<"Provider"> | string
+  models?: Prisma.StringNullableFilter<"Provider"> | string | null
   isActive?: Prisma.BoolFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
@@ -269,6 +279,7 @@ export type ProviderOrderByWithAggregationInput = {
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
+  models?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -287,6 +298,7 @@ export type ProviderScalarWhereWithAggregatesInput = {
   name?: Prisma.StringWithAggregatesFilter<"Provider"> | string
   kind?: Prisma.StringWithAggregatesFilter<"Provider"> | string
   baseUrl?: Prisma.StringWithAggregatesFilter<"Provider"> | string
+  models?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
   isActive?: Prisma.BoolWithAggregatesFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Provider"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Provider"> | Date | string
@@ -296,6 +308,7 @@ export type ProviderCreateInput = {
   name: string
   kind: string
   baseUrl: string
+  models?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -308,6 +321,7 @@ export type ProviderUncheckedCreateInput = {
   name: string
   kind: string
   baseUrl: string
+  models?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -319,6 +333,7 @@ export type ProviderUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -331,6 +346,7 @@ export type ProviderUncheckedUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -343,6 +359,7 @@ export type ProviderCreateManyInput = {
   name: string
   kind: string
   baseUrl: string
+  models?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -352,6 +369,7 @@ export type ProviderUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -362,6 +380,7 @@ export type ProviderUncheckedUpdateManyInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -378,6 +397,7 @@ export type ProviderCountOrderByAggregateInput = {
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
+  models?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -392,6 +412,7 @@ export type ProviderMaxOrderByAggregateInput = {
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
+  models?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -402,6 +423,7 @@ export type ProviderMinOrderByAggregateInput = {
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
+  models?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -418,6 +440,10 @@ export type ProviderScalarRelationFilter = {
 
 export type StringFieldUpdateOperationsInput = {
   set?: string
+}
+
+export type NullableStringFieldUpdateOperationsInput = {
+  set?: string | null
 }
 
 export type BoolFieldUpdateOperationsInput = {
@@ -468,6 +494,7 @@ export type ProviderCreateWithoutAccountsInput = {
   name: string
   kind: string
   baseUrl: string
+  models?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -479,6 +506,7 @@ export type ProviderUncheckedCreateWithoutAccountsInput = {
   name: string
   kind: string
   baseUrl: string
+  models?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -505,6 +533,7 @@ export type ProviderUpdateWithoutAccountsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -516,6 +545,7 @@ export type ProviderUncheckedUpdateWithoutAccountsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -526,6 +556,7 @@ export type ProviderCreateWithoutRoutesInput = {
   name: string
   kind: string
   baseUrl: string
+  models?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -537,6 +568,7 @@ export type ProviderUncheckedCreateWithoutRoutesInput = {
   name: string
   kind: string
   baseUrl: string
+  models?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -563,6 +595,7 @@ export type ProviderUpdateWithoutRoutesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -574,6 +607,7 @@ export type ProviderUncheckedUpdateWithoutRoutesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
+  models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -625,6 +659,7 @@ export type ProviderSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   name?: boolean
   kind?: boolean
   baseUrl?: boolean
+  models?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -640,12 +675,13 @@ export type ProviderSelectScalar = {
   name?: boolean
   kind?: boolean
   baseUrl?: boolean
+  models?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "kind" | "baseUrl" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["provider"]>
+export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "kind" | "baseUrl" | "models" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["provider"]>
 export type ProviderInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   accounts?: boolean | Prisma.Provider$accountsArgs<ExtArgs>
   routes?: boolean | Prisma.Provider$routesArgs<ExtArgs>
@@ -666,6 +702,11 @@ export type $ProviderPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      */
     kind: string
     baseUrl: string
+    /**
+     * Model names the operator says this provider serves, as a JSON array of strings (listed besides the
+     * ones discovered from the upstream's own model list).
+     */
+    models: string | null
     isActive: boolean
     createdAt: Date
     updatedAt: Date
@@ -1044,6 +1085,7 @@ export interface ProviderFieldRefs {
   readonly name: Prisma.FieldRef<"Provider", 'String'>
   readonly kind: Prisma.FieldRef<"Provider", 'String'>
   readonly baseUrl: Prisma.FieldRef<"Provider", 'String'>
+  readonly models: Prisma.FieldRef<"Provider", 'String'>
   readonly isActive: Prisma.FieldRef<"Provider", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"Provider", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Provider", 'DateTime'>
