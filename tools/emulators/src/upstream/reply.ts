@@ -106,7 +106,7 @@ export function buildReply(req: ChatRequest): Reply {
   let reply: Reply;
   let plan: ThinkingPlan;
   if (tool !== undefined) {
-    const toolCall = buildToolCall(tool);
+    const toolCall = buildToolCall(tool, directives?.args);
     const outputTokens = countWords(`${toolCall.name} ${toolCall.argumentsJson}`);
     reply = { text: '', inputTokens: req.inputTokens, outputTokens, finish: 'tool_calls', toolCall };
     plan = { kind: 'tool-call', tool: tool.name };
