@@ -2,7 +2,7 @@ import { openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { composeReplyText } from '@aigw/emulators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startClientsStack, TARGETS, type ClientsStack } from './support/clients-stack.js';
+import { oneTargetPerKind, startClientsStack, type ClientsStack } from './support/clients-stack.js';
 import { PROMPT } from './support/expectations.js';
 import { installedBin, jsonLines, runCli, scratchDir, type CliRun } from './support/run-cli.js';
 
@@ -95,7 +95,7 @@ function resultOf(events: Array<Record<string, unknown>>, run: CliRun): Record<s
   return result;
 }
 
-describe.each(TARGETS)('Claude Code claude -p → $label ($model)', (target) => {
+describe.each(oneTargetPerKind('claude'))('Claude Code claude -p → $label ($model)', (target) => {
   it('answers a prompt: the text the user reads and the token usage', async () => {
     const dir = scratchDir('claude');
     try {

@@ -27,6 +27,15 @@ export const TARGETS: readonly Target[] = [
   { label: 'antigravity (gemini)', kind: 'antigravity', model: 'gemini-2.5-pro' },
 ];
 
+/**
+ * One target per provider kind, for the command-line agents (each run starts a whole CLI, seconds of
+ * CPU): the SDK suites cover every target, these the four kinds, with the antigravity model family the
+ * agent is made for.
+ */
+export function oneTargetPerKind(antigravityModel: 'claude' | 'gemini'): Target[] {
+  return TARGETS.filter((t) => t.label !== 'glm (openai-compatible)' && (t.kind !== 'antigravity' || t.label === `antigravity (${antigravityModel})`));
+}
+
 /** Routes the stack adds on top of the demo ones. */
 const EXTRA_PROVIDERS = [
   { name: 'anthropic', kind: 'anthropic', pattern: 'claude-haiku-4-5*' },
