@@ -8,6 +8,14 @@ describe('parseAnswerDirectives', () => {
     expect(parseAnswerDirectives('[emu tool=get_time] [emu thinking=off]')).toEqual({ tool: 'get_time', thinking: false });
   });
 
+  it('reads tool arguments a user asks for', () => {
+    expect(parseAnswerDirectives('Read it [emu tool=Read arg.file_path=/tmp/a.txt arg.limit=5]')).toEqual({
+      tool: 'Read',
+      args: { file_path: '/tmp/a.txt', limit: '5' },
+    });
+    expect(parseAnswerDirectives('[emu arg.=x]')).toBeUndefined();
+  });
+
   it('ignores bad values and directives without answer keys', () => {
     expect(parseAnswerDirectives('[emu thinking=maybe cached=-1 cached=x]')).toBeUndefined();
     expect(parseAnswerDirectives('[emu status=500]')).toBeUndefined();

@@ -6,12 +6,17 @@ import { DIRECTIVE_PATTERN } from './steering.js';
 //   tool=<name>      call this declared tool instead of the first one
 //   thinking=on|off  start the answer with a reasoning block (or not), whatever the request asked
 //   cached=N         report N cached input tokens
+//   arg.<name>=<v>   call the tool with argument <name> set to <v> (read per the tool's schema: a number,
+//                    a boolean, else the text), the way a model fills in what the user asked for, e.g.
+//                    `[emu tool=Read arg.file_path=/tmp/notes.txt]` makes an agent read that file
 
 export interface AnswerDirectives {
   /** 'none', or the name of a declared tool to call. */
   tool?: string;
   thinking?: boolean;
   cachedTokens?: number;
+  /** Tool arguments the user asked for (`arg.<name>=<value>`), by property name, as written. */
+  args?: Record<string, string>;
 }
 
 const ON = new Set(['on', 'true', '1', 'yes']);
@@ -31,6 +36,8 @@ export function parseAnswerDirectives(text: string): AnswerDirectives | undefine
         found = { ...found, tool: value };
       } else if (key === 'thinking' && (ON.has(value) || OFF.has(value))) {
         found = { ...found, thinking: ON.has(value) };
+      } else if (key.startsWith('arg.') && key.length > 4) {
+        found = { ...found, args: { ...found?.args, [key.slice(4)]: value } };
       } else if (key === 'cached') {
         const n = Number(value);
         if (Number.isInteger(n) && n >= 0) found = { ...found, cachedTokens: n };

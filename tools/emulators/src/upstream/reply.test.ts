@@ -7,6 +7,13 @@ describe('composeReplyText', () => {
     expect(composeReplyText('m', '[emu delay_ms=5]')).toBe('Hello from m.');
   });
 
+  it("answers the prompt, not the context a client puts before it (Claude Code's system reminders)", () => {
+    const text = '<system-reminder>\nAvailable agents: Explore\n</system-reminder>\n<system-reminder>Today is Monday.</system-reminder>\nSay hi [emu tool=none]';
+    expect(composeReplyText('m', text)).toBe('Hello from m: Say hi');
+    expect(composeReplyText('m', '<session_context>\nThis is the Gemini CLI.\n</session_context>\nSay hi')).toBe('Hello from m: Say hi');
+    expect(composeReplyText('m', '<system-reminder>unclosed Say hi')).toBe('Hello from m: <system-reminder>unclosed Say hi');
+  });
+
   it('caps the echo', () => {
     const text = composeReplyText('m', 'x'.repeat(ECHO_LIMIT + 50));
     expect(text).toBe(`Hello from m: ${'x'.repeat(ECHO_LIMIT)}`);

@@ -67,16 +67,25 @@ export interface Reply {
 /** Longest echo of the user text kept in a reply, in characters (code points). */
 export const ECHO_LIMIT = 200;
 
-/** The user text without `[emu ...]` directives, trimmed and capped at ECHO_LIMIT. */
+/**
+ * Context a client tucks into the user's own turn before the prompt: Claude Code's `<system-reminder>`
+ * blocks (agent list, date, CLAUDE.md), Gemini CLI's `<session_context>` (date, OS, directory tree). A
+ * model reads them but answers the prompt.
+ */
+const CLIENT_CONTEXT = /<(system-reminder|session_context)>[\s\S]*?<\/\1>/g;
+
+/** The user text without `[emu ...]` directives and client context blocks, trimmed and capped at ECHO_LIMIT. */
 export function echoOf(lastUserText: string): string {
-  const withoutDirectives = lastUserText.includes('[emu') ? lastUserText.replace(DIRECTIVE_PATTERN, ' ') : lastUserText;
+  const withoutContext = /<(system-reminder|session_context)>/.test(lastUserText) ? lastUserText.replace(CLIENT_CONTEXT, ' ') : lastUserText;
+  const withoutDirectives = withoutContext.includes('[emu') ? withoutContext.replace(DIRECTIVE_PATTERN, ' ') : withoutContext;
   const echo = withoutDirectives.trim();
   return echo.length > ECHO_LIMIT ? capCodePoints(echo, ECHO_LIMIT).trimEnd() : echo;
 }
 
 /**
  * The full (uncut) reply text for a model and the last user text: `Hello from <model>: <echo>`, where
- * the echo is the user text without `[emu ...]` directives, trimmed and capped at ECHO_LIMIT.
+ * the echo is the user text without `[emu ...]` directives and client context blocks (CLIENT_CONTEXT),
+ * trimmed and capped at ECHO_LIMIT.
  */
 export function composeReplyText(model: string, lastUserText: string): string {
   const echo = echoOf(lastUserText);
@@ -106,7 +115,7 @@ export function buildReply(req: ChatRequest): Reply {
   let reply: Reply;
   let plan: ThinkingPlan;
   if (tool !== undefined) {
-    const toolCall = buildToolCall(tool);
+    const toolCall = buildToolCall(tool, directives?.args);
     const outputTokens = countWords(`${toolCall.name} ${toolCall.argumentsJson}`);
     reply = { text: '', inputTokens: req.inputTokens, outputTokens, finish: 'tool_calls', toolCall };
     plan = { kind: 'tool-call', tool: tool.name };

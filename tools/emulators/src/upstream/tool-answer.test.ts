@@ -76,3 +76,14 @@ describe('buildReply with tools, reasoning, cache and images', () => {
     expect(buildReply({ ...base, images: 2 })).toMatchObject({ text: 'Hello from m: weather in Paris [2 images]', outputTokens: 8 });
   });
 });
+
+describe('tool arguments the user asked for', () => {
+  it('calls the named tool with the asked arguments, then reports its result', () => {
+    const read = { name: 'Read', parameters: { type: 'object', properties: { file_path: { type: 'string' }, limit: { type: 'number' } }, required: ['file_path'] } };
+    const ask = { ...base, lastUserText: 'Read my notes [emu tool=Read arg.file_path=/tmp/notes.txt]', tools: [weather, read] };
+    expect(buildReply(ask).toolCall).toEqual({ name: 'Read', arguments: { file_path: '/tmp/notes.txt' }, argumentsJson: '{"file_path":"/tmp/notes.txt"}' });
+    const answered = buildReply({ ...ask, toolResults: [{ name: 'Read', text: 'launch code falcon-42' }] });
+    expect(answered.toolCall).toBeUndefined();
+    expect(answered.text).toBe('Tool Read returned: launch code falcon-42');
+  });
+});

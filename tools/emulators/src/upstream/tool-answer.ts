@@ -51,9 +51,9 @@ export function chooseTool(
   return (directive === undefined ? undefined : tools.find((t) => t.name === directive)) ?? first;
 }
 
-/** The call of `tool`, with arguments built from its schema. */
-export function buildToolCall(tool: ToolDeclaration): ToolCall {
-  const args = argumentsFromSchema(tool.parameters);
+/** The call of `tool`, with arguments built from its schema and the ones the conversation asked for. */
+export function buildToolCall(tool: ToolDeclaration, given?: Readonly<Record<string, string>>): ToolCall {
+  const args = argumentsFromSchema(tool.parameters, given);
   return { name: tool.name, arguments: args, argumentsJson: JSON.stringify(args) };
 }
 

@@ -46,4 +46,14 @@ describe('argumentsFromSchema', () => {
     expect(JSON.stringify(argumentsFromSchema(deep)).length).toBeLessThan(200);
     expect(valueFor({}, 'x')).toBe('x-value');
   });
+
+  it('takes the arguments a conversation asked for, typed by the schema', () => {
+    const schema = {
+      type: 'object',
+      properties: { file_path: { type: 'string' }, offset: { type: 'integer' }, limit: { type: 'number' }, all: { type: 'boolean' } },
+      required: ['file_path'],
+    };
+    expect(argumentsFromSchema(schema, { file_path: '/tmp/notes.txt' })).toEqual({ file_path: '/tmp/notes.txt' });
+    expect(argumentsFromSchema(schema, { offset: '3', limit: 'x', all: 'true' })).toEqual({ file_path: 'file_path-value', offset: 3, limit: 'x', all: true });
+  });
 });

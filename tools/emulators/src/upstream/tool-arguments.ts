@@ -63,8 +63,24 @@ export function valueFor(schema: unknown, name: string, depth = 0): unknown {
   }
 }
 
-/** Arguments object for a tool whose parameters schema is `schema` ({} when it has none). */
-export function argumentsFromSchema(schema: unknown): Record<string, unknown> {
+/** `text` read as the property's schema type asks: a number, a boolean, else the text itself. */
+function typedValue(schema: unknown, text: string): unknown {
+  const type = isSchema(schema) ? schemaType(schema) : undefined;
+  if ((type === 'number' || type === 'integer') && text.trim() !== '' && Number.isFinite(Number(text))) return Number(text);
+  if (type === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  return text;
+}
+
+/**
+ * Arguments object for a tool whose parameters schema is `schema` ({} when it has none). `given` are
+ * top-level arguments the conversation asked for (directive `arg.<name>=<value>`, as text): they replace
+ * the derived value, or are added when the schema has such a property but does not require it.
+ */
+export function argumentsFromSchema(schema: unknown, given?: Readonly<Record<string, string>>): Record<string, unknown> {
   if (!isSchema(schema)) return {};
-  return objectValue(schema, 0);
+  const args = objectValue(schema, 0);
+  if (given === undefined) return args;
+  const properties = isSchema(schema.properties) ? schema.properties : {};
+  for (const [name, text] of Object.entries(given)) args[name] = typedValue(properties[name], text);
+  return args;
 }

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import type { RecordedRequest } from '@aigw/emulators';
+import { startE2eStack, type E2eContext } from '../../e2e/support/e2e-stack.js';
+import { eventually } from '../../e2e/support/eventually.js';
+import { admin, chat, type HttpResult } from '../../e2e/support/http.js';
+
+// The gateway as `npm start` runs it (tools/dev stack + demo seed, on free ports, its own database,
+// Redis prefix and NATS stream), reached through the demo routes: gpt-* → openai, glm-* → glm
+// (OpenAI-compatible), claude-* and gemini-* → antigravity. The demo has no Anthropic or Gemini
+// provider, so the stack adds one of each the way an operator would (admin API), on more specific
+// patterns than the demo's wildcards (the longest pattern wins), to reach every provider kind.
+
+/** A target of the suite: a model name and the provider (and kind) its route reaches. */
+export interface Target {
+  /** Row label in the report: the provider kind, and which demo provider it is. */
+  label: string;
+  kind: 'openai' | 'anthropic' | 'gemini' | 'antigravity';
+  model: string;
+}
+
+export const TARGETS: readonly Target[] = [
+  { label: 'openai', kind: 'openai', model: 'gpt-4o-mini' },
+  { label: 'glm (openai-compatible)', kind: 'openai', model: 'glm-4.6' },
+  { label: 'anthropic', kind: 'anthropic', model: 'claude-haiku-4-5' },
+  { label: 'gemini', kind: 'gemini', model: 'gemini-2.5-flash' },
+  { label: 'antigravity (claude)', kind: 'antigravity', model: 'claude-sonnet-4-5' },
+  { label: 'antigravity (gemini)', kind: 'antigravity', model: 'gemini-2.5-pro' },
+];
+
+/**
+ * One target per provider kind, for the command-line agents (each run starts a whole CLI, seconds of
+ * CPU): the SDK suites cover every target, these the four kinds, with the antigravity model family the
+ * agent is made for.
+ */
+export function oneTargetPerKind(antigravityModel: 'claude' | 'gemini'): Target[] {
+  return TARGETS.filter((t) => t.label !== 'glm (openai-compatible)' && (t.kind !== 'antigravity' || t.label === `antigravity (${antigravityModel})`));
+}
+
+/** Routes the stack adds on top of the demo ones. */
+const EXTRA_PROVIDERS = [
+  { name: 'anthropic', kind: 'anthropic', pattern: 'claude-haiku-4-5*' },
+  { name: 'gemini', kind: 'gemini', pattern: 'gemini-2.5-flash*' },
+] as const;
+
+export interface ClientsStack {
+  ctx: E2eContext;
+  ingressUrl: string;
+  /** The demo client key, as a user of the gateway holds it. */
+  clientKey: string;
+  /** What the upstream emulator received for a model, oldest first. */
+  upstreamRequests(model: string): RecordedRequest[];
+  teardown(): Promise<void>;
+}
+
+function ok(result: HttpResult, what: string): HttpResult {
+  if (result.status < 200 || result.status > 299) throw new Error(`${what}: HTTP ${result.status} ${result.text}`);
+  return result;
+}
+
+/** Starts the stack, adds the Anthropic and Gemini providers, and resolves once every target answers. */
+export async function startClientsStack(name: string): Promise<ClientsStack> {
+  const ctx = await startE2eStack(`cli_${name}`);
+  try {
+    const { stack } = ctx;
+    const upstream = stack.emulators.upstream.url.replace(/\/+$/, '');
+    for (const p of EXTRA_PROVIDERS) {
+      ok(await admin(stack, 'POST', '/providers', { name: p.name, kind: p.kind, baseUrl: upstream }), `create provider ${p.name}`);
+      ok(
+        await admin(stack, 'POST', '/accounts', {
+          provider: p.name,
+          label: `${p.name}-1`,
+          authType: 'api_key',
+          credentials: { apiKey: `clients-${randomBytes(18).toString('base64url')}` },
+        }),
+        `create account of ${p.name}`,
+      );
+      ok(await admin(stack, 'POST', '/routes', { provider: p.name, pattern: p.pattern }), `create route ${p.pattern}`);
+    }
+    // Routes reach ingress and selector through config-change events: wait until each target lands on its kind.
+    await Promise.all(
+      TARGETS.map((target) =>
+        eventually(async () => {
+          ok(await chat(stack, { model: target.model, messages: [{ role: 'user', content: 'warm up' }] }), `warm-up of ${target.model}`);
+          const seen = stack.emulators.upstream.requests().filter((r) => r.model === target.model);
+          if (!seen.some((r) => r.format === target.kind)) throw new Error(`${target.model} did not reach the ${target.kind} upstream`);
+        }),
+      ),
+    );
+    stack.emulators.upstream.clearRequests();
+    return {
+      ctx,
+      ingressUrl: stack.ingressUrl,
+      clientKey: stack.demoKey,
+      upstreamRequests: (model) => stack.emulators.upstream.requests().filter((r) => r.model === model),
+      teardown: () => ctx.teardown(),
+    };
+  } catch (error) {
+    await ctx.teardown();
+    throw error;
+  }
+}
