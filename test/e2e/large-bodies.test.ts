@@ -19,7 +19,7 @@ const bulk = 'lorem ipsum dolor sit amet '.repeat(Math.ceil(ONE_MB / 27));
 interface Shape {
   name: string;
   stream: boolean;
-  send(model: string, body?: unknown): Promise<HttpResult>;
+  send(this: Shape, model: string, body?: unknown): Promise<HttpResult>;
   body(model: string, text: string): unknown;
   /** The answer text the client sees. */
   answer(response: HttpResult): string;
@@ -58,7 +58,7 @@ const openai = (stream: boolean): Shape => ({
       { role: 'user', content: text },
     ],
   }),
-  send(model, body = this.body(model, 'large body')) {
+  send(this: Shape, model, body = this.body(model, 'large body')) {
     return post(ctx.stack, '/v1/chat/completions', body, { bearer: ctx.stack.demoKey });
   },
   answer: (r) =>
@@ -80,7 +80,7 @@ const anthropic = (stream: boolean): Shape => ({
     system: bulk,
     messages: [{ role: 'user', content: text }],
   }),
-  send(model, body = this.body(model, 'large body')) {
+  send(this: Shape, model, body = this.body(model, 'large body')) {
     return post(ctx.stack, '/v1/messages', body, { apiKey: ctx.stack.demoKey }, { 'anthropic-version': '2023-06-01' });
   },
   answer: (r) =>
@@ -102,7 +102,7 @@ const gemini = (method: 'generateContent' | 'streamGenerateContent', sse = false
       { role: 'user', parts: [{ text }] },
     ],
   }),
-  send(model, body = this.body(model, 'large body')) {
+  send(this: Shape, model, body = this.body(model, 'large body')) {
     return post(ctx.stack, `/v1beta/models/${model}:${method}${sse ? '?alt=sse' : ''}`, body, 'none', { 'x-goog-api-key': ctx.stack.demoKey });
   },
   answer: (r) => {
