@@ -56,7 +56,9 @@ export function serverStream<Req, Chunk>(
       () => call.end(),
       (error: unknown) => {
         if (ctx.signal.aborted) return;
-        call.destroy(toServiceError(logFailure(logger, method, error)) as Error);
+        // grpc-js turns an 'error' event into the call's status (after the chunks already written); destroy(error)
+        // would tear the stream down without ever sending a status, and the caller would wait for its deadline.
+        call.emit('error', toServiceError(logFailure(logger, method, error)));
       },
     );
   };

@@ -1,8 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '@aigw/errors';
 import { createLogger } from '@aigw/logger';
-import { SelectorServiceClient, SelectorServiceService, type SelectorServiceServer } from '@aigw/proto';
-import { callUnary, createClient, isServing, startGrpcServer, unary, type GrpcServer } from '../src/index.js';
+import {
+  AffinityOutcome,
+  InvokeRequest,
+  ProviderCallServiceClient,
+  ProviderCallServiceService,
+  SelectorServiceClient,
+  SelectorServiceService,
+  StreamChunk,
+  type ProviderCallServiceServer,
+  type SelectorServiceServer,
+} from '@aigw/proto';
+import { callUnary, createClient, fromServiceError, isServing, serverStream, startGrpcServer, unary, type GrpcServer } from '../src/index.js';
 
 const logger = createLogger({ service: 'grpc-test', level: 'silent' });
 let server: GrpcServer;
@@ -15,7 +25,7 @@ const implementation: SelectorServiceServer = {
     if (request.model === 'exhausted') throw new AppError('ACCOUNTS_EXHAUSTED', 'all cooling down', { retryAfterMs: 1234 });
     if (request.model === 'crash') throw new Error('secret=hunter2');
     if (request.model === 'slow') await new Promise((resolve) => setTimeout(resolve, 300));
-    return { account: { id: 7, providerId: request.providerId, providerName: 'p', providerKind: 'openai', label: 'a', baseUrl: '', proxyId: 0, authType: 'api_key', settingsJson: '' }, affinity: 0 };
+    return { account: { id: 7, providerId: request.providerId, providerName: 'p', providerKind: 'openai', label: 'a', baseUrl: '', proxyId: 0, authType: 'api_key', settingsJson: '' }, affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE };
   }),
   reportOutcome: unary(logger, 'ReportOutcome', async () => ({ cooldownMs: 0 })),
   mux: (call) => call.end(),
@@ -91,5 +101,56 @@ describe('retry policy', () => {
       retryClient.close();
       await retryServer.shutdown(500);
     }
+  });
+});
+
+describe('server-streaming handlers', () => {
+  const request = InvokeRequest.fromPartial({ requestId: 'r', body: Buffer.alloc(100 * 1024, 0x20) });
+  const failing = (written: number): ProviderCallServiceServer['invokeStream'] =>
+    serverStream<InvokeRequest, StreamChunk>(logger, 'InvokeStream', async (_request, _ctx, write) => {
+      for (let i = 0; i < written; i++) await write(StreamChunk.fromPartial({ data: Buffer.from(`chunk ${i}`) }));
+      throw new AppError('UPSTREAM_UNREACHABLE', 'upstream refused the connection');
+    });
+
+  async function readAll(written: number): Promise<{ chunks: string[]; error: AppError; elapsedMs: number }> {
+    const streamServer = await startGrpcServer(
+      '127.0.0.1:0',
+      [
+        {
+          name: 'aigw.providercall.v1.ProviderCallService',
+          definition: ProviderCallServiceService,
+          implementation: { invokeStream: failing(written) },
+        },
+      ],
+      logger,
+    );
+    const streamClient = createClient(ProviderCallServiceClient, `127.0.0.1:${streamServer.port}`, 'aigw.providercall.v1.ProviderCallService');
+    const started = Date.now();
+    const chunks: string[] = [];
+    try {
+      const call = streamClient.invokeStream(request, { deadline: new Date(Date.now() + 20_000) });
+      try {
+        for await (const chunk of call) chunks.push((chunk as StreamChunk).data?.toString() ?? '');
+      } catch (error) {
+        return { chunks, error: fromServiceError(error), elapsedMs: Date.now() - started };
+      }
+      throw new Error('the stream ended without its error');
+    } finally {
+      streamClient.close();
+      await streamServer.shutdown(500);
+    }
+  }
+
+  it('ends a call that fails before its first chunk with the handler error, at once (not at the deadline)', async () => {
+    const { chunks, error, elapsedMs } = await readAll(0);
+    expect(chunks).toEqual([]);
+    expect(error).toMatchObject({ code: 'UPSTREAM_UNREACHABLE', message: 'upstream refused the connection' });
+    expect(elapsedMs).toBeLessThan(1_000);
+  });
+
+  it('delivers the chunks written before a failure, then the error', async () => {
+    const { chunks, error } = await readAll(3);
+    expect(chunks).toEqual(['chunk 0', 'chunk 1', 'chunk 2']);
+    expect(error.code).toBe('UPSTREAM_UNREACHABLE');
   });
 });

@@ -35,7 +35,13 @@ export const ingressConfigSchema = z.object({
    * with 503 and Retry-After, so that a burst of large bodies cannot exhaust the (capped) heap.
    */
   BODY_BUDGET: byteSize('32mb'),
-  REQUEST_TIMEOUT_MS: positiveInt(120_000),
+  /**
+   * Time limit of a non-streaming request, failover included: more than provider-call's limit on one call
+   * (UPSTREAM_TIMEOUT_MS, 10 min), since a non-streaming answer may take many minutes.
+   */
+  REQUEST_TIMEOUT_MS: positiveInt(660_000),
+  /** Time limit of a streaming request, arrival to last event; its silences are bounded by provider-call's STREAM_IDLE_TIMEOUT_MS. */
+  STREAM_TIMEOUT_MS: positiveInt(3_600_000),
   MAX_ATTEMPTS: positiveInt(3),
   /** Cap on one selector/auth call, so a stuck backend cannot eat the whole request budget. */
   BACKEND_TIMEOUT_MS: positiveInt(5_000),

@@ -31,6 +31,7 @@ import { RouteCache } from './routing/route-cache.js';
 import { createServer } from './server.js';
 
 const config = loadConfig(ingressConfigSchema);
+const REQUEST_RECEIVE_TIMEOUT_MS = 120_000;
 const logger = createLogger({ service: 'ingress', level: config.LOG_LEVEL });
 
 const connections = await openConnections(config, logger);
@@ -101,6 +102,7 @@ const app = createServer({
   metrics,
   logger,
   requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
+  streamTimeoutMs: config.STREAM_TIMEOUT_MS,
   admin: {
     prisma,
     cipher: new CredentialCipher(config.AIGW_ENCRYPTION_KEY),
@@ -122,8 +124,9 @@ await new Promise<void>((resolve, reject) => {
   server.once('listening', resolve);
   server.once('error', reject);
 });
-// Streams may run as long as the request timeout; node's defaults would cut them or keep idle sockets too long.
-server.requestTimeout = config.REQUEST_TIMEOUT_MS + 10_000;
+// The time to receive a whole request (body included); answers are not bound by it (streams run for up to
+// STREAM_TIMEOUT_MS). Node's default (300 s) would let a trickling body hold its budget share that long.
+server.requestTimeout = REQUEST_RECEIVE_TIMEOUT_MS;
 server.keepAliveTimeout = 65_000;
 const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.HTTP_HOST) : undefined;
 logger.info({ port: (server.address() as AddressInfo).port, host: config.HTTP_HOST, metricsPort: metricsServer?.port }, 'ready');

@@ -4,9 +4,17 @@ import { commonFields, grpcServiceFields, positiveInt, z } from '@aigw/config';
 export const configSchema = z.object({
   ...commonFields,
   ...grpcServiceFields(50053, 15_000),
-  /** Whole upstream call, body included; the caller's gRPC deadline bounds it further. */
-  UPSTREAM_TIMEOUT_MS: positiveInt(120_000),
-  UPSTREAM_HEADERS_TIMEOUT_MS: positiveInt(30_000),
+  /**
+   * Longest non-streaming upstream call, headers included (such an upstream sends its headers with the finished
+   * answer, and a long generation takes minutes); the caller's gRPC deadline bounds it further.
+   */
+  UPSTREAM_TIMEOUT_MS: positiveInt(600_000),
+  /**
+   * Longest silence of a streaming upstream: until its response headers, and between two reads of its body (a
+   * thinking model may pause for a while; providers send pings meanwhile). How long a whole stream may run is
+   * the caller's deadline (ingress's STREAM_TIMEOUT_MS).
+   */
+  STREAM_IDLE_TIMEOUT_MS: positiveInt(300_000),
   /**
    * Connection pool bound per upstream host (per proxy when proxied). LLM calls are long, so this bounds a
    * proxy's throughput: 1024 connections carry about 5,000 calls/s of 200 ms, or 34/s of 30 s streams.

@@ -22,8 +22,8 @@ runGrpcService('provider-call', config, logger, async (registry) => {
     logger,
     registry,
     upstream: {
-      totalTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
-      headersTimeoutMs: config.UPSTREAM_HEADERS_TIMEOUT_MS,
+      callTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
+      streamIdleTimeoutMs: config.STREAM_IDLE_TIMEOUT_MS,
       maxConnections: config.UPSTREAM_MAX_CONNECTIONS,
       keepAliveMs: config.UPSTREAM_KEEPALIVE_MS,
     },

@@ -20,7 +20,7 @@ export interface ProviderCallAppOptions {
   names: BusNames;
   logger: Logger;
   registry?: Registry;
-  upstream: { totalTimeoutMs: number; headersTimeoutMs: number; maxConnections: number; keepAliveMs: number };
+  upstream: { callTimeoutMs: number; streamIdleTimeoutMs: number; maxConnections: number; keepAliveMs: number };
   proxyRefreshMs: number;
   proxyHealthFlushMs: number;
 }
@@ -60,8 +60,8 @@ export async function createProviderCallApp(options: ProviderCallAppOptions): Pr
     dispatchers,
     proxies: directory,
     health,
-    totalTimeoutMs: options.upstream.totalTimeoutMs,
-    headersTimeoutMs: options.upstream.headersTimeoutMs,
+    callTimeoutMs: options.upstream.callTimeoutMs,
+    streamIdleTimeoutMs: options.upstream.streamIdleTimeoutMs,
   });
   const binding = createServer({ upstream, logger, ...(options.registry ? { metrics: createCallMetrics(options.registry) } : {}) });
 

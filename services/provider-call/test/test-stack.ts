@@ -74,7 +74,7 @@ export async function startTestStack(): Promise<TestStack> {
     nc,
     names,
     logger,
-    upstream: { totalTimeoutMs: 30_000, headersTimeoutMs: 10_000, maxConnections: 16, keepAliveMs: 5_000 },
+    upstream: { callTimeoutMs: 30_000, streamIdleTimeoutMs: 10_000, maxConnections: 16, keepAliveMs: 5_000 },
     proxyRefreshMs: 60_000,
     proxyHealthFlushMs: 20,
   });

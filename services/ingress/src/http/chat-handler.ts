@@ -8,7 +8,8 @@ import type { IngressMetrics } from '../observability/ingress-metrics.js';
 import { errorEvent } from '../protocol/error-shape.js';
 import type { AttemptLoop } from '../proxying/attempt-loop.js';
 import { newTrace, type StreamSink } from '../proxying/backends.js';
-import { appErrorClass, upstreamErrorClass } from '../proxying/retry-policy.js';
+import { upstreamErrorClass } from '../proxying/retry-policy.js';
+import { errorClassOf, withLimitNamed } from '../proxying/time-limits.js';
 import { newRequestSummary, requestLogEvent, type RequestLogSink } from '../request-log/request-log-event.js';
 import type { RouteCache } from '../routing/route-cache.js';
 import type { ChatCall, ChatEndpoint } from './chat-endpoints.js';
@@ -29,7 +30,10 @@ export interface ChatDeps {
   requestLog: RequestLogSink;
   metrics: IngressMetrics;
   logger: Logger;
+  /** Time limit of a non-streaming request, failover included. */
   requestTimeoutMs: number;
+  /** Time limit of a streaming request, from arrival to its last event (default: requestTimeoutMs). */
+  streamTimeoutMs?: number;
 }
 
 function sinkFor(res: ServerResponse, call: ChatCall): StreamSink | undefined {
@@ -56,6 +60,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       if (!res.writableFinished) clientGone.abort();
     });
     let sink: StreamSink | undefined;
+    let limit = { stream: false, deadline: startedAtMs + deps.requestTimeoutMs, timeLimitMs: deps.requestTimeoutMs };
     try {
       const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = key.id;
@@ -66,8 +71,10 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       summary.stream = call.stream;
       const route = deps.routes.resolve(call.model);
       sink = sinkFor(res, call);
+      const timeLimitMs = call.stream ? (deps.streamTimeoutMs ?? deps.requestTimeoutMs) : deps.requestTimeoutMs;
+      limit = { stream: call.stream, deadline: startedAtMs + timeLimitMs, timeLimitMs };
       const outcome = await deps.attemptLoop.run(
-        { requestId, protocol, body: body.raw, route, stream: call.stream, deadline: startedAtMs + deps.requestTimeoutMs, signal: clientGone.signal },
+        { requestId, protocol, body: body.raw, route, stream: call.stream, deadline: limit.deadline, timeLimitMs, signal: clientGone.signal },
         trace,
         sink,
       );
@@ -77,9 +84,11 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
         sendUpstreamBody(res, outcome.status, outcome.body, outcome.retryAfterMs, trace.droppedFields);
       }
     } catch (thrown) {
-      const error = clientGone.signal.aborted ? new AppError('CANCELLED', 'client closed the request') : toAppError(thrown);
+      const error = clientGone.signal.aborted
+        ? new AppError('CANCELLED', 'client closed the request')
+        : withLimitNamed(toAppError(thrown), limit, Date.now());
       summary.statusCode = error.httpStatus;
-      summary.errorClass = appErrorClass(error);
+      summary.errorClass = errorClassOf(error, limit.stream);
       if (error.code === 'INTERNAL') deps.logger.error({ requestId, err: thrown }, 'request failed');
       if (!res.headersSent) sendClientError(res, protocol, error);
       else if (sink) {

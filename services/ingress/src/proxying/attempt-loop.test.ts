@@ -111,6 +111,23 @@ describe('AttemptLoop (unary)', () => {
     ]);
   });
 
+  it('neither retries nor cools down an account whose call reached a time limit, a deadline or a client that left', async () => {
+    for (const error of [
+      new AppError('UPSTREAM_TIMEOUT', "the upstream did not finish its answer within the gateway's limit for a call (3 s)"),
+      new AppError('DEADLINE_EXCEEDED', 'provider-call did not answer in time'),
+      new AppError('CANCELLED', 'call to provider-call cancelled'),
+    ]) {
+      const { loop, calls } = setup({
+        invoke: () => {
+          throw error;
+        },
+      });
+      await expect(loop.run(proxyRequest(), newTrace())).rejects.toBe(error);
+      expect(calls.invokes).toHaveLength(1);
+      expect(calls.outcomes).toEqual([]);
+    }
+  });
+
   it('answers ACCOUNTS_EXHAUSTED with a retry hint when selector has nothing at all', async () => {
     const { loop } = setup({ accounts: {}, exhaustedError: () => new AppError('ACCOUNTS_EXHAUSTED', 'all cooling down') });
     await expect(loop.run(proxyRequest(), newTrace())).rejects.toMatchObject({ code: 'ACCOUNTS_EXHAUSTED', retryAfterMs: 1_000 });
@@ -213,6 +230,26 @@ describe('AttemptLoop (streaming)', () => {
     await loop.run(proxyRequest({ stream: true }), newTrace(), impl);
     expect(sink.chunks[1]).toMatch(/^data: \{"error":\{"message":"upstream stream broke off"/);
     expect(sink.ended).toBe(true);
+  });
+
+  it("ends a stream that reached the gateway's time limit for a stream with an error event naming it", async () => {
+    const { loop, calls } = setup({
+      stream: () => [
+        { start: { status: 200, proxyId: 0, upstreamLatencyMs: 1, droppedFields: [] } },
+        { data: Buffer.from('data: a\n\n') },
+        { sleepMs: 30 },
+        { throw: new AppError('DEADLINE_EXCEEDED', 'provider-call did not answer in time') },
+      ],
+    });
+    const { sink, impl } = recordingSink();
+    const trace = newTrace();
+    const outcome = await loop.run(proxyRequest({ stream: true, deadline: Date.now() + 20, timeLimitMs: 3_600_000 }), trace, impl);
+    expect(outcome).toEqual({ kind: 'streamed', status: 200 });
+    expect(sink.chunks[1]).toMatch(/^data: \{"error":\{"message":"the stream reached the gateway's time limit for a stream \(3600 s\)"/);
+    expect(sink.ended).toBe(true);
+    expect(trace.errorClass).toBe('stream_timeout');
+    // A success as far as the account is concerned: the stream was answered.
+    expect(calls.outcomes.map((o) => o.status)).toEqual([200]);
   });
 
   it('cancels the stream when the client goes away', async () => {

@@ -35,8 +35,10 @@ export interface ProxyRequest {
   body: Buffer;
   route: ResolvedRoute;
   stream: boolean;
-  /** Absolute ms by which the whole request must be answered. */
+  /** Absolute ms by which the whole request must be answered (or a stream be over). */
   deadline: number;
+  /** The time limit the deadline was set from, for the error that names it. */
+  timeLimitMs?: number;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
 }

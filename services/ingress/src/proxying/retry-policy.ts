@@ -10,19 +10,27 @@ export function isCredentialRejection(status: number): boolean {
   return status === 401 || status === 403;
 }
 
-const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['UPSTREAM_ERROR', 'UPSTREAM_UNREACHABLE', 'UPSTREAM_TIMEOUT', 'UNAVAILABLE']);
+/**
+ * A call that reached one of the gateway's time limits (UPSTREAM_TIMEOUT: the whole-call limit, a stream's idle
+ * limit) is not sent to another account: the generation was simply long, another account would take as long,
+ * and both would bill for it.
+ */
+const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set(['UPSTREAM_ERROR', 'UPSTREAM_UNREACHABLE', 'UNAVAILABLE']);
 
 /** gRPC failures of provider-call worth another account. */
 export function isRetryableError(error: AppError): boolean {
   return RETRYABLE_CODES.has(error.code);
 }
 
+const BLAMING_CODES: ReadonlySet<ErrorCode> = new Set(['UPSTREAM_ERROR', 'UPSTREAM_UNREACHABLE']);
+
 /**
- * Whether a failure says something about the account (and so goes to selector as an outcome). provider-call
- * itself being UNAVAILABLE says nothing about the account, so it must not cool the account down.
+ * Whether a failure says something about the account (and so goes to selector, which may cool it down): an
+ * upstream that broke or could not be reached. provider-call being UNAVAILABLE, the gateway's own time limits,
+ * a client's deadline or disconnect say nothing about the account and never cool it down.
  */
 export function blamesAccount(error: AppError): boolean {
-  return error.code !== 'UNAVAILABLE';
+  return BLAMING_CODES.has(error.code);
 }
 
 /** Error class of an upstream status, for the request log. */

@@ -4,6 +4,7 @@ import { errorEvent } from '../protocol/error-shape.js';
 import type { Backends, ProxyRequest, RequestTrace, StreamSink } from './backends.js';
 import type { AttemptResult } from './attempt-result.js';
 import { isRetryableError } from './retry-policy.js';
+import { withLimitNamed } from './time-limits.js';
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
@@ -72,9 +73,16 @@ export async function streamAttempt(
       if (isRetryableError(error)) return { kind: 'failed', error };
       throw error;
     }
-    // The gRPC stream itself broke after bytes reached the client: say so in the client's protocol.
-    trace.errorClass = 'stream_broken';
-    await sink.write(errorEvent(request.protocol, new AppError('UPSTREAM_ERROR', 'upstream stream broke off')));
+    // The stream's own time limit ended it, or the gRPC stream itself broke after bytes reached the client:
+    // say which in the client's protocol (never a clean end).
+    const limit = withLimitNamed(error, request, Date.now());
+    if (limit !== error) {
+      trace.errorClass = 'stream_timeout';
+      await sink.write(errorEvent(request.protocol, limit));
+    } else {
+      trace.errorClass = 'stream_broken';
+      await sink.write(errorEvent(request.protocol, new AppError('UPSTREAM_ERROR', 'upstream stream broke off')));
+    }
   } finally {
     request.signal.removeEventListener('abort', cancel);
   }

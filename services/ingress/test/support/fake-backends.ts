@@ -37,7 +37,7 @@ export function errorResponse(status: number, retryAfterMs = 0): InvokeResponse 
 }
 
 /** A stream step: a chunk to yield, or an error to throw (as the gRPC stream would). */
-export type StreamStep = StreamChunk | { throw: AppError } | { waitForCancel: true };
+export type StreamStep = StreamChunk | { throw: AppError } | { waitForCancel: true } | { sleepMs: number };
 
 export interface FakeBackendOptions {
   /** Accounts per provider id. */
@@ -97,6 +97,10 @@ export function fakeBackends(options: FakeBackendOptions = {}) {
         async *[Symbol.asyncIterator]() {
           for (const step of steps) {
             if ('throw' in step) throw step.throw;
+            if ('sleepMs' in step) {
+              await new Promise((resolve) => setTimeout(resolve, step.sleepMs));
+              continue;
+            }
             if ('waitForCancel' in step) {
               await cancelled;
               throw new AppError('CANCELLED', 'cancelled');

@@ -7,6 +7,7 @@ import { ZERO_USAGE } from '../ir/chat-ir.js';
 import { SseParser } from '../sse/sse-parser.js';
 import { retryAfterMs } from '../upstream/retry-after.js';
 import type { UpstreamResponse } from '../upstream/upstream-client.js';
+import { LIMIT_ERROR_CLASS } from '../upstream/call-signal.js';
 import { statusClass } from './call-metrics.js';
 import { protoUsage } from './proto-usage.js';
 import type { InvokeDeps } from './invoke-unary.js';
@@ -48,10 +49,15 @@ function startingWith(start: StreamChunk, send: Send): Send {
 
 const dataChunk = (text: string) => StreamChunk.fromPartial({ data: Buffer.from(text) });
 
-/** Error class a broken stream is logged under. */
+/** Error class a broken stream is logged under: the limit that ended it, or a break. */
 function errorClass(error: AppError): string {
+  if (error.details.limit === 'idle') return LIMIT_ERROR_CLASS.idle;
+  if (error.code === 'DEADLINE_EXCEEDED') return 'deadline_exceeded';
   return error.code === 'UPSTREAM_TIMEOUT' ? 'upstream_timeout' : 'upstream_stream_broken';
 }
+
+/** A time limit (not a break) ended the stream: before any data its error ends the call, with its code and message. */
+const endedByLimit = (error: AppError) => error.code === 'UPSTREAM_TIMEOUT' || error.code === 'DEADLINE_EXCEEDED';
 
 /** A non-2xx answer before any data: `start{status}` then `error{status, retry_after_ms, body}`, so the caller may fail over. */
 async function relayUpstreamError(upstream: UpstreamResponse, exchange: Exchange, start: StreamChunk, send: Send): Promise<void> {
@@ -78,9 +84,10 @@ async function relayUpstreamError(upstream: UpstreamResponse, exchange: Exchange
 /**
  * Relays the upstream's SSE body as client-format SSE, one gRPC message per upstream read. Nothing is
  * sent before the upstream produced something (the opening events wait for it), so a stream that
- * breaks at once ends with only `error{status:0}` and the caller can still fail over. A later break
- * sends the protocol's error event, the usage seen so far and `error{status:0}`. The break is returned
- * for the log; the call itself ends normally, since the failure travelled in-band.
+ * breaks at once ends with only `error{status:0}` and the caller can still fail over; one that a time
+ * limit ended before any data fails the call with that limit's error instead. A later break or limit
+ * sends the protocol's error event (naming the limit), the usage seen so far and `error{status:0}`. The
+ * break is returned for the log; the call itself ends normally, since the failure travelled in-band.
  */
 async function relayEvents(upstream: UpstreamResponse, stream: StreamTranslator, send: Send, signal: AbortSignal): Promise<AppError | undefined> {
   const parser = new SseParser();
@@ -96,14 +103,18 @@ async function relayEvents(upstream: UpstreamResponse, stream: StreamTranslator,
   };
   try {
     for await (const piece of upstream.body as AsyncIterable<Buffer>) {
+      // While the piece is translated and sent (a slow client may hold the send), the upstream is not idle.
+      upstream.active();
       for (const event of parser.push(piece)) pending += stream.push(event);
       if (pending !== '' && !(await flush())) return undefined;
+      upstream.waiting();
     }
     for (const event of parser.end()) pending += stream.push(event);
     pending += stream.end();
   } catch (caught) {
     if (signal.aborted) return undefined;
     const error = caught instanceof AppError ? caught : upstream.bodyError(caught);
+    if (!started && endedByLimit(error)) throw error;
     if (started) {
       pending += stream.fail(streamFailure(error));
       if (!(await flush())) return error;

@@ -5,7 +5,7 @@ import type { CallContext } from '@aigw/grpc';
 import type { UpstreamRequest } from '../adapters/provider-adapter.js';
 import type { ProxyDirectory, ProxyEntry } from '../proxies/proxy-directory.js';
 import type { ProxyHealth } from '../proxies/proxy-health.js';
-import { CallSignal, isProxyFault } from './call-signal.js';
+import { CallSignal, isProxyFault, type CallLimits } from './call-signal.js';
 import type { Dispatchers } from './dispatchers.js';
 import { WholeAnswer, type WholeAnswerResult } from './whole-answer.js';
 
@@ -13,9 +13,13 @@ export interface UpstreamClientOptions {
   dispatchers: Dispatchers;
   proxies: ProxyDirectory;
   health: ProxyHealth;
-  /** Budget of a whole call, body included (bounded further by the gRPC deadline). */
-  totalTimeoutMs: number;
-  headersTimeoutMs: number;
+  /**
+   * Whole non-streaming call, headers included: such an upstream sends its headers only with the finished
+   * answer, so there is no separate wait for headers (bounded further by the caller's gRPC deadline).
+   */
+  callTimeoutMs: number;
+  /** Longest silence of a streaming upstream: until its headers, and between two reads of its body. */
+  streamIdleTimeoutMs: number;
 }
 
 /** An upstream answer whose headers arrived; the body is still to be read. */
@@ -27,6 +31,10 @@ export interface UpstreamResponse {
   headersMs: number;
   /** The AppError for a failure while reading the body (timeout, cancel, broken connection). */
   bodyError(error: unknown): AppError;
+  /** A piece of the body arrived: until `waiting()`, the caller is busy with it, not waiting on the upstream. */
+  active(): void;
+  /** The caller reads the body again: the idle limit counts from now. */
+  waiting(): void;
   /** Ends the call's timer; call once the body is consumed or abandoned. */
   release(): void;
 }
@@ -36,11 +44,10 @@ export type UpstreamExchange =
   | { kind: 'answer'; status: number; headers: IncomingHttpHeaders; text: string; headersMs: number }
   | { kind: 'failed'; error: AppError; headersMs?: number };
 
-/** What both ways of calling prepare: the proxy, the call's signal and budget. */
+/** What both ways of calling prepare: the proxy, the call's signal (with its limits) and the dispatcher. */
 interface PreparedCall {
   proxy: ProxyEntry | undefined;
   call: CallSignal;
-  budget: number;
   dispatcher: Dispatcher;
 }
 
@@ -50,7 +57,7 @@ export class UpstreamClient {
 
   /** A streamed call: resolves once the headers are in; the caller reads the body. */
   async send(upstream: UpstreamRequest, proxyId: number, ctx: CallContext): Promise<UpstreamResponse> {
-    const { proxy, call, budget, dispatcher } = await this.#prepare(proxyId, ctx);
+    const { proxy, call, dispatcher } = await this.#prepare(proxyId, ctx, { idleMs: this.options.streamIdleTimeoutMs, deadline: ctx.deadline });
     const started = performance.now();
     let response: Dispatcher.ResponseData;
     try {
@@ -60,8 +67,9 @@ export class UpstreamClient {
         body: upstream.body,
         dispatcher,
         signal: call.signal,
-        headersTimeout: Math.min(this.options.headersTimeoutMs, budget),
-        bodyTimeout: 0, // the call's own budget bounds the body; a thinking model may pause long between events
+        // The call's signal enforces the limits (idle included); undici's own timers would only cut it sooner.
+        headersTimeout: 0,
+        bodyTimeout: 0,
       });
     } catch (error) {
       throw this.#connectFailed(proxy, call, error);
@@ -77,6 +85,8 @@ export class UpstreamClient {
       body: response.body,
       headersMs: performance.now() - started,
       bodyError: (error) => call.classify(error, 'body'),
+      active: () => call.active(),
+      waiting: () => call.waiting(),
       release: () => call.release(),
     };
   }
@@ -88,11 +98,11 @@ export class UpstreamClient {
   async exchange(upstream: UpstreamRequest, proxyId: number, ctx: CallContext): Promise<UpstreamExchange> {
     let prepared: PreparedCall;
     try {
-      prepared = await this.#prepare(proxyId, ctx);
+      prepared = await this.#prepare(proxyId, ctx, { callMs: this.options.callTimeoutMs, deadline: ctx.deadline });
     } catch (error) {
       return { kind: 'failed', error: toAppError(error) };
     }
-    const { proxy, call, budget, dispatcher } = prepared;
+    const { proxy, call, dispatcher } = prepared;
     const url = new URL(upstream.url);
     const started = performance.now();
     const result = await new Promise<WholeAnswerResult>((resolve) => {
@@ -105,8 +115,14 @@ export class UpstreamClient {
         path: `${url.pathname}${url.search}`,
         method: upstream.method ?? 'POST',
         headers: upstream.headers,
+<<<<<<< HEAD
         body: upstream.method === 'GET' ? null : upstream.body,
         headersTimeout: Math.min(this.options.headersTimeoutMs, budget),
+=======
+        body: upstream.body,
+        // The headers come with the finished answer: the whole-call limit (the call's signal) is the only one.
+        headersTimeout: 0,
+>>>>>>> i12-limits
         bodyTimeout: 0,
       };
       try {
@@ -127,13 +143,12 @@ export class UpstreamClient {
     return { kind: 'answer', status: result.status, headers: result.headers, text: utf8Text(result.body), headersMs };
   }
 
-  async #prepare(proxyId: number, ctx: CallContext): Promise<PreparedCall> {
+  async #prepare(proxyId: number, ctx: CallContext, limits: CallLimits): Promise<PreparedCall> {
     const proxy = proxyId === 0 ? undefined : await this.#proxy(proxyId);
-    const budget = Math.min(this.options.totalTimeoutMs, ctx.deadline - Date.now());
-    if (budget <= 0) throw new AppError('DEADLINE_EXCEEDED', 'no time left for the upstream call');
-    const call = new CallSignal(ctx.signal, budget);
+    if (ctx.deadline <= Date.now()) throw new AppError('DEADLINE_EXCEEDED', 'no time left for the upstream call');
+    const call = new CallSignal(ctx.signal, limits);
     if (proxy !== undefined) this.options.health.requested(proxy.id);
-    return { proxy, call, budget, dispatcher: this.options.dispatchers.get(proxy?.url) };
+    return { proxy, call, dispatcher: this.options.dispatchers.get(proxy?.url) };
   }
 
   /** No response headers: the AppError, counted against the proxy when it is the proxy's fault. */

@@ -10,6 +10,9 @@ export interface BodyFaults {
   dieAfterBytes?: number;
   /** Pause between SSE events. */
   chunkDelayMs?: number;
+  /** One silence of `pauseMs` after this many SSE events (0: before the first), as a model thinking mid-answer. */
+  pauseAfterEvents?: number;
+  pauseMs?: number;
 }
 
 /** Writes `part` (may be empty) and then drops the connection once those bytes are flushed. */
@@ -55,13 +58,16 @@ export async function writeEventStream(
   res.writeHead(status, headers);
   const delay = faults.chunkDelayMs ?? 0;
   let budget = faults.dieAfterBytes ?? Infinity;
-  if (delay === 0 && budget === Infinity) {
+  const pauseMs = faults.pauseMs ?? 0;
+  const pauseAt = pauseMs > 0 ? (faults.pauseAfterEvents ?? -1) : -1;
+  if (delay === 0 && budget === Infinity && pauseAt < 0) {
     res.end(events.join(''));
     return;
   }
   // Headers go out before the first pause, as a real upstream's would.
-  if (delay > 0) res.flushHeaders();
+  if (delay > 0 || pauseAt >= 0) res.flushHeaders();
   for (let i = 0; i < events.length; i++) {
+    if (i === pauseAt) await sleep(pauseMs);
     if (res.destroyed) return;
     const event = events[i] as string;
     if (budget !== Infinity) {

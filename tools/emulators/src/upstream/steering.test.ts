@@ -14,6 +14,11 @@ describe('parseDirective', () => {
     });
   });
 
+  it('reads a mid-stream pause', () => {
+    expect(parseDirective('[emu pause_after=3 pause_ms=1500]')).toEqual({ pauseAfterEvents: 3, pauseMs: 1500 });
+    expect(steeringFromHeaders({ 'x-emu-pause-after': '0', 'x-emu-pause-ms': '200' })).toEqual({ pauseAfterEvents: 0, pauseMs: 200 });
+  });
+
   it('ignores unknown keys and bad values, later directives win', () => {
     expect(parseDirective('[emu status=99 foo=1 chunks=0 delay_ms=x] [emu status=429]')).toEqual({ status: 429 });
     expect(parseDirective('no directive')).toBeUndefined();

@@ -24,6 +24,10 @@ export interface Steering {
    * providers do when they fail mid-answer. die_after_bytes, by contrast, drops the connection.
    */
   streamErrorStatus?: number;
+  /** A stream goes silent for `pauseMs` after this many events (0: right after its headers). */
+  pauseAfterEvents?: number;
+  /** How long that silence lasts. */
+  pauseMs?: number;
 }
 
 type SteeringKey = keyof Steering;
@@ -36,6 +40,8 @@ const STEERING_KEYS: readonly SteeringKey[] = [
   'chunks',
   'chunkDelayMs',
   'streamErrorStatus',
+  'pauseAfterEvents',
+  'pauseMs',
 ];
 
 const HEADER_KEYS: ReadonlyArray<readonly [string, SteeringKey]> = [
@@ -46,6 +52,8 @@ const HEADER_KEYS: ReadonlyArray<readonly [string, SteeringKey]> = [
   ['x-emu-chunks', 'chunks'],
   ['x-emu-chunk-delay-ms', 'chunkDelayMs'],
   ['x-emu-stream-error', 'streamErrorStatus'],
+  ['x-emu-pause-after', 'pauseAfterEvents'],
+  ['x-emu-pause-ms', 'pauseMs'],
 ];
 
 const DIRECTIVE_KEYS: Readonly<Record<string, SteeringKey>> = {
@@ -56,6 +64,8 @@ const DIRECTIVE_KEYS: Readonly<Record<string, SteeringKey>> = {
   chunks: 'chunks',
   chunk_delay_ms: 'chunkDelayMs',
   stream_error: 'streamErrorStatus',
+  pause_after: 'pauseAfterEvents',
+  pause_ms: 'pauseMs',
 };
 
 /** A valid value for the key, or undefined: bad steering is ignored rather than failing the request. */
@@ -65,6 +75,7 @@ export function steeringValue(key: SteeringKey, raw: unknown): number | undefine
   if (key === 'status') return Number.isInteger(value) && value >= 200 && value <= 599 ? value : undefined;
   if (key === 'streamErrorStatus') return Number.isInteger(value) && value >= 400 && value <= 599 ? value : undefined;
   if (key === 'chunks') return value >= 1 ? Math.floor(value) : undefined;
+  if (key === 'pauseAfterEvents') return Math.floor(value);
   return value;
 }
 
@@ -87,7 +98,7 @@ export const DIRECTIVE_PATTERN = /\[emu((?:\s+[^\s\]]+)*)\s*\]/g;
 
 /**
  * Steering from `[emu status=503 retry_after=2 delay_ms=50 die_after_bytes=100 chunks=20 chunk_delay_ms=10
- * stream_error=529]` directives in text (any subset of keys; with several directives the later one wins).
+ * stream_error=529 pause_after=3 pause_ms=1500]` directives in text (any subset of keys; with several directives the later one wins).
  * Keys for the answer itself (tool, thinking, cached) are read by answer-directives.ts.
  */
 export function parseDirective(text: string): Steering | undefined {

@@ -84,6 +84,26 @@ describe('steering', () => {
   });
 });
 
+describe('a silent stream', () => {
+  it('pauses after the given number of events, then goes on to a clean end', async () => {
+    const response = await chat('think [emu chunks=4 pause_after=2 pause_ms=300]', { stream: true });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const arrivals: Array<{ at: number; events: number }> = [];
+    let text = '';
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += new TextDecoder().decode(value);
+      arrivals.push({ at: performance.now(), events: text.split('\n\n').length - 1 });
+    }
+    // Some read saw at most two events, and the next one came after the silence.
+    const gap = arrivals.findIndex((a, i) => i > 0 && a.at - (arrivals[i - 1]?.at ?? 0) >= 250);
+    expect(gap).toBeGreaterThan(0);
+    expect(arrivals[gap - 1]?.events).toBe(2);
+    expect(text.trimEnd().endsWith('data: [DONE]')).toBe(true);
+  });
+});
+
 describe('die after bytes', () => {
   const body = (text: string, stream = false): unknown => ({ model: 'gpt-4o', messages: [{ role: 'user', content: text }], stream });
 

@@ -118,6 +118,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     const faults = {
       ...(steering.dieAfterBytes === undefined ? {} : { dieAfterBytes: steering.dieAfterBytes }),
       ...(steering.chunkDelayMs === undefined ? {} : { chunkDelayMs: steering.chunkDelayMs }),
+      ...(steering.pauseMs === undefined ? {} : { pauseMs: steering.pauseMs, pauseAfterEvents: steering.pauseAfterEvents ?? 0 }),
     };
     if (status < 200 || status > 299) {
       writeWholeBody(res, status, headers, format.renderError(status), faults);
