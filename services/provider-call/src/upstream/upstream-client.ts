@@ -115,14 +115,9 @@ export class UpstreamClient {
         path: `${url.pathname}${url.search}`,
         method: upstream.method ?? 'POST',
         headers: upstream.headers,
-<<<<<<< HEAD
         body: upstream.method === 'GET' ? null : upstream.body,
-        headersTimeout: Math.min(this.options.headersTimeoutMs, budget),
-=======
-        body: upstream.body,
         // The headers come with the finished answer: the whole-call limit (the call's signal) is the only one.
         headersTimeout: 0,
->>>>>>> i12-limits
         bodyTimeout: 0,
       };
       try {
