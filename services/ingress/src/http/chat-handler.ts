@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { collectClientHeaders } from '@aigw/client-headers';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
 import type { ApiKeyCache } from '../keys/api-key-cache.js';
@@ -67,7 +68,16 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       const route = deps.routes.resolve(call.model);
       sink = sinkFor(res, call);
       const outcome = await deps.attemptLoop.run(
-        { requestId, protocol, body: body.raw, route, stream: call.stream, deadline: startedAtMs + deps.requestTimeoutMs, signal: clientGone.signal },
+        {
+          requestId,
+          protocol,
+          body: body.raw,
+          route,
+          stream: call.stream,
+          deadline: startedAtMs + deps.requestTimeoutMs,
+          signal: clientGone.signal,
+          clientHeaders: collectClientHeaders(req.headers),
+        },
         trace,
         sink,
       );

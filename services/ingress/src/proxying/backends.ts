@@ -1,3 +1,4 @@
+import type { ClientHeader } from '@aigw/client-headers';
 import type { Account, Credential, InvokeRequest, InvokeResponse, StreamChunk, Usage } from '@aigw/proto';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import type { ResolvedRoute } from '../routing/route-table.js';
@@ -39,6 +40,8 @@ export interface ProxyRequest {
   deadline: number;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
+  /** The client's allow-listed headers that change upstream behaviour (see @aigw/client-headers). */
+  clientHeaders: ClientHeader[];
 }
 
 /** What happened on the way, for the request log (filled in as the loop goes). */

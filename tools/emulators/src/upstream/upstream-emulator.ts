@@ -10,7 +10,7 @@ import { handleControl } from './control-routes.js';
 import { geminiFormat } from './gemini-format.js';
 import { openAiFormat } from './openai-format.js';
 import { buildReply } from './reply.js';
-import { RequestLog, type RecordedRequest } from './request-log.js';
+import { notableHeaders, RequestLog, type RecordedRequest } from './request-log.js';
 import { ScriptBook, type ScriptRule } from './script-rules.js';
 import { mergeSteering, parseDirective, steeringFromHeaders, type Steering } from './steering.js';
 import { isParseFailure, type RouteMatch, type WireFormat } from './wire-format.js';
@@ -73,6 +73,8 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     const record = (model: string, stream: boolean, status: number): void => {
       const entry: RecordedRequest = { at, method, path: pathname, format: format.name, model, credential, stream, status };
       if (typeof viaProxy === 'string') entry.viaProxy = viaProxy;
+      const headers = notableHeaders(req.headers);
+      if (headers !== undefined) entry.headers = headers;
       log.add(entry);
     };
     const fail = (status: number, model: string, stream: boolean, message?: string): void => {
