@@ -7,13 +7,13 @@ import { asRecord, parseJson } from '../ir/json-shape.js';
 import { translatedExchange } from './translated-exchange.js';
 
 /** The account of a request; every call names one. */
-export function requireAccount(request: InvokeRequest): Account {
+export function requireAccount(request: Pick<InvokeRequest, 'account'>): Account {
   if (request.account === undefined || request.account.id === 0) throw new AppError('INVALID_REQUEST', 'request names no account');
   return request.account;
 }
 
 /** Where the call goes and as whom, from the account selector picked and auth's credential. */
-export function upstreamTarget(request: InvokeRequest, account: Account): UpstreamTarget {
+export function upstreamTarget(request: Pick<InvokeRequest, 'upstreamModel' | 'credential'>, account: Account): UpstreamTarget {
   if (account.baseUrl === '') throw new AppError('UPSTREAM_ERROR', `account ${account.id} has no base URL`);
   const target: UpstreamTarget = {
     accountId: account.id,
