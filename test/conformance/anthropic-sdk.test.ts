@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ContentBlockParam, Message, MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { defineConformanceSuite } from './support/conformance-suite.js';
+import type { Counted } from './support/header-and-count-cases.js';
 import { capturingFetch } from './support/response-headers.js';
 import type { Conversation, Mode, Observed } from './support/scenarios.js';
 
@@ -9,6 +10,8 @@ import type { Conversation, Mode, Observed } from './support/scenarios.js';
 // input_json_delta fragments into the final message) for streams.
 
 const MAX_TOKENS = 1024;
+/** A beta as Claude Code and SDK users turn one on: `betas` on the SDK's beta namespace sends `anthropic-beta`. */
+const PROBE_BETA = 'interleaved-thinking-2025-05-14';
 const THINKING_BUDGET = 1024;
 
 function messagesOf(conversation: Conversation): MessageParam[] {
@@ -72,9 +75,21 @@ function observe(message: Message, dropped: string[]): Observed {
 defineConformanceSuite({
   client: 'anthropic',
   sdk: '@anthropic-ai/sdk',
+  countsTokens: true,
   testFile: import.meta.url,
   connect: (stack) => ({
-    async send(model: string, conversation: Conversation, mode: Mode): Promise<Observed> {
+    probeHeader: { name: 'anthropic-beta', value: PROBE_BETA },
+    async countTokens(model: string, conversation: Conversation): Promise<Counted> {
+      const capture = capturingFetch();
+      const client = new Anthropic({ apiKey: stack.clientKey, baseURL: stack.ingressUrl, fetch: capture.fetch, maxRetries: 0 });
+      const counted = await client.messages.countTokens({
+        model,
+        messages: messagesOf(conversation),
+        ...(conversation.system === undefined ? {} : { system: conversation.system }),
+      });
+      return { tokens: counted.input_tokens, how: capture.header('x-aigw-token-count'), dropped: capture.dropped() };
+    },
+    async send(model: string, conversation: Conversation, mode: Mode, probe = false): Promise<Observed> {
       const capture = capturingFetch();
       const client = new Anthropic({ apiKey: stack.clientKey, baseURL: stack.ingressUrl, fetch: capture.fetch, maxRetries: 0 });
       const tools = toolsOf(conversation);
@@ -87,6 +102,11 @@ defineConformanceSuite({
         ...(tools === undefined ? {} : { tools }),
         ...(conversation.reasoning === true ? { thinking: { type: 'enabled' as const, budget_tokens: THINKING_BUDGET } } : {}),
       };
+      if (probe) {
+        const beta = { ...params, betas: [PROBE_BETA] } as Parameters<typeof client.beta.messages.create>[0] & { stream?: false };
+        const message = mode === 'json' ? await client.beta.messages.create(beta) : await client.beta.messages.stream(beta).finalMessage();
+        return observe(message as unknown as Message, capture.dropped());
+      }
       if (mode === 'json') return observe(await client.messages.create(params), capture.dropped());
       return observe(await client.messages.stream(params).finalMessage(), capture.dropped());
     },

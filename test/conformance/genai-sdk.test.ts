@@ -1,5 +1,6 @@
 import { GoogleGenAI, Type, type Content, type GenerateContentResponse, type Part, type Schema, type Tool } from '@google/genai';
 import { defineConformanceSuite } from './support/conformance-suite.js';
+import type { Counted } from './support/header-and-count-cases.js';
 import { decodeDropped } from './support/response-headers.js';
 import type { Conversation, Mode, Observed } from './support/scenarios.js';
 
@@ -8,6 +9,8 @@ import type { Conversation, Mode, Observed } from './support/scenarios.js';
 // function-calling guide does, with `Type` schemas; tool results go back as functionResponse parts.
 
 const THINKING_BUDGET = 1024;
+/** Google's quota-project header, as a user sets it per request: the account's business, so always reported. */
+const PROBE = { name: 'x-goog-user-project', value: 'conformance-project' };
 
 /** A JSON Schema in the Gemini Schema dialect (upper-case types), as a genai user writes it. */
 function geminiSchema(schema: Record<string, unknown>): Schema {
@@ -80,10 +83,18 @@ defineConformanceSuite({
   client: 'gemini',
   sdk: '@google/genai',
   testFile: import.meta.url,
+  countsTokens: true,
   connect: (stack) => {
     const ai = new GoogleGenAI({ apiKey: stack.clientKey, httpOptions: { baseUrl: stack.ingressUrl } });
     return {
-      async send(model: string, conversation: Conversation, mode: Mode): Promise<Observed> {
+      probeHeader: PROBE,
+      async countTokens(model: string, conversation: Conversation): Promise<Counted> {
+        // The Gemini API counts contents only (the SDK refuses a system instruction or tools here).
+        const counted = await ai.models.countTokens({ model, contents: contentsOf(conversation) });
+        const headers = counted.sdkHttpResponse?.headers;
+        return { tokens: counted.totalTokens ?? -1, how: headers?.['x-aigw-token-count'] ?? null, dropped: decodeDropped(headers?.['x-aigw-dropped']) };
+      },
+      async send(model: string, conversation: Conversation, mode: Mode, probe = false): Promise<Observed> {
         const tools = toolsOf(conversation);
         const params = {
           model,
@@ -93,6 +104,7 @@ defineConformanceSuite({
             ...(tools === undefined ? {} : { tools }),
             ...(conversation.maxTokens === undefined ? {} : { maxOutputTokens: conversation.maxTokens }),
             ...(conversation.reasoning === true ? { thinkingConfig: { includeThoughts: true, thinkingBudget: THINKING_BUDGET } } : {}),
+            ...(probe ? { httpOptions: { headers: { [PROBE.name]: PROBE.value } } } : {}),
           },
         };
         if (mode === 'json') return observe([await ai.models.generateContent(params)]);

@@ -8,6 +8,9 @@ import type { Conversation, Mode, Observed } from './support/scenarios.js';
 // `chat.completions.create` for whole answers, the `chat.completions.stream` helper (which assembles
 // content and tool-call deltas and refuses malformed chunks) for streams.
 
+/** OpenAI's beta-API header (the SDK sends it itself for the Assistants API). */
+const PROBE = { name: 'openai-beta', value: 'assistants=v2' };
+
 function messagesOf(conversation: Conversation): ChatCompletionMessageParam[] {
   const messages: ChatCompletionMessageParam[] = conversation.system === undefined ? [] : [{ role: 'system', content: conversation.system }];
   for (const turn of conversation.turns) {
@@ -69,8 +72,10 @@ defineConformanceSuite({
   client: 'openai',
   sdk: 'openai',
   testFile: import.meta.url,
+  countsTokens: false,
   connect: (stack) => ({
-    async send(model: string, conversation: Conversation, mode: Mode): Promise<Observed> {
+    probeHeader: PROBE,
+    async send(model: string, conversation: Conversation, mode: Mode, probe = false): Promise<Observed> {
       const capture = capturingFetch();
       const client = new OpenAI({ apiKey: stack.clientKey, baseURL: `${stack.ingressUrl}/v1`, fetch: capture.fetch, maxRetries: 0 });
       const tools = toolsOf(conversation);
@@ -81,8 +86,10 @@ defineConformanceSuite({
         ...(conversation.maxTokens === undefined ? {} : { max_completion_tokens: conversation.maxTokens }),
         ...(conversation.reasoning === true ? { reasoning_effort: 'low' as const } : {}),
       };
-      if (mode === 'json') return observe(await client.chat.completions.create(params), capture.dropped());
-      const stream = client.chat.completions.stream({ ...params, stream_options: { include_usage: true } });
+      // As users add a header the SDK has no parameter for: per request, in the options.
+      const options = probe ? { headers: { [PROBE.name]: PROBE.value } } : {};
+      if (mode === 'json') return observe(await client.chat.completions.create(params, options), capture.dropped());
+      const stream = client.chat.completions.stream({ ...params, stream_options: { include_usage: true } }, options);
       // The helper keeps only the last fragment of fields it does not know, so reasoning is gathered here.
       let reasoning = '';
       stream.on('chunk', (chunk) => {

@@ -131,6 +131,21 @@ describe('proxied answers', () => {
     expect(published[0]).toMatchObject({ requestId: res.headers['x-request-id'], apiKeyId: 7, model: 'gpt-4o', statusCode: 200, accountId: 11, attempts: 1 });
   });
 
+  it('hands provider-call the allow-listed client headers only, never the client key', async () => {
+    const fake = fakeBackends();
+    const { app: server } = await app({ backends: fake.backends });
+    await request(server)
+      .post('/v1/messages')
+      .set(auth)
+      .set({ 'anthropic-version': '2023-06-01', 'anthropic-beta': 'a-2025, b-2025', cookie: 'sid=1', 'x-stainless-os': 'Linux' })
+      .send(messages)
+      .expect(200);
+    expect(fake.calls.invokes[0]!.clientHeaders).toEqual([
+      { name: 'anthropic-beta', value: 'a-2025, b-2025' },
+      { name: 'anthropic-version', value: '2023-06-01' },
+    ]);
+  });
+
   it('returns the last upstream error as is when every account failed, with Retry-After', async () => {
     const fake = fakeBackends({ invoke: () => errorResponse(429, 3_000) });
     const { app: server, published } = await app({ backends: fake.backends });

@@ -63,7 +63,7 @@ describe('model lists from the routing table and the active accounts', () => {
 
   it('describe routed models through wildcard routes too', async () => {
     const res = await request(server.app).get('/v1beta/models/gemini-2.0-pro').set('x-goog-api-key', key);
-    expect(res.body).toMatchObject({ name: 'models/gemini-2.0-pro', supportedGenerationMethods: ['generateContent', 'streamGenerateContent'] });
+    expect(res.body).toMatchObject({ name: 'models/gemini-2.0-pro', supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'] });
   });
 });
 
@@ -120,7 +120,7 @@ describe('Gemini routes against a real key and route table', () => {
       { res: await request(server.app).post('/v1beta/models/gemini-exp:generateContent?key=aigw-wrong').send(body), code: 401, status: 'UNAUTHENTICATED' },
       // glm's only account was deactivated above; the fake selector has none for it either.
       { res: await post('/v1beta/models/glm-4.6:generateContent').send(body), code: 404, status: 'NOT_FOUND' },
-      { res: await post('/v1beta/models/gemini-exp:countTokens').send(body), code: 400, status: 'INVALID_ARGUMENT' },
+      { res: await post('/v1beta/models/gemini-exp:countTokens').send({ contents: 'not a list' }), code: 400, status: 'INVALID_ARGUMENT' },
     ];
     for (const { res, code, status } of cases) {
       expect(res.status).toBe(code);
@@ -129,12 +129,17 @@ describe('Gemini routes against a real key and route table', () => {
     }
   });
 
-  it('refuse Anthropic count_tokens with a 400 that names the provider', async () => {
-    const res = await request(server.app)
+  it('count tokens through the route’s provider and an account (Gemini countTokens, Anthropic count_tokens)', async () => {
+    const gemini = await request(server.app).post(`/v1beta/models/gemini-exp:countTokens?key=${key}`).send(body);
+    expect(gemini.status).toBe(200);
+    const count = server.calls.counts.at(-1)!;
+    expect([count.clientFormat, count.upstreamModel, count.account?.id]).toEqual([ClientFormat.CLIENT_FORMAT_GEMINI, 'gemini-2.5-flash', 21]);
+    const anthropic = await request(server.app)
       .post('/v1/messages/count_tokens')
       .set({ 'x-api-key': key, 'anthropic-version': '2023-06-01' })
       .send({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
-    expect(res.status).toBe(400);
-    expect(res.body).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: expect.stringContaining('`openai`') } });
+    expect(anthropic.status).toBe(200);
+    expect(server.calls.counts.at(-1)?.account?.id).toBe(11);
+    expect(server.published.at(-1)).toMatchObject({ requestId: anthropic.headers['x-request-id'], model: 'gpt-4o', statusCode: 200 });
   });
 });

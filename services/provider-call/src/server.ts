@@ -1,7 +1,8 @@
-import { AppError } from '@aigw/errors';
 import { muxService, muxStream, serverStream, unary, type ServiceBinding } from '@aigw/grpc';
 import {
   ProviderCallServiceService,
+  type CountTokensRequest,
+  type CountTokensResponse,
   type InvokeMuxRequest,
   type InvokeMuxResponse,
   type InvokeRequest,
@@ -11,6 +12,7 @@ import {
   type ProviderCallServiceServer,
   type StreamChunk,
 } from '@aigw/proto';
+import { countTokens } from './count/count-tokens.js';
 import { invokeStream } from './invoke/invoke-stream.js';
 import { invokeUnary, type InvokeDeps } from './invoke/invoke-unary.js';
 import { listModels } from './invoke/list-models.js';
@@ -29,8 +31,7 @@ export function createServer(deps: ServerDeps): ServiceBinding {
       invokeStream(deps, request, ctx, write),
     ),
     invokeMux: mux.handler,
-    // Filled in by the token-counting and model-discovery work (issue 12, items 5 and 6).
-    countTokens: unary(deps.logger, 'CountTokens', () => Promise.reject(new AppError('INVALID_REQUEST', 'token counting is not available yet'))),
+    countTokens: unary<CountTokensRequest, CountTokensResponse>(deps.logger, 'CountTokens', (request, ctx) => countTokens(deps, request, ctx)),
     listModels: unary<ListModelsRequest, ListModelsResponse>(deps.logger, 'ListModels', (request, ctx) => listModels(deps, request, ctx)),
   };
   return { name: 'aigw.providercall.v1.ProviderCallService', definition: ProviderCallServiceService, implementation, drain: mux.drain };

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Reply } from '@aigw/emulators';
 import { PROVIDERS, modelPrefix, startConformanceStack, type ConformanceStack, type ProviderName } from './conformance-stack.js';
+import { countTokensCase, headerPassThroughCase, type Counted, type ProbeHeader } from './header-and-count-cases.js';
 import { ResultsRecorder, type CaseOutcome } from './results-recorder.js';
 import {
   CACHED_PROMPT,
@@ -32,11 +33,18 @@ export type ClientName = 'openai' | 'anthropic' | 'gemini';
 
 /** One official SDK, connected to the gateway, speaking the neutral conversations. */
 export interface ClientDriver {
-  send(model: string, conversation: Conversation, mode: Mode): Promise<Observed>;
+  /** `probe`: also send `probeHeader`, the way this SDK's users set it. */
+  send(model: string, conversation: Conversation, mode: Mode, probe?: boolean): Promise<Observed>;
+  /** A header of this SDK's protocol that changes what the upstream does (e.g. anthropic-beta). */
+  probeHeader: ProbeHeader;
+  /** The SDK's own token-count call (protocols that have one). */
+  countTokens?(model: string, conversation: Conversation): Promise<Counted>;
 }
 
 export interface SuiteOptions {
   client: ClientName;
+  /** Whether the protocol has a token-count call (Anthropic count_tokens, Gemini countTokens). */
+  countsTokens: boolean;
   /** npm package name of the SDK. */
   sdk: string;
   /** `import.meta.url` of the test file (names its results file). */
@@ -100,6 +108,8 @@ const FEATURES = [
   'output limit',
   'reasoning',
   'cached tokens',
+  'header pass-through',
+  'count_tokens',
 ] as const;
 type Feature = (typeof FEATURES)[number];
 const SLUG: Record<Feature, string> = {
@@ -114,7 +124,11 @@ const SLUG: Record<Feature, string> = {
   'output limit': 'limit',
   reasoning: 'reasoning',
   'cached tokens': 'cached',
+  'header pass-through': 'headers',
+  count_tokens: 'count',
 };
+/** Features that have no streaming call, and check their own upstream requests. */
+const JSON_ONLY: ReadonlySet<Feature> = new Set(['count_tokens']);
 
 /** Defines the stack, every case of the matrix for one client SDK, and the README check. */
 export function defineConformanceSuite(options: SuiteOptions): void {
@@ -261,17 +275,20 @@ export function defineConformanceSuite(options: SuiteOptions): void {
       await exact(model, provider, { turns: [{ role: 'user', text: CACHED_PROMPT }] }, mode, { texts: [CACHED_PROMPT], lastUserText: CACHED_PROMPT });
       return 'pass';
     },
+    'header pass-through': (model, mode, provider) => headerPassThroughCase({ client, driver, stack, expectAnswer }, model, mode, provider),
+    count_tokens: (model, _mode, provider) => countTokensCase({ client, driver, stack, expectAnswer }, model, provider),
   };
 
   for (const provider of PROVIDERS) {
     describe(`${client} SDK → ${provider} provider`, () => {
       for (const feature of FEATURES) {
         if (feature === 'system anywhere' && !sendsSystemTurns(client)) continue;
-        for (const mode of ['json', 'stream'] as const) {
+        if (feature === 'count_tokens' && !options.countsTokens) continue;
+        for (const mode of JSON_ONLY.has(feature) ? (['json'] as const) : (['json', 'stream'] as const)) {
           recorder.case(`${feature} (${mode})`, { provider, feature, mode }, async () => {
             const model = `${modelPrefix(provider)}${SLUG[feature]}-${mode}`;
             const outcome = await features[feature](model, mode, provider);
-            expectUpstream(model, provider, mode, feature === 'tool loop' ? 2 : 1);
+            if (!JSON_ONLY.has(feature)) expectUpstream(model, provider, mode, feature === 'tool loop' ? 2 : 1);
             return outcome;
           });
         }

@@ -7,7 +7,7 @@ export function decodeDropped(value: string | null | undefined): string[] {
 }
 
 /** A fetch for an SDK client that keeps the last response, so the test can read its headers. */
-export function capturingFetch(): { fetch: typeof fetch; dropped(): string[] } {
+export function capturingFetch(): { fetch: typeof fetch; dropped(): string[]; header(name: string): string | null } {
   let last: Response | undefined;
   return {
     fetch: async (input, init) => {
@@ -15,5 +15,6 @@ export function capturingFetch(): { fetch: typeof fetch; dropped(): string[] } {
       return last;
     },
     dropped: () => decodeDropped(last?.headers.get('x-aigw-dropped')),
+    header: (name) => last?.headers.get(name) ?? null,
   };
 }

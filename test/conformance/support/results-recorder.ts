@@ -26,8 +26,11 @@ export interface CaseKey {
   mode: Mode;
 }
 
-/** `pass`, or the fields the gateway reported dropped (by design) while the rest was exact. */
-export type CaseOutcome = 'pass' | { dropped: string[] };
+/**
+ * `pass`; the fields the gateway reported dropped (by design) while the rest was exact; or `estimate`: a token
+ * count the provider cannot make, answered by the gateway's tokenizer and flagged as such.
+ */
+export type CaseOutcome = 'pass' | 'estimate' | { dropped: string[] };
 
 /** The installed version of an npm package (its manifest is not always among its exports). */
 export function packageVersion(name: string): string {
@@ -57,7 +60,7 @@ export class ResultsRecorder {
         const result = { client: this.client, ...key };
         try {
           const outcome = await run();
-          this.#slots[slot] = { ...result, outcome: outcome === 'pass' ? 'pass' : `dropped:${outcome.dropped.join(',')}` };
+          this.#slots[slot] = { ...result, outcome: typeof outcome === 'string' ? outcome : `dropped:${outcome.dropped.join(',')}` };
         } catch (error) {
           this.#slots[slot] = { ...result, outcome: 'fail' };
           throw error;

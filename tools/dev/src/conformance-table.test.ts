@@ -50,17 +50,35 @@ describe('renderTable', () => {
       '| client format (SDK) | feature | openai | gemini |',
       '| OpenAI Chat Completions (`openai` 6.49.0) | plain chat | json ✅ · stream ❌ | ✅ |',
       '|  | image (URL) | — | ⚠️ dropped `image_url:remote` |',
-      '| Anthropic Messages (`@anthropic-ai/sdk` 1.14.0) | plain chat | json ✅ · stream — | — |',
+      '| Anthropic Messages (`@anthropic-ai/sdk` 1.14.0) | plain chat | ✅ | — |',
     ]);
   });
 
+  it('marks a feature once per provider when it has no streaming call, and a missing stream result where it has', () => {
+    const file: ResultsFile = {
+      ...anthropicFile,
+      results: [
+        { client: 'anthropic', provider: 'openai', feature: 'count_tokens', mode: 'json', outcome: 'estimate' },
+        { client: 'anthropic', provider: 'gemini', feature: 'count_tokens', mode: 'json', outcome: 'pass' },
+        { client: 'anthropic', provider: 'openai', feature: 'plain chat', mode: 'json', outcome: 'pass' },
+        { client: 'anthropic', provider: 'gemini', feature: 'plain chat', mode: 'stream', outcome: 'pass' },
+      ],
+    };
+    const table = renderTable([file]);
+    expect(rows(table).slice(1)).toEqual([
+      '| Anthropic Messages (`@anthropic-ai/sdk` 1.14.0) | count_tokens | ≈ estimate | ✅ |',
+      '|  | plain chat | json ✅ · stream — | json — · stream ✅ |',
+    ]);
+    expect(table).toContain('4 cases (client × provider × feature × mode): 3 exact, 0 reported as dropped, 1 estimated, 0 failed.');
+  });
+
   it('counts every outcome', () => {
-    expect(renderTable([openaiFile, anthropicFile])).toContain('7 cases (client × provider × feature × mode): 4 exact, 2 reported as dropped, 1 failed.');
+    expect(renderTable([openaiFile, anthropicFile])).toContain('7 cases (client × provider × feature × mode): 4 exact, 2 reported as dropped, 0 estimated, 1 failed.');
   });
 
   it('escapes pipes so a field name cannot break the table', () => {
     const file = { ...anthropicFile, results: [{ ...anthropicFile.results[0]!, feature: 'a|b', outcome: 'dropped:x|y' }] };
-    expect(rows(renderTable([file]))[1]).toBe('| Anthropic Messages (`@anthropic-ai/sdk` 1.14.0) | a\\|b | json ⚠️ dropped `x\\|y` · stream — |');
+    expect(rows(renderTable([file]))[1]).toBe('| Anthropic Messages (`@anthropic-ai/sdk` 1.14.0) | a\\|b | ⚠️ dropped `x\\|y` |');
   });
 });
 

@@ -85,11 +85,13 @@ function mark(outcome: string | undefined): string {
   if (outcome === undefined) return '—';
   if (outcome === 'pass') return '✅';
   if (outcome.startsWith('dropped:')) return `⚠️ dropped \`${outcome.slice('dropped:'.length)}\``;
+  if (outcome === 'estimate') return '≈ estimate';
   return '❌';
 }
 
-function cell(json: string | undefined, stream: string | undefined): string {
-  return json === stream ? mark(json) : `json ${mark(json)} · stream ${mark(stream)}`;
+/** One mark for both modes when they agree, or when the feature has no streaming call at all (token counts). */
+function cell(json: string | undefined, stream: string | undefined, streamed: boolean): string {
+  return json === stream || !streamed ? mark(json) : `json ${mark(json)} · stream ${mark(stream)}`;
 }
 
 /** The markdown between the markers: legend, one row per client format and feature, one column per provider, totals. */
@@ -103,7 +105,8 @@ export function renderTable(files: readonly ResultsFile[]): string {
     'running gateway, against every provider kind (all served by the upstream emulator). Do not edit by hand.',
     '✅ the SDK parsed the answer and its content, tool arguments, stop reason and usage are exactly what the emulator',
     'produced; ⚠️ the field cannot be carried to that provider and the gateway named it in `x-aigw-dropped`; ❌ failed.',
-    'One mark when the non-streaming and the streaming call agree.',
+    '≈ the provider has no count endpoint: the gateway answered a local tokenizer\'s count and said so (`x-aigw-token-count: estimate`).',
+    'One mark when the non-streaming and the streaming call agree (token counts have no streaming call).',
     '',
     `| client format (SDK) | feature | ${providers.join(' | ')} |`,
     `|---|---|${providers.map(() => '---|').join('')}`,
@@ -112,7 +115,8 @@ export function renderTable(files: readonly ResultsFile[]): string {
     const label = `${CLIENT_FORMATS[file.client] ?? file.client} (\`${file.sdk}\` ${file.sdkVersion})`;
     const features = [...new Set(file.results.map((r) => r.feature))];
     features.forEach((feature, i) => {
-      const cells = providers.map((p) => cell(outcomes.get(`${file.client}|${p}|${feature}|json`), outcomes.get(`${file.client}|${p}|${feature}|stream`)));
+      const streamed = providers.some((p) => outcomes.has(`${file.client}|${p}|${feature}|stream`));
+      const cells = providers.map((p) => cell(outcomes.get(`${file.client}|${p}|${feature}|json`), outcomes.get(`${file.client}|${p}|${feature}|stream`), streamed));
       lines.push(`| ${i === 0 ? escapeCell(label) : ''} | ${escapeCell(feature)} | ${cells.map(escapeCell).join(' | ')} |`);
     });
   }
@@ -120,7 +124,8 @@ export function renderTable(files: readonly ResultsFile[]): string {
   lines.push(
     '',
     `${results.length} cases (client × provider × feature × mode): ${count((o) => o === 'pass')} exact, ` +
-      `${count((o) => o.startsWith('dropped:'))} reported as dropped, ${count((o) => o !== 'pass' && !o.startsWith('dropped:'))} failed.`,
+      `${count((o) => o.startsWith('dropped:'))} reported as dropped, ${count((o) => o === 'estimate')} estimated, ` +
+      `${count((o) => o !== 'pass' && o !== 'estimate' && !o.startsWith('dropped:'))} failed.`,
   );
   return lines.join('\n');
 }

@@ -64,12 +64,13 @@ export function geminiGenerate(stream: boolean): ChatEndpoint {
   };
 }
 
-/** POST /v1beta/models/{model}:countTokens */
+/** POST /v1beta/models/{model}:countTokens: `{contents}` or `{generateContentRequest}`, checked like generateContent's. */
 export const geminiCountTokens: CountTokensEndpoint = {
   protocol: 'gemini',
   operation: 'countTokens',
   decode(req, body) {
-    objectBody(body);
+    const fields = objectBody(body);
+    validateGeminiBody(fields.generateContentRequest ?? fields);
     return { model: geminiModel(req) };
   },
 };

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { collectClientHeaders } from '@aigw/client-headers';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
 import type { ApiKeyCache } from '../keys/api-key-cache.js';
@@ -74,7 +75,17 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       const timeLimitMs = call.stream ? (deps.streamTimeoutMs ?? deps.requestTimeoutMs) : deps.requestTimeoutMs;
       limit = { stream: call.stream, deadline: startedAtMs + timeLimitMs, timeLimitMs };
       const outcome = await deps.attemptLoop.run(
-        { requestId, protocol, body: body.raw, route, stream: call.stream, deadline: limit.deadline, timeLimitMs, signal: clientGone.signal },
+        {
+          requestId,
+          protocol,
+          body: body.raw,
+          route,
+          stream: call.stream,
+          deadline: limit.deadline,
+          timeLimitMs,
+          signal: clientGone.signal,
+          clientHeaders: collectClientHeaders(req.headers),
+        },
         trace,
         sink,
       );

@@ -1,26 +1,35 @@
 import type { RequestHandler } from 'express';
+import { collectClientHeaders } from '@aigw/client-headers';
 import { AppError, toAppError } from '@aigw/errors';
 import { authenticateClient } from '../keys/authenticate-client.js';
 import { newTrace } from '../proxying/backends.js';
-import { appErrorClass } from '../proxying/retry-policy.js';
+import { appErrorClass, upstreamErrorClass } from '../proxying/retry-policy.js';
 import { newRequestSummary, requestLogEvent } from '../request-log/request-log-event.js';
 import type { ChatDeps } from './chat-handler.js';
 import type { CountTokensEndpoint } from './chat-endpoints.js';
-import { sendClientError } from './client-responses.js';
+import { sendClientError, sendUpstreamBody } from './client-responses.js';
 import { keySources } from './key-sources.js';
 import { requestIdOf } from './request-context.js';
 
+/** Says whether a count is the provider's own (`exact`) or a local tokenizer's (`estimate`). */
+export const TOKEN_COUNT_HEADER = 'x-aigw-token-count';
+
 /**
- * Anthropic's count_tokens and Gemini's countTokens. provider-call has no token-counting call, so no
- * provider can answer yet: after the usual key, body and model checks the client gets a clear 400 naming
- * the provider, never a made-up count. Logged like every client request.
+ * Anthropic's count_tokens and Gemini's countTokens, served like a chat request: key, rate limit, body, route,
+ * then per attempt an account from selector and its credential from auth, with the same failover; provider-call
+ * counts through the provider's count endpoint or estimates. Answered in the client's shape, logged once.
  */
 export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps): RequestHandler {
   const { protocol } = endpoint;
   return async (req, res) => {
-    const summary = newRequestSummary(requestIdOf(res), protocol, Date.now());
+    const startedAtMs = Date.now();
+    const requestId = requestIdOf(res);
+    const summary = newRequestSummary(requestId, protocol, startedAtMs);
     const trace = newTrace();
-    let error: AppError;
+    const clientGone = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) clientGone.abort();
+    });
     try {
       const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = key.id;
@@ -29,22 +38,36 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
       const { model } = endpoint.decode(req, body.value);
       summary.model = model;
       const route = deps.routes.resolve(model);
-      trace.providerId = route.providerId;
-      trace.upstreamModel = route.upstreamModel;
-      error = new AppError(
-        'INVALID_REQUEST',
-        `${endpoint.operation} is not supported for model \`${model}\`: its provider \`${route.providerName}\` cannot count tokens through this gateway`,
-        { details: { param: 'model' } },
+      const outcome = await deps.attemptLoop.run(
+        {
+          requestId,
+          protocol,
+          body: body.raw,
+          route,
+          stream: false,
+          count: true,
+          deadline: startedAtMs + deps.requestTimeoutMs,
+          signal: clientGone.signal,
+          clientHeaders: collectClientHeaders(req.headers),
+        },
+        trace,
       );
-      summary.errorClass = 'unsupported_operation';
+      summary.statusCode = outcome.status;
+      summary.errorClass = trace.errorClass || (outcome.status >= 400 ? upstreamErrorClass(outcome.status) : '');
+      if (outcome.kind === 'response') {
+        if (outcome.status < 300) res.setHeader(TOKEN_COUNT_HEADER, trace.countEstimated ? 'estimate' : 'exact');
+        sendUpstreamBody(res, outcome.status, outcome.body, outcome.retryAfterMs, trace.droppedFields);
+      }
     } catch (thrown) {
-      error = toAppError(thrown);
+      const error = clientGone.signal.aborted ? new AppError('CANCELLED', 'client closed the request') : toAppError(thrown);
+      summary.statusCode = error.httpStatus;
       summary.errorClass = appErrorClass(error);
-      if (error.code === 'INTERNAL') deps.logger.error({ requestId: summary.requestId, err: thrown }, 'request failed');
+      if (error.code === 'INTERNAL') deps.logger.error({ requestId, err: thrown }, 'request failed');
+      sendClientError(res, protocol, error);
+    } finally {
+      summary.finishedAtMs = Date.now();
+      deps.requestLog.publish(requestLogEvent(summary, trace));
+      deps.metrics.countAttempts(trace.providerId, trace.attempts);
     }
-    summary.statusCode = error.httpStatus;
-    sendClientError(res, protocol, error);
-    summary.finishedAtMs = Date.now();
-    deps.requestLog.publish(requestLogEvent(summary, trace));
   };
 }

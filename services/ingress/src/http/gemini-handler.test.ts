@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@aigw/errors';
 import { ClientFormat } from '@aigw/proto';
-import { defaultStream, errorResponse, fakeBackends, okResponse } from '../../test/support/fake-backends.js';
+import { countResponse, defaultStream, errorResponse, fakeBackends, okResponse } from '../../test/support/fake-backends.js';
 import { fakeServerDeps, rule, TEST_KEY } from '../../test/support/fake-deps.js';
 import { createServer } from '../server.js';
 
@@ -130,14 +130,14 @@ describe('Gemini errors, in Gemini’s shape', () => {
     expect([res.status, res.body]).toEqual([400, geminiError(400, 'INVALID_ARGUMENT')]);
   });
 
-  it('countTokens is a clear 400 naming the provider, never a made-up count', async () => {
-    const fake = fakeBackends();
+  it('countTokens goes to provider-call through an account, never a chat call', async () => {
+    const fake = fakeBackends({ countTokens: () => countResponse({ totalTokens: 3 }, { inputTokens: 3 }) });
     const { app: server, published } = await app({ backends: fake.backends });
     const res = await request(server).post('/v1beta/models/gemini-2.5-flash:countTokens').set(goog).send(body);
-    expect([res.status, res.body]).toEqual([400, geminiError(400, 'INVALID_ARGUMENT')]);
-    expect(res.body.error.message).toMatch(/countTokens is not supported .*`openai`/);
+    expect([res.status, res.body]).toEqual([200, { totalTokens: 3 }]);
     expect(fake.calls.invokes).toHaveLength(0);
-    expect(published[0]).toMatchObject({ clientFormat: ClientFormat.CLIENT_FORMAT_GEMINI, statusCode: 400, errorClass: 'unsupported_operation' });
+    expect(fake.calls.counts).toHaveLength(1);
+    expect(published[0]).toMatchObject({ clientFormat: ClientFormat.CLIENT_FORMAT_GEMINI, statusCode: 200, errorClass: '' });
   });
 });
 

@@ -22,8 +22,8 @@ export function geminiHandler(deps: ChatDeps): RequestHandler {
     const handler = methods.get(method);
     if (handler) return handler(req, res, next);
     const message = method
-      ? `method \`${method}\` is not supported; use generateContent or streamGenerateContent`
-      : 'no method in the path: POST /v1beta/models/{model}:generateContent or :streamGenerateContent';
+      ? `method \`${method}\` is not supported; use generateContent, streamGenerateContent or countTokens`
+      : 'no method in the path: POST /v1beta/models/{model}:generateContent, :streamGenerateContent or :countTokens';
     sendClientError(res, 'gemini', new AppError('NOT_FOUND', message));
   };
 }

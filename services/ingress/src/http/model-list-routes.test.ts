@@ -87,7 +87,7 @@ describe('GET /v1beta/models', () => {
     const res = await request(server).get(`/v1beta/models?key=${TEST_KEY}`);
     expect(res.status).toBe(200);
     expect(res.body.models.map((m: { name: string }) => m.name)).toEqual(['models/gemini-2.5-pro', 'models/gpt-4o', 'models/meta-llama/Llama-3-8B']);
-    expect(res.body.models[0]).toMatchObject({ displayName: 'gemini-2.5-pro', supportedGenerationMethods: ['generateContent', 'streamGenerateContent'] });
+    expect(res.body.models[0]).toMatchObject({ displayName: 'gemini-2.5-pro', supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'] });
     expect(res.body.nextPageToken).toBeUndefined();
     const first = await request(server).get('/v1beta/models?pageSize=2').set('x-goog-api-key', TEST_KEY);
     expect(first.body.models).toHaveLength(2);

@@ -38,7 +38,7 @@ describe('model list shapes', () => {
     expect(geminiModel(models[0]!)).toMatchObject({
       name: 'models/m1',
       displayName: 'm1',
-      supportedGenerationMethods: ['generateContent', 'streamGenerateContent'],
+      supportedGenerationMethods: ['generateContent', 'streamGenerateContent', 'countTokens'],
     });
     const first = geminiModelPage(models, { pageSize: '3' });
     expect(first.models.map((m) => m.name)).toEqual(['models/m1', 'models/m2', 'models/m3']);

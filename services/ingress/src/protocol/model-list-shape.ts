@@ -4,7 +4,7 @@ import { compareIds, type ListedModel } from '../routing/route-table.js';
 /** A parsed query string (express's simple parser: strings, or arrays of them for repeated keys). */
 export type Query = Record<string, unknown>;
 
-const GEMINI_METHODS = ['generateContent', 'streamGenerateContent'] as const;
+const GEMINI_METHODS = ['generateContent', 'streamGenerateContent', 'countTokens'] as const;
 const PAGE_TOKEN_PREFIX = 'after:';
 
 function invalidParam(param: string, message: string): AppError {

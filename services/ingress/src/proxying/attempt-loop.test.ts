@@ -40,6 +40,7 @@ function proxyRequest(extra: Partial<ProxyRequest> = {}): ProxyRequest {
     stream: false,
     deadline: Date.now() + 10_000,
     signal: new AbortController().signal,
+    clientHeaders: [],
     ...extra,
   };
 }

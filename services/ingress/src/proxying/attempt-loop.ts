@@ -4,6 +4,7 @@ import type { Account, Credential } from '@aigw/proto';
 import type { ResolvedRoute } from '../routing/route-table.js';
 import { invokeRequestFor, type AttemptResult } from './attempt-result.js';
 import type { Backends, ProxyOutcome, ProxyRequest, RequestTrace, StreamSink } from './backends.js';
+import { countAttempt } from './count-attempt.js';
 import type { CredentialCache } from './credential-cache.js';
 import { blamesAccount, isCredentialRejection, isRetryableStatus } from './retry-policy.js';
 import { streamAttempt } from './stream-attempt.js';
@@ -126,8 +127,9 @@ export class AttemptLoop {
       this.assertTimeLeft(request);
       trace.attempts += 1;
       const invokeRequest = invokeRequestFor(request, route.upstreamModel, account, credential);
-      const result =
-        request.stream && sink
+      const result = request.count
+        ? await countAttempt(backends, request, invokeRequest, trace)
+        : request.stream && sink
           ? await streamAttempt(backends, request, invokeRequest, trace, sink)
           : await unaryAttempt(backends, request, invokeRequest, trace);
       if (result.kind === 'rejected' && result.status === 401 && !refreshed) {

@@ -27,6 +27,6 @@ export function invokeRequestFor(
     account,
     credential,
     stream: request.stream,
-    clientHeaders: [],
+    clientHeaders: request.clientHeaders,
   };
 }

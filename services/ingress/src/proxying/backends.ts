@@ -1,4 +1,5 @@
-import type { Account, Credential, InvokeRequest, InvokeResponse, StreamChunk, Usage } from '@aigw/proto';
+import type { ClientHeader } from '@aigw/client-headers';
+import type { Account, CountTokensRequest, CountTokensResponse, Credential, InvokeRequest, InvokeResponse, StreamChunk, Usage } from '@aigw/proto';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import type { ResolvedRoute } from '../routing/route-table.js';
 
@@ -16,6 +17,7 @@ export interface Backends {
   invalidateCredential(accountId: number, deadline: number): Promise<void>;
   invoke(request: InvokeRequest, deadline: number, signal: AbortSignal): Promise<InvokeResponse>;
   invokeStream(request: InvokeRequest, deadline: number): StreamCall;
+  countTokens(request: CountTokensRequest, deadline: number, signal: AbortSignal): Promise<CountTokensResponse>;
 }
 
 /** Where a streamed answer goes: the client's HTTP response. */
@@ -41,6 +43,10 @@ export interface ProxyRequest {
   timeLimitMs?: number;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
+  /** The client's allow-listed headers that change upstream behaviour (see @aigw/client-headers). */
+  clientHeaders: ClientHeader[];
+  /** A token count (Anthropic count_tokens, Gemini countTokens) instead of a chat call. */
+  count?: boolean;
 }
 
 /** What happened on the way, for the request log (filled in as the loop goes). */
@@ -56,6 +62,8 @@ export interface RequestTrace {
   droppedFields: string[];
   /** Set when something went wrong even though the client got an answer (e.g. a stream that broke). */
   errorClass: string;
+  /** A token count that is a local estimate, not the provider's own count. */
+  countEstimated: boolean;
 }
 
 /** How the request ended, for the HTTP layer. */
@@ -77,5 +85,6 @@ export function newTrace(): RequestTrace {
     usage: undefined,
     droppedFields: [],
     errorClass: '',
+    countEstimated: false,
   };
 }

@@ -3,6 +3,8 @@ import { callUnary, fromServiceError, type MuxClient } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import type {
   AuthServiceClient,
+  CountTokensRequest,
+  CountTokensResponse,
   InvokeMuxRequest,
   InvokeMuxResponse,
   InvokeRequest,
@@ -37,17 +39,24 @@ export const MUX_MAX_BODY_BYTES = 64 * 1024;
  * grpc-js accepts (request, options, callback) for unary calls; ts-proto only types the Metadata form, and
  * ingress does not depend on grpc-js directly to build one.
  */
-type InvokeWithOptions = (
-  request: InvokeRequest,
+type UnaryWithOptions<Req, Res> = (
+  request: Req,
   options: { deadline: Date },
-  callback: (error: Error | null, response: InvokeResponse) => void,
+  callback: (error: Error | null, response: Res) => void,
 ) => { cancel(): void };
 
-function invokeUnary(providerCall: ProviderCallServiceClient, request: InvokeRequest, deadline: number, signal: AbortSignal): Promise<InvokeResponse> {
-  return new Promise<InvokeResponse>((resolve, reject) => {
+/** A unary call of provider-call that a client going away cancels (and so aborts upstream). */
+function cancellableUnary<Req, Res>(
+  providerCall: ProviderCallServiceClient,
+  method: unknown,
+  request: Req,
+  deadline: number,
+  signal: AbortSignal,
+): Promise<Res> {
+  return new Promise<Res>((resolve, reject) => {
     // callUnary cannot be cancelled; a client that goes away must abort the upstream call too.
     const cancel = () => call.cancel();
-    const invoke = providerCall.invoke as unknown as InvokeWithOptions;
+    const invoke = method as UnaryWithOptions<Req, Res>;
     const call = invoke.call(providerCall, request, { deadline: new Date(deadline) }, (error, response) => {
       signal.removeEventListener('abort', cancel);
       if (error) reject(fromServiceError(error));
@@ -86,10 +95,15 @@ export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: Bac
     },
 
     async invoke(request, deadline, signal) {
-      if (request.body.length > MUX_MAX_BODY_BYTES) return invokeUnary(providerCall, request, deadline, signal);
+      if (request.body.length > MUX_MAX_BODY_BYTES) return cancellableUnary(providerCall, providerCall.invoke, request, deadline, signal);
       const { invoke } = await invokeMux.call({ invoke: request }, deadline, { signal });
       if (!invoke) throw new AppError('INTERNAL', 'provider-call answered without a response');
       return invoke;
+    },
+
+    // Counts are rare next to chat calls: a unary call of their own, not a place on the shared streams.
+    countTokens(request, deadline, signal) {
+      return cancellableUnary<CountTokensRequest, CountTokensResponse>(providerCall, providerCall.countTokens, request, deadline, signal);
     },
 
     invokeStream(request, deadline): StreamCall {

@@ -1,5 +1,5 @@
 import { AppError } from '@aigw/errors';
-import type { Account, InvokeRequest, InvokeResponse, StreamChunk } from '@aigw/proto';
+import type { Account, CountTokensRequest, CountTokensResponse, InvokeRequest, InvokeResponse, StreamChunk } from '@aigw/proto';
 import type { Backends, StreamCall } from '../../src/proxying/backends.js';
 
 /** An account as selector would hand it out. */
@@ -47,6 +47,12 @@ export interface FakeBackendOptions {
   invoke?: (request: InvokeRequest, call: number) => InvokeResponse | Promise<InvokeResponse>;
   stream?: (request: InvokeRequest, call: number) => StreamStep[];
   credential?: (accountId: number, call: number) => { headerName: string; headerValue: string; expiresAtMs: number };
+  countTokens?: (request: CountTokensRequest, call: number) => CountTokensResponse | Promise<CountTokensResponse>;
+}
+
+/** A CountTokensResponse as provider-call answers a count. */
+export function countResponse(body: unknown, extra: Partial<CountTokensResponse> = {}): CountTokensResponse {
+  return { status: 200, body: Buffer.from(JSON.stringify(body)), inputTokens: 0, estimated: false, retryAfterMs: 0, droppedFields: [], ...extra };
 }
 
 /** In-memory Backends recording every call, for the HTTP layer and the attempt loop only. */
@@ -57,6 +63,7 @@ export function fakeBackends(options: FakeBackendOptions = {}) {
     credentials: [] as number[],
     invalidated: [] as number[],
     invokes: [] as InvokeRequest[],
+    counts: [] as CountTokensRequest[],
     cancelled: 0,
   };
   const accounts = options.accounts ?? { 1: [account(11), account(12), account(13)] };
@@ -81,6 +88,10 @@ export function fakeBackends(options: FakeBackendOptions = {}) {
     async invoke(request) {
       calls.invokes.push(request);
       return (options.invoke ?? (() => okResponse()))(request, calls.invokes.length);
+    },
+    async countTokens(request) {
+      calls.counts.push(request);
+      return (options.countTokens ?? (() => countResponse({ input_tokens: 7 }, { inputTokens: 7 })))(request, calls.counts.length);
     },
     invokeStream(request): StreamCall {
       calls.invokes.push(request);

@@ -119,4 +119,39 @@ describe('planExchange', () => {
     const error = exchange.readError(429, JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: 'slow down' } }));
     expect(JSON.parse(error.body)).toEqual({ error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED' } });
   });
+
+  describe('client headers', () => {
+    const headers = [
+      { name: 'anthropic-beta', value: 'interleaved-thinking-2025-05-14' },
+      { name: 'anthropic-version', value: '2023-06-01' },
+    ];
+    const withHeaders = (format: ClientFormat, kind: string, body: unknown, clientHeaders = headers) =>
+      InvokeRequest.fromPartial({ ...invokeRequest(format, kind, body), clientHeaders });
+
+    it('carries anthropic-beta from an Anthropic client to an Anthropic upstream, beside the account’s own key', () => {
+      const request = InvokeRequest.fromPartial({ ...withHeaders(ClientFormat.CLIENT_FORMAT_ANTHROPIC, 'anthropic', anthropicBody), credential: { headerName: 'x-api-key', headerValue: 'sk-ant' } });
+      const exchange = planExchange(request, true);
+      expect(exchange.request.headers).toMatchObject({ 'anthropic-beta': 'interleaved-thinking-2025-05-14', 'anthropic-version': '2023-06-01', 'x-api-key': 'sk-ant' });
+      expect(exchange.droppedFields).toEqual([]);
+    });
+
+    it('names it in the dropped fields on a translated route, and sends nothing', () => {
+      for (const kind of ['openai', 'gemini', 'antigravity']) {
+        const exchange = planExchange(withHeaders(ClientFormat.CLIENT_FORMAT_ANTHROPIC, kind, anthropicBody), false);
+        expect(exchange.request.headers['anthropic-beta']).toBeUndefined();
+        expect(exchange.droppedFields).toEqual(['header:anthropic-beta']);
+      }
+    });
+
+    it('never lets a client header replace the account’s credential or the content headers', () => {
+      const sneaky = [
+        { name: 'openai-beta', value: 'assistants=v2' },
+        { name: 'authorization', value: 'Bearer client-key' },
+        { name: 'content-type', value: 'text/plain' },
+      ];
+      const exchange = planExchange(withHeaders(ClientFormat.CLIENT_FORMAT_OPENAI, 'openai', openAiBody, sneaky), false);
+      expect(exchange.request.headers).toMatchObject({ 'openai-beta': 'assistants=v2', authorization: 'Bearer sk-1', 'content-type': 'application/json' });
+      expect(exchange.droppedFields).toEqual([]);
+    });
+  });
 });

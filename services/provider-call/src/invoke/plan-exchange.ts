@@ -1,7 +1,8 @@
+import { planClientHeaders, type ClientHeader, type HeaderProtocol } from '@aigw/client-headers';
 import { AppError } from '@aigw/errors';
 import type { Account, Credential, InvokeRequest } from '@aigw/proto';
 import { clientCodecFor, providerAdapterFor } from '../adapters/adapter-registry.js';
-import type { Exchange, UpstreamTarget } from '../adapters/provider-adapter.js';
+import type { Exchange, UpstreamRequest, UpstreamTarget } from '../adapters/provider-adapter.js';
 import { asRecord, parseJson } from '../ir/json-shape.js';
 import { translatedExchange } from './translated-exchange.js';
 
@@ -39,6 +40,33 @@ export function planExchange(request: InvokeRequest, stream: boolean): Exchange 
   if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
   const target = upstreamTarget(request, account);
   const ctx = { requestId: request.requestId, model: request.upstreamModel };
-  if (provider.passthrough?.format === codec.format) return provider.passthrough.createExchange(body, target, stream, ctx);
-  return translatedExchange(codec, provider, body, target, stream, ctx);
+  const exchange =
+    provider.passthrough?.format === codec.format
+      ? provider.passthrough.createExchange(body, target, stream, ctx)
+      : translatedExchange(codec, provider, body, target, stream, ctx);
+  const dropped = addClientHeaders(exchange.request, request.clientHeaders, codec.format as HeaderProtocol, account.providerKind);
+  if (dropped.length > 0) exchange.droppedFields = [...exchange.droppedFields, ...dropped];
+  return exchange;
+}
+
+/** Headers the gateway sets by default that a client of the same protocol may set instead. */
+const CLIENT_MAY_REPLACE: ReadonlySet<string> = new Set(['anthropic-version']);
+
+/**
+ * Adds the client headers the upstream takes (see @aigw/client-headers) to an upstream request, never over a
+ * header the gateway set for authentication or content (the adapter's own API version may be replaced by the
+ * client's: its body is written for that version). Returns the `header:<name>` entries it could not carry.
+ */
+export function addClientHeaders(
+  request: UpstreamRequest,
+  clientHeaders: readonly ClientHeader[],
+  clientProtocol: HeaderProtocol,
+  providerKind: string,
+): string[] {
+  if (clientHeaders.length === 0) return [];
+  const own = request.headers;
+  const isProtected = (name: string) => name in own && !CLIENT_MAY_REPLACE.has(name);
+  const plan = planClientHeaders(clientHeaders, clientProtocol, providerKind, isProtected);
+  for (const { name, value } of plan.forward) own[name] = value;
+  return plan.dropped;
 }

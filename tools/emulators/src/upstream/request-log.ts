@@ -19,6 +19,38 @@ export interface RecordedRequest {
   stream: boolean;
   /** Status the emulator answered with. */
   status: number;
+  /**
+   * The request's headers beyond the transport ones every request has (host, content-type, …): credentials
+   * and behaviour headers such as anthropic-beta, so tests see what reached the upstream and what did not.
+   */
+  headers?: Record<string, string>;
+}
+
+/** Headers every HTTP request has; left out of RecordedRequest.headers to keep the ring small. */
+const TRANSPORT_HEADERS: ReadonlySet<string> = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'content-type',
+  'content-length',
+  'transfer-encoding',
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'sec-fetch-mode',
+  'user-agent',
+]);
+
+/** The headers worth recording (see RecordedRequest.headers); undefined when there are none. */
+export function notableHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): Record<string, string> | undefined {
+  let out: Record<string, string> | undefined;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || TRANSPORT_HEADERS.has(name)) continue;
+    out ??= {};
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
 }
 
 export const DEFAULT_RECORD_LIMIT = 100_000;

@@ -138,6 +138,8 @@ describe('recording', () => {
       expect.objectContaining({ credential: 'sk-rec', stream: true, status: 502 }),
     ]);
     expect(recorded[1]?.viaProxy).toBeUndefined();
+    // Behaviour headers and credentials are kept, the transport headers every request has are not.
+    expect(recorded[0]?.headers).toEqual({ authorization: 'Bearer sk-rec', 'x-emu-via-proxy': 'proxy-9' });
     expect(await (await fetch(`${emu.url}/_emu/requests`)).json()).toEqual(recorded);
     await fetch(`${emu.url}/_emu/requests`, { method: 'DELETE' });
     expect(emu.requests()).toEqual([]);

@@ -11,7 +11,11 @@ export function bareModelName(model: string): string {
  * that already names the API version (…/v1beta, …/v1) gets only the `/models/…` part.
  */
 export function geminiModelUrl(target: UpstreamTarget, stream: boolean): string {
+  return geminiMethodUrl(target, stream ? 'streamGenerateContent?alt=sse' : 'generateContent');
+}
+
+/** `${base}/v1beta/models/{model}:{method}` (e.g. countTokens), with the same version rule. */
+export function geminiMethodUrl(target: UpstreamTarget, method: string): string {
   const version = /\/v1(beta\d*|alpha)?\/*$/.test(target.baseUrl) ? '' : '/v1beta';
-  const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
   return joinUrl(target.baseUrl, `${version}/models/${encodeURIComponent(bareModelName(target.model))}:${method}`);
 }
