@@ -132,6 +132,7 @@ export const ModelRouteScalarFieldEnum = {
   upstreamModel: 'upstreamModel',
   priority: 'priority',
   fallbackModel: 'fallbackModel',
+  sessionAffinity: 'sessionAffinity',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -174,6 +175,7 @@ export const RequestLogScalarFieldEnum = {
   attempts: 'attempts',
   clientFormat: 'clientFormat',
   droppedFields: 'droppedFields',
+  affinity: 'affinity',
   startedAt: 'startedAt',
   createdAt: 'createdAt'
 } as const
@@ -281,7 +283,8 @@ export const RequestLogOrderByRelevanceFieldEnum = {
   upstreamModel: 'upstreamModel',
   errorClass: 'errorClass',
   clientFormat: 'clientFormat',
-  droppedFields: 'droppedFields'
+  droppedFields: 'droppedFields',
+  affinity: 'affinity'
 } as const
 
 export type RequestLogOrderByRelevanceFieldEnum = (typeof RequestLogOrderByRelevanceFieldEnum)[keyof typeof RequestLogOrderByRelevanceFieldEnum]

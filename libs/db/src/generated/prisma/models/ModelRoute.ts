@@ -45,6 +45,7 @@ export type ModelRouteMinAggregateOutputType = {
   upstreamModel: string | null
   priority: number | null
   fallbackModel: string | null
+  sessionAffinity: boolean | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -57,6 +58,7 @@ export type ModelRouteMaxAggregateOutputType = {
   upstreamModel: string | null
   priority: number | null
   fallbackModel: string | null
+  sessionAffinity: boolean | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -69,6 +71,7 @@ export type ModelRouteCountAggregateOutputType = {
   upstreamModel: number
   priority: number
   fallbackModel: number
+  sessionAffinity: number
   isActive: number
   createdAt: number
   updatedAt: number
@@ -95,6 +98,7 @@ export type ModelRouteMinAggregateInputType = {
   upstreamModel?: true
   priority?: true
   fallbackModel?: true
+  sessionAffinity?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -107,6 +111,7 @@ export type ModelRouteMaxAggregateInputType = {
   upstreamModel?: true
   priority?: true
   fallbackModel?: true
+  sessionAffinity?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -119,6 +124,7 @@ export type ModelRouteCountAggregateInputType = {
   upstreamModel?: true
   priority?: true
   fallbackModel?: true
+  sessionAffinity?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -218,6 +224,7 @@ export type ModelRouteGroupByOutputType = {
   upstreamModel: string | null
   priority: number
   fallbackModel: string | null
+  sessionAffinity: boolean
   isActive: boolean
   createdAt: Date
   updatedAt: Date
@@ -253,6 +260,7 @@ export type ModelRouteWhereInput = {
   upstreamModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   priority?: Prisma.IntFilter<"ModelRoute"> | number
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
+  sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -266,6 +274,7 @@ export type ModelRouteOrderByWithRelationInput = {
   upstreamModel?: Prisma.SortOrderInput | Prisma.SortOrder
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrderInput | Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -283,6 +292,7 @@ export type ModelRouteWhereUniqueInput = Prisma.AtLeast<{
   upstreamModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   priority?: Prisma.IntFilter<"ModelRoute"> | number
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
+  sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -296,6 +306,7 @@ export type ModelRouteOrderByWithAggregationInput = {
   upstreamModel?: Prisma.SortOrderInput | Prisma.SortOrder
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrderInput | Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -316,6 +327,7 @@ export type ModelRouteScalarWhereWithAggregatesInput = {
   upstreamModel?: Prisma.StringNullableWithAggregatesFilter<"ModelRoute"> | string | null
   priority?: Prisma.IntWithAggregatesFilter<"ModelRoute"> | number
   fallbackModel?: Prisma.StringNullableWithAggregatesFilter<"ModelRoute"> | string | null
+  sessionAffinity?: Prisma.BoolWithAggregatesFilter<"ModelRoute"> | boolean
   isActive?: Prisma.BoolWithAggregatesFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"ModelRoute"> | Date | string
@@ -326,6 +338,7 @@ export type ModelRouteCreateInput = {
   upstreamModel?: string | null
   priority?: number
   fallbackModel?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -339,6 +352,7 @@ export type ModelRouteUncheckedCreateInput = {
   upstreamModel?: string | null
   priority?: number
   fallbackModel?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -349,6 +363,7 @@ export type ModelRouteUpdateInput = {
   upstreamModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -362,6 +377,7 @@ export type ModelRouteUncheckedUpdateInput = {
   upstreamModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -374,6 +390,7 @@ export type ModelRouteCreateManyInput = {
   upstreamModel?: string | null
   priority?: number
   fallbackModel?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -384,6 +401,7 @@ export type ModelRouteUpdateManyMutationInput = {
   upstreamModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -396,6 +414,7 @@ export type ModelRouteUncheckedUpdateManyInput = {
   upstreamModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -424,6 +443,7 @@ export type ModelRouteCountOrderByAggregateInput = {
   upstreamModel?: Prisma.SortOrder
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -442,6 +462,7 @@ export type ModelRouteMaxOrderByAggregateInput = {
   upstreamModel?: Prisma.SortOrder
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -454,6 +475,7 @@ export type ModelRouteMinOrderByAggregateInput = {
   upstreamModel?: Prisma.SortOrder
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -512,6 +534,7 @@ export type ModelRouteCreateWithoutProviderInput = {
   upstreamModel?: string | null
   priority?: number
   fallbackModel?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -523,6 +546,7 @@ export type ModelRouteUncheckedCreateWithoutProviderInput = {
   upstreamModel?: string | null
   priority?: number
   fallbackModel?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -564,6 +588,7 @@ export type ModelRouteScalarWhereInput = {
   upstreamModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   priority?: Prisma.IntFilter<"ModelRoute"> | number
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
+  sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -575,6 +600,7 @@ export type ModelRouteCreateManyProviderInput = {
   upstreamModel?: string | null
   priority?: number
   fallbackModel?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -585,6 +611,7 @@ export type ModelRouteUpdateWithoutProviderInput = {
   upstreamModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -596,6 +623,7 @@ export type ModelRouteUncheckedUpdateWithoutProviderInput = {
   upstreamModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -607,6 +635,7 @@ export type ModelRouteUncheckedUpdateManyWithoutProviderInput = {
   upstreamModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -621,6 +650,7 @@ export type ModelRouteSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   upstreamModel?: boolean
   priority?: boolean
   fallbackModel?: boolean
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -636,12 +666,13 @@ export type ModelRouteSelectScalar = {
   upstreamModel?: boolean
   priority?: boolean
   fallbackModel?: boolean
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ModelRouteOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "pattern" | "providerId" | "upstreamModel" | "priority" | "fallbackModel" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["modelRoute"]>
+export type ModelRouteOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "pattern" | "providerId" | "upstreamModel" | "priority" | "fallbackModel" | "sessionAffinity" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["modelRoute"]>
 export type ModelRouteInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   provider?: boolean | Prisma.ProviderDefaultArgs<ExtArgs>
 }
@@ -664,6 +695,10 @@ export type $ModelRoutePayload<ExtArgs extends runtime.Types.Extensions.Internal
      * Model to try when every account of this route failed.
      */
     fallbackModel: string | null
+    /**
+     * Keep each conversation on one account while it is healthy (session affinity, DESIGN.md section 8).
+     */
+    sessionAffinity: boolean
     isActive: boolean
     createdAt: Date
     updatedAt: Date
@@ -1043,6 +1078,7 @@ export interface ModelRouteFieldRefs {
   readonly upstreamModel: Prisma.FieldRef<"ModelRoute", 'String'>
   readonly priority: Prisma.FieldRef<"ModelRoute", 'Int'>
   readonly fallbackModel: Prisma.FieldRef<"ModelRoute", 'String'>
+  readonly sessionAffinity: Prisma.FieldRef<"ModelRoute", 'Boolean'>
   readonly isActive: Prisma.FieldRef<"ModelRoute", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"ModelRoute", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"ModelRoute", 'DateTime'>
