@@ -21,11 +21,12 @@ const routeFields = {
   upstreamModel: modelName.nullable(),
   priority: z.number().int().min(-1_000_000).max(1_000_000),
   fallbackModel: modelName.nullable(),
+  sessionAffinity: z.boolean(),
   isActive: z.boolean(),
 };
 const createSchema = z
   .strictObject({ ...providerRefFields, ...routeFields })
-  .partial({ upstreamModel: true, priority: true, fallbackModel: true, isActive: true });
+  .partial({ upstreamModel: true, priority: true, fallbackModel: true, sessionAffinity: true, isActive: true });
 const patchSchema = z.strictObject({ ...providerRefFields, ...routeFields }).partial();
 
 const withProvider = { provider: { select: { name: true } } } as const;
@@ -39,6 +40,7 @@ function present(route: ModelRoute & { provider: { name: string } }) {
     upstreamModel: route.upstreamModel,
     priority: route.priority,
     fallbackModel: route.fallbackModel,
+    sessionAffinity: route.sessionAffinity,
     isActive: route.isActive,
     createdAt: route.createdAt,
     updatedAt: route.updatedAt,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
+import { affinityKey } from '../affinity/affinity-key.js';
 import type { ApiKeyCache } from '../keys/api-key-cache.js';
 import { authenticateClient } from '../keys/authenticate-client.js';
 import type { ClientRateLimiter } from '../keys/client-rate-limit.js';
@@ -66,8 +67,18 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       summary.stream = call.stream;
       const route = deps.routes.resolve(call.model);
       sink = sinkFor(res, call);
+      let conversation: string | undefined;
       const outcome = await deps.attemptLoop.run(
-        { requestId, protocol, body: body.raw, route, stream: call.stream, deadline: startedAtMs + deps.requestTimeoutMs, signal: clientGone.signal },
+        {
+          requestId,
+          protocol,
+          body: body.raw,
+          route,
+          stream: call.stream,
+          deadline: startedAtMs + deps.requestTimeoutMs,
+          signal: clientGone.signal,
+          affinityKey: () => (conversation ??= affinityKey(protocol, req.headers, body.value, key.id)),
+        },
         trace,
         sink,
       );

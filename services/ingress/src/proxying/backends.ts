@@ -1,4 +1,4 @@
-import type { Account, Credential, InvokeRequest, InvokeResponse, StreamChunk, Usage } from '@aigw/proto';
+import { AffinityOutcome, type Account, type Credential, type InvokeRequest, type InvokeResponse, type StreamChunk, type Usage } from '@aigw/proto';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import type { ResolvedRoute } from '../routing/route-table.js';
 
@@ -7,9 +7,16 @@ export interface StreamCall extends AsyncIterable<StreamChunk> {
   cancel(): void;
 }
 
+/** Selector's answer: the account for an attempt and what session affinity did to choose it. */
+export interface Selection {
+  account: Account;
+  affinity: AffinityOutcome;
+}
+
 /** The three gRPC backends as the attempt loop uses them; deadlines are absolute ms. Errors are AppErrors. */
 export interface Backends {
-  selectAccount(providerId: number, model: string, exclude: readonly number[], deadline: number): Promise<Account>;
+  /** `affinityKey` '' is plain round robin. */
+  selectAccount(providerId: number, model: string, exclude: readonly number[], affinityKey: string, deadline: number): Promise<Selection>;
   /** Fire and forget: failures are logged, never awaited by a request. */
   reportOutcome(accountId: number, model: string, statusCode: number, retryAfterMs: number): void;
   getCredential(accountId: number, deadline: number): Promise<Credential>;
@@ -39,6 +46,8 @@ export interface ProxyRequest {
   deadline: number;
   /** Aborts when the client goes away. */
   signal: AbortSignal;
+  /** The conversation's session-affinity key; computed on first use, as only routes with affinity on need it. */
+  affinityKey?: () => string;
 }
 
 /** What happened on the way, for the request log (filled in as the loop goes). */
@@ -54,6 +63,8 @@ export interface RequestTrace {
   droppedFields: string[];
   /** Set when something went wrong even though the client got an answer (e.g. a stream that broke). */
   errorClass: string;
+  /** What session affinity did for the account last chosen. */
+  affinity: AffinityOutcome;
 }
 
 /** How the request ended, for the HTTP layer. */
@@ -75,5 +86,6 @@ export function newTrace(): RequestTrace {
     usage: undefined,
     droppedFields: [],
     errorClass: '',
+    affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE,
   };
 }
