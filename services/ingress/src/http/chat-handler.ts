@@ -102,6 +102,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       summary.finishedAtMs = Date.now();
       deps.requestLog.publish(requestLogEvent(summary, trace));
       deps.metrics.countAttempts(trace.providerId, trace.attempts);
+      deps.metrics.countAffinity(trace.providerId, trace.affinity);
     }
   };
 }
