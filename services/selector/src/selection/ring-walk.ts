@@ -1,8 +1,9 @@
 import { AffinityOutcome } from '@aigw/proto';
 
 /**
- * The selection rule, as a pure function. select-script.ts runs the same walk in Lua inside Redis (one round
- * trip, atomic across replicas); this copy documents it and is what the unit tests pin down. Keep them equal.
+ * The selection rule, as pure functions (the ring walk, and session affinity over it). select-script.ts runs the
+ * same rule in Lua inside Redis (one round trip, atomic across replicas); this copy documents it and is what the
+ * unit tests pin down, and a property test holds the script to it. Keep them equal.
  */
 
 /** What Redis knows about one account of the ring at the moment of selection. */
