@@ -68,7 +68,8 @@ export async function setUp(options: BenchOptions, isolation: Isolation): Promis
     byName.set('gateway', gateway.target);
     notes['gateway'] =
       'the five services as real processes (tools/dev startStack: LOG_LEVEL info, every setting at its default), Redis, MariaDB, NATS JetStream and ' +
-      'the logging service live; provider `openai` → emulator, 2 API-key accounts in round robin, no proxy binding, route gpt-* → openai; ' +
+      'the logging service live; provider `openai` → emulator, 2 API-key accounts, no proxy binding, route gpt-* → openai with session affinity ' +
+      'on (the default): a scenario\'s requests share one prompt, so they count as one conversation and go to one account; ' +
       `fresh database, Redis prefix \`${isolation.redisKeyPrefix}\`, stream \`${isolation.logStream}\`, dropped afterwards`;
 
     const targets = options.targets.map((name) => byName.get(name) ?? { name, reason: 'not started' });

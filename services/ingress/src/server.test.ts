@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@aigw/errors';
-import { ClientFormat } from '@aigw/proto';
+import { AffinityOutcome, ClientFormat } from '@aigw/proto';
 import { createServer } from './server.js';
 import { errorResponse, fakeBackends, okResponse } from '../test/support/fake-backends.js';
 import { fakeServerDeps, rule, TEST_KEY } from '../test/support/fake-deps.js';
@@ -143,6 +143,29 @@ describe('proxied answers', () => {
     expect(fake.calls.invokes[0]!.clientHeaders).toEqual([
       { name: 'anthropic-beta', value: 'a-2025, b-2025' },
       { name: 'anthropic-version', value: '2023-06-01' },
+    ]);
+  });
+
+  it('keys the conversation by what the client sent, scoped to its key, and logs what affinity did', async () => {
+    const fake = fakeBackends();
+    const { app: server, published } = await app({ backends: fake.backends });
+    const session = '0b7e3c52-6f7e-4a4e-9d51-7b1f0c9e2a11';
+    await request(server).post('/v1/messages').set({ 'x-api-key': TEST_KEY, 'x-claude-code-session-id': session }).send(messages).expect(200);
+    await request(server)
+      .post('/v1/messages')
+      .set({ 'x-api-key': TEST_KEY })
+      .send({ ...messages, metadata: { user_id: JSON.stringify({ device_id: 'd', account_uuid: '', session_id: session }) } })
+      .expect(200);
+    await request(server).post('/v1/chat/completions').set(auth).send(chat).expect(200);
+    const keys = fake.calls.select.map((s) => s.affinityKey);
+    expect(keys[0]).toMatch(/^7:session:/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(keys[2]).toMatch(/^7:prompt:/);
+    expect(keys.join()).not.toContain(session);
+    expect(published.map((e) => e.affinity)).toEqual([
+      AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING,
+      AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING,
+      AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING,
     ]);
   });
 

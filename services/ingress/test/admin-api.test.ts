@@ -155,10 +155,11 @@ describe('routes', () => {
   it('creates, updates and deletes routes, each write announced', async () => {
     const created = await api().post('/routes', { pattern: 'gpt-*', provider: 'openai', priority: 5, fallbackModel: 'gpt-4o-mini' });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ pattern: 'gpt-*', provider: 'openai', priority: 5, upstreamModel: null, isActive: true });
+    expect(created.body).toMatchObject({ pattern: 'gpt-*', provider: 'openai', priority: 5, upstreamModel: null, sessionAffinity: true, isActive: true });
     const id = created.body.id as number;
-    const patched = await api().patch(`/routes/${id}`, { upstreamModel: 'gpt-4.1', provider: 'antigravity' });
-    expect(patched.body).toMatchObject({ upstreamModel: 'gpt-4.1', provider: 'antigravity' });
+    const patched = await api().patch(`/routes/${id}`, { upstreamModel: 'gpt-4.1', provider: 'antigravity', sessionAffinity: false });
+    expect(patched.body).toMatchObject({ upstreamModel: 'gpt-4.1', provider: 'antigravity', sessionAffinity: false });
+    expect((await api().patch(`/routes/${id}`, { sessionAffinity: 'yes' })).status).toBe(400);
     expect((await api().get('/routes')).body.data).toHaveLength(1);
     expect((await api().post('/routes', { pattern: 'bad pattern!', provider: 'openai' })).status).toBe(400);
     expect((await api().delete(`/routes/${id}`)).status).toBe(204);
@@ -224,12 +225,16 @@ describe('stats', () => {
         statusCode: 200,
         latencyMs: n,
         clientFormat: 'openai',
+        affinity: n === 3 ? 'hit' : null,
         startedAt: new Date(now + n),
         createdAt: new Date(now + n),
       })),
     });
     const logs = await api().get('/stats/logs?limit=2');
-    expect(logs.body.data.map((l: { requestId: string }) => l.requestId)).toEqual(['req-3', 'req-2']);
+    expect(logs.body.data.map((l: { requestId: string; affinity: string | null }) => [l.requestId, l.affinity])).toEqual([
+      ['req-3', 'hit'],
+      ['req-2', null],
+    ]);
     expect(typeof logs.body.data[0].id).toBe('number');
     expect((await api().get('/stats/logs?limit=5000')).status).toBe(200);
   });

@@ -60,6 +60,13 @@ describe('LogWriter against MariaDB', () => {
     expect(await writer.write(mixed)).toEqual({ inserted: 100, duplicates: 101 });
 
     expect(await countLogs(fixture.prisma)).toBe(300);
+    const affinity = await fixture.prisma.requestLog.groupBy({ by: ['affinity'], _count: true, orderBy: { affinity: 'asc' } });
+    expect(affinity.map((group) => [group.affinity, group._count])).toEqual([
+      [null, 75],
+      ['hit', 75],
+      ['new_binding', 75],
+      ['rebound', 75],
+    ]);
     expect(await storedStats(fixture.prisma, 'proxy')).toEqual(expectedStats(events, 'proxyId'));
     expect(await storedStats(fixture.prisma, 'account')).toEqual(expectedStats(events, 'accountId'));
     const usage = await fixture.prisma.account.aggregate({ _sum: { usageCount: true } });

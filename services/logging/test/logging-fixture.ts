@@ -110,6 +110,8 @@ export function makeEvent(fixture: LoggingFixture, i: number, requestId = `req-$
     stream: i % 3 === 0,
     attempts: 1 + (i % 2),
     clientFormat: ClientFormat.CLIENT_FORMAT_OPENAI,
+    // none, hit, new binding, rebound in turn
+    affinity: i % 4,
     startedAtMs: finishedAtMs - 10 - (i % 91),
     finishedAtMs,
   });

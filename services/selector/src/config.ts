@@ -10,6 +10,11 @@ export const selectorConfigSchema = z.object({
   COOLDOWN_MAX_MS: positiveInt(60_000),
   /** Cooldown after an upstream 401/403 (bad or revoked credentials rarely heal in seconds). */
   AUTH_FAILURE_COOLDOWN_MS: positiveInt(30_000),
+  /**
+   * How long a conversation stays bound to its account after its last turn (refreshed on every turn). An hour
+   * covers an agent's pauses; upstream prompt caches live minutes to an hour, so longer buys little.
+   */
+  AFFINITY_TTL_MS: positiveInt(3_600_000),
 });
 
 export type SelectorConfig = z.infer<typeof selectorConfigSchema>;

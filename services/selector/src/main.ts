@@ -21,6 +21,7 @@ runGrpcService('selector', config, logger, async () => {
     names: busNames(config.NATS_SUBJECT_PREFIX, config.NATS_LOG_STREAM),
     logger,
     accountRefreshMs: config.ACCOUNT_REFRESH_MS,
+    affinityTtlMs: config.AFFINITY_TTL_MS,
     cooldown: { baseMs: config.COOLDOWN_BASE_MS, maxMs: config.COOLDOWN_MAX_MS, authFailureMs: config.AUTH_FAILURE_COOLDOWN_MS },
   });
   return {

@@ -18,6 +18,8 @@ export interface SelectorAppDeps {
   logger: Logger;
   accountRefreshMs: number;
   cooldown: CooldownSettings;
+  /** How long a session-affinity binding outlives its conversation's last turn. */
+  affinityTtlMs: number;
   /** Wall clock for the per-minute windows; tests pin it. */
   now?: () => number;
 }
@@ -40,7 +42,7 @@ export async function createSelectorApp(deps: SelectorAppDeps): Promise<Selector
     if (RING_ENTITIES.has(change.entity)) void cache.refresh();
   });
   const binding = createServer({
-    selector: new AccountSelector(deps.redis, cache, deps.now),
+    selector: new AccountSelector(deps.redis, cache, deps.affinityTtlMs, deps.now),
     outcomes: new OutcomeRecorder(deps.redis, cache, deps.cooldown),
     logger: deps.logger,
   });

@@ -1,7 +1,6 @@
 import { muxService, unary, type ServiceBinding } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import {
-  AffinityOutcome,
   SelectorServiceService,
   type ReportOutcomeRequest,
   type ReportOutcomeResponse,
@@ -22,10 +21,8 @@ export interface SelectorServerDeps {
 
 /** Builds the aigw.selector.v1.SelectorService binding; the caller decides where it listens. */
 export function createServer({ selector, outcomes, logger }: SelectorServerDeps): ServiceBinding {
-  const select = async (request: SelectAccountRequest): Promise<SelectAccountResponse> => ({
-    account: await selector.select(request.providerId, request.model, request.excludeAccountIds),
-    affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE,
-  });
+  const select = (request: SelectAccountRequest): Promise<SelectAccountResponse> =>
+    selector.select(request.providerId, request.model, request.excludeAccountIds, request.affinityKey);
   const report = async (request: ReportOutcomeRequest): Promise<ReportOutcomeResponse> => ({
     cooldownMs: await outcomes.report(request.accountId, request.model, request.statusCode, request.retryAfterMs),
   });

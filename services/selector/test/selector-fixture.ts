@@ -3,7 +3,7 @@ import { busNames, connectBus, publishConfigChanged, type BusNames, type NatsCon
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
 import { callUnary, createClient, MuxClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { SelectorServiceClient, type Account, type SelectorMuxRequest, type SelectorMuxResponse } from '@aigw/proto';
+import { SelectorServiceClient, type Account, type AffinityOutcome, type SelectorMuxRequest, type SelectorMuxResponse } from '@aigw/proto';
 import { createRedis, type RedisClient } from '@aigw/redis';
 import { createSelectorApp, type SelectorApp } from '../src/selector-app.js';
 
@@ -17,10 +17,17 @@ export const cooldown = { baseMs: 1_000, maxMs: 60_000, authFailureMs: 30_000 };
 export interface Replica {
   app: SelectorApp;
   select(providerId: number, model: string, exclude?: number[]): Promise<Account>;
+  /** A selection with an affinity key: the account's id and what affinity did. */
+  selectFor(affinityKey: string, providerId: number, model: string, exclude?: number[]): Promise<{ id: number; affinity: AffinityOutcome }>;
   report(accountId: number, model: string, statusCode: number, retryAfterMs?: number): Promise<number>;
   /** The same calls over the multiplexed stream, as ingress makes them. */
   mux: MuxClient<SelectorMuxRequest, SelectorMuxResponse>;
   close(): Promise<void>;
+}
+
+export interface ReplicaOptions {
+  now?: () => number;
+  affinityTtlMs?: number;
 }
 
 /** A test file's world: its own database, Redis key prefix and NATS subjects. */
@@ -31,7 +38,7 @@ export interface SelectorWorld {
   prefix: string;
   names: BusNames;
   nc: NatsConnection;
-  startReplica(options?: { now?: () => number }): Promise<Replica>;
+  startReplica(options?: ReplicaOptions): Promise<Replica>;
   publishAccountChange(): void;
   close(): Promise<void>;
 }
@@ -46,7 +53,7 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
   const nc = await connectBus(NATS_URL, 'selector-test-admin');
   const replicas: Replica[] = [];
 
-  async function startReplica(options: { now?: () => number } = {}): Promise<Replica> {
+  async function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
     const redis = createRedis(REDIS_URL, { keyPrefix: prefix });
     const replicaNc = await connectBus(NATS_URL, 'selector-test');
     const replicaPrisma = createPrisma(db.url);
@@ -58,6 +65,7 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
       logger,
       accountRefreshMs: 600_000,
       cooldown,
+      affinityTtlMs: options.affinityTtlMs ?? 3_600_000,
       now: options.now,
     });
     // A round trip to the server makes sure the config subscription is registered before the test publishes.
@@ -70,9 +78,14 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
       app,
       mux,
       async select(providerId, model, exclude = []) {
-        const response = await callUnary(client.selectAccount, client, { providerId, model, excludeAccountIds: exclude }, deadline());
+        const response = await callUnary(client.selectAccount, client, { providerId, model, excludeAccountIds: exclude, affinityKey: '' }, deadline());
         if (response.account === undefined) throw new Error('no account in response');
         return response.account;
+      },
+      async selectFor(affinityKey, providerId, model, exclude = []) {
+        const response = await callUnary(client.selectAccount, client, { providerId, model, excludeAccountIds: exclude, affinityKey }, deadline());
+        if (response.account === undefined) throw new Error('no account in response');
+        return { id: response.account.id, affinity: response.affinity };
       },
       async report(accountId, model, statusCode, retryAfterMs = 0) {
         const response = await callUnary(client.reportOutcome, client, { accountId, model, statusCode, retryAfterMs }, deadline());

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '@aigw/errors';
+import { AffinityOutcome } from '@aigw/proto';
 import { createSelectorWorld, seedProvider, type Replica, type SelectorWorld } from './selector-fixture.js';
 
 let world: SelectorWorld;
@@ -9,6 +10,9 @@ let main: { providerId: number; accountIds: number[] };
 let empty: { providerId: number };
 let limited: { providerId: number; accountIds: number[] };
 let refreshing: { providerId: number; accountIds: number[] };
+let sticky: { providerId: number; accountIds: number[] };
+let stickyLimited: { providerId: number; accountIds: number[] };
+let stickyDisable: { providerId: number; accountIds: number[] };
 
 // Mid-window and fixed, so that the per-minute limit test never straddles two windows.
 const frozenNow = () => Math.floor(Date.now() / 60_000) * 60_000 + 30_000;
@@ -21,6 +25,10 @@ beforeAll(async () => {
   await world.prisma.account.update({ where: { id: limited.accountIds[0]! }, data: { rateLimitPerMin: 2 } });
   await world.prisma.account.update({ where: { id: limited.accountIds[1]! }, data: { rateLimitPerMin: 1 } });
   refreshing = await seedProvider(world.prisma, 'refreshing', 3);
+  sticky = await seedProvider(world.prisma, 'sticky', 3);
+  stickyLimited = await seedProvider(world.prisma, 'sticky-limited', 2);
+  await world.prisma.account.update({ where: { id: stickyLimited.accountIds[0]! }, data: { rateLimitPerMin: 3 } });
+  stickyDisable = await seedProvider(world.prisma, 'sticky-disable', 3);
   a = await world.startReplica({ now: frozenNow });
   b = await world.startReplica({ now: frozenNow });
 });
@@ -146,6 +154,93 @@ describe('Mux', () => {
     expect(error.code).toBe('ACCOUNTS_EXHAUSTED');
     expect(error.retryAfterMs).toBeGreaterThan(20_000);
     expect((await failure(a.mux.call({ select: { providerId: empty.providerId, model: 'm', excludeAccountIds: [], affinityKey: '' } }, deadline()))).code).toBe('NO_ACCOUNT');
+  });
+});
+
+describe('session affinity', () => {
+  const { AFFINITY_OUTCOME_HIT: HIT, AFFINITY_OUTCOME_NEW_BINDING: NEW, AFFINITY_OUTCOME_REBOUND: REBOUND, AFFINITY_OUTCOME_NONE: NONE } = AffinityOutcome;
+
+  it('keeps a conversation on its account across replicas, and new conversations still rotate 10/10/10', async () => {
+    // Ten conversations start, then each sends nine more turns, alternating replicas and interleaved with
+    // conversations that start meanwhile.
+    const home = new Map<string, number>();
+    for (let c = 0; c < 10; c++) {
+      const first = await (c % 2 ? a : b).selectFor(`k1:s:conv-${c}`, sticky.providerId, 'sticky-model');
+      expect(first.affinity).toBe(NEW);
+      home.set(`conv-${c}`, first.id);
+    }
+    for (let turn = 1; turn < 10; turn++) {
+      const turns = await Promise.all(
+        Array.from({ length: 10 }, (_, c) => (c % 2 === turn % 2 ? a : b).selectFor(`k1:s:conv-${c}`, sticky.providerId, 'sticky-model')),
+      );
+      turns.forEach((pick, c) => expect(pick, `conversation ${c}, turn ${turn}`).toEqual({ id: home.get(`conv-${c}`), affinity: HIT }));
+      const newcomers = await Promise.all(
+        Array.from({ length: 2 }, (_, j) => (j ? a : b).selectFor(`k1:s:late-${turn}-${j}`, sticky.providerId, 'sticky-model')),
+      );
+      newcomers.forEach((pick, j) => {
+        expect(pick.affinity).toBe(NEW);
+        home.set(`late-${turn}-${j}`, pick.id);
+      });
+    }
+    // 10 + 18 + 2 more = 30 new conversations, placed by the rotation alone.
+    for (const [j, replica] of [a, b].entries()) home.set(`last-${j}`, (await replica.selectFor(`k1:s:last-${j}`, sticky.providerId, 'sticky-model')).id);
+    expect(home.size).toBe(30);
+    for (const id of sticky.accountIds) expect([...home.values()].filter((h) => h === id)).toHaveLength(10);
+  });
+
+  it('hands a conversation on when its account cools down, is excluded or is over its limit, and keeps it there', async () => {
+    const key = 'k1:s:handoff';
+    const first = await a.selectFor(key, sticky.providerId, 'handoff-model');
+    expect(first.affinity).toBe(NEW);
+    await b.report(first.id, 'handoff-model', 429, 60_000);
+    const moved = await b.selectFor(key, sticky.providerId, 'handoff-model');
+    expect(moved.affinity).toBe(REBOUND);
+    expect(moved.id).not.toBe(first.id);
+    for (const replica of [a, b, a]) expect(await replica.selectFor(key, sticky.providerId, 'handoff-model')).toEqual({ id: moved.id, affinity: HIT });
+
+    // Failover inside one request: the bound account is excluded.
+    const again = await a.selectFor(key, sticky.providerId, 'handoff-model', [moved.id]);
+    expect(again.affinity).toBe(REBOUND);
+    expect([first.id, moved.id]).not.toContain(again.id);
+    expect(await b.selectFor(key, sticky.providerId, 'handoff-model')).toEqual({ id: again.id, affinity: HIT });
+
+    // An account at its per-minute limit (3) hands on too.
+    const [limitedId, freeId] = stickyLimited.accountIds as [number, number];
+    const bound = await a.selectFor('k1:s:limit', stickyLimited.providerId, 'limit-model-2', [freeId]);
+    expect(bound).toEqual({ id: limitedId, affinity: NEW });
+    expect(await b.selectFor('k1:s:limit', stickyLimited.providerId, 'limit-model-2')).toEqual({ id: limitedId, affinity: HIT });
+    expect(await a.selectFor('k1:s:limit', stickyLimited.providerId, 'limit-model-2')).toEqual({ id: limitedId, affinity: HIT });
+    expect(await b.selectFor('k1:s:limit', stickyLimited.providerId, 'limit-model-2')).toEqual({ id: freeId, affinity: REBOUND });
+  });
+
+  it('hands a conversation on when its account is disabled', async () => {
+    const first = await a.selectFor('k1:s:disable', stickyDisable.providerId, 'disable-model');
+    await world.prisma.account.update({ where: { id: first.id }, data: { isActive: false } });
+    world.publishAccountChange();
+    for (const replica of [a, b]) {
+      await expect.poll(async () => (await replica.selectFor('k2:s:probe', stickyDisable.providerId, 'probe-model', [])).id, { timeout: 10_000, interval: 50 }).not.toBe(first.id);
+    }
+    const moved = await b.selectFor('k1:s:disable', stickyDisable.providerId, 'disable-model');
+    expect(moved.affinity).toBe(REBOUND);
+    expect(moved.id).not.toBe(first.id);
+  });
+
+  it('keeps the binding in Redis under the provider hash tag with its TTL, refreshed on use', async () => {
+    const key = `${world.prefix}affinity:{sticky}:ttl-model:k1:s:ttl`;
+    const first = await a.selectFor('k1:s:ttl', sticky.providerId, 'ttl-model');
+    expect(await world.rawRedis.get(key)).toBe(String(first.id));
+    await world.rawRedis.pexpire(key, 5_000);
+    await b.selectFor('k1:s:ttl', sticky.providerId, 'ttl-model');
+    expect(await world.rawRedis.pttl(key)).toBeGreaterThan(3_500_000);
+  });
+
+  it('without a key is plain round robin, and refuses a key that is not one of ingress\'s digests', async () => {
+    expect((await a.selectFor('', sticky.providerId, 'plain-model')).affinity).toBe(NONE);
+    expect((await failure(a.selectFor('x'.repeat(201), sticky.providerId, 'plain-model'))).code).toBe('INVALID_REQUEST');
+    const viaMux = await b.mux.call({ select: { providerId: sticky.providerId, model: 'mux-sticky', excludeAccountIds: [], affinityKey: 'k1:s:mux' } }, Date.now() + 5_000);
+    expect(viaMux.select?.affinity).toBe(NEW);
+    const again = await a.mux.call({ select: { providerId: sticky.providerId, model: 'mux-sticky', excludeAccountIds: [], affinityKey: 'k1:s:mux' } }, Date.now() + 5_000);
+    expect(again.select).toEqual({ account: viaMux.select?.account, affinity: HIT });
   });
 });
 

@@ -21,11 +21,12 @@ const routeFields = {
   fallbackModel: modelName.nullable(),
   /** Names to list for a wildcard route (each must match its pattern). */
   models: modelNamesField,
+  sessionAffinity: z.boolean(),
   isActive: z.boolean(),
 };
 const createSchema = z
   .strictObject({ ...providerRefFields, ...routeFields })
-  .partial({ upstreamModel: true, priority: true, fallbackModel: true, models: true, isActive: true });
+  .partial({ upstreamModel: true, priority: true, fallbackModel: true, models: true, sessionAffinity: true, isActive: true });
 const patchSchema = z.strictObject({ ...providerRefFields, ...routeFields }).partial();
 
 const withProvider = { provider: { select: { name: true } } } as const;
@@ -40,6 +41,7 @@ function present(route: ModelRoute & { provider: { name: string } }) {
     priority: route.priority,
     fallbackModel: route.fallbackModel,
     models: parseModelNames(route.models),
+    sessionAffinity: route.sessionAffinity,
     isActive: route.isActive,
     createdAt: route.createdAt,
     updatedAt: route.updatedAt,

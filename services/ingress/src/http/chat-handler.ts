@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectClientHeaders } from '@aigw/client-headers';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
+import { affinityKey } from '../affinity/affinity-key.js';
 import type { ApiKeyCache } from '../keys/api-key-cache.js';
 import { authenticateClient } from '../keys/authenticate-client.js';
 import type { ClientRateLimiter } from '../keys/client-rate-limit.js';
@@ -74,6 +75,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       sink = sinkFor(res, call);
       const timeLimitMs = call.stream ? (deps.streamTimeoutMs ?? deps.requestTimeoutMs) : deps.requestTimeoutMs;
       limit = { stream: call.stream, deadline: startedAtMs + timeLimitMs, timeLimitMs };
+      let conversation: string | undefined;
       const outcome = await deps.attemptLoop.run(
         {
           requestId,
@@ -85,6 +87,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
           timeLimitMs,
           signal: clientGone.signal,
           clientHeaders: collectClientHeaders(req.headers),
+          affinityKey: () => (conversation ??= affinityKey(protocol, req.headers, body.value, key.id)),
         },
         trace,
         sink,
@@ -111,6 +114,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       summary.finishedAtMs = Date.now();
       deps.requestLog.publish(requestLogEvent(summary, trace));
       deps.metrics.countAttempts(trace.providerId, trace.attempts);
+      deps.metrics.countAffinity(trace.providerId, trace.affinity);
     }
   };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from '@aigw/metrics';
+import { AffinityOutcome } from '@aigw/proto';
 
 /** The metrics ingress exports on /metrics. */
 export interface IngressMetrics {
@@ -7,7 +8,15 @@ export interface IngressMetrics {
   observeRequest(route: string, status: number, seconds: number): void;
   /** Upstream calls made for one client request. */
   countAttempts(providerId: number, attempts: number): void;
+  /** What session affinity did for a request's account (nothing counted for NONE). */
+  countAffinity(providerId: number, outcome: AffinityOutcome): void;
 }
+
+const AFFINITY_LABELS: Partial<Record<AffinityOutcome, string>> = {
+  [AffinityOutcome.AFFINITY_OUTCOME_HIT]: 'hit',
+  [AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING]: 'new_binding',
+  [AffinityOutcome.AFFINITY_OUTCOME_REBOUND]: 'rebound',
+};
 
 /** Values read when /metrics is scraped, so that they cost nothing per request. */
 export interface IngressGauges {
@@ -47,6 +56,12 @@ export function createIngressMetrics(registry: Registry, gauges: IngressGauges =
     labelNames: ['provider'] as const,
     registers: [registry],
   });
+  const affinity = new Counter({
+    name: 'aigw_session_affinity_total',
+    help: 'Requests by what session affinity did for their account (hit: the conversation kept its account), by provider id',
+    labelNames: ['provider', 'outcome'] as const,
+    registers: [registry],
+  });
   return {
     registry,
     observeRequest(route, status, seconds) {
@@ -55,6 +70,10 @@ export function createIngressMetrics(registry: Registry, gauges: IngressGauges =
     },
     countAttempts(providerId, count) {
       if (count > 0) attempts.inc({ provider: String(providerId) }, count);
+    },
+    countAffinity(providerId, outcome) {
+      const label = AFFINITY_LABELS[outcome];
+      if (label !== undefined) affinity.inc({ provider: String(providerId), outcome: label });
     },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@aigw/errors';
+import { AffinityOutcome } from '@aigw/proto';
 import { account, errorResponse, fakeBackends, okResponse, type FakeBackendOptions } from '../../test/support/fake-backends.js';
 import { silentLogger } from '../../test/support/fake-deps.js';
 import type { ResolvedRoute } from '../routing/route-table.js';
@@ -15,6 +16,7 @@ const route = (extra: Partial<ResolvedRoute> = {}): ResolvedRoute => ({
   model: 'gpt-4o',
   upstreamModel: 'gpt-4o',
   fallbackModel: null,
+  sessionAffinity: true,
   ...extra,
 });
 
@@ -71,6 +73,35 @@ describe('AttemptLoop (unary)', () => {
       [13, 200, 0],
     ]);
     expect(trace).toMatchObject({ accountId: 13, attempts: 3, usage: { inputTokens: 3, outputTokens: 5 } });
+  });
+
+  it('sends the conversation\'s affinity key on every selection of a route with affinity on, and logs the last outcome', async () => {
+    const { loop, calls } = setup({ invoke: (_r, n) => (n === 1 ? errorResponse(429) : okResponse()) });
+    let derived = 0;
+    const affinityKey = () => {
+      derived += 1;
+      return '7:session:abc';
+    };
+    const trace = newTrace();
+    await loop.run(proxyRequest({ affinityKey }), trace);
+    expect(calls.select.map((s) => [s.exclude, s.affinityKey])).toEqual([
+      [[], '7:session:abc'],
+      [[11], '7:session:abc'],
+    ]);
+    expect(derived).toBe(1);
+    // The failover moved the conversation: the log shows the rebinding of the account that answered.
+    expect(trace).toMatchObject({ accountId: 12, affinity: AffinityOutcome.AFFINITY_OUTCOME_REBOUND });
+  });
+
+  it('sends no affinity key where the route turned affinity off, and never derives one', async () => {
+    const { loop, calls } = setup();
+    const affinityKey = () => {
+      throw new Error('must not be derived');
+    };
+    const trace = newTrace();
+    await loop.run(proxyRequest({ route: route({ sessionAffinity: false }), affinityKey }), trace);
+    expect(calls.select.map((s) => s.affinityKey)).toEqual(['']);
+    expect(trace.affinity).toBe(AffinityOutcome.AFFINITY_OUTCOME_NONE);
   });
 
   it('returns a non-retryable upstream error at once', async () => {

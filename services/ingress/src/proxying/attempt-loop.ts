@@ -78,6 +78,7 @@ export class AttemptLoop {
   ): Promise<{ kind: 'answered'; outcome: ProxyOutcome } | Exhausted> {
     trace.providerId = route.providerId;
     trace.upstreamModel = route.upstreamModel;
+    const affinityKey = route.sessionAffinity ? (request.affinityKey?.() ?? '') : '';
     const exclude: number[] = [];
     let last: Exhausted | undefined;
     for (let attempt = 0; attempt < this.deps.maxAttempts; attempt += 1) {
@@ -85,7 +86,9 @@ export class AttemptLoop {
       this.assertTimeLeft(request);
       let account: Account;
       try {
-        account = await this.deps.backends.selectAccount(route.providerId, route.upstreamModel, exclude, this.backendDeadline(request));
+        const selection = await this.deps.backends.selectAccount(route.providerId, route.upstreamModel, exclude, affinityKey, this.backendDeadline(request));
+        account = selection.account;
+        trace.affinity = selection.affinity;
       } catch (thrown) {
         const error = toAppError(thrown);
         if (!SELECTOR_GAVE_UP.has(error.code)) throw error;

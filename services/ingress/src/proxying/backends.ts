@@ -1,5 +1,5 @@
 import type { ClientHeader } from '@aigw/client-headers';
-import type { Account, CountTokensRequest, CountTokensResponse, Credential, InvokeRequest, InvokeResponse, StreamChunk, Usage } from '@aigw/proto';
+import { AffinityOutcome, type Account, type CountTokensRequest, type CountTokensResponse, type Credential, type InvokeRequest, type InvokeResponse, type StreamChunk, type Usage } from '@aigw/proto';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import type { ResolvedRoute } from '../routing/route-table.js';
 
@@ -8,9 +8,16 @@ export interface StreamCall extends AsyncIterable<StreamChunk> {
   cancel(): void;
 }
 
+/** Selector's answer: the account for an attempt and what session affinity did to choose it. */
+export interface Selection {
+  account: Account;
+  affinity: AffinityOutcome;
+}
+
 /** The three gRPC backends as the attempt loop uses them; deadlines are absolute ms. Errors are AppErrors. */
 export interface Backends {
-  selectAccount(providerId: number, model: string, exclude: readonly number[], deadline: number): Promise<Account>;
+  /** `affinityKey` '' is plain round robin. */
+  selectAccount(providerId: number, model: string, exclude: readonly number[], affinityKey: string, deadline: number): Promise<Selection>;
   /** Fire and forget: failures are logged, never awaited by a request. */
   reportOutcome(accountId: number, model: string, statusCode: number, retryAfterMs: number): void;
   getCredential(accountId: number, deadline: number): Promise<Credential>;
@@ -47,6 +54,8 @@ export interface ProxyRequest {
   clientHeaders: ClientHeader[];
   /** A token count (Anthropic count_tokens, Gemini countTokens) instead of a chat call. */
   count?: boolean;
+  /** The conversation's session-affinity key; computed on first use, as only routes with affinity on need it. */
+  affinityKey?: () => string;
 }
 
 /** What happened on the way, for the request log (filled in as the loop goes). */
@@ -64,6 +73,8 @@ export interface RequestTrace {
   errorClass: string;
   /** A token count that is a local estimate, not the provider's own count. */
   countEstimated: boolean;
+  /** What session affinity did for the account last chosen. */
+  affinity: AffinityOutcome;
 }
 
 /** How the request ended, for the HTTP layer. */
@@ -86,5 +97,6 @@ export function newTrace(): RequestTrace {
     droppedFields: [],
     errorClass: '',
     countEstimated: false,
+    affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE,
   };
 }

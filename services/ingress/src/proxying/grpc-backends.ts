@@ -70,11 +70,12 @@ function cancellableUnary<Req, Res>(
 /** The Backends the attempt loop uses, over the real gRPC clients. */
 export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: BackendClients, logger: Logger): Backends {
   return {
-    async selectAccount(providerId, model, exclude, deadline) {
-      // Selecting twice only advances the round robin once more, so a call lost with its stream is sent again.
-      const { select } = await selectorMux.call({ select: { providerId, model, excludeAccountIds: [...exclude], affinityKey: '' } }, deadline, { idempotent: true });
+    async selectAccount(providerId, model, exclude, affinityKey, deadline) {
+      // Selecting twice only advances the round robin once more (or binds the key to the second pick), so a call
+      // lost with its stream is sent again.
+      const { select } = await selectorMux.call({ select: { providerId, model, excludeAccountIds: [...exclude], affinityKey } }, deadline, { idempotent: true });
       if (!select?.account) throw new AppError('INTERNAL', 'selector answered without an account');
-      return select.account;
+      return { account: select.account, affinity: select.affinity };
     },
 
     reportOutcome(accountId, model, statusCode, retryAfterMs) {

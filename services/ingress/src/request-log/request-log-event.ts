@@ -1,4 +1,4 @@
-import { AffinityOutcome, type RequestLogEvent } from '@aigw/proto';
+import type { RequestLogEvent } from '@aigw/proto';
 import { CLIENT_FORMAT, type ClientProtocol } from '../protocol/client-protocol.js';
 import type { RequestTrace } from '../proxying/backends.js';
 
@@ -48,6 +48,6 @@ export function requestLogEvent(summary: RequestSummary, trace: RequestTrace): R
     startedAtMs: summary.startedAtMs,
     finishedAtMs: summary.finishedAtMs,
     droppedFields: trace.droppedFields,
-    affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE,
+    affinity: trace.affinity,
   };
 }

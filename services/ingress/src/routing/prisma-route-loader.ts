@@ -24,6 +24,7 @@ export function prismaRouteLoader(prisma: PrismaClient): RouteLoader {
       upstreamModel: row.upstreamModel,
       priority: row.priority,
       fallbackModel: row.fallbackModel,
+      sessionAffinity: row.sessionAffinity,
       providerHasAccounts: withAccounts.has(row.providerId),
       createdAtMs: row.createdAt.getTime(),
       models: parseModelNames(row.models),

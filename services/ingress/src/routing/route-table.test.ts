@@ -10,6 +10,7 @@ const rule = (pattern: string, extra: Partial<RouteRule> = {}): RouteRule => ({
   upstreamModel: null,
   priority: 0,
   fallbackModel: null,
+  sessionAffinity: true,
   providerHasAccounts: true,
   createdAtMs: 0,
   ...extra,
@@ -48,9 +49,9 @@ describe('RouteTable', () => {
   });
 
   it('maps to the upstream model when set and keeps the client model otherwise', () => {
-    const table = new RouteTable([rule('fast', { upstreamModel: 'gpt-4o-mini', fallbackModel: 'slow' }), rule('gpt-*')]);
-    expect(table.resolve('fast')).toMatchObject({ model: 'fast', upstreamModel: 'gpt-4o-mini', fallbackModel: 'slow' });
-    expect(table.resolve('gpt-5')).toMatchObject({ model: 'gpt-5', upstreamModel: 'gpt-5', fallbackModel: null });
+    const table = new RouteTable([rule('fast', { upstreamModel: 'gpt-4o-mini', fallbackModel: 'slow', sessionAffinity: false }), rule('gpt-*')]);
+    expect(table.resolve('fast')).toMatchObject({ model: 'fast', upstreamModel: 'gpt-4o-mini', fallbackModel: 'slow', sessionAffinity: false });
+    expect(table.resolve('gpt-5')).toMatchObject({ model: 'gpt-5', upstreamModel: 'gpt-5', fallbackModel: null, sessionAffinity: true });
   });
 
   it('finds nothing when no pattern matches', () => {

@@ -7,6 +7,8 @@ export interface RouteRule {
   upstreamModel: string | null;
   priority: number;
   fallbackModel: string | null;
+  /** Keep each conversation on one account while it is healthy (session affinity). */
+  sessionAffinity: boolean;
   /** Whether the provider had at least one active account when the table was loaded (model lists only). */
   providerHasAccounts: boolean;
   /** When the route was created (ms since epoch); model lists show it as the model's creation time. */
@@ -27,6 +29,7 @@ export interface ResolvedRoute {
   /** The model sent upstream: the route's upstream model, else the client's. */
   upstreamModel: string;
   fallbackModel: string | null;
+  sessionAffinity: boolean;
 }
 
 /** A model as the model-list endpoints show it. */
@@ -100,6 +103,7 @@ export class RouteTable {
       model,
       upstreamModel: rule.upstreamModel ?? model,
       fallbackModel: rule.fallbackModel,
+      sessionAffinity: rule.sessionAffinity,
     };
   }
 

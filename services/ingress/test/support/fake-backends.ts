@@ -1,5 +1,5 @@
 import { AppError } from '@aigw/errors';
-import type { Account, CountTokensRequest, CountTokensResponse, InvokeRequest, InvokeResponse, StreamChunk } from '@aigw/proto';
+import { AffinityOutcome, type Account, type CountTokensRequest, type CountTokensResponse, type InvokeRequest, type InvokeResponse, type StreamChunk } from '@aigw/proto';
 import type { Backends, StreamCall } from '../../src/proxying/backends.js';
 
 /** An account as selector would hand it out. */
@@ -58,7 +58,7 @@ export function countResponse(body: unknown, extra: Partial<CountTokensResponse>
 /** In-memory Backends recording every call, for the HTTP layer and the attempt loop only. */
 export function fakeBackends(options: FakeBackendOptions = {}) {
   const calls = {
-    select: [] as { providerId: number; model: string; exclude: number[] }[],
+    select: [] as { providerId: number; model: string; exclude: number[]; affinityKey: string }[],
     outcomes: [] as { accountId: number; model: string; status: number; retryAfterMs: number }[],
     credentials: [] as number[],
     invalidated: [] as number[],
@@ -68,11 +68,18 @@ export function fakeBackends(options: FakeBackendOptions = {}) {
   };
   const accounts = options.accounts ?? { 1: [account(11), account(12), account(13)] };
   const backends: Backends = {
-    async selectAccount(providerId, model, exclude) {
-      calls.select.push({ providerId, model, exclude: [...exclude] });
+    async selectAccount(providerId, model, exclude, affinityKey) {
+      calls.select.push({ providerId, model, exclude: [...exclude], affinityKey });
       const next = (accounts[providerId] ?? []).find((a) => !exclude.includes(a.id));
       if (!next) throw options.exhaustedError?.() ?? new AppError('NO_ACCOUNT', 'no active account for provider');
-      return next;
+      // Like selector: a key is bound on its first selection and rebound when the request fails over.
+      const affinity =
+        affinityKey === ''
+          ? AffinityOutcome.AFFINITY_OUTCOME_NONE
+          : exclude.length === 0
+            ? AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING
+            : AffinityOutcome.AFFINITY_OUTCOME_REBOUND;
+      return { account: next, affinity };
     },
     reportOutcome(accountId, model, status, retryAfterMs) {
       calls.outcomes.push({ accountId, model, status, retryAfterMs });

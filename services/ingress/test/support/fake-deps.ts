@@ -32,6 +32,7 @@ export function rule(pattern: string, extra: Partial<RouteRule> = {}): RouteRule
     upstreamModel: null,
     priority: 0,
     fallbackModel: null,
+    sessionAffinity: true,
     providerHasAccounts: true,
     createdAtMs: Date.UTC(2025, 0, 1),
     ...extra,

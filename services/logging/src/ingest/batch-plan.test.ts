@@ -23,6 +23,7 @@ function row(requestId: string, overrides: Partial<LogRow> = {}): LogRow {
     attempts: 1,
     clientFormat: 'openai',
     droppedFields: null,
+    affinity: null,
     startedAt: createdAt,
     ...overrides,
     createdAt,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClientFormat, RequestLogEvent } from '@aigw/proto';
+import { AffinityOutcome, ClientFormat, RequestLogEvent } from '@aigw/proto';
 import { dedupKey, storedRequestId, toLogRow, utcDateTime } from './log-row.js';
 
 const RECEIVED = Date.UTC(2025, 5, 1, 12, 0, 0, 500);
@@ -25,6 +25,7 @@ function event(overrides: Partial<RequestLogEvent> = {}): RequestLogEvent {
     startedAtMs: RECEIVED - 1_120,
     finishedAtMs: RECEIVED - 1_000,
     droppedFields: ['logprobs', 'n'],
+    affinity: AffinityOutcome.AFFINITY_OUTCOME_HIT,
     ...overrides,
   });
 }
@@ -50,10 +51,20 @@ describe('toLogRow', () => {
       attempts: 2,
       clientFormat: 'anthropic',
       droppedFields: 'logprobs,n',
+      affinity: 'hit',
       startedAt: '2025-06-01 11:59:59.380',
       createdAt: '2025-06-01 11:59:59.500',
       day: '2025-06-01',
     });
+  });
+
+  it('names what session affinity did, and stores NULL when it did nothing', () => {
+    const affinityOf = (affinity: AffinityOutcome) => toLogRow(event({ affinity }), clock).affinity;
+    expect(affinityOf(AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING)).toBe('new_binding');
+    expect(affinityOf(AffinityOutcome.AFFINITY_OUTCOME_REBOUND)).toBe('rebound');
+    expect(affinityOf(AffinityOutcome.AFFINITY_OUTCOME_NONE)).toBeNull();
+    // A value from a newer ingress that this consumer does not know.
+    expect(affinityOf(9 as AffinityOutcome)).toBeNull();
   });
 
   it('stores zero ids, empty strings and missing usage as NULL or 0', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '@aigw/errors';
-import { ClientFormat, type RequestLogEvent } from '@aigw/proto';
+import { AffinityOutcome, ClientFormat, type RequestLogEvent } from '@aigw/proto';
 
 /** One `request_logs` row, already fitted to the column types so that a strict-mode insert cannot fail on it. */
 export interface LogRow {
@@ -22,6 +22,8 @@ export interface LogRow {
   attempts: number;
   clientFormat: string;
   droppedFields: string | null;
+  /** What session affinity did (hit, new_binding, rebound); null when it did nothing. */
+  affinity: string | null;
   /** UTC `YYYY-MM-DD HH:MM:SS.mmm`. */
   startedAt: string;
   /** UTC `YYYY-MM-DD HH:MM:SS.mmm`: when the request finished. */
@@ -42,6 +44,12 @@ const CLIENT_FORMAT_NAMES: Partial<Record<ClientFormat, string>> = {
   [ClientFormat.CLIENT_FORMAT_OPENAI]: 'openai',
   [ClientFormat.CLIENT_FORMAT_ANTHROPIC]: 'anthropic',
   [ClientFormat.CLIENT_FORMAT_GEMINI]: 'gemini',
+};
+
+const AFFINITY_NAMES: Partial<Record<AffinityOutcome, string>> = {
+  [AffinityOutcome.AFFINITY_OUTCOME_HIT]: 'hit',
+  [AffinityOutcome.AFFINITY_OUTCOME_NEW_BINDING]: 'new_binding',
+  [AffinityOutcome.AFFINITY_OUTCOME_REBOUND]: 'rebound',
 };
 
 /** The times an event is judged by. */
@@ -80,6 +88,7 @@ export function toLogRow(event: RequestLogEvent, clock: EventClock): LogRow {
     attempts: clamp(event.attempts === 0 ? 1 : event.attempts, SMALLINT_MAX),
     clientFormat: CLIENT_FORMAT_NAMES[event.clientFormat] ?? 'unspecified',
     droppedFields: event.droppedFields.length === 0 ? null : fit(event.droppedFields.join(','), 512),
+    affinity: AFFINITY_NAMES[event.affinity] ?? null,
     startedAt: startedMs === undefined || startedMs > createdMs ? createdAt : utcDateTime(startedMs),
     createdAt,
     day: createdAt.slice(0, 10),

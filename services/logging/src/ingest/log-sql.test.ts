@@ -22,6 +22,7 @@ const row: LogRow = {
   attempts: 1,
   clientFormat: 'openai',
   droppedFields: null,
+  affinity: 'rebound',
   startedAt: '2025-06-01 00:00:00.000',
   createdAt: '2025-06-01 00:00:00.010',
   day: '2025-06-01',
@@ -37,7 +38,7 @@ describe('insertLogsSql', () => {
     expect(sql).toMatch(/^INSERT INTO request_logs \(request_id, api_key_id, provider_id, model, /);
     expect(sql).not.toMatch(/IGNORE/);
     expect(sql).toContain(
-      'VALUES (<r1>, NULL, <2>, <m>, NULL, <3>, NULL, <200>, <1>, <2>, <0>, <10>, <9>, NULL, <false>, <1>, <openai>, NULL, <2025-06-01 00:00:00.000>, <2025-06-01 00:00:00.010>), (<r2>, ',
+      'VALUES (<r1>, NULL, <2>, <m>, NULL, <3>, NULL, <200>, <1>, <2>, <0>, <10>, <9>, NULL, <false>, <1>, <openai>, NULL, <rebound>, <2025-06-01 00:00:00.000>, <2025-06-01 00:00:00.010>), (<r2>, ',
     );
   });
 

@@ -1,25 +1,40 @@
 import { AppError } from '@aigw/errors';
-import type { Account } from '@aigw/proto';
+import type { Account, AffinityOutcome } from '@aigw/proto';
 import { redisKeys, type RedisClient } from '@aigw/redis';
 import type { AccountCache } from '../accounts/account-cache.js';
 import { minuteWindow } from './ring-walk.js';
 import { runSelectScript } from './select-script.js';
+
+/** Ingress sends a short digest; anything longer is not one of its keys. */
+export const MAX_AFFINITY_KEY_LENGTH = 200;
+
+/** The account for one attempt and what session affinity did to choose it. */
+export interface Selection {
+  account: Account;
+  affinity: AffinityOutcome;
+}
 
 /** Picks the account for one attempt: cluster-wide round robin over a provider's active accounts. */
 export class AccountSelector {
   constructor(
     private readonly redis: RedisClient,
     private readonly cache: AccountCache,
+    /** How long a conversation's binding outlives its last turn. */
+    private readonly affinityTtlMs: number,
     private readonly now: () => number = Date.now,
   ) {}
 
   /**
    * The next account of the provider's ring for `model`, skipping `exclude`, accounts cooling down and
-   * accounts over their per-minute limit. NO_ACCOUNT when the provider has none; ACCOUNTS_EXHAUSTED
-   * (with the soonest retry) when every one was skipped.
+   * accounts over their per-minute limit; with an `affinityKey`, the account that key is bound to while it is
+   * usable. NO_ACCOUNT when the provider has none; ACCOUNTS_EXHAUSTED (with the soonest retry) when every one
+   * was skipped.
    */
-  async select(providerId: number, model: string, exclude: readonly number[]): Promise<Account> {
+  async select(providerId: number, model: string, exclude: readonly number[], affinityKey = ''): Promise<Selection> {
     if (model === '') throw new AppError('INVALID_REQUEST', 'model is required to select an account');
+    if (affinityKey.length > MAX_AFFINITY_KEY_LENGTH) {
+      throw new AppError('INVALID_REQUEST', `affinity_key is longer than ${MAX_AFFINITY_KEY_LENGTH} characters`);
+    }
     const ring = this.cache.provider(providerId);
     const accounts = ring?.accounts ?? [];
     if (ring === undefined || accounts.length === 0) {
@@ -28,17 +43,20 @@ export class AccountSelector {
     const tag = ring.providerName;
     const { window, msToNext } = minuteWindow(this.now());
     const excluded = new Set(exclude);
-    const pick = await runSelectScript(this.redis, {
+    const { pick, affinity } = await runSelectScript(this.redis, {
       counterKey: redisKeys.roundRobin(tag, model),
       cooldownKeys: accounts.map(({ account }) => redisKeys.cooldown(tag, account.id, model)),
       rateLimitKeys: accounts.map(({ account }) => redisKeys.rateLimit(tag, account.id, window)),
       excluded: accounts.map(({ account }) => excluded.has(account.id)),
       limits: accounts.map(({ limit }) => limit),
+      accountIds: accounts.map(({ account }) => account.id),
+      bindingKey: affinityKey === '' ? undefined : redisKeys.affinity(tag, model, affinityKey),
+      bindingTtlMs: this.affinityTtlMs,
       msToNextWindow: msToNext,
     });
     if (pick.kind === 'chosen') {
       const chosen = accounts[pick.index];
-      if (chosen !== undefined) return chosen.account;
+      if (chosen !== undefined) return { account: chosen.account, affinity };
       throw new AppError('INTERNAL', `selection script returned index ${pick.index} for ${accounts.length} accounts`);
     }
     throw new AppError('ACCOUNTS_EXHAUSTED', `every account of provider ${tag} is cooling down, rate limited or excluded`, {

@@ -1,5 +1,6 @@
+import { AffinityOutcome } from '@aigw/proto';
 import { describe, expect, it } from 'vitest';
-import { minuteWindow, walkRing, type RingSlot } from './ring-walk.js';
+import { minuteWindow, pickWithAffinity, walkRing, type RingSlot } from './ring-walk.js';
 
 const free = (overrides: Partial<RingSlot> = {}): RingSlot => ({ excluded: false, cooldownPttl: -2, used: 0, limit: 0, ...overrides });
 
@@ -44,6 +45,40 @@ describe('walkRing', () => {
       if (pick.kind === 'chosen') counts[pick.index]!++;
     }
     expect(counts).toEqual([10, 10, 10]);
+  });
+});
+
+describe('pickWithAffinity', () => {
+  const { AFFINITY_OUTCOME_NONE: NONE, AFFINITY_OUTCOME_HIT: HIT, AFFINITY_OUTCOME_NEW_BINDING: NEW, AFFINITY_OUTCOME_REBOUND: REBOUND } = AffinityOutcome;
+  const three = [free(), free(), free()];
+
+  it('without a key is the plain ring walk', () => {
+    expect(pickWithAffinity(three, { kind: 'none' }, 2, 1000)).toEqual({ pick: { kind: 'chosen', index: 1 }, affinity: NONE, advancesCounter: true });
+  });
+
+  it('binds an unbound key to the account the ring walk picks', () => {
+    expect(pickWithAffinity(three, { kind: 'unbound' }, 3, 1000)).toEqual({ pick: { kind: 'chosen', index: 2 }, affinity: NEW, advancesCounter: true });
+  });
+
+  it('gives a bound key its usable account again without advancing the counter', () => {
+    expect(pickWithAffinity(three, { kind: 'bound', index: 0 }, 2, 1000)).toEqual({ pick: { kind: 'chosen', index: 0 }, affinity: HIT, advancesCounter: false });
+  });
+
+  it('rebinds when the bound account is cooling down, over its limit, excluded or gone from the ring', () => {
+    for (const slots of [
+      [free({ cooldownPttl: 5_000 }), free(), free()],
+      [free({ cooldownPttl: -1 }), free(), free()],
+      [free({ limit: 3, used: 3 }), free(), free()],
+      [free({ excluded: true }), free(), free()],
+    ]) {
+      expect(pickWithAffinity(slots, { kind: 'bound', index: 0 }, 1, 1000)).toEqual({ pick: { kind: 'chosen', index: 1 }, affinity: REBOUND, advancesCounter: true });
+    }
+    expect(pickWithAffinity(three, { kind: 'bound', index: null }, 3, 1000)).toEqual({ pick: { kind: 'chosen', index: 2 }, affinity: REBOUND, advancesCounter: true });
+  });
+
+  it('reports no affinity when nothing can serve, with the same hint as the walk', () => {
+    const slots = [free({ cooldownPttl: 700 }), free({ excluded: true })];
+    expect(pickWithAffinity(slots, { kind: 'bound', index: 0 }, 1, 1000)).toEqual({ pick: { kind: 'exhausted', retryAfterMs: 700 }, affinity: NONE, advancesCounter: true });
   });
 });
 

@@ -1,52 +1,79 @@
+import { AffinityOutcome } from '@aigw/proto';
 import type { RedisClient } from '@aigw/redis';
-import { WINDOW_MS, type RingPick } from './ring-walk.js';
+import { WINDOW_MS, type AffinityPick } from './ring-walk.js';
 
-// The walk of ring-walk.ts, run inside Redis so that the counter, the cooldown checks and the limit count
-// are one atomic round trip shared by every replica. Every key carries the provider's hash tag, so the
-// script also runs on Redis Cluster. Indexes in and out are 0-based; Lua's are 1-based.
+// pickWithAffinity() of ring-walk.ts, run inside Redis so that the binding, the counter, the cooldown checks and
+// the limit count are one atomic round trip shared by every replica. Every key carries the provider's hash tag,
+// so the script also runs on Redis Cluster. Indexes in and out are 0-based; Lua's are 1-based.
 //   KEYS[1]         round-robin counter
 //   KEYS[1+i]       cooldown key of account i (i = 1..n)
 //   KEYS[1+n+i]     rate-limit key of account i for the current minute window
+//   KEYS[2+2n]      affinity binding key (absent: no affinity key, plain round robin)
 //   ARGV[1]         ms until the next minute window (retry hint for rate-limited accounts)
 //   ARGV[2]         window length in ms (TTL of a fresh rate-limit key)
-//   ARGV[2+i]       "1" when account i is excluded
-//   ARGV[2+n+i]     per-minute limit of account i, 0 = unlimited
-// Returns {index, 0} for the chosen account or {-1, retryAfterMs}.
+//   ARGV[3]         binding TTL in ms (set on binding, refreshed on every hit)
+//   ARGV[3+i]       "1" when account i is excluded
+//   ARGV[3+n+i]     per-minute limit of account i, 0 = unlimited
+//   ARGV[3+2n+i]    id of account i (what a binding holds)
+// Returns {index, 0, affinity} for the chosen account or {-1, retryAfterMs, 0}; affinity is the
+// AffinityOutcome number (0 none, 1 hit, 2 new binding, 3 rebound).
 const SELECT_LUA = `
-local n = (#KEYS - 1) / 2
+local n = (#ARGV - 3) / 3
+local bindingKey = KEYS[2 + 2 * n]
+local function underLimit(i)
+  local limit = tonumber(ARGV[3 + n + i])
+  return limit == 0 or tonumber(redis.call('GET', KEYS[1 + n + i]) or '0') < limit
+end
+local function take(i)
+  if tonumber(ARGV[3 + n + i]) > 0 and redis.call('INCR', KEYS[1 + n + i]) == 1 then
+    redis.call('PEXPIRE', KEYS[1 + n + i], ARGV[2])
+  end
+end
+local affinity = 0
+if bindingKey then
+  affinity = 2
+  local boundId = redis.call('GET', bindingKey)
+  if boundId then
+    affinity = 3
+    for i = 1, n do
+      if ARGV[3 + 2 * n + i] == boundId then
+        if ARGV[3 + i] ~= '1' and redis.call('EXISTS', KEYS[1 + i]) == 0 and underLimit(i) then
+          take(i)
+          redis.call('PEXPIRE', bindingKey, ARGV[3])
+          return {i - 1, 0, 1}
+        end
+        break
+      end
+    end
+  end
+end
 local counter = redis.call('INCR', KEYS[1])
 local start = (counter - 1) % n
 local msToNextWindow = tonumber(ARGV[1])
 local hint = -1
 for step = 0, n - 1 do
   local i = ((start + step) % n) + 1
-  if ARGV[2 + i] ~= '1' then
+  if ARGV[3 + i] ~= '1' then
     local pttl = redis.call('PTTL', KEYS[1 + i])
     if pttl ~= -2 then
       if pttl > 0 and (hint < 0 or pttl < hint) then hint = pttl end
+    elseif not underLimit(i) then
+      if hint < 0 or msToNextWindow < hint then hint = msToNextWindow end
     else
-      local limit = tonumber(ARGV[2 + n + i])
-      local used = 0
-      if limit > 0 then used = tonumber(redis.call('GET', KEYS[1 + n + i]) or '0') end
-      if limit > 0 and used >= limit then
-        if hint < 0 or msToNextWindow < hint then hint = msToNextWindow end
-      else
-        if limit > 0 and redis.call('INCR', KEYS[1 + n + i]) == 1 then
-          redis.call('PEXPIRE', KEYS[1 + n + i], ARGV[2])
-        end
-        return {i - 1, 0}
-      end
+      take(i)
+      if bindingKey then redis.call('SET', bindingKey, ARGV[3 + 2 * n + i], 'PX', ARGV[3]) end
+      return {i - 1, 0, affinity}
     end
   end
 end
 if hint < 0 then hint = 0 end
-return {-1, hint}
+return {-1, hint, 0}
 `;
 
 const COMMAND = 'aigwSelectAccount';
 
 type WithSelect = RedisClient & {
-  [COMMAND](numKeys: number, ...args: (string | number)[]): Promise<[number, number]>;
+  [COMMAND](numKeys: number, ...args: (string | number)[]): Promise<[number, number, number]>;
 };
 
 /** One selection's keys and per-account facts, in ring order. */
@@ -56,6 +83,10 @@ export interface SelectScriptInput {
   rateLimitKeys: readonly string[];
   excluded: readonly boolean[];
   limits: readonly number[];
+  accountIds: readonly number[];
+  /** The affinity binding's key; undefined for plain round robin. */
+  bindingKey?: string | undefined;
+  bindingTtlMs: number;
   msToNextWindow: number;
 }
 
@@ -70,15 +101,22 @@ function withSelect(redis: RedisClient): WithSelect {
   return redis as WithSelect;
 }
 
-/** Runs the ring walk in Redis: INCRs the counter, picks an account and counts it against its limit. */
-export async function runSelectScript(redis: RedisClient, input: SelectScriptInput): Promise<RingPick> {
+/**
+ * Runs the selection in Redis: honours or (re)binds the affinity key, else INCRs the counter and walks the
+ * ring; counts the chosen account against its limit.
+ */
+export async function runSelectScript(redis: RedisClient, input: SelectScriptInput): Promise<Omit<AffinityPick, 'advancesCounter'>> {
   const keys = [input.counterKey, ...input.cooldownKeys, ...input.rateLimitKeys];
+  if (input.bindingKey !== undefined) keys.push(input.bindingKey);
   const args = [
     input.msToNextWindow,
     WINDOW_MS,
+    input.bindingTtlMs,
     ...input.excluded.map((excluded) => (excluded ? '1' : '0')),
     ...input.limits,
+    ...input.accountIds,
   ];
-  const [index, retryAfterMs] = await withSelect(redis)[COMMAND](keys.length, ...keys, ...args);
-  return index >= 0 ? { kind: 'chosen', index } : { kind: 'exhausted', retryAfterMs };
+  const [index, retryAfterMs, affinity] = await withSelect(redis)[COMMAND](keys.length, ...keys, ...args);
+  if (index < 0) return { pick: { kind: 'exhausted', retryAfterMs }, affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE };
+  return { pick: { kind: 'chosen', index }, affinity: affinity as AffinityOutcome };
 }

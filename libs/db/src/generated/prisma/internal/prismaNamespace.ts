@@ -1048,6 +1048,7 @@ export const ModelRouteScalarFieldEnum = {
   priority: 'priority',
   fallbackModel: 'fallbackModel',
   models: 'models',
+  sessionAffinity: 'sessionAffinity',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -1090,6 +1091,7 @@ export const RequestLogScalarFieldEnum = {
   attempts: 'attempts',
   clientFormat: 'clientFormat',
   droppedFields: 'droppedFields',
+  affinity: 'affinity',
   startedAt: 'startedAt',
   createdAt: 'createdAt'
 } as const
@@ -1199,7 +1201,8 @@ export const RequestLogOrderByRelevanceFieldEnum = {
   upstreamModel: 'upstreamModel',
   errorClass: 'errorClass',
   clientFormat: 'clientFormat',
-  droppedFields: 'droppedFields'
+  droppedFields: 'droppedFields',
+  affinity: 'affinity'
 } as const
 
 export type RequestLogOrderByRelevanceFieldEnum = (typeof RequestLogOrderByRelevanceFieldEnum)[keyof typeof RequestLogOrderByRelevanceFieldEnum]

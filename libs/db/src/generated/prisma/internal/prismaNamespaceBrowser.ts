@@ -134,6 +134,7 @@ export const ModelRouteScalarFieldEnum = {
   priority: 'priority',
   fallbackModel: 'fallbackModel',
   models: 'models',
+  sessionAffinity: 'sessionAffinity',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -176,6 +177,7 @@ export const RequestLogScalarFieldEnum = {
   attempts: 'attempts',
   clientFormat: 'clientFormat',
   droppedFields: 'droppedFields',
+  affinity: 'affinity',
   startedAt: 'startedAt',
   createdAt: 'createdAt'
 } as const
@@ -285,7 +287,8 @@ export const RequestLogOrderByRelevanceFieldEnum = {
   upstreamModel: 'upstreamModel',
   errorClass: 'errorClass',
   clientFormat: 'clientFormat',
-  droppedFields: 'droppedFields'
+  droppedFields: 'droppedFields',
+  affinity: 'affinity'
 } as const
 
 export type RequestLogOrderByRelevanceFieldEnum = (typeof RequestLogOrderByRelevanceFieldEnum)[keyof typeof RequestLogOrderByRelevanceFieldEnum]

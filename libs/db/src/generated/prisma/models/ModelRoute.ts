@@ -46,6 +46,7 @@ export type ModelRouteMinAggregateOutputType = {
   priority: number | null
   fallbackModel: string | null
   models: string | null
+  sessionAffinity: boolean | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -59,6 +60,7 @@ export type ModelRouteMaxAggregateOutputType = {
   priority: number | null
   fallbackModel: string | null
   models: string | null
+  sessionAffinity: boolean | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -72,6 +74,7 @@ export type ModelRouteCountAggregateOutputType = {
   priority: number
   fallbackModel: number
   models: number
+  sessionAffinity: number
   isActive: number
   createdAt: number
   updatedAt: number
@@ -99,6 +102,7 @@ export type ModelRouteMinAggregateInputType = {
   priority?: true
   fallbackModel?: true
   models?: true
+  sessionAffinity?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -112,6 +116,7 @@ export type ModelRouteMaxAggregateInputType = {
   priority?: true
   fallbackModel?: true
   models?: true
+  sessionAffinity?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -125,6 +130,7 @@ export type ModelRouteCountAggregateInputType = {
   priority?: true
   fallbackModel?: true
   models?: true
+  sessionAffinity?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -225,6 +231,7 @@ export type ModelRouteGroupByOutputType = {
   priority: number
   fallbackModel: string | null
   models: string | null
+  sessionAffinity: boolean
   isActive: boolean
   createdAt: Date
   updatedAt: Date
@@ -261,6 +268,7 @@ export type ModelRouteWhereInput = {
   priority?: Prisma.IntFilter<"ModelRoute"> | number
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   models?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
+  sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -275,6 +283,7 @@ export type ModelRouteOrderByWithRelationInput = {
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrderInput | Prisma.SortOrder
   models?: Prisma.SortOrderInput | Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -293,6 +302,7 @@ export type ModelRouteWhereUniqueInput = Prisma.AtLeast<{
   priority?: Prisma.IntFilter<"ModelRoute"> | number
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   models?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
+  sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -307,6 +317,7 @@ export type ModelRouteOrderByWithAggregationInput = {
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrderInput | Prisma.SortOrder
   models?: Prisma.SortOrderInput | Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -328,6 +339,7 @@ export type ModelRouteScalarWhereWithAggregatesInput = {
   priority?: Prisma.IntWithAggregatesFilter<"ModelRoute"> | number
   fallbackModel?: Prisma.StringNullableWithAggregatesFilter<"ModelRoute"> | string | null
   models?: Prisma.StringNullableWithAggregatesFilter<"ModelRoute"> | string | null
+  sessionAffinity?: Prisma.BoolWithAggregatesFilter<"ModelRoute"> | boolean
   isActive?: Prisma.BoolWithAggregatesFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"ModelRoute"> | Date | string
@@ -339,6 +351,7 @@ export type ModelRouteCreateInput = {
   priority?: number
   fallbackModel?: string | null
   models?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -353,6 +366,7 @@ export type ModelRouteUncheckedCreateInput = {
   priority?: number
   fallbackModel?: string | null
   models?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -364,6 +378,7 @@ export type ModelRouteUpdateInput = {
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -378,6 +393,7 @@ export type ModelRouteUncheckedUpdateInput = {
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -391,6 +407,7 @@ export type ModelRouteCreateManyInput = {
   priority?: number
   fallbackModel?: string | null
   models?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -402,6 +419,7 @@ export type ModelRouteUpdateManyMutationInput = {
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -415,6 +433,7 @@ export type ModelRouteUncheckedUpdateManyInput = {
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -444,6 +463,7 @@ export type ModelRouteCountOrderByAggregateInput = {
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrder
   models?: Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -463,6 +483,7 @@ export type ModelRouteMaxOrderByAggregateInput = {
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrder
   models?: Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -476,6 +497,7 @@ export type ModelRouteMinOrderByAggregateInput = {
   priority?: Prisma.SortOrder
   fallbackModel?: Prisma.SortOrder
   models?: Prisma.SortOrder
+  sessionAffinity?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -535,6 +557,7 @@ export type ModelRouteCreateWithoutProviderInput = {
   priority?: number
   fallbackModel?: string | null
   models?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -547,6 +570,7 @@ export type ModelRouteUncheckedCreateWithoutProviderInput = {
   priority?: number
   fallbackModel?: string | null
   models?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -589,6 +613,7 @@ export type ModelRouteScalarWhereInput = {
   priority?: Prisma.IntFilter<"ModelRoute"> | number
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   models?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
+  sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -601,6 +626,7 @@ export type ModelRouteCreateManyProviderInput = {
   priority?: number
   fallbackModel?: string | null
   models?: string | null
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -612,6 +638,7 @@ export type ModelRouteUpdateWithoutProviderInput = {
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -624,6 +651,7 @@ export type ModelRouteUncheckedUpdateWithoutProviderInput = {
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -636,6 +664,7 @@ export type ModelRouteUncheckedUpdateManyWithoutProviderInput = {
   priority?: Prisma.IntFieldUpdateOperationsInput | number
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -651,6 +680,7 @@ export type ModelRouteSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   priority?: boolean
   fallbackModel?: boolean
   models?: boolean
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -667,12 +697,13 @@ export type ModelRouteSelectScalar = {
   priority?: boolean
   fallbackModel?: boolean
   models?: boolean
+  sessionAffinity?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ModelRouteOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "pattern" | "providerId" | "upstreamModel" | "priority" | "fallbackModel" | "models" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["modelRoute"]>
+export type ModelRouteOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "pattern" | "providerId" | "upstreamModel" | "priority" | "fallbackModel" | "models" | "sessionAffinity" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["modelRoute"]>
 export type ModelRouteInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   provider?: boolean | Prisma.ProviderDefaultArgs<ExtArgs>
 }
@@ -699,6 +730,10 @@ export type $ModelRoutePayload<ExtArgs extends runtime.Types.Extensions.Internal
      * Model names the operator lists for this route, as a JSON array of strings (for wildcard patterns).
      */
     models: string | null
+    /**
+     * Keep each conversation on one account while it is healthy (session affinity, DESIGN.md section 8).
+     */
+    sessionAffinity: boolean
     isActive: boolean
     createdAt: Date
     updatedAt: Date
@@ -1079,6 +1114,7 @@ export interface ModelRouteFieldRefs {
   readonly priority: Prisma.FieldRef<"ModelRoute", 'Int'>
   readonly fallbackModel: Prisma.FieldRef<"ModelRoute", 'String'>
   readonly models: Prisma.FieldRef<"ModelRoute", 'String'>
+  readonly sessionAffinity: Prisma.FieldRef<"ModelRoute", 'Boolean'>
   readonly isActive: Prisma.FieldRef<"ModelRoute", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"ModelRoute", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"ModelRoute", 'DateTime'>

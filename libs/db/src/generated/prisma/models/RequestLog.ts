@@ -76,6 +76,7 @@ export type RequestLogMinAggregateOutputType = {
   attempts: number | null
   clientFormat: string | null
   droppedFields: string | null
+  affinity: string | null
   startedAt: Date | null
   createdAt: Date | null
 }
@@ -100,6 +101,7 @@ export type RequestLogMaxAggregateOutputType = {
   attempts: number | null
   clientFormat: string | null
   droppedFields: string | null
+  affinity: string | null
   startedAt: Date | null
   createdAt: Date | null
 }
@@ -124,6 +126,7 @@ export type RequestLogCountAggregateOutputType = {
   attempts: number
   clientFormat: number
   droppedFields: number
+  affinity: number
   startedAt: number
   createdAt: number
   _all: number
@@ -180,6 +183,7 @@ export type RequestLogMinAggregateInputType = {
   attempts?: true
   clientFormat?: true
   droppedFields?: true
+  affinity?: true
   startedAt?: true
   createdAt?: true
 }
@@ -204,6 +208,7 @@ export type RequestLogMaxAggregateInputType = {
   attempts?: true
   clientFormat?: true
   droppedFields?: true
+  affinity?: true
   startedAt?: true
   createdAt?: true
 }
@@ -228,6 +233,7 @@ export type RequestLogCountAggregateInputType = {
   attempts?: true
   clientFormat?: true
   droppedFields?: true
+  affinity?: true
   startedAt?: true
   createdAt?: true
   _all?: true
@@ -339,6 +345,7 @@ export type RequestLogGroupByOutputType = {
   attempts: number
   clientFormat: string
   droppedFields: string | null
+  affinity: string | null
   startedAt: Date
   createdAt: Date
   _count: RequestLogCountAggregateOutputType | null
@@ -386,6 +393,7 @@ export type RequestLogWhereInput = {
   attempts?: Prisma.IntFilter<"RequestLog"> | number
   clientFormat?: Prisma.StringFilter<"RequestLog"> | string
   droppedFields?: Prisma.StringNullableFilter<"RequestLog"> | string | null
+  affinity?: Prisma.StringNullableFilter<"RequestLog"> | string | null
   startedAt?: Prisma.DateTimeFilter<"RequestLog"> | Date | string
   createdAt?: Prisma.DateTimeFilter<"RequestLog"> | Date | string
 }
@@ -410,6 +418,7 @@ export type RequestLogOrderByWithRelationInput = {
   attempts?: Prisma.SortOrder
   clientFormat?: Prisma.SortOrder
   droppedFields?: Prisma.SortOrderInput | Prisma.SortOrder
+  affinity?: Prisma.SortOrderInput | Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _relevance?: Prisma.RequestLogOrderByRelevanceInput
@@ -438,6 +447,7 @@ export type RequestLogWhereUniqueInput = Prisma.AtLeast<{
   attempts?: Prisma.IntFilter<"RequestLog"> | number
   clientFormat?: Prisma.StringFilter<"RequestLog"> | string
   droppedFields?: Prisma.StringNullableFilter<"RequestLog"> | string | null
+  affinity?: Prisma.StringNullableFilter<"RequestLog"> | string | null
   startedAt?: Prisma.DateTimeFilter<"RequestLog"> | Date | string
   createdAt?: Prisma.DateTimeFilter<"RequestLog"> | Date | string
 }, "id" | "requestId">
@@ -462,6 +472,7 @@ export type RequestLogOrderByWithAggregationInput = {
   attempts?: Prisma.SortOrder
   clientFormat?: Prisma.SortOrder
   droppedFields?: Prisma.SortOrderInput | Prisma.SortOrder
+  affinity?: Prisma.SortOrderInput | Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.RequestLogCountOrderByAggregateInput
@@ -494,6 +505,7 @@ export type RequestLogScalarWhereWithAggregatesInput = {
   attempts?: Prisma.IntWithAggregatesFilter<"RequestLog"> | number
   clientFormat?: Prisma.StringWithAggregatesFilter<"RequestLog"> | string
   droppedFields?: Prisma.StringNullableWithAggregatesFilter<"RequestLog"> | string | null
+  affinity?: Prisma.StringNullableWithAggregatesFilter<"RequestLog"> | string | null
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"RequestLog"> | Date | string
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"RequestLog"> | Date | string
 }
@@ -518,6 +530,7 @@ export type RequestLogCreateInput = {
   attempts?: number
   clientFormat: string
   droppedFields?: string | null
+  affinity?: string | null
   startedAt: Date | string
   createdAt: Date | string
 }
@@ -542,6 +555,7 @@ export type RequestLogUncheckedCreateInput = {
   attempts?: number
   clientFormat: string
   droppedFields?: string | null
+  affinity?: string | null
   startedAt: Date | string
   createdAt: Date | string
 }
@@ -566,6 +580,7 @@ export type RequestLogUpdateInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   clientFormat?: Prisma.StringFieldUpdateOperationsInput | string
   droppedFields?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  affinity?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -590,6 +605,7 @@ export type RequestLogUncheckedUpdateInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   clientFormat?: Prisma.StringFieldUpdateOperationsInput | string
   droppedFields?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  affinity?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -614,6 +630,7 @@ export type RequestLogCreateManyInput = {
   attempts?: number
   clientFormat: string
   droppedFields?: string | null
+  affinity?: string | null
   startedAt: Date | string
   createdAt: Date | string
 }
@@ -638,6 +655,7 @@ export type RequestLogUpdateManyMutationInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   clientFormat?: Prisma.StringFieldUpdateOperationsInput | string
   droppedFields?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  affinity?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -662,6 +680,7 @@ export type RequestLogUncheckedUpdateManyInput = {
   attempts?: Prisma.IntFieldUpdateOperationsInput | number
   clientFormat?: Prisma.StringFieldUpdateOperationsInput | string
   droppedFields?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  affinity?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -692,6 +711,7 @@ export type RequestLogCountOrderByAggregateInput = {
   attempts?: Prisma.SortOrder
   clientFormat?: Prisma.SortOrder
   droppedFields?: Prisma.SortOrder
+  affinity?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -731,6 +751,7 @@ export type RequestLogMaxOrderByAggregateInput = {
   attempts?: Prisma.SortOrder
   clientFormat?: Prisma.SortOrder
   droppedFields?: Prisma.SortOrder
+  affinity?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -755,6 +776,7 @@ export type RequestLogMinOrderByAggregateInput = {
   attempts?: Prisma.SortOrder
   clientFormat?: Prisma.SortOrder
   droppedFields?: Prisma.SortOrder
+  affinity?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
@@ -804,6 +826,7 @@ export type RequestLogSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   attempts?: boolean
   clientFormat?: boolean
   droppedFields?: boolean
+  affinity?: boolean
   startedAt?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["requestLog"]>
@@ -830,11 +853,12 @@ export type RequestLogSelectScalar = {
   attempts?: boolean
   clientFormat?: boolean
   droppedFields?: boolean
+  affinity?: boolean
   startedAt?: boolean
   createdAt?: boolean
 }
 
-export type RequestLogOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "requestId" | "apiKeyId" | "providerId" | "model" | "upstreamModel" | "accountId" | "proxyId" | "statusCode" | "inputTokens" | "outputTokens" | "cachedTokens" | "latencyMs" | "upstreamLatencyMs" | "errorClass" | "isStream" | "attempts" | "clientFormat" | "droppedFields" | "startedAt" | "createdAt", ExtArgs["result"]["requestLog"]>
+export type RequestLogOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "requestId" | "apiKeyId" | "providerId" | "model" | "upstreamModel" | "accountId" | "proxyId" | "statusCode" | "inputTokens" | "outputTokens" | "cachedTokens" | "latencyMs" | "upstreamLatencyMs" | "errorClass" | "isStream" | "attempts" | "clientFormat" | "droppedFields" | "affinity" | "startedAt" | "createdAt", ExtArgs["result"]["requestLog"]>
 
 export type $RequestLogPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "RequestLog"
@@ -859,6 +883,10 @@ export type $RequestLogPayload<ExtArgs extends runtime.Types.Extensions.Internal
     attempts: number
     clientFormat: string
     droppedFields: string | null
+    /**
+     * What session affinity did: hit, new_binding, rebound; null when the request had no affinity.
+     */
+    affinity: string | null
     startedAt: Date
     createdAt: Date
   }, ExtArgs["result"]["requestLog"]>
@@ -1249,6 +1277,7 @@ export interface RequestLogFieldRefs {
   readonly attempts: Prisma.FieldRef<"RequestLog", 'Int'>
   readonly clientFormat: Prisma.FieldRef<"RequestLog", 'String'>
   readonly droppedFields: Prisma.FieldRef<"RequestLog", 'String'>
+  readonly affinity: Prisma.FieldRef<"RequestLog", 'String'>
   readonly startedAt: Prisma.FieldRef<"RequestLog", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"RequestLog", 'DateTime'>
 }
