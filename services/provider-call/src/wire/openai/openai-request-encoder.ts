@@ -1,5 +1,6 @@
 import type { IrImageSource, IrPart, IrRequest, IrToolChoice } from '../../ir/chat-ir.js';
 import { thinkingEffort } from '../../ir/thinking-budget.js';
+import { irToOpenAiResponseFormat } from './openai-response-format.js';
 
 // IR → an OpenAI Chat Completions request for an OpenAI-compatible upstream.
 
@@ -85,6 +86,7 @@ export function irToOpenAiRequest(ir: IrRequest, model: string): { body: Record<
   if (ir.topP !== undefined) body.top_p = ir.topP;
   if (ir.topK !== undefined) dropped.add('top_k');
   if (ir.stop.length > 0) body.stop = ir.stop;
+  if (ir.responseFormat !== undefined) body.response_format = irToOpenAiResponseFormat(ir.responseFormat);
   if (ir.thinking?.enabled === true) {
     const effort = thinkingEffort(ir.thinking);
     if (effort !== undefined) body.reasoning_effort = effort;
