@@ -1,5 +1,6 @@
 import { isImageUrl, isObject, nonNegativeInteger } from './json-fields.js';
 import type { ChatRequest } from './reply.js';
+import { parseOpenAiResponseFormat } from './response-format-request.js';
 import { toolResultText, type ToolChoice, type ToolDeclaration, type ToolResult } from './tool-answer.js';
 import type { ParseFailure } from './wire-format.js';
 import { countWords } from './words.js';
@@ -95,6 +96,8 @@ export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
   const tools = parseTools(b.tools);
   if (tools !== undefined && !Array.isArray(tools)) return tools;
   const toolChoice = parseToolChoice(b.tool_choice);
+  const responseFormat = parseOpenAiResponseFormat(b.response_format);
+  if (responseFormat !== undefined && 'error' in responseFormat) return responseFormat;
   const streamOptions = b.stream_options as { include_usage?: unknown } | undefined;
   const maxOutputTokens = nonNegativeInteger(b.max_completion_tokens) ?? nonNegativeInteger(b.max_tokens);
   const effort = b.reasoning_effort;
@@ -112,5 +115,6 @@ export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
   if (results.length > 0) chat.toolResults = results;
   if (thinking) chat.thinking = true;
   if (images > 0) chat.images = images;
+  if (responseFormat !== undefined) chat.responseFormat = responseFormat;
   return chat;
 }

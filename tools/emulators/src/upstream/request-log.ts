@@ -1,3 +1,5 @@
+import type { ResponseFormat } from './structured-answer.js';
+
 // Recording must stay cheap: the benchmark sends millions of requests, so the log is a fixed-size
 // ring that overwrites the oldest entry instead of growing.
 
@@ -19,6 +21,8 @@ export interface RecordedRequest {
   stream: boolean;
   /** Status the emulator answered with. */
   status: number;
+  /** Structured output the request asked for (the schema as the emulator read it). */
+  responseFormat?: ResponseFormat;
 }
 
 export const DEFAULT_RECORD_LIMIT = 100_000;
