@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletion, ChatCompletionContentPart, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { defineConformanceSuite } from './support/conformance-suite.js';
 import { capturingFetch } from './support/response-headers.js';
@@ -6,7 +7,9 @@ import type { Conversation, Mode, Observed } from './support/scenarios.js';
 
 // The `openai` SDK against the gateway's Chat Completions endpoint, for every provider behind it:
 // `chat.completions.create` for whole answers, the `chat.completions.stream` helper (which assembles
-// content and tool-call deltas and refuses malformed chunks) for streams.
+// content and tool-call deltas and refuses malformed chunks) for streams. Structured output is asked the
+// SDK's own way, `zodResponseFormat`, and read back from `message.parsed` (`chat.completions.parse`, and
+// the stream helper, which parse and validate the answer with the zod schema).
 
 function messagesOf(conversation: Conversation): ChatCompletionMessageParam[] {
   const messages: ChatCompletionMessageParam[] = conversation.system === undefined ? [] : [{ role: 'system', content: conversation.system }];
@@ -47,6 +50,7 @@ const reasoningOf = (value: unknown): string => {
 function observe(completion: ChatCompletion, dropped: string[], streamedReasoning?: string): Observed {
   const choice = completion.choices[0];
   const message = choice?.message;
+  const parsed = (message as { parsed?: unknown } | undefined)?.parsed;
   return {
     text: message?.content ?? '',
     reasoning: streamedReasoning ?? reasoningOf(message),
@@ -60,6 +64,7 @@ function observe(completion: ChatCompletion, dropped: string[], streamedReasonin
     model: completion.model,
     dropped,
     native: message,
+    ...(parsed === undefined || parsed === null ? {} : { parsed }),
   };
 }
 
@@ -79,6 +84,12 @@ defineConformanceSuite({
         ...(conversation.maxTokens === undefined ? {} : { max_completion_tokens: conversation.maxTokens }),
         ...(conversation.reasoning === true ? { reasoning_effort: 'low' as const } : {}),
       };
+      if (conversation.output !== undefined) {
+        const response_format = zodResponseFormat(conversation.output.schema, conversation.output.name);
+        if (mode === 'json') return observe(await client.chat.completions.parse({ ...params, response_format }), capture.dropped());
+        const stream = client.chat.completions.stream({ ...params, response_format, stream_options: { include_usage: true } });
+        return observe(await stream.finalChatCompletion(), capture.dropped());
+      }
       if (mode === 'json') return observe(await client.chat.completions.create(params), capture.dropped());
       const stream = client.chat.completions.stream({ ...params, stream_options: { include_usage: true } });
       // The helper keeps only the last fragment of fields it does not know, so reasoning is gathered here.

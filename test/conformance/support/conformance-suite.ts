@@ -5,6 +5,7 @@ import { ResultsRecorder, type CaseOutcome } from './results-recorder.js';
 import {
   CACHED_PROMPT,
   emulatorReply,
+  FORECAST,
   HISTORY,
   IMAGE_PROMPT,
   IMAGE_URL,
@@ -13,6 +14,7 @@ import {
   PNG,
   PROMPT,
   REASONING_PROMPT,
+  STRUCTURED_PROMPT,
   SYSTEM,
   TOOL_PROMPT,
   TOOL_RESULT,
@@ -93,6 +95,7 @@ const FEATURES = [
   'output limit',
   'reasoning',
   'cached tokens',
+  'structured output',
 ] as const;
 type Feature = (typeof FEATURES)[number];
 const SLUG: Record<Feature, string> = {
@@ -105,6 +108,7 @@ const SLUG: Record<Feature, string> = {
   'output limit': 'limit',
   reasoning: 'reasoning',
   'cached tokens': 'cached',
+  'structured output': 'structured',
 };
 
 /** Defines the stack, every case of the matrix for one client SDK, and the README check. */
@@ -228,6 +232,18 @@ export function defineConformanceSuite(options: SuiteOptions): void {
     },
     'cached tokens': async (model, mode, provider) => {
       await exact(model, provider, { turns: [{ role: 'user', text: CACHED_PROMPT }] }, mode, { texts: [CACHED_PROMPT], lastUserText: CACHED_PROMPT });
+      return 'pass';
+    },
+    'structured output': async (model, mode, provider) => {
+      const observed = await driver.send(model, { turns: [{ role: 'user', text: STRUCTURED_PROMPT }], output: FORECAST }, mode);
+      // The schema reached the upstream as structured output (narrowed to what that provider enforces), and
+      // the answer is the emulator's document for it, carried back unchanged, valid for the client's schema.
+      const received = stack.upstreamRequests(model).at(-1)?.responseFormat;
+      expect(received?.type).toBe('json_schema');
+      const reply = emulatorReply(model, { texts: [STRUCTURED_PROMPT], lastUserText: STRUCTURED_PROMPT, ...(received === undefined ? {} : { responseFormat: received }) });
+      expectAnswer(observed, reply, model, provider);
+      expect(observed.parsed).toEqual(FORECAST.schema.parse(JSON.parse(reply.text)));
+      expect(observed.dropped, 'x-aigw-dropped').toEqual([]);
       return 'pass';
     },
   };

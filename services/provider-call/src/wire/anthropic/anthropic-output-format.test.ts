@@ -67,6 +67,14 @@ describe('IR → Anthropic output_config', () => {
     expect([...dropped].sort()).toEqual(['response_schema.minItems', 'response_schema.minLength']);
   });
 
+  it('leaves out the safe-integer bounds zod writes on every .int(), which constrain nothing', () => {
+    const dropped = new Set<string>();
+    const days = { type: 'integer', minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
+    expect(anthropicOutputSchema({ type: 'json_schema', schema: days }, dropped)).toEqual({ type: 'integer' });
+    expect(anthropicOutputSchema({ type: 'json_schema', schema: { ...days, maximum: 7 } }, dropped)).toEqual({ type: 'integer', description: '{maximum: 7}' });
+    expect([...dropped]).toEqual(['response_schema.maximum']);
+  });
+
   it('reports a record (open object) and json_object, which Anthropic has no way to ask for', () => {
     const dropped = new Set<string>();
     const schema = anthropicOutputSchema({ type: 'json_schema', schema: { type: 'object', additionalProperties: { type: 'number' } } }, dropped);

@@ -50,6 +50,15 @@ function keptToo(key: string, value: unknown): boolean {
   return false;
 }
 
+/**
+ * Bounds at JavaScript's safe-integer limits constrain nothing a client can parse (zod writes them on
+ * every `.int()`), so they are left out rather than reported as constraints Anthropic cannot keep.
+ */
+function vacuousBound(key: string, value: unknown): boolean {
+  if (typeof value !== 'number') return false;
+  return (key === 'minimum' && value <= Number.MIN_SAFE_INTEGER) || (key === 'maximum' && value >= Number.MAX_SAFE_INTEGER);
+}
+
 /** One node narrowed to Anthropic's subset; what it cannot enforce goes into the description and `dropped`. */
 function anthropicNode(node: JsonRecord, dropped: Set<string>): JsonRecord {
   const out: JsonRecord = {};
@@ -62,6 +71,7 @@ function anthropicNode(node: JsonRecord, dropped: Set<string>): JsonRecord {
         dropped.add(`response_schema.${key}`);
       }
     } else if (KEPT.has(key) || keptToo(key, value)) out[key] = value;
+    else if (vacuousBound(key, value)) continue;
     else {
       hints.push(`${key}: ${JSON.stringify(value)}`);
       dropped.add(`response_schema.${key}`);
