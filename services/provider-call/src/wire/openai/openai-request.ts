@@ -147,7 +147,7 @@ export function openAiRequestToIr(body: unknown, stream: boolean): DecodedReques
   if (maxTokens !== null && maxTokens !== undefined) ir.maxTokens = maxTokens;
   if (req.temperature !== null && req.temperature !== undefined) ir.temperature = req.temperature;
   if (req.top_p !== null && req.top_p !== undefined) ir.topP = req.top_p;
-  const responseFormat = req.response_format === null || req.response_format === undefined ? undefined : responseFormatToIr(req.response_format);
+  const responseFormat = req.response_format === null || req.response_format === undefined ? undefined : responseFormatToIr(req.response_format, dropped);
   if (responseFormat !== undefined) ir.responseFormat = responseFormat;
   ir.dropped = [...dropped];
   return { ir, streamUsage: req.stream_options?.include_usage === true };

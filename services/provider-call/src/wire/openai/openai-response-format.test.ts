@@ -24,11 +24,14 @@ describe('OpenAI response_format → IR', () => {
     expect(decode({ type: 'json_schema', json_schema: { name: 'any' } }).responseFormat).toEqual({ type: 'json_object' });
   });
 
-  it('treats text as no format and rejects a schema without a valid name', () => {
+  it('treats text as no format, rejects a schema without a valid name and reports other types', () => {
     expect(decode({ type: 'text' }).responseFormat).toBeUndefined();
     expect(() => decode({ type: 'json_schema', json_schema: { schema: PERSON } })).toThrow(AppError);
     expect(() => decode({ type: 'json_schema', json_schema: { name: 'bad name', schema: PERSON } })).toThrow(/response_format\.json_schema\.name/);
-    expect(() => decode({ type: 'xml' })).toThrow(/response_format/);
+    expect(() => decode({ type: 'json_schema' })).toThrow(/response_format\.json_schema/);
+    const other = decode({ type: 'regex', pattern: '[a-z]+' });
+    expect(other.responseFormat).toBeUndefined();
+    expect(other.dropped).toEqual(['response_format:regex']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { z } from '@aigw/config';
+import { markUnsupported } from '../../adapters/validate-body.js';
 import type { IrResponseFormat } from '../../ir/chat-ir.js';
 import { everySchemaNode, isObjectNode, mapSchemaNodes, withoutDialect } from '../../ir/json-schema-nodes.js';
 import { asRecord, type JsonRecord } from '../../ir/json-shape.js';
@@ -10,8 +11,9 @@ import { asRecord, type JsonRecord } from '../../ir/json-shape.js';
 // fails. Schemas from Anthropic and Gemini clients (which those providers enforce) are sent strict when
 // they fit that subset, and as a best-effort schema otherwise.
 
-/** The `response_format` field as a client may send it. */
-export const openAiResponseFormatSchema = z.discriminatedUnion('type', [
+/** The `response_format` field as a client may send it; other types (a server's own extension) are reported, not refused. */
+export const openAiResponseFormatSchema = z.preprocess(markUnsupported(new Set(['text', 'json_object', 'json_schema'])), z.discriminatedUnion('type', [
+  z.object({ type: z.literal('unsupported'), name: z.string() }),
   z.looseObject({ type: z.literal('text') }),
   z.looseObject({ type: z.literal('json_object') }),
   z.looseObject({
@@ -23,12 +25,16 @@ export const openAiResponseFormatSchema = z.discriminatedUnion('type', [
       strict: z.boolean().nullish(),
     }),
   }),
-]);
+]));
 
 type ClientResponseFormat = z.infer<typeof openAiResponseFormatSchema>;
 
 /** Client `response_format` → IR (undefined for plain text); a json_schema without a schema is any JSON object. */
-export function responseFormatToIr(format: ClientResponseFormat): IrResponseFormat | undefined {
+export function responseFormatToIr(format: ClientResponseFormat, dropped: Set<string>): IrResponseFormat | undefined {
+  if (format.type === 'unsupported') {
+    dropped.add(`response_format:${format.name}`);
+    return undefined;
+  }
   if (format.type === 'text') return undefined;
   if (format.type === 'json_object' || format.json_schema.schema === undefined) return { type: 'json_object' };
   const { name, description, schema, strict } = format.json_schema;
