@@ -12,11 +12,12 @@ const google = (generationConfig: Record<string, unknown>) => parseGoogleRequest
 describe('OpenAI response_format', () => {
   it('reads json_schema, json_object and text', () => {
     expect(openai({ type: 'json_schema', json_schema: { name: 'a', schema: CLOSED, strict: true } })).toMatchObject({ responseFormat: { type: 'json_schema', schema: CLOSED } });
-    expect(openai({ type: 'json_object' })).toMatchObject({ responseFormat: { type: 'json_object' } });
+    expect(parseOpenAiRequest({ model: 'm', messages: [{ role: 'user', content: 'hi in JSON' }], response_format: { type: 'json_object' } })).toMatchObject({ responseFormat: { type: 'json_object' } });
     expect(openai({ type: 'text' })).not.toHaveProperty('responseFormat');
   });
 
-  it('refuses what OpenAI refuses: no name, a strict schema outside the strict subset', () => {
+  it('refuses what OpenAI refuses: JSON mode in a conversation that never says "json", no name, a strict schema outside the strict subset', () => {
+    expect(openai({ type: 'json_object' })).toMatchObject({ error: expect.stringContaining("must contain the word 'json'") });
     expect(openai({ type: 'json_schema', json_schema: { schema: CLOSED } })).toEqual({ error: "Missing required parameter: 'response_format.json_schema.name'." });
     const open = { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' } }, required: ['a'], additionalProperties: false };
     expect(openai({ type: 'json_schema', json_schema: { name: 'x', schema: open, strict: true } })).toMatchObject({ error: expect.stringContaining("Missing 'b'") });

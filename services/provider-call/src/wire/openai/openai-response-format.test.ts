@@ -65,6 +65,14 @@ describe('IR → OpenAI response_format', () => {
     expect(schemaName({ type: 'json_schema', schema: {}, name: 'x'.repeat(80) })).toHaveLength(64);
   });
 
+  it('makes a JSON-mode conversation say "JSON", as OpenAI requires (Gemini does not)', () => {
+    const ir: IrRequest = { messages: [{ role: 'user', parts: [{ type: 'text', text: 'list three fjords' }] }], tools: [], stop: [], stream: false, dropped: [], responseFormat: { type: 'json_object' } };
+    expect(irToOpenAiRequest(ir, 'gpt').body.messages).toEqual([{ role: 'system', content: 'Respond with a JSON object.' }, { role: 'user', content: 'list three fjords' }]);
+    const first = (system: string) => (irToOpenAiRequest({ ...ir, system }, 'gpt').body.messages as unknown[])[0];
+    expect(first('Be brief.')).toEqual({ role: 'system', content: 'Be brief.\n\nRespond with a JSON object.' });
+    expect(first('Answer in json.')).toEqual({ role: 'system', content: 'Answer in json.' });
+  });
+
   it('is set on the upstream body', () => {
     const ir: IrRequest = { messages: [{ role: 'user', parts: [{ type: 'text', text: 'hi' }] }], tools: [], stop: [], stream: false, dropped: [], responseFormat: { type: 'json_object' } };
     expect(irToOpenAiRequest(ir, 'gpt').body.response_format).toEqual({ type: 'json_object' });

@@ -1,6 +1,6 @@
 import { z } from '@aigw/config';
 import { markUnsupported } from '../../adapters/validate-body.js';
-import type { IrResponseFormat } from '../../ir/chat-ir.js';
+import type { IrRequest, IrResponseFormat } from '../../ir/chat-ir.js';
 import { everySchemaNode, isObjectNode, mapSchemaNodes, withoutDialect } from '../../ir/json-schema-nodes.js';
 import { asRecord, type JsonRecord } from '../../ir/json-shape.js';
 
@@ -88,4 +88,17 @@ export function irToOpenAiResponseFormat(format: IrResponseFormat): JsonRecord {
   if (format.description !== undefined) jsonSchema.description = format.description;
   if (strict) jsonSchema.strict = true;
   return { type: 'json_schema', json_schema: jsonSchema };
+}
+
+/** What JSON mode asks of the conversation when it does not say "JSON" itself (OpenAI refuses json_object then). */
+export const JSON_MODE_NOTE = 'Respond with a JSON object.';
+
+/**
+ * Whether the conversation says "JSON" anywhere, as OpenAI requires for json_object. Gemini's JSON mode
+ * has no such rule, so a Gemini client's request may need JSON_MODE_NOTE to be accepted.
+ */
+export function mentionsJson(ir: IrRequest): boolean {
+  const says = (text: string | undefined) => text !== undefined && /json/i.test(text);
+  if (says(ir.system)) return true;
+  return ir.messages.some((m) => m.parts.some((p) => (p.type === 'text' && says(p.text)) || (p.type === 'tool_result' && says(p.content))));
 }
