@@ -34,7 +34,8 @@ function strictProblem(node: JsonObject): string | undefined {
   if (node.additionalProperties !== false) return "'additionalProperties' is required to be supplied and to be false.";
   const required = Array.isArray(node.required) ? node.required : [];
   const missing = Object.keys(isObject(node.properties) ? node.properties : {}).filter((p) => !required.includes(p));
-  return missing.length === 0 ? undefined : `'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'.`;
+  if (missing.length === 0) return undefined;
+  return `'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'.`;
 }
 
 /** Chat Completions `response_format`. */
@@ -49,7 +50,9 @@ export function parseOpenAiResponseFormat(value: unknown): Result {
   const spec = value.json_schema;
   if (!isObject(spec)) return { error: "Missing required parameter: 'response_format.json_schema'." };
   if (typeof spec.name !== 'string') return { error: "Missing required parameter: 'response_format.json_schema.name'." };
-  if (!/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name)) return { error: "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'." };
+  if (!/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name)) {
+    return { error: "Invalid 'response_format.json_schema.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'." };
+  }
   if (spec.schema === undefined) return { type: 'json_object' };
   if (!isObject(spec.schema)) return { error: "Invalid type for 'response_format.json_schema.schema': expected an object." };
   if (spec.strict === true) {
@@ -128,7 +131,9 @@ export function parseGoogleResponseFormat(generation: JsonObject, prefix: string
   const openApi = field(generation, 'responseSchema', 'response_schema');
   const jsonSchema = field(generation, 'responseJsonSchema', 'response_json_schema');
   const where = `${prefix}generation_config`;
-  if (openApi !== undefined && jsonSchema !== undefined) return { error: `Invalid value at '${where}': response_schema and response_json_schema cannot both be set.` };
+  if (openApi !== undefined && jsonSchema !== undefined) {
+    return { error: `Invalid value at '${where}': response_schema and response_json_schema cannot both be set.` };
+  }
   if (mime !== 'application/json') {
     if (openApi !== undefined || jsonSchema !== undefined) {
       if (mime === 'text/x.enum' && openApi !== undefined) return undefined; // a bare enum value: plain text here
@@ -137,7 +142,8 @@ export function parseGoogleResponseFormat(generation: JsonObject, prefix: string
     return undefined;
   }
   if (jsonSchema !== undefined) {
-    return isObject(jsonSchema) ? { type: 'json_schema', schema: jsonSchema } : { error: `Invalid value at '${where}.response_json_schema': expected an object.` };
+    if (isObject(jsonSchema)) return { type: 'json_schema', schema: jsonSchema };
+    return { error: `Invalid value at '${where}.response_json_schema': expected an object.` };
   }
   if (openApi === undefined) return { type: 'json_object' };
   if (!isObject(openApi)) return { error: `Invalid value at '${where}.response_schema': expected an object.` };

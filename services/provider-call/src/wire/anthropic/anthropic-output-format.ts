@@ -40,7 +40,10 @@ export function outputFormatToIr(config: OutputConfig | undefined, legacy: Outpu
 }
 
 /** Keywords Anthropic enforces (besides the per-type ones handled below). */
-const KEPT = new Set(['type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf', 'allOf', '$ref', '$defs', 'definitions', 'title', 'description']);
+const KEPT = new Set([
+  'type', 'properties', 'required', 'additionalProperties', 'items', 'enum', 'const', 'anyOf', 'allOf', '$ref', '$defs', 'definitions', 'title',
+  'description',
+]);
 const STRING_FORMATS = new Set(['date-time', 'time', 'date', 'duration', 'email', 'hostname', 'uri', 'ipv4', 'ipv6', 'uuid']);
 
 /** Whether Anthropic takes `key: value` on a node, beyond KEPT. */

@@ -56,7 +56,8 @@ const STRICT_KEYWORDS = new Set([
 
 /** Objects that say nothing about other properties are closed: a model that keeps to the schema adds none anyway. */
 function closeObjects(schema: JsonRecord): JsonRecord {
-  return mapSchemaNodes(schema, (node) => (isObjectNode(node) && node.additionalProperties === undefined ? { ...node, additionalProperties: false } : node)) as JsonRecord;
+  const close = (node: JsonRecord) => (isObjectNode(node) && node.additionalProperties === undefined ? { ...node, additionalProperties: false } : node);
+  return mapSchemaNodes(schema, close) as JsonRecord;
 }
 
 /** Whether OpenAI's strict mode takes `schema`: an object root, closed objects with every property required, known keywords. */
