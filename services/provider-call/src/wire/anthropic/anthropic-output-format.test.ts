@@ -81,6 +81,9 @@ describe('IR → Anthropic output_config', () => {
     expect(schema).toEqual({ type: 'object', additionalProperties: false, description: '{additionalProperties: {"type":"number"}}' });
     expect(irToAnthropicOutputConfig({ type: 'json_object' }, dropped)).toBeUndefined();
     expect([...dropped].sort()).toEqual(['response_format:json_object', 'response_schema.additionalProperties']);
+    const free = new Set<string>();
+    expect(anthropicOutputSchema({ type: 'json_schema', schema: { type: 'object' } }, free)).toEqual({ type: 'object', additionalProperties: false });
+    expect([...free]).toEqual(['response_schema.additionalProperties']);
   });
 
   it('is set on the upstream body', () => {

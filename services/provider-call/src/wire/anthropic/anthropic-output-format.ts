@@ -80,7 +80,11 @@ function anthropicNode(node: JsonRecord, dropped: Set<string>): JsonRecord {
       dropped.add(`response_schema.${key}`);
     }
   }
-  if (isObjectNode(node)) out.additionalProperties = false;
+  if (isObjectNode(node)) {
+    // A free-form object (no properties listed) cannot stay open on Anthropic: it can only be empty there.
+    if (node.properties === undefined && node.additionalProperties === undefined) dropped.add('response_schema.additionalProperties');
+    out.additionalProperties = false;
+  }
   if (hints.length > 0) {
     const description = typeof out.description === 'string' && out.description !== '' ? `${out.description}\n\n` : '';
     out.description = `${description}{${hints.join(', ')}}`;

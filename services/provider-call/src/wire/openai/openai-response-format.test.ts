@@ -44,6 +44,11 @@ describe('IR → OpenAI response_format', () => {
     });
   });
 
+  it('keeps a free-form object open, and so out of strict mode', () => {
+    const free = { type: 'object', properties: { meta: { type: 'object' } }, required: ['meta'] };
+    expect(irToOpenAiResponseFormat({ type: 'json_schema', schema: free })).toEqual({ type: 'json_schema', json_schema: { name: 'response', schema: free } });
+  });
+
   it('sends other schemas best-effort, unchanged', () => {
     const optional = { type: 'object', properties: { name: { type: 'string' }, nick: { type: 'string' } }, required: ['name'] };
     expect(irToOpenAiResponseFormat({ type: 'json_schema', schema: optional, name: 'p', description: 'd' })).toEqual({

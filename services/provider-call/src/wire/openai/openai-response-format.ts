@@ -54,9 +54,13 @@ const STRICT_KEYWORDS = new Set([
   'minItems', 'maxItems',
 ]);
 
-/** Objects that say nothing about other properties are closed: a model that keeps to the schema adds none anyway. */
+/**
+ * Objects that list their properties and say nothing about others are closed: a model that keeps to the
+ * schema adds none anyway. A free-form object (no properties) stays open, which keeps it out of strict mode.
+ */
 function closeObjects(schema: JsonRecord): JsonRecord {
-  const close = (node: JsonRecord) => (isObjectNode(node) && node.additionalProperties === undefined ? { ...node, additionalProperties: false } : node);
+  const close = (node: JsonRecord) =>
+    isObjectNode(node) && node.properties !== undefined && node.additionalProperties === undefined ? { ...node, additionalProperties: false } : node;
   return mapSchemaNodes(schema, close) as JsonRecord;
 }
 
