@@ -1,4 +1,5 @@
 import Anthropic from '@anthropic-ai/sdk';
+import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { ContentBlockParam, Message, MessageParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { defineConformanceSuite } from './support/conformance-suite.js';
 import type { Counted } from './support/header-and-count-cases.js';
@@ -7,7 +8,10 @@ import type { Conversation, Mode, Observed } from './support/scenarios.js';
 
 // The `@anthropic-ai/sdk` SDK against the gateway's Messages endpoint, for every provider behind it:
 // `messages.create` for whole answers, the `messages.stream` helper (which assembles text and
-// input_json_delta fragments into the final message) for streams.
+// input_json_delta fragments into the final message) for streams. Structured output: whole answers use
+// `messages.parse` with `output_config.format` (`zodOutputFormat`, parsed and validated into
+// `parsed_output`); streams send the older beta spelling, a top-level `output_format` with the
+// structured-outputs beta header, as clients written against the beta still do.
 
 const MAX_TOKENS = 1024;
 /** A beta as Claude Code and SDK users turn one on: `betas` on the SDK's beta namespace sends `anthropic-beta`. */
@@ -46,7 +50,7 @@ function toolsOf(conversation: Conversation): Tool[] | undefined {
   return conversation.tools?.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters as Tool['input_schema'] }));
 }
 
-function observe(message: Message, dropped: string[]): Observed {
+function observe(message: Message, dropped: string[], parsed?: unknown): Observed {
   let text = '';
   let reasoning = '';
   const signatures: string[] = [];
@@ -69,6 +73,7 @@ function observe(message: Message, dropped: string[]): Observed {
     model: message.model,
     dropped,
     native: message,
+    ...(parsed === undefined || parsed === null ? {} : { parsed }),
   };
 }
 
@@ -106,6 +111,17 @@ defineConformanceSuite({
         const beta = { ...params, betas: [PROBE_BETA] } as Parameters<typeof client.beta.messages.create>[0] & { stream?: false };
         const message = mode === 'json' ? await client.beta.messages.create(beta) : await client.beta.messages.stream(beta).finalMessage();
         return observe(message as unknown as Message, capture.dropped());
+      }
+      if (conversation.output !== undefined) {
+        const format = zodOutputFormat(conversation.output.schema);
+        if (mode === 'json') {
+          const message = await client.messages.parse({ ...params, output_config: { format } });
+          return observe(message, capture.dropped(), message.parsed_output);
+        }
+        const legacy = { ...params, output_format: { type: 'json_schema', schema: format.schema } } as Parameters<Anthropic['messages']['stream']>[0];
+        const message = await client.messages.stream(legacy, { headers: { 'anthropic-beta': 'structured-outputs-2025-11-13' } }).finalMessage();
+        const observed = observe(message, capture.dropped());
+        return { ...observed, parsed: conversation.output.schema.parse(JSON.parse(observed.text)) };
       }
       if (mode === 'json') return observe(await client.messages.create(params), capture.dropped());
       return observe(await client.messages.stream(params).finalMessage(), capture.dropped());

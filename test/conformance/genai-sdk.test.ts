@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { GoogleGenAI, Type, type Content, type GenerateContentResponse, type Part, type Schema, type Tool } from '@google/genai';
 import { defineConformanceSuite } from './support/conformance-suite.js';
 import type { Counted } from './support/header-and-count-cases.js';
@@ -7,6 +8,8 @@ import type { Conversation, Mode, Observed } from './support/scenarios.js';
 // The `@google/genai` SDK against the gateway's Gemini endpoints (generateContent, and
 // streamGenerateContent?alt=sse), for every provider behind it. Tools are declared the way the SDK's
 // function-calling guide does, with `Type` schemas; tool results go back as functionResponse parts.
+// Structured output as the SDK's guide does it: `responseMimeType: "application/json"` with a
+// `responseJsonSchema` made from a zod schema, and the text parsed and validated by the caller.
 
 const THINKING_BUDGET = 1024;
 /** Google's quota-project header, as a user sets it per request: the account's business, so always reported. */
@@ -105,12 +108,14 @@ defineConformanceSuite({
             ...(conversation.maxTokens === undefined ? {} : { maxOutputTokens: conversation.maxTokens }),
             ...(conversation.reasoning === true ? { thinkingConfig: { includeThoughts: true, thinkingBudget: THINKING_BUDGET } } : {}),
             ...(probe ? { httpOptions: { headers: { [PROBE.name]: PROBE.value } } } : {}),
+            ...(conversation.output === undefined ? {} : { responseMimeType: 'application/json', responseJsonSchema: z.toJSONSchema(conversation.output.schema) }),
           },
         };
-        if (mode === 'json') return observe([await ai.models.generateContent(params)]);
         const chunks: GenerateContentResponse[] = [];
-        for await (const chunk of await ai.models.generateContentStream(params)) chunks.push(chunk);
-        return observe(chunks);
+        if (mode === 'json') chunks.push(await ai.models.generateContent(params));
+        else for await (const chunk of await ai.models.generateContentStream(params)) chunks.push(chunk);
+        const observed = observe(chunks);
+        return conversation.output === undefined ? observed : { ...observed, parsed: conversation.output.schema.parse(JSON.parse(observed.text)) };
       },
     };
   },

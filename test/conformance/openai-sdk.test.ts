@@ -1,4 +1,5 @@
 import OpenAI from 'openai';
+import { zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletion, ChatCompletionContentPart, ChatCompletionMessageParam, ChatCompletionTool } from 'openai/resources/chat/completions';
 import { defineConformanceSuite } from './support/conformance-suite.js';
 import { capturingFetch } from './support/response-headers.js';
@@ -6,7 +7,9 @@ import type { Conversation, Mode, Observed } from './support/scenarios.js';
 
 // The `openai` SDK against the gateway's Chat Completions endpoint, for every provider behind it:
 // `chat.completions.create` for whole answers, the `chat.completions.stream` helper (which assembles
-// content and tool-call deltas and refuses malformed chunks) for streams.
+// content and tool-call deltas and refuses malformed chunks) for streams. Structured output is asked the
+// SDK's own way, `zodResponseFormat`, and read back from `message.parsed` (`chat.completions.parse`, and
+// the stream helper, which parse and validate the answer with the zod schema).
 
 /** OpenAI's beta-API header (the SDK sends it itself for the Assistants API). */
 const PROBE = { name: 'openai-beta', value: 'assistants=v2' };
@@ -52,6 +55,7 @@ const reasoningOf = (value: unknown): string => {
 function observe(completion: ChatCompletion, dropped: string[], streamedReasoning?: string): Observed {
   const choice = completion.choices[0];
   const message = choice?.message;
+  const parsed = (message as { parsed?: unknown } | undefined)?.parsed;
   return {
     text: message?.content ?? '',
     reasoning: streamedReasoning ?? reasoningOf(message),
@@ -65,6 +69,7 @@ function observe(completion: ChatCompletion, dropped: string[], streamedReasonin
     model: completion.model,
     dropped,
     native: message,
+    ...(parsed === undefined || parsed === null ? {} : { parsed }),
   };
 }
 
@@ -88,6 +93,12 @@ defineConformanceSuite({
       };
       // As users add a header the SDK has no parameter for: per request, in the options.
       const options = probe ? { headers: { [PROBE.name]: PROBE.value } } : {};
+      if (conversation.output !== undefined) {
+        const response_format = zodResponseFormat(conversation.output.schema, conversation.output.name);
+        if (mode === 'json') return observe(await client.chat.completions.parse({ ...params, response_format }, options), capture.dropped());
+        const stream = client.chat.completions.stream({ ...params, response_format, stream_options: { include_usage: true } }, options);
+        return observe(await stream.finalChatCompletion(), capture.dropped());
+      }
       if (mode === 'json') return observe(await client.chat.completions.create(params, options), capture.dropped());
       const stream = client.chat.completions.stream({ ...params, stream_options: { include_usage: true } }, options);
       // The helper keeps only the last fragment of fields it does not know, so reasoning is gathered here.

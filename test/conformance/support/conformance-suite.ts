@@ -6,6 +6,7 @@ import { ResultsRecorder, type CaseOutcome } from './results-recorder.js';
 import {
   CACHED_PROMPT,
   emulatorReply,
+  FORECAST,
   HISTORY,
   IMAGE_PROMPT,
   IMAGE_URL,
@@ -15,6 +16,7 @@ import {
   PNG,
   PROMPT,
   REASONING_PROMPT,
+  STRUCTURED_PROMPT,
   SYSTEM,
   TOOL_PROMPT,
   TOOL_RESULT,
@@ -110,6 +112,7 @@ const FEATURES = [
   'cached tokens',
   'header pass-through',
   'count_tokens',
+  'structured output',
 ] as const;
 type Feature = (typeof FEATURES)[number];
 const SLUG: Record<Feature, string> = {
@@ -126,6 +129,7 @@ const SLUG: Record<Feature, string> = {
   'cached tokens': 'cached',
   'header pass-through': 'headers',
   count_tokens: 'count',
+  'structured output': 'structured',
 };
 /** Features that have no streaming call, and check their own upstream requests. */
 const JSON_ONLY: ReadonlySet<Feature> = new Set(['count_tokens']);
@@ -277,6 +281,18 @@ export function defineConformanceSuite(options: SuiteOptions): void {
     },
     'header pass-through': (model, mode, provider) => headerPassThroughCase({ client, driver, stack, expectAnswer }, model, mode, provider),
     count_tokens: (model, _mode, provider) => countTokensCase({ client, driver, stack, expectAnswer }, model, provider),
+    'structured output': async (model, mode, provider) => {
+      const observed = await driver.send(model, { turns: [{ role: 'user', text: STRUCTURED_PROMPT }], output: FORECAST }, mode);
+      // The schema reached the upstream as structured output (narrowed to what that provider enforces), and
+      // the answer is the emulator's document for it, carried back unchanged, valid for the client's schema.
+      const received = stack.upstreamRequests(model).at(-1)?.responseFormat;
+      expect(received?.type).toBe('json_schema');
+      const reply = emulatorReply(model, { texts: [STRUCTURED_PROMPT], lastUserText: STRUCTURED_PROMPT, ...(received === undefined ? {} : { responseFormat: received }) });
+      expectAnswer(observed, reply, model, provider);
+      expect(observed.parsed).toEqual(FORECAST.schema.parse(JSON.parse(reply.text)));
+      expect(observed.dropped, 'x-aigw-dropped').toEqual([]);
+      return 'pass';
+    },
   };
 
   for (const provider of PROVIDERS) {

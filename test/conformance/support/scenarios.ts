@@ -1,4 +1,5 @@
-import { buildReply, countWords, type Reply, type ToolDeclaration, type ToolResult } from '@aigw/emulators';
+import { buildReply, countWords, type Reply, type ResponseFormat, type ToolDeclaration, type ToolResult } from '@aigw/emulators';
+import { z } from 'zod';
 
 // The conversations every client SDK sends to every provider, in neutral terms (each SDK's driver writes
 // them its own way), and what the upstream emulator answers to them, derived with its exported helpers.
@@ -23,6 +24,8 @@ export interface Observed {
   dropped: string[];
   /** The assistant turn as the SDK returned it, to hand back in the next request as a user would. */
   native: unknown;
+  /** Structured output as the SDK parsed it (its own parser where it has one, else JSON.parse of the text). */
+  parsed?: unknown;
 }
 
 export type Image = { base64: string; mimeType: string } | { url: string };
@@ -44,6 +47,14 @@ export interface Conversation {
   maxTokens?: number;
   /** Ask for reasoning the protocol's own way (reasoning_effort, thinking, thinkingConfig). */
   reasoning?: boolean;
+  /** Ask for structured output the SDK's own way (response_format, output_config / output_format, responseJsonSchema). */
+  output?: StructuredOutput;
+}
+
+/** A zod schema, as users of every SDK write one, and the name OpenAI wants for it. */
+export interface StructuredOutput {
+  name: string;
+  schema: z.ZodType;
 }
 
 export interface ToolSpec {
@@ -82,6 +93,18 @@ export const OUTPUT_LIMIT = 3;
 export const REASONING_PROMPT = 'Why is the sky blue?';
 /** The emulator's directive for a cached prompt prefix of 40 tokens (there is no client-side way to cause one). */
 export const CACHED_PROMPT = 'Summarise the long document [emu cached=40]';
+export const STRUCTURED_PROMPT = 'Extract the forecast: Oslo, three days, in celsius, hourly sky';
+/** What zod users write: an integer (with zod's safe-integer bounds), an enum, a nullable, a nested array of objects. */
+export const FORECAST: StructuredOutput = {
+  name: 'forecast',
+  schema: z.object({
+    city: z.string().describe('City name'),
+    days: z.number().int(),
+    unit: z.enum(['celsius', 'fahrenheit']),
+    summary: z.string().nullable(),
+    hours: z.array(z.object({ hour: z.number().int(), sky: z.string() })),
+  }),
+};
 
 /** What the emulator is asked, from the client's side: the input texts and what the answer depends on. */
 export interface Asked {
@@ -93,6 +116,8 @@ export interface Asked {
   toolResults?: ToolResult[];
   maxOutputTokens?: number;
   thinking?: boolean;
+  /** Structured output as the upstream received it. */
+  responseFormat?: ResponseFormat;
 }
 
 /** The emulator's answer to `asked` for `model`: text or tool call, stop reason, token counts. */
@@ -109,5 +134,6 @@ export function emulatorReply(model: string, asked: Asked): Reply {
     ...(asked.images === undefined ? {} : { images: asked.images }),
     ...(asked.maxOutputTokens === undefined ? {} : { maxOutputTokens: asked.maxOutputTokens }),
     ...(asked.thinking === undefined ? {} : { thinking: asked.thinking }),
+    ...(asked.responseFormat === undefined ? {} : { responseFormat: asked.responseFormat }),
   });
 }

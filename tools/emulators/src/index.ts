@@ -20,6 +20,12 @@ export {
 export { parseAnswerDirectives, type AnswerDirectives } from './upstream/answer-directives.js';
 export { argumentsFromSchema } from './upstream/tool-arguments.js';
 export {
+  InvalidSchemaError,
+  schemaInstance,
+  structuredAnswerText,
+  type ResponseFormat,
+} from './upstream/structured-answer.js';
+export {
   composeToolResultText,
   toolResultText,
   TOOL_RESULT_LIMIT,

@@ -85,6 +85,16 @@ export interface IrThinking {
   effort?: IrReasoningEffort;
 }
 
+/**
+ * The shape the client wants the answer text in: any JSON object (OpenAI json_object, Gemini
+ * application/json without a schema) or JSON valid against a JSON Schema (OpenAI json_schema,
+ * Anthropic output_config.format / output_format, Gemini responseJsonSchema / responseSchema).
+ * `name` and `description` label the schema (OpenAI's json_schema.name); `strict` is OpenAI's flag.
+ */
+export type IrResponseFormat =
+  | { type: 'json_object' }
+  | { type: 'json_schema'; schema: Record<string, unknown>; name?: string; description?: string; strict?: boolean };
+
 export interface IrRequest {
   /** The system prompt that leads the conversation (later system messages are IrMessages). */
   system?: string;
@@ -102,6 +112,7 @@ export interface IrRequest {
   stream: boolean;
   /** An opaque id of the end user, and the client field it came in (named when it cannot be carried). */
   user?: { id: string; field: 'metadata.user_id' | 'user' };
+  responseFormat?: IrResponseFormat;
   /** Client fields that the IR cannot carry, named as the client named them. */
   dropped: string[];
 }

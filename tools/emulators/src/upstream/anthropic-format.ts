@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { renderAnthropicError } from './anthropic-error.js';
 import { parseAnthropicRequest } from './anthropic-request.js';
 import type { ChatRequest, Reply } from './reply.js';
-import { jsonPieces, textPieces } from './stream-pieces.js';
+import { answerPieces, jsonPieces, textPieces } from './stream-pieces.js';
 import type { ParseFailure, RenderContext, RouteMatch, WireFormat } from './wire-format.js';
 
 // Anthropic Messages: POST /v1/messages, `x-api-key: <key>`, `anthropic-version` required.
@@ -112,7 +112,7 @@ export const anthropicFormat: WireFormat = {
       close();
     } else {
       open({ type: 'text', text: '' });
-      for (const piece of textPieces(reply.text, chunks)) if (piece !== '') delta({ type: 'text_delta', text: piece });
+      for (const piece of answerPieces(reply, chunks)) if (piece !== '') delta({ type: 'text_delta', text: piece });
       close();
     }
     events.push(

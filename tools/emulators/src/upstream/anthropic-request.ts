@@ -1,5 +1,6 @@
 import { isImageUrl, isObject, nonNegativeInteger, type JsonObject } from './json-fields.js';
 import type { ChatRequest } from './reply.js';
+import { parseAnthropicOutputFormat } from './response-format-request.js';
 import { toolResultText, type ToolChoice, type ToolDeclaration, type ToolResult } from './tool-answer.js';
 import type { ParseFailure } from './wire-format.js';
 import { countWords } from './words.js';
@@ -149,6 +150,8 @@ export function parseAnthropicRequest(body: unknown): ChatRequest | ParseFailure
   const tools = parseTools(body.tools);
   if (tools !== undefined && !Array.isArray(tools)) return tools;
   const toolChoice = parseToolChoice(body.tool_choice);
+  const responseFormat = parseAnthropicOutputFormat(body);
+  if (responseFormat !== undefined && 'error' in responseFormat) return responseFormat;
   const thinking = isObject(body.thinking) && (body.thinking.type === 'enabled' || body.thinking.type === 'adaptive');
   const chat: ChatRequest = {
     model: body.model,
@@ -163,5 +166,6 @@ export function parseAnthropicRequest(body: unknown): ChatRequest | ParseFailure
   if (results.length > 0) chat.toolResults = results;
   if (thinking) chat.thinking = true;
   if (images > 0) chat.images = images;
+  if (responseFormat !== undefined) chat.responseFormat = responseFormat;
   return chat;
 }

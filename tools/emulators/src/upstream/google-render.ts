@@ -1,5 +1,5 @@
 import type { Reply } from './reply.js';
-import { textPieces } from './stream-pieces.js';
+import { answerPieces, textPieces } from './stream-pieces.js';
 import { countWords } from './words.js';
 
 // Response pieces shared by the Google formats (Gemini, Cloud Code Assist): candidate parts, usage,
@@ -66,7 +66,7 @@ export function streamSteps(reply: Reply, chunks: number | undefined): StreamSte
     return steps;
   }
   let soFar = '';
-  for (const text of textPieces(reply.text, chunks)) {
+  for (const text of answerPieces(reply, chunks)) {
     soFar += text;
     steps.push({ part: { text }, candidatesTokens: countWords(soFar), thoughtsTokens });
   }

@@ -1,5 +1,6 @@
 import { field, isObject, nonNegativeInteger, type JsonObject } from './json-fields.js';
 import type { ChatRequest } from './reply.js';
+import { parseGoogleResponseFormat } from './response-format-request.js';
 import { toolResultText, type ToolChoice, type ToolDeclaration, type ToolResult } from './tool-answer.js';
 import type { ParseFailure } from './wire-format.js';
 import { countWords } from './words.js';
@@ -111,6 +112,8 @@ export function parseGoogleRequest(request: JsonObject, model: string, stream: b
   const maxOutputTokens = nonNegativeInteger(field(generation, 'maxOutputTokens', 'max_output_tokens'));
   const thinkingConfig = field(generation, 'thinkingConfig', 'thinking_config');
   const thinking = isObject(thinkingConfig) && field(thinkingConfig, 'includeThoughts', 'include_thoughts') === true;
+  const responseFormat = parseGoogleResponseFormat(generation, prefix);
+  if (responseFormat !== undefined && 'error' in responseFormat) return responseFormat;
   const chat: ChatRequest = {
     model,
     stream,
@@ -126,5 +129,6 @@ export function parseGoogleRequest(request: JsonObject, model: string, stream: b
   if (results.length > 0) chat.toolResults = results;
   if (thinking) chat.thinking = true;
   if (images > 0) chat.images = images;
+  if (responseFormat !== undefined) chat.responseFormat = responseFormat;
   return chat;
 }

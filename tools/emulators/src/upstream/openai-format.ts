@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { parseOpenAiRequest } from './openai-request.js';
 import type { ChatRequest, Reply } from './reply.js';
-import { jsonPieces, textPieces } from './stream-pieces.js';
+import { answerPieces, jsonPieces, textPieces } from './stream-pieces.js';
 import { bearerToken, type ParseFailure, type RenderContext, type RouteMatch, type WireFormat } from './wire-format.js';
 
 // OpenAI Chat Completions: POST /v1/chat/completions (and /api/paas/v4/chat/completions, where Z.ai's and
@@ -125,7 +125,7 @@ export const openAiFormat: WireFormat = {
         events.push(head + choice({ tool_calls: [{ index: 0, function: { arguments: fragment } }] }, null) + tail);
       }
     } else {
-      for (const piece of textPieces(reply.text, chunks)) {
+      for (const piece of answerPieces(reply, chunks)) {
         if (piece !== '') events.push(head + choice({ content: piece }, null) + tail);
       }
     }

@@ -1,5 +1,6 @@
 import { isImageUrl, isObject, nonNegativeInteger } from './json-fields.js';
 import type { ChatRequest } from './reply.js';
+import { parseOpenAiResponseFormat } from './response-format-request.js';
 import { toolResultText, type ToolChoice, type ToolDeclaration, type ToolResult } from './tool-answer.js';
 import type { ParseFailure } from './wire-format.js';
 import { countWords } from './words.js';
@@ -67,11 +68,13 @@ export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
   let images = 0;
   let results: ToolResult[] = [];
   const callNames = new Map<string, string>();
+  let saysJson = false;
   for (const [i, message] of (b.messages as unknown[]).entries()) {
     if (!isObject(message)) return { error: 'Invalid message: expected an object.' };
     const m = message;
     if (typeof m.role !== 'string') return { error: "Missing required parameter: 'messages[].role'." };
     const text = contentText(m.content);
+    if (!saysJson && /json/i.test(text)) saysJson = true;
     inputTokens += countWords(text);
     const found = contentImages(m.content, `messages[${i}].content`);
     if (typeof found !== 'number') return found;
@@ -98,6 +101,11 @@ export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
   const tools = parseTools(b.tools);
   if (tools !== undefined && !Array.isArray(tools)) return tools;
   const toolChoice = parseToolChoice(b.tool_choice);
+  const responseFormat = parseOpenAiResponseFormat(b.response_format);
+  if (responseFormat !== undefined && 'error' in responseFormat) return responseFormat;
+  if (responseFormat?.type === 'json_object' && !saysJson) {
+    return { error: "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'." };
+  }
   const streamOptions = b.stream_options as { include_usage?: unknown } | undefined;
   const maxOutputTokens = nonNegativeInteger(b.max_completion_tokens) ?? nonNegativeInteger(b.max_tokens);
   const effort = b.reasoning_effort;
@@ -115,5 +123,6 @@ export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
   if (results.length > 0) chat.toolResults = results;
   if (thinking) chat.thinking = true;
   if (images > 0) chat.images = images;
+  if (responseFormat !== undefined) chat.responseFormat = responseFormat;
   return chat;
 }

@@ -1,5 +1,6 @@
 import { parseAnswerDirectives } from './answer-directives.js';
 import { DIRECTIVE_PATTERN } from './steering.js';
+import { structuredAnswerText, type ResponseFormat } from './structured-answer.js';
 import { composeThinking, type Thinking, type ThinkingPlan } from './thinking.js';
 import {
   buildToolCall,
@@ -45,6 +46,8 @@ export interface ChatRequest {
   thinking?: boolean;
   /** Images anywhere in the conversation. */
   images?: number;
+  /** Structured output the request asks for: the answer text is then a JSON document (structured-answer.ts). */
+  responseFormat?: ResponseFormat;
 }
 
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -62,6 +65,8 @@ export interface Reply {
   thinking?: Thinking;
   /** Cached input tokens (`[emu cached=N]`), a cached prefix on top of inputTokens. */
   cachedTokens?: number;
+  /** The text is a JSON document (structured output): streams cut it as JSON fragments, not word groups. */
+  structured?: boolean;
 }
 
 /** Longest echo of the user text kept in a reply, in characters (code points). */
@@ -120,7 +125,8 @@ export function buildReply(req: ChatRequest): Reply {
     reply = { text: '', inputTokens: req.inputTokens, outputTokens, finish: 'tool_calls', toolCall };
     plan = { kind: 'tool-call', tool: tool.name };
   } else {
-    const full = composeAnswerText(req);
+    const prose = composeAnswerText(req);
+    const full = req.responseFormat === undefined ? prose : structuredAnswerText(req.responseFormat, prose);
     const fullTokens = countWords(full);
     const cap = req.maxOutputTokens;
     if (cap !== undefined && cap < fullTokens) {
@@ -129,6 +135,7 @@ export function buildReply(req: ChatRequest): Reply {
     } else {
       reply = { text: full, inputTokens: req.inputTokens, outputTokens: fullTokens, finish: 'stop' };
     }
+    if (req.responseFormat !== undefined) reply.structured = true;
     plan = endsWithResults ? { kind: 'tool-result', tools: (req.toolResults ?? []).map((r) => r.name) } : { kind: 'text' };
   }
   if (directives?.thinking ?? req.thinking === true) reply.thinking = composeThinking(echoOf(req.lastUserText), plan);

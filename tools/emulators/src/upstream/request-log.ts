@@ -1,3 +1,5 @@
+import type { ResponseFormat } from './structured-answer.js';
+
 // Recording must stay cheap: the benchmark sends millions of requests, so the log is a fixed-size
 // ring that overwrites the oldest entry instead of growing.
 
@@ -24,6 +26,8 @@ export interface RecordedRequest {
    * and behaviour headers such as anthropic-beta, so tests see what reached the upstream and what did not.
    */
   headers?: Record<string, string>;
+  /** Structured output the request asked for (the schema as the emulator read it). */
+  responseFormat?: ResponseFormat;
 }
 
 /** Headers every HTTP request has; left out of RecordedRequest.headers to keep the ring small. */

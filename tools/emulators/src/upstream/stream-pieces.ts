@@ -60,6 +60,11 @@ export function textPieces(text: string, chunks: number | undefined): string[] {
   return chunks === undefined ? splitIntoWordGroups(text) : splitIntoChunks(text, chunks);
 }
 
+/** Deltas of an answer's text: JSON fragments for structured output, else as textPieces. */
+export function answerPieces(reply: { text: string; structured?: boolean }, chunks: number | undefined): string[] {
+  return reply.structured === true ? jsonPieces(reply.text, chunks) : textPieces(reply.text, chunks);
+}
+
 /** Fragments of streamed tool-call arguments (JSON text). */
 export function jsonPieces(json: string, chunks: number | undefined): string[] {
   return chunks === undefined ? splitEvery(json, JSON_FRAGMENT_CHARS) : splitIntoChunks(json, chunks);

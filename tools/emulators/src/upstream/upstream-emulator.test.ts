@@ -165,3 +165,28 @@ describe('recording', () => {
     expect((await fetch(`${emu.url}/v1/nothing`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 });
+
+describe('structured output', () => {
+  const post = (path: string, headers: Record<string, string>, body: unknown) =>
+    fetch(`${emu.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+  it('answers a schema it cannot satisfy with the provider’s 400, recorded as such', async () => {
+    const res = await post('/v1/chat/completions', { authorization: 'Bearer sk-a' }, {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'hi' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'broken', schema: { type: 'object', properties: { a: { $ref: '#/$defs/missing' } }, required: ['a'] } } },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/Invalid JSON schema/);
+    expect(emu.requests().map((r) => r.status)).toEqual([400]);
+  });
+
+  it('refuses a request its provider refuses, in that provider’s error shape', async () => {
+    const res = await post('/v1beta/models/gemini-2.5-flash:generateContent', { 'x-goog-api-key': 'k' }, {
+      contents: [{ parts: [{ text: 'hi' }] }],
+      generationConfig: { responseSchema: { type: 'OBJECT' } },
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { status: string; message: string } }).error).toMatchObject({ status: 'INVALID_ARGUMENT', message: expect.stringContaining('response_mime_type') });
+  });
+});

@@ -11,7 +11,8 @@ import { COUNT_ENDPOINTS, type CountEndpoint } from './count-endpoints.js';
 import { geminiFormat } from './gemini-format.js';
 import { openAiFormat } from './openai-format.js';
 import { modelListEndpoint, serveModelList } from './model-list-routes.js';
-import { buildReply } from './reply.js';
+import { buildReply, type ChatRequest, type Reply } from './reply.js';
+import { InvalidSchemaError } from './structured-answer.js';
 import { notableHeaders, RequestLog, type RecordedRequest } from './request-log.js';
 import { ScriptBook, type ScriptRule } from './script-rules.js';
 import { mergeSteering, parseDirective, steeringFromHeaders, type Steering } from './steering.js';
@@ -72,11 +73,12 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     const method = req.method ?? 'POST';
     const credential = format.credential(req.headers, query);
     const viaProxy = req.headers['x-emu-via-proxy'];
-    const record = (model: string, stream: boolean, status: number): void => {
+    const record = (model: string, stream: boolean, status: number, chat?: ChatRequest): void => {
       const entry: RecordedRequest = { at, method, path: pathname, format: format.name, model, credential, stream, status };
       if (typeof viaProxy === 'string') entry.viaProxy = viaProxy;
       const headers = notableHeaders(req.headers);
       if (headers !== undefined) entry.headers = headers;
+      if (chat?.responseFormat !== undefined) entry.responseFormat = chat.responseFormat;
       log.add(entry);
     };
     const fail = (status: number, model: string, stream: boolean, message?: string): void => {
@@ -103,6 +105,15 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
       return fail(401, chat.model, chat.stream);
     }
 
+    let reply: Reply;
+    try {
+      reply = buildReply(chat);
+    } catch (error) {
+      // A schema the model could not keep to (unsatisfiable, an unresolvable $ref): the provider's 400.
+      if (error instanceof InvalidSchemaError) return fail(400, chat.model, chat.stream, error.message);
+      throw error;
+    }
+
     const steering = mergeSteering(
       defaults,
       scripts.take({ credential, model: chat.model, path: pathname }),
@@ -110,7 +121,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
       steeringFromHeaders(req.headers),
     );
     const status = steering.status ?? 200;
-    record(chat.model, chat.stream, status);
+    record(chat.model, chat.stream, status, chat);
 
     if (steering.delayMs !== undefined && steering.delayMs > 0) {
       await sleep(steering.delayMs);
@@ -127,7 +138,6 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
       writeWholeBody(res, status, headers, format.renderError(status), faults);
       return;
     }
-    const reply = buildReply(chat);
     const ctx = { id: `${idPrefix}${(++sequence).toString(36)}`, created: Math.floor(at / 1000) };
     if (!chat.stream) {
       writeWholeBody(res, status, headers, format.renderJson(reply, chat, ctx), faults);

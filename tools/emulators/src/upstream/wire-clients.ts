@@ -18,6 +18,8 @@ export interface Conversation {
   thinking?: boolean;
   stream: boolean;
   maxTokens?: number;
+  /** Ask for structured output the format's own way: a JSON document valid against this JSON Schema. */
+  schema?: Record<string, unknown>;
 }
 
 export interface WireRequest {
@@ -57,6 +59,7 @@ function openAiBody(c: Conversation): Json {
   if (c.tools !== undefined) body.tools = c.tools.map((t) => ({ type: 'function', function: { name: t.name, parameters: t.parameters } }));
   if (c.thinking === true) body.reasoning_effort = 'low';
   if (c.maxTokens !== undefined) body.max_tokens = c.maxTokens;
+  if (c.schema !== undefined) body.response_format = { type: 'json_schema', json_schema: { name: 'answer', schema: c.schema, strict: true } };
   return body;
 }
 
@@ -76,6 +79,7 @@ function anthropicBody(c: Conversation): Json {
   if (c.system !== undefined) body.system = c.system;
   if (c.tools !== undefined) body.tools = c.tools.map((t) => ({ name: t.name, input_schema: t.parameters }));
   if (c.thinking === true) body.thinking = { type: 'enabled', budget_tokens: 1024 };
+  if (c.schema !== undefined) body.output_config = { format: { type: 'json_schema', schema: c.schema } };
   return body;
 }
 
@@ -96,6 +100,7 @@ function geminiBody(c: Conversation): Json {
   const generationConfig: Json = {};
   if (c.maxTokens !== undefined) generationConfig.maxOutputTokens = c.maxTokens;
   if (c.thinking === true) generationConfig.thinkingConfig = { includeThoughts: true };
+  if (c.schema !== undefined) Object.assign(generationConfig, { responseMimeType: 'application/json', responseJsonSchema: c.schema });
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
   return body;
 }

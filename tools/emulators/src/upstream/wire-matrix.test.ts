@@ -1,9 +1,11 @@
 import http from 'node:http';
+import Ajv2020 from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeReplyText, countWords } from './reply.js';
 import type { WireFormatName } from './request-log.js';
 import { thinkingSignature } from './thinking.js';
 import { argumentsFromSchema } from './tool-arguments.js';
+import { structuredAnswerText } from './structured-answer.js';
 import { startUpstreamEmulator, type UpstreamEmulator } from './upstream-emulator.js';
 import { buildRequest, decodeJson, decodeStream, parseSse, type Conversation, type DecodedAnswer } from './wire-clients.js';
 
@@ -113,6 +115,32 @@ describe('every format answers the same', () => {
   it('images, marked in the reply', async () => {
     const a = await sameEverywhere({ ...base, user: 'what is this', images: ['data', 'url'] });
     expect(a.text).toBe('Hello from up-model: what is this [2 images]');
+  });
+
+  it('structured output: one JSON document valid against the requested schema, whole and streamed', async () => {
+    const forecast = {
+      type: 'object',
+      properties: {
+        city: { type: 'string' },
+        days: { type: 'integer' },
+        unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+        hours: { type: 'array', items: { type: 'object', properties: { at: { type: 'string', format: 'date-time' }, rain: { type: ['number', 'null'] } }, required: ['at', 'rain'], additionalProperties: false } },
+      },
+      required: ['city', 'days', 'unit', 'hours'],
+      additionalProperties: false,
+    };
+    const a = await sameEverywhere({ ...base, schema: forecast });
+    expect(a.text).toBe(structuredAnswerText({ type: 'json_schema', schema: forecast }, ''));
+    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(forecast);
+    expect(validate(JSON.parse(a.text)), JSON.stringify(validate.errors)).toBe(true);
+    expect(a.usage.output).toBe(countWords(a.text));
+    for (const format of FORMATS) expect(emu.requests().filter((r) => r.format === format).map((r) => r.responseFormat)).toContainEqual({ type: 'json_schema', schema: forecast });
+  });
+
+  it('structured output after a tool round trip', async () => {
+    const small = { type: 'object', properties: { summary: { type: 'string' } }, required: ['summary'], additionalProperties: false };
+    const a = await sameEverywhere({ ...base, tools, toolResult: { name: 'get_weather', result: 'sunny' }, schema: small });
+    expect(JSON.parse(a.text)).toEqual(JSON.parse(structuredAnswerText({ type: 'json_schema', schema: small }, '')));
   });
 });
 

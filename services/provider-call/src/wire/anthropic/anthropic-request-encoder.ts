@@ -1,6 +1,7 @@
 import type { IrImageSource, IrMessage, IrPart, IrRequest, IrToolChoice, IrToolResultPart } from '../../ir/chat-ir.js';
 import { thinkingBudget } from '../../ir/thinking-budget.js';
 import { toolArgumentsObject } from '../../ir/tool-arguments.js';
+import { irToAnthropicOutputConfig } from './anthropic-output-format.js';
 
 // IR → a Messages API request for an Anthropic upstream.
 
@@ -168,6 +169,8 @@ export function irToAnthropicRequest(ir: IrRequest, model: string): { body: Reco
   if (choice !== undefined) body.tool_choice = choice;
   sampling(ir, thinking, body, dropped);
   if (ir.stop.length > 0) body.stop_sequences = ir.stop;
+  const outputConfig = ir.responseFormat === undefined ? undefined : irToAnthropicOutputConfig(ir.responseFormat, dropped);
+  if (outputConfig !== undefined) body.output_config = outputConfig;
   if (ir.stream) body.stream = true;
   return { body, dropped: [...dropped] };
 }

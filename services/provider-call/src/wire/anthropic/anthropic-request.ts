@@ -1,6 +1,7 @@
 import type { DecodedRequest } from '../../adapters/client-codec.js';
 import { uncarriedFields, validateBody } from '../../adapters/validate-body.js';
 import type { IrImageSource, IrMessage, IrPart, IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
+import { outputFormatToIr } from './anthropic-output-format.js';
 import { anthropicRequestSchema, BLOCK_FIELDS, type AnthropicBlock, type AnthropicMessage, type AnthropicRequest } from './anthropic-schema.js';
 
 // Anthropic Messages request (client side) → IR.
@@ -8,7 +9,7 @@ import { anthropicRequestSchema, BLOCK_FIELDS, type AnthropicBlock, type Anthrop
 /** Request fields the IR carries; any other field the client set is reported as dropped. */
 const CARRIED = new Set([
   'model', 'max_tokens', 'messages', 'system', 'tools', 'tool_choice', 'thinking', 'temperature', 'top_p', 'top_k',
-  'stop_sequences', 'stream', 'metadata',
+  'stop_sequences', 'stream', 'metadata', 'output_config', 'output_format',
 ]);
 const TOOL_FIELDS = new Set(['type', 'name', 'description', 'input_schema']);
 
@@ -132,6 +133,8 @@ export function anthropicRequestToIr(body: unknown, stream: boolean): DecodedReq
   if (req.top_p !== undefined) ir.topP = req.top_p;
   if (req.top_k !== undefined) ir.topK = req.top_k;
   metadataToIr(req.metadata, ir, dropped);
+  const responseFormat = outputFormatToIr(req.output_config, req.output_format, dropped);
+  if (responseFormat !== undefined) ir.responseFormat = responseFormat;
   ir.dropped = [...dropped];
   return { ir, streamUsage: true };
 }

@@ -1,5 +1,6 @@
 import { z } from '@aigw/config';
 import { markUnsupported } from '../../adapters/validate-body.js';
+import { anthropicOutputConfigSchema, anthropicOutputFormatSchema } from './anthropic-output-format.js';
 
 // The Messages API request as a client may send it. Unknown block and tool types (documents, server
 // tools) are accepted and reported as dropped when the request is translated.
@@ -96,6 +97,8 @@ export const anthropicRequestSchema = z.looseObject({
   stop_sequences: z.array(z.string()).optional(),
   stream: z.boolean().optional(),
   metadata: z.looseObject({ user_id: z.string().nullable().optional() }).nullable().optional(),
+  output_config: anthropicOutputConfigSchema.optional(),
+  output_format: anthropicOutputFormatSchema.optional(),
 });
 
 export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;

@@ -43,6 +43,9 @@ export const generationConfigSchema = z.looseObject({
   stopSequences: z.array(z.string()).optional(),
   candidateCount: z.number().int().positive().optional(),
   thinkingConfig: thinkingConfig.optional(),
+  responseMimeType: z.string().optional(),
+  responseSchema: z.record(z.string(), z.unknown()).optional(),
+  responseJsonSchema: z.unknown().optional(),
 });
 
 export const geminiRequestSchema = z.looseObject({

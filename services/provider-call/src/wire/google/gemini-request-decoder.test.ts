@@ -60,7 +60,7 @@ describe('geminiRequestToIr', () => {
         tools: [{ googleSearch: {} }],
         safetySettings: [{ category: 'HARM_CATEGORY_HATE_SPEECH', threshold: 'BLOCK_NONE' }],
         cachedContent: 'cachedContents/abc',
-        generationConfig: { responseMimeType: 'application/json', candidateCount: 2 },
+        generationConfig: { presencePenalty: 0.5, candidateCount: 2 },
       },
       false,
     );
@@ -68,7 +68,7 @@ describe('geminiRequestToIr', () => {
       'cachedContent',
       'contents.parts.executableCode',
       'generationConfig.candidateCount',
-      'generationConfig.responseMimeType',
+      'generationConfig.presencePenalty',
       'safetySettings',
       'tools.googleSearch',
     ]);

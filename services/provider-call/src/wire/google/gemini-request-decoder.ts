@@ -6,13 +6,17 @@ import type { JsonRecord } from '../../ir/json-shape.js';
 import { geminiRequestSchema, type GeminiClientRequest } from './gemini-client-schema.js';
 import { camelizeGeminiKeys } from './gemini-keys.js';
 import { geminiPartsToIr } from './gemini-parts.js';
+import { geminiResponseFormatToIr } from './gemini-response-format.js';
 import { fromGeminiSchema } from './gemini-schema.js';
 
 // Gemini generateContent request (client side) → IR. The model is in the URL, not the body, and the
 // stream flag is the endpoint's (both come with the call).
 
 const CARRIED = new Set(['contents', 'systemInstruction', 'tools', 'toolConfig', 'generationConfig', 'model']);
-const CONFIG_CARRIED = new Set(['temperature', 'topP', 'topK', 'maxOutputTokens', 'stopSequences', 'candidateCount', 'thinkingConfig']);
+const CONFIG_CARRIED = new Set([
+  'temperature', 'topP', 'topK', 'maxOutputTokens', 'stopSequences', 'candidateCount', 'thinkingConfig', 'responseMimeType', 'responseSchema',
+  'responseJsonSchema',
+]);
 const PART_FIELDS = new Set(['text', 'thought', 'thoughtSignature', 'inlineData', 'fileData', 'functionCall', 'functionResponse', 'executableCode', 'codeExecutionResult', 'videoMetadata']);
 
 type Config = NonNullable<GeminiClientRequest['generationConfig']>;
@@ -102,6 +106,8 @@ function applyConfig(ir: IrRequest, config: Config, dropped: Set<string>): void 
   if (config.stopSequences !== undefined) ir.stop = config.stopSequences;
   const thinking = config.thinkingConfig === undefined ? undefined : geminiThinkingToIr(config.thinkingConfig);
   if (thinking !== undefined) ir.thinking = thinking;
+  const responseFormat = geminiResponseFormatToIr(config, dropped);
+  if (responseFormat !== undefined) ir.responseFormat = responseFormat;
 }
 
 /** Validates a Gemini generateContent body (camelCase or snake_case) and maps it to the IR. */

@@ -1,6 +1,7 @@
 import type { IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
 import { thinkingBudget } from '../../ir/thinking-budget.js';
 import { irPartsToGemini, SKIP_SIGNATURE } from './gemini-parts.js';
+import { irToGeminiOutputConfig } from './gemini-response-format.js';
 import { hasParameters, toGeminiSchema } from './gemini-schema.js';
 
 // IR → the Gemini GenerateContent request body (the part both the Gemini API and Cloud Code share).
@@ -72,6 +73,7 @@ export function irToGeminiRequest(ir: IrRequest, model = ''): { request: GeminiR
   if (ir.maxTokens !== undefined) config.maxOutputTokens = ir.maxTokens;
   if (ir.stop.length > 0) config.stopSequences = ir.stop;
   if (ir.thinking !== undefined) config.thinkingConfig = geminiThinkingConfig(ir.thinking);
+  if (ir.responseFormat !== undefined) Object.assign(config, irToGeminiOutputConfig(ir.responseFormat, dropped));
   if (Object.keys(config).length > 0) request.generationConfig = config;
 
   if (ir.tools.length > 0) {

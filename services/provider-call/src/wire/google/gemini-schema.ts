@@ -62,6 +62,10 @@ export function fromGeminiSchema(schema: unknown): Record<string, unknown> {
     out.properties = Object.fromEntries(Object.entries(schema.properties).map(([name, sub]) => [name, fromGeminiSchema(sub)]));
   }
   if (schema.items !== undefined) out.items = fromGeminiSchema(schema.items);
-  if (Array.isArray(schema.anyOf)) out.anyOf = schema.anyOf.map(fromGeminiSchema);
+  if (Array.isArray(schema.anyOf)) {
+    out.anyOf = schema.anyOf.map(fromGeminiSchema);
+    // `nullable` beside `anyOf` (no `type` to widen) admits null as one more branch.
+    if (schema.nullable === true && out.type === undefined) (out.anyOf as unknown[]).push({ type: 'null' });
+  }
   return out;
 }

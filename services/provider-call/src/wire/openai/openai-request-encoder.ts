@@ -1,5 +1,6 @@
 import type { IrImageSource, IrPart, IrRequest, IrToolChoice } from '../../ir/chat-ir.js';
 import { thinkingEffort } from '../../ir/thinking-budget.js';
+import { irToOpenAiResponseFormat, JSON_MODE_NOTE, mentionsJson } from './openai-response-format.js';
 
 // IR → an OpenAI Chat Completions request for an OpenAI-compatible upstream.
 
@@ -76,7 +77,9 @@ const TOOL_CHOICE: Record<IrToolChoice['type'], (c: IrToolChoice) => unknown> = 
 export function irToOpenAiRequest(ir: IrRequest, model: string): { body: Record<string, unknown>; dropped: string[] } {
   const dropped = new Set<string>();
   const messages: Array<Record<string, unknown>> = [];
-  if (ir.system !== undefined) messages.push({ role: 'system', content: ir.system });
+  const jsonModeNote = ir.responseFormat?.type === 'json_object' && !mentionsJson(ir);
+  if (ir.system !== undefined) messages.push({ role: 'system', content: jsonModeNote ? `${ir.system}\n\n${JSON_MODE_NOTE}` : ir.system });
+  else if (jsonModeNote) messages.push({ role: 'system', content: JSON_MODE_NOTE });
   for (const message of ir.messages) {
     if (message.role === 'user') messages.push(...userMessages(message.parts, dropped));
     else if (message.role === 'system') messages.push({ role: 'system', content: textOf(message.parts) });
@@ -97,6 +100,7 @@ export function irToOpenAiRequest(ir: IrRequest, model: string): { body: Record<
   if (ir.topP !== undefined) body.top_p = ir.topP;
   if (ir.topK !== undefined) dropped.add('top_k');
   if (ir.stop.length > 0) body.stop = ir.stop;
+  if (ir.responseFormat !== undefined) body.response_format = irToOpenAiResponseFormat(ir.responseFormat);
   if (ir.thinking?.enabled === true) {
     const effort = thinkingEffort(ir.thinking);
     if (effort !== undefined) body.reasoning_effort = effort;

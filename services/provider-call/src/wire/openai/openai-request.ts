@@ -1,6 +1,7 @@
 import type { DecodedRequest } from '../../adapters/client-codec.js';
 import { uncarriedFields, validateBody } from '../../adapters/validate-body.js';
 import type { IrImageSource, IrMessage, IrPart, IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
+import { responseFormatToIr } from './openai-response-format.js';
 import { openAiRequestSchema, type OpenAiMessage, type OpenAiRequest } from './openai-schema.js';
 
 // OpenAI Chat Completions request (client side) → IR.
@@ -8,7 +9,7 @@ import { openAiRequestSchema, type OpenAiMessage, type OpenAiRequest } from './o
 /** Request fields the IR carries; any other field the client set is reported as dropped. */
 const CARRIED = new Set([
   'model', 'messages', 'tools', 'tool_choice', 'temperature', 'top_p', 'max_tokens', 'max_completion_tokens',
-  'stop', 'stream', 'stream_options', 'n', 'reasoning_effort', 'parallel_tool_calls', 'user',
+  'stop', 'stream', 'stream_options', 'n', 'reasoning_effort', 'parallel_tool_calls', 'user', 'response_format',
 ]);
 
 /** Message fields carried, per role; others are reported as `messages.<field>`. */
@@ -154,6 +155,8 @@ export function openAiRequestToIr(body: unknown, stream: boolean): DecodedReques
   if (req.temperature !== null && req.temperature !== undefined) ir.temperature = req.temperature;
   if (req.top_p !== null && req.top_p !== undefined) ir.topP = req.top_p;
   if (typeof req.user === 'string' && req.user !== '') ir.user = { id: req.user, field: 'user' };
+  const responseFormat = req.response_format === null || req.response_format === undefined ? undefined : responseFormatToIr(req.response_format, dropped);
+  if (responseFormat !== undefined) ir.responseFormat = responseFormat;
   ir.dropped = [...dropped];
   return { ir, streamUsage: req.stream_options?.include_usage === true };
 }

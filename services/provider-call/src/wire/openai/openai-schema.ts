@@ -1,5 +1,6 @@
 import { z } from '@aigw/config';
 import { markUnsupported } from '../../adapters/validate-body.js';
+import { openAiResponseFormatSchema } from './openai-response-format.js';
 
 // The Chat Completions request as a client may send it. Objects are loose: fields we do not model are
 // kept and reported as dropped when the request is translated (pass-through forwards them untouched).
@@ -73,6 +74,7 @@ export const openAiRequestSchema = z.looseObject({
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   user: z.string().nullish(),
+  response_format: openAiResponseFormatSchema.nullish(),
 });
 
 export type OpenAiRequest = z.infer<typeof openAiRequestSchema>;
