@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Account, Credential, ListModelsRequest, ListModelsResponse } from '@aigw/proto';
+import type { Backends } from '../proxying/backends.js';
 import type { CredentialCache } from '../proxying/credential-cache.js';
 import type { DiscoverModels } from './model-catalog.js';
 import type { DiscoveredModel } from './model-listing.js';
 
 /** What a model-list fetch needs from the backends (a subset of the request path's, plus ListModels). */
-export interface ModelListBackends {
-  selectAccount(providerId: number, model: string, exclude: readonly number[], deadline: number): Promise<Account>;
-  invalidateCredential(accountId: number, deadline: number): Promise<void>;
+export interface ModelListBackends extends Pick<Backends, 'selectAccount' | 'invalidateCredential'> {
   listModels(request: ListModelsRequest, deadline: number): Promise<ListModelsResponse>;
 }
 
@@ -51,7 +50,8 @@ export function discoverModels(backends: ModelListBackends, credentials: Credent
       const step = () => Math.min(deadline, Date.now() + backendTimeoutMs);
       let account: Account;
       try {
-        account = await backends.selectAccount(provider.providerId, MODEL_LIST_SELECTOR_MODEL, exclude, step());
+        // No affinity key: the fetching account rotates like any new conversation.
+        ({ account } = await backends.selectAccount(provider.providerId, MODEL_LIST_SELECTOR_MODEL, exclude, '', step()));
       } catch (error) {
         const appError = toAppError(error);
         if (SELECTOR_GAVE_UP.has(appError.code) && exclude.length > 0) throw last;
