@@ -67,7 +67,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       const route = deps.routes.resolve(call.model);
       sink = sinkFor(res, call);
       const outcome = await deps.attemptLoop.run(
-        { requestId, protocol, body: body.raw, route, stream: call.stream, deadline: startedAtMs + deps.requestTimeoutMs, signal: clientGone.signal },
+        { requestId, protocol, body: body.raw, route, stream: call.stream, framing: call.framing, deadline: startedAtMs + deps.requestTimeoutMs, signal: clientGone.signal },
         trace,
         sink,
       );
@@ -84,7 +84,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       if (!res.headersSent) sendClientError(res, protocol, error);
       else if (sink) {
         // Through the sink, so that the error event gets the stream's own framing.
-        await sink.write(errorEvent(protocol, error));
+        await sink.writeEvent(errorEvent(protocol, error));
         sink.end();
       } else if (!res.writableEnded) res.end();
     } finally {

@@ -74,7 +74,7 @@ export async function streamAttempt(
     }
     // The gRPC stream itself broke after bytes reached the client: say so in the client's protocol.
     trace.errorClass = 'stream_broken';
-    await sink.write(errorEvent(request.protocol, new AppError('UPSTREAM_ERROR', 'upstream stream broke off')));
+    await sink.writeEvent(errorEvent(request.protocol, new AppError('UPSTREAM_ERROR', 'upstream stream broke off')));
   } finally {
     request.signal.removeEventListener('abort', cancel);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ClientFormat, InvokeRequest } from '@aigw/proto';
-import { SseParser } from '../sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 import { planExchange } from './plan-exchange.js';
 
 function invokeRequest(clientFormat: ClientFormat, providerKind: string, body: unknown): InvokeRequest {

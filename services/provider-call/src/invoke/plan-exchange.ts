@@ -1,5 +1,6 @@
 import { AppError } from '@aigw/errors';
-import type { Account, InvokeRequest } from '@aigw/proto';
+import { JSON_ARRAY_FRAMING, SSE_FRAMING } from '@aigw/formats';
+import { StreamFraming, type Account, type InvokeRequest } from '@aigw/proto';
 import { clientCodecFor, providerAdapterFor } from '../adapters/adapter-registry.js';
 import type { Exchange, UpstreamTarget } from '../adapters/provider-adapter.js';
 import { asRecord, parseJson } from '../ir/json-shape.js';
@@ -38,7 +39,8 @@ export function planExchange(request: InvokeRequest, stream: boolean): Exchange 
   const body = parseJson(request.body.toString('utf8'));
   if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
   const target = upstreamTarget(request, account);
-  const ctx = { requestId: request.requestId, model: request.upstreamModel };
+  const framing = request.streamFraming === StreamFraming.STREAM_FRAMING_JSON_ARRAY ? JSON_ARRAY_FRAMING : SSE_FRAMING;
+  const ctx = { requestId: request.requestId, model: request.upstreamModel, framing };
   if (provider.passthrough?.format === codec.format) return provider.passthrough.createExchange(body, target, stream, ctx);
   return translatedExchange(codec, provider, body, target, stream, ctx);
 }
