@@ -84,7 +84,8 @@ const thinking = z.looseObject({
 /** A count_tokens body: a Messages body without max_tokens (see anthropicEnvelopeSchema). */
 export const anthropicCountTokensEnvelopeSchema = z.looseObject({
   model: modelNameSchema,
-  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1),
+  // Each message's role is all the envelope reads (a strict object: its copy is thrown away, and cheaper).
+  messages: z.array(z.object({ role: z.string().min(1) })).min(1),
 });
 
 /**

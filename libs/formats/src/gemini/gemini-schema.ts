@@ -52,7 +52,7 @@ export const generationConfigSchema = z.looseObject({
  * when it is translated.
  */
 export const geminiEnvelopeSchema = z.looseObject({
-  contents: z.array(z.looseObject({ parts: z.array(z.unknown()) })).min(1),
+  contents: z.array(z.object({ parts: z.array(z.unknown()) })).min(1),
 });
 
 /** What translation reads: the envelope plus every field the gateway carries into the IR. */

@@ -65,7 +65,8 @@ const toolChoice = z.union([
  */
 export const openAiEnvelopeSchema = z.looseObject({
   model: modelNameSchema,
-  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1),
+  // Each message's role is all the envelope reads (a strict object: its copy is thrown away, and cheaper).
+  messages: z.array(z.object({ role: z.string().min(1) })).min(1),
   stream: z.boolean().nullish(),
   stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
 });
