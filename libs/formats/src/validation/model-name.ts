@@ -8,7 +8,7 @@ export const MAX_MODEL_LENGTH = 128;
 export const modelNameSchema = z
   .string()
   .max(MAX_MODEL_LENGTH, `must be at most ${MAX_MODEL_LENGTH} characters`)
-  .refine((name) => name.trim() !== '', 'must not be empty');
+  .regex(/\S/, 'must not be empty');
 
 const pathModel = z.object({ model: modelNameSchema });
 

@@ -48,6 +48,10 @@ export function objectBody(body: unknown): Record<string, unknown> {
 export function validateBody<S extends z.ZodType>(schema: S, body: unknown, checkDepth = true): z.infer<S> {
   objectBody(body);
   if (checkDepth) assertJsonDepth(body);
+  // A per-call error map takes zod off its fast path (about 8 µs a parse), so only a body that already
+  // failed is parsed again with it, for the messages.
+  const fast = schema.safeParse(body);
+  if (fast.success) return fast.data;
   const result = schema.safeParse(body, { error: requiredMessage });
   if (result.success) return result.data;
   const explained = result.error.issues.slice(0, 5).map((issue) => explainIssue(issue));
