@@ -195,6 +195,16 @@ describe('POST /v1beta/models/{model}:streamGenerateContent', () => {
     expect(published.map((e) => e.errorClass)).toEqual(['stream_broken', 'stream_broken']);
   });
 
+  it('keeps the array valid when the gRPC stream dies after provider-call closed it', async () => {
+    const closedThenBroken = (request: InvokeRequest) => {
+      const framer = framerFor(request);
+      return [defaultStream()[0]!, { data: Buffer.from(framer.event('{"n":1}') + framer.close()) }, { throw: new AppError('UNAVAILABLE', 'connection reset') }];
+    };
+    const { app: server } = await app({ backends: fakeBackends({ stream: closedThenBroken }).backends });
+    const array = await request(server).post(stream).set(goog).send(body);
+    expect(array.text).toBe('[{"n":1}\n]');
+  });
+
   it('a stream refused before any data is a plain JSON error after failover', async () => {
     const upstream = { error: { code: 503, message: 'overloaded', status: 'UNAVAILABLE' } };
     const fake = fakeBackends({
