@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
-import { anthropicBody, chat, messages, openaiBody, type HttpResult } from './support/http.js';
+import { anthropicBody, chat, messages, openaiBody, post, type HttpResult } from './support/http.js';
 import { findLeaks, knownSecrets } from './support/secrets.js';
 import { parseSse, type SseEvent } from './support/sse.js';
 
@@ -144,6 +144,37 @@ describe('Anthropic Messages → antigravity', () => {
     const last = events.at(-1);
     expect(last?.event).toBe('error');
     expect(JSON.parse(last?.data ?? '{}')).toEqual({ type: 'error', error: expect.objectContaining({ type: expect.any(String), message: expect.any(String) }) });
+  });
+});
+
+describe('Gemini streamGenerateContent without alt=sse: one JSON array, framed once by provider-call', () => {
+  const geminiBody = (prompt: string) => ({ contents: [{ role: 'user', parts: [{ text: prompt }] }] });
+  const streamArray = (model: string, prompt: string) =>
+    post(ctx.stack, `/v1beta/models/${model}:streamGenerateContent`, geminiBody(prompt), 'none', { 'x-goog-api-key': ctx.stack.demoKey });
+  const text = (elements: Record<string, any>[]) =>
+    elements.map((e) => (e.candidates?.[0]?.content?.parts ?? []).map((p: { text?: string; thought?: boolean }) => (p.thought ? '' : (p.text ?? ''))).join('')).join('');
+
+  for (const [route, model] of [['passed through to antigravity', 'gemini-2.5-flash'], ['translated for an OpenAI upstream', 'gpt-4o']] as const) {
+    it(`streams the answer as array elements, Google's separators and a final finishReason (${route})`, async () => {
+      const response = await streamArray(model, PROMPT);
+      expect(response.status, response.text).toBe(200);
+      expect(response.headers.get('content-type') ?? '').toMatch(/^application\/json/);
+      expect(response.text.startsWith('[')).toBe(true);
+      const elements = JSON.parse(response.text) as Record<string, any>[];
+      expect(elements.length).toBeGreaterThan(1);
+      expect(response.text).toContain('\n,\r\n');
+      expect(text(elements)).toContain(PROMPT);
+      expect(elements.at(-1)?.candidates?.[0]?.finishReason).toBe('STOP');
+      expect(elements.at(-1)?.usageMetadata).toEqual(expect.objectContaining({ promptTokenCount: expect.any(Number), candidatesTokenCount: expect.any(Number) }));
+    });
+  }
+
+  it('ends a stream that breaks upstream with Google’s error object as the last element of a valid array', async () => {
+    const response = await streamArray('gemini-2.5-flash', `${PROMPT} ${BREAK}`);
+    expect(response.status, response.text).toBe(200);
+    const elements = JSON.parse(response.text) as Record<string, any>[];
+    expect(elements.at(-1)).toEqual({ error: expect.objectContaining({ code: expect.any(Number), message: expect.any(String), status: expect.any(String) }) });
+    expect(elements.slice(0, -1).every((e) => e.candidates !== undefined)).toBe(true);
   });
 });
 

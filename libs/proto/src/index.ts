@@ -28,6 +28,7 @@ export {
   InvokeMuxResponse,
   InvokeRequest,
   InvokeResponse,
+  StreamFraming,
   ListModelsRequest,
   ListModelsResponse,
   ProviderCallServiceClient,

@@ -78,7 +78,7 @@ describe.each(routes)('$path against a real key and route table', ({ path, body,
 
 describe('keys and routes follow admin changes', () => {
   it('routes a model as soon as its route is created', async () => {
-    const body = { model: 'glm-4.6', messages: [] };
+    const body = { model: 'glm-4.6', messages: [{ role: 'user', content: 'hi' }] };
     expect((await request(server.app).post('/v1/chat/completions').set('x-api-key', key).send(body)).status).toBe(404);
     await request(server.app).post('/api/v1/routes').set(admin).send({ pattern: 'glm-*', provider: 'openai', upstreamModel: 'glm-4.6-air' }).expect(201);
     await server.refreshRoutes();

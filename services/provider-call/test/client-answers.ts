@@ -1,4 +1,4 @@
-import { SseParser } from '../src/sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 
 // Reads what a client would see: the text, the stop reason and the usage of an answer in its own protocol.
 

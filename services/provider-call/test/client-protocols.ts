@@ -1,5 +1,5 @@
 import { ClientFormat } from '@aigw/proto';
-import { SseParser } from '../src/sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 
 // The three client protocols as a test client speaks them: how to write a conversation in each, and
 // how to read an answer (whole or streamed) back into one comparable shape.

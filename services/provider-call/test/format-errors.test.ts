@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SseParser } from '../src/sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 import { ask, call, CLIENTS, PROVIDERS, type ClientName } from './matrix-stack.js';
 import { streamText, startTestStack, type TestStack } from './test-stack.js';
 

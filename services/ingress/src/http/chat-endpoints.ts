@@ -1,13 +1,35 @@
 import type { IncomingMessage } from 'node:http';
 import type { Request } from 'express';
+import {
+  anthropicFormat,
+  checkAnthropicCountTokens,
+  checkModelName,
+  geminiFormat,
+  geminiStreamFraming,
+  objectBody,
+  openAiFormat,
+  parseGeminiTarget,
+  type ClientFormatModule,
+  type StreamFramingName,
+} from '@aigw/formats';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
-import { geminiStreamFraming, parseGeminiTarget, validateGeminiBody, type StreamFraming } from '../protocol/gemini-request.js';
-import { checkModelName, objectBody, validateChatBody, validateCountTokensBody, type ChatRequestFacts } from '../protocol/validate-body.js';
 import { pathParam } from './path-param.js';
 
 /** What ingress reads from one chat request, wherever its protocol puts it. */
-export interface ChatCall extends ChatRequestFacts {
-  framing: StreamFraming;
+export interface ChatCall {
+  model: string;
+  stream: boolean;
+  /** How a streamed answer is laid out; provider-call frames it (InvokeRequest.stream_framing). */
+  framing: StreamFramingName;
+}
+
+/**
+ * A chat body checked against its format's rules (the only validation ingress does, once, before any
+ * backend call); model and stream flag as the body names them.
+ */
+function bodyCall(format: ClientFormatModule, body: unknown): ChatCall {
+  const envelope = format.checkRequest(body);
+  return { model: envelope.model ?? '', stream: envelope.stream, framing: 'sse' };
 }
 
 /**
@@ -31,20 +53,20 @@ export interface CountTokensEndpoint {
 /** POST /v1/chat/completions */
 export const openaiChat: ChatEndpoint<IncomingMessage> = {
   protocol: 'openai',
-  decode: (_req, body) => ({ ...validateChatBody('openai', body), framing: 'sse' }),
+  decode: (_req, body) => bodyCall(openAiFormat, body),
 };
 
 /** POST /v1/messages */
 export const anthropicMessages: ChatEndpoint<IncomingMessage> = {
   protocol: 'anthropic',
-  decode: (_req, body) => ({ ...validateChatBody('anthropic', body), framing: 'sse' }),
+  decode: (_req, body) => bodyCall(anthropicFormat, body),
 };
 
 /** POST /v1/messages/count_tokens */
 export const anthropicCountTokens: CountTokensEndpoint = {
   protocol: 'anthropic',
   operation: 'count_tokens',
-  decode: (_req, body) => validateCountTokensBody(body),
+  decode: (_req, body) => ({ model: checkAnthropicCountTokens(body) }),
 };
 
 /** The model of a `/v1beta/models/*target` request, checked like a body's `model`. */
@@ -57,7 +79,7 @@ export function geminiGenerate(stream: boolean): ChatEndpoint {
   return {
     protocol: 'gemini',
     decode(req, body) {
-      validateGeminiBody(body);
+      geminiFormat.checkRequest(body);
       const model = geminiModel(req);
       return { model, stream, framing: stream ? geminiStreamFraming(req.query.alt) : 'sse' };
     },
@@ -70,7 +92,7 @@ export const geminiCountTokens: CountTokensEndpoint = {
   operation: 'countTokens',
   decode(req, body) {
     const fields = objectBody(body);
-    validateGeminiBody(fields.generateContentRequest ?? fields);
+    geminiFormat.checkRequest(fields.generateContentRequest ?? fields);
     return { model: geminiModel(req) };
   },
 };

@@ -83,6 +83,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
           body: body.raw,
           route,
           stream: call.stream,
+          framing: call.framing,
           deadline: limit.deadline,
           timeLimitMs,
           signal: clientGone.signal,
@@ -107,7 +108,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       if (!res.headersSent) sendClientError(res, protocol, error);
       else if (sink) {
         // Through the sink, so that the error event gets the stream's own framing.
-        await sink.write(errorEvent(protocol, error));
+        await sink.writeEvent(errorEvent(protocol, error));
         sink.end();
       } else if (!res.writableEnded) res.end();
     } finally {

@@ -91,7 +91,7 @@ describe('POST /v1/messages/count_tokens', () => {
     const malformed = await request(server).post('/v1/messages/count_tokens').set(headers).set('content-type', 'application/json').send('{');
     expect([malformed.status, malformed.body.error]).toEqual([400, { type: 'invalid_request_error', message: 'request body is not valid JSON' }]);
     const noMessages = await request(server).post('/v1/messages/count_tokens').set(headers).send({ model: 'claude-sonnet-4' });
-    expect([noMessages.status, noMessages.body.error.message]).toEqual([400, '`messages` is required and must be an array']);
+    expect([noMessages.status, noMessages.body.error.message]).toEqual([400, 'messages: Field required']);
     const unknown = await request(server).post('/v1/messages/count_tokens').set(headers).send({ ...body, model: 'gpt-4o' });
     expect([unknown.status, unknown.body.error.type]).toEqual([404, 'not_found_error']);
     expect(calls.counts).toHaveLength(0);

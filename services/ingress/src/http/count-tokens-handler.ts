@@ -45,6 +45,7 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
           body: body.raw,
           route,
           stream: false,
+          framing: 'sse',
           count: true,
           deadline: startedAtMs + deps.requestTimeoutMs,
           signal: clientGone.signal,

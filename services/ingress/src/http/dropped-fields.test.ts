@@ -1,30 +1,33 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { fakeBackends, okResponse } from '../../test/support/fake-backends.js';
+import { fakeBackends, framerFor, okResponse } from '../../test/support/fake-backends.js';
 import { fakeServerDeps, rule, TEST_KEY } from '../../test/support/fake-deps.js';
 import { createServer } from '../server.js';
 
 const auth = { authorization: `Bearer ${TEST_KEY}` };
 const requests = [
-  { name: 'OpenAI', path: '/v1/chat/completions', body: { model: 'gpt-4o', messages: [] } },
-  { name: 'Anthropic', path: '/v1/messages', body: { model: 'claude-sonnet-4', max_tokens: 8, messages: [] } },
+  { name: 'OpenAI', path: '/v1/chat/completions', body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] } },
+  { name: 'Anthropic', path: '/v1/messages', body: { model: 'claude-sonnet-4', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }] } },
   { name: 'Gemini', path: '/v1beta/models/gemini-2.5-flash:generateContent', body: { contents: [{ parts: [{ text: 'hi' }] }] } },
 ];
 const streams = [
-  { name: 'OpenAI', path: '/v1/chat/completions', body: { model: 'gpt-4o', messages: [], stream: true } },
-  { name: 'Anthropic', path: '/v1/messages', body: { model: 'claude-sonnet-4', max_tokens: 8, messages: [], stream: true } },
-  { name: 'Gemini SSE', path: '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', body: { contents: [{}] } },
-  { name: 'Gemini JSON array', path: '/v1beta/models/gemini-2.5-flash:streamGenerateContent', body: { contents: [{}] } },
+  { name: 'OpenAI', path: '/v1/chat/completions', body: { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }], stream: true } },
+  { name: 'Anthropic', path: '/v1/messages', body: { model: 'claude-sonnet-4', max_tokens: 8, messages: [{ role: 'user', content: 'hi' }], stream: true } },
+  { name: 'Gemini SSE', path: '/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', body: { contents: [{ parts: [{ text: 'hi' }] }] } },
+  { name: 'Gemini JSON array', path: '/v1beta/models/gemini-2.5-flash:streamGenerateContent', body: { contents: [{ parts: [{ text: 'hi' }] }] } },
 ];
 const dropped = ['tools[0].function.strict', 'logprobs'];
 
 async function app() {
   const fake = fakeBackends({
     invoke: () => okResponse({ ok: true }, { droppedFields: dropped }),
-    stream: () => [
-      { start: { status: 200, proxyId: 0, upstreamLatencyMs: 1, droppedFields: dropped } },
-      { data: Buffer.from('data: {"n":1}\n\n') },
-    ],
+    stream: (request) => {
+      const framer = framerFor(request);
+      return [
+        { start: { status: 200, proxyId: 0, upstreamLatencyMs: 1, droppedFields: dropped } },
+        { data: Buffer.from(framer.event('{"n":1}') + framer.close()) },
+      ];
+    },
   });
   const deps = await fakeServerDeps({ backends: fake.backends, routes: [rule('gpt-*'), rule('claude-*', { id: 2 }), rule('gemini-*', { id: 3 })] });
   return { app: createServer(deps.deps), published: deps.published };
@@ -49,7 +52,7 @@ describe('fields provider-call could not carry', () => {
 
   it('leave no header when nothing was dropped', async () => {
     const deps = await fakeServerDeps();
-    const res = await request(createServer(deps.deps)).post('/v1/chat/completions').set(auth).send({ model: 'gpt-4o', messages: [] });
+    const res = await request(createServer(deps.deps)).post('/v1/chat/completions').set(auth).send({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
     expect(res.headers['x-aigw-dropped']).toBeUndefined();
     expect(deps.published[0]!.droppedFields).toEqual([]);
   });

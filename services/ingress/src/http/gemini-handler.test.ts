@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@aigw/errors';
-import { ClientFormat } from '@aigw/proto';
-import { countResponse, defaultStream, errorResponse, fakeBackends, okResponse } from '../../test/support/fake-backends.js';
+import { ClientFormat, StreamFraming, type InvokeRequest } from '@aigw/proto';
+import { countResponse, defaultStream, errorResponse, fakeBackends, framerFor, okResponse } from '../../test/support/fake-backends.js';
 import { fakeServerDeps, rule, TEST_KEY } from '../../test/support/fake-deps.js';
 import { createServer } from '../server.js';
 
@@ -149,22 +149,27 @@ describe('POST /v1beta/models/{model}:streamGenerateContent', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/event-stream/);
     expect(res.text).toBe('data: {"n":1}\n\ndata: {"n":2}\n\n');
+    expect(fake.calls.invokes[0]!.streamFraming).toBe(StreamFraming.STREAM_FRAMING_SSE);
     expect(fake.calls.invokes[0]!.stream).toBe(true);
     expect(published[0]).toMatchObject({ stream: true, clientFormat: ClientFormat.CLIENT_FORMAT_GEMINI, usage: { outputTokens: 9 } });
   });
 
   it('streams one JSON array without alt (and with alt=json)', async () => {
-    const { app: server } = await app();
+    const fake = fakeBackends();
+    const { app: server } = await app({ backends: fake.backends });
     for (const path of [stream, `${stream}?alt=json`]) {
       const res = await request(server).post(path).set(goog).send(body);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toMatch(/application\/json/);
       expect(res.body).toEqual([{ n: 1 }, { n: 2 }]);
+      // provider-call frames the array (ingress asked it to); ingress writes the bytes through unparsed.
+      expect(res.text).toBe('[{"n":1}\n,\r\n{"n":2}\n]');
     }
+    expect(fake.calls.invokes.map((invoke) => invoke.streamFraming)).toEqual([StreamFraming.STREAM_FRAMING_JSON_ARRAY, StreamFraming.STREAM_FRAMING_JSON_ARRAY]);
   });
 
   it('answers an empty stream as an empty array', async () => {
-    const fake = fakeBackends({ stream: () => [defaultStream()[0]!] });
+    const fake = fakeBackends({ stream: (request) => [defaultStream()[0]!, { data: Buffer.from(framerFor(request).close()) }] });
     const { app: server } = await app({ backends: fake.backends });
     const res = await request(server).post(stream).set(goog).send(body);
     expect(res.text).toBe('[]');
@@ -177,9 +182,9 @@ describe('POST /v1beta/models/{model}:streamGenerateContent', () => {
   });
 
   it('ends a broken stream with Gemini’s error object, in either framing', async () => {
-    const broken = () => [
+    const broken = (request: InvokeRequest) => [
       defaultStream()[0]!,
-      { data: Buffer.from('data: {"n":1}\n\n') },
+      { data: Buffer.from(framerFor(request).event('{"n":1}')) },
       { throw: new AppError('UNAVAILABLE', 'connection reset') },
     ];
     const { app: server, published } = await app({ backends: fakeBackends({ stream: broken }).backends });
@@ -188,6 +193,16 @@ describe('POST /v1beta/models/{model}:streamGenerateContent', () => {
     const array = await request(server).post(stream).set(goog).send(body);
     expect(array.body).toEqual([{ n: 1 }, { error: { code: 502, message: 'upstream stream broke off', status: 'INTERNAL' } }]);
     expect(published.map((e) => e.errorClass)).toEqual(['stream_broken', 'stream_broken']);
+  });
+
+  it('keeps the array valid when the gRPC stream dies after provider-call closed it', async () => {
+    const closedThenBroken = (request: InvokeRequest) => {
+      const framer = framerFor(request);
+      return [defaultStream()[0]!, { data: Buffer.from(framer.event('{"n":1}') + framer.close()) }, { throw: new AppError('UNAVAILABLE', 'connection reset') }];
+    };
+    const { app: server } = await app({ backends: fakeBackends({ stream: closedThenBroken }).backends });
+    const array = await request(server).post(stream).set(goog).send(body);
+    expect(array.text).toBe('[{"n":1}\n]');
   });
 
   it('a stream refused before any data is a plain JSON error after failover', async () => {

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '@aigw/errors';
-import { parseGeminiTarget } from '../protocol/gemini-request.js';
+import { parseGeminiTarget } from '@aigw/formats';
 import { geminiCountTokens, geminiGenerate } from './chat-endpoints.js';
 import { chatHandler, type ChatDeps } from './chat-handler.js';
 import { sendClientError } from './client-responses.js';

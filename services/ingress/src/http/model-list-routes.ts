@@ -4,7 +4,7 @@ import { AppError, toAppError } from '@aigw/errors';
 import type { ApiKeyCache } from '../keys/api-key-cache.js';
 import { authenticateClient } from '../keys/authenticate-client.js';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
-import { geminiModelName } from '../protocol/gemini-request.js';
+import { geminiModelName } from '@aigw/formats';
 import {
   anthropicModel,
   anthropicModelPage,

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { SSE_FRAMING } from '@aigw/formats';
 import type { StreamSink } from '../proxying/backends.js';
 import { drainingWrite, responseGone } from './draining-write.js';
 import { droppedFieldsHeader } from './dropped-fields-header.js';
@@ -20,9 +21,10 @@ export function streamHeaders(contentType: string, droppedFields: readonly strin
 export function sseSink(res: ServerResponse): StreamSink {
   return {
     begin(droppedFields) {
-      res.writeHead(200, streamHeaders('text/event-stream; charset=utf-8', droppedFields));
+      res.writeHead(200, streamHeaders(SSE_FRAMING.contentType, droppedFields));
     },
     write: (chunk) => drainingWrite(res, chunk),
+    writeEvent: (event) => drainingWrite(res, SSE_FRAMING.event(event, 1)),
     end() {
       if (!responseGone(res)) res.end();
     },

@@ -1,7 +1,8 @@
+import type { ClientFormatName } from '@aigw/formats';
 import { ClientFormat } from '@aigw/proto';
 
 /** The client API a request arrived on; decides validation rules and every error shape. */
-export type ClientProtocol = 'openai' | 'anthropic' | 'gemini';
+export type ClientProtocol = ClientFormatName;
 
 /** The protocol's value in gRPC messages and log events. */
 export const CLIENT_FORMAT: Readonly<Record<ClientProtocol, ClientFormat>> = {

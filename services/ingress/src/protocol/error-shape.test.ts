@@ -68,12 +68,11 @@ describe('client error shapes', () => {
     expect(toClientError('openai', new AppError('INVALID_REQUEST', 'x')).headers).toEqual({});
   });
 
-  it('formats the SSE error event of each protocol', () => {
+  it('gives the error event of each protocol, for its sink to frame', () => {
     const error = new AppError('UPSTREAM_ERROR', 'broke');
-    expect(errorEvent('openai', error).toString()).toBe(
-      'data: {"error":{"message":"broke","type":"server_error","param":null,"code":"upstream_error"}}\n\n',
-    );
-    expect(errorEvent('anthropic', error).toString()).toBe('event: error\ndata: {"type":"error","error":{"type":"api_error","message":"broke"}}\n\n');
-    expect(errorEvent('gemini', error).toString()).toBe('data: {"error":{"code":502,"message":"broke","status":"INTERNAL"}}\n\n');
+    expect(errorEvent('openai', error)).toEqual({ data: '{"error":{"message":"broke","type":"server_error","param":null,"code":"upstream_error"}}' });
+    expect(errorEvent('anthropic', error)).toEqual({ event: 'error', data: '{"type":"error","error":{"type":"api_error","message":"broke"}}' });
+    expect(errorEvent('gemini', error)).toEqual({ data: '{"error":{"code":502,"message":"broke","status":"INTERNAL"}}' });
+    expect(JSON.stringify(errorEvent('openai', new AppError('INTERNAL', 'secret=1')))).not.toContain('secret');
   });
 });

@@ -5,6 +5,7 @@ import { account, errorResponse, fakeBackends, okResponse, type FakeBackendOptio
 import { silentLogger } from '../../test/support/fake-deps.js';
 import type { ResolvedRoute } from '../routing/route-table.js';
 import { AttemptLoop } from './attempt-loop.js';
+import { SSE_FRAMING } from '@aigw/formats';
 import { newTrace, type ProxyRequest, type StreamSink } from './backends.js';
 import { CredentialCache } from './credential-cache.js';
 import { SuccessReportThrottle } from './success-report-throttle.js';
@@ -40,6 +41,7 @@ function proxyRequest(extra: Partial<ProxyRequest> = {}): ProxyRequest {
     body: Buffer.from('{}'),
     route: route(),
     stream: false,
+    framing: 'sse',
     deadline: Date.now() + 10_000,
     signal: new AbortController().signal,
     clientHeaders: [],
@@ -53,6 +55,10 @@ function recordingSink() {
     begin: () => void (sink.begun += 1),
     write: async (chunk) => {
       sink.chunks.push(chunk.toString());
+      return sink.open;
+    },
+    writeEvent: async (event) => {
+      sink.chunks.push(SSE_FRAMING.event(event, 1));
       return sink.open;
     },
     end: () => void (sink.ended = true),

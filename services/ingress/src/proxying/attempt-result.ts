@@ -1,5 +1,5 @@
 import type { AppError } from '@aigw/errors';
-import type { Account, Credential, InvokeRequest } from '@aigw/proto';
+import { StreamFraming, type Account, type Credential, type InvokeRequest } from '@aigw/proto';
 import { CLIENT_FORMAT } from '../protocol/client-protocol.js';
 import type { ProxyOutcome, ProxyRequest } from './backends.js';
 
@@ -26,6 +26,7 @@ export function invokeRequestFor(
     upstreamModel,
     account,
     credential,
+    streamFraming: request.framing === 'json-array' ? StreamFraming.STREAM_FRAMING_JSON_ARRAY : StreamFraming.STREAM_FRAMING_SSE,
     stream: request.stream,
     clientHeaders: request.clientHeaders,
   };

@@ -1,4 +1,5 @@
 import type { ClientHeader } from '@aigw/client-headers';
+import type { StreamEvent, StreamFramingName } from '@aigw/formats';
 import { AffinityOutcome, type Account, type CountTokensRequest, type CountTokensResponse, type Credential, type InvokeRequest, type InvokeResponse, type StreamChunk, type Usage } from '@aigw/proto';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import type { ResolvedRoute } from '../routing/route-table.js';
@@ -31,8 +32,10 @@ export interface Backends {
 export interface StreamSink {
   /** Sends the SSE headers; called once, when the first data chunk is ready. */
   begin(droppedFields: readonly string[]): void;
-  /** Writes bytes, waiting for the socket to drain; false once the client has gone. */
+  /** Writes provider-call's bytes (already framed), waiting for the socket to drain; false once the client has gone. */
   write(chunk: Buffer): Promise<boolean>;
+  /** Writes an event of ingress's own (an error after the stream began), framed like the rest of the stream. */
+  writeEvent(event: StreamEvent): Promise<boolean>;
   end(): void;
 }
 
@@ -44,6 +47,8 @@ export interface ProxyRequest {
   body: Buffer;
   route: ResolvedRoute;
   stream: boolean;
+  /** How a streamed answer is laid out (provider-call frames it). */
+  framing: StreamFramingName;
   /** Absolute ms by which the whole request must be answered (or a stream be over). */
   deadline: number;
   /** The time limit the deadline was set from, for the error that names it. */

@@ -78,10 +78,10 @@ export async function streamAttempt(
     const limit = withLimitNamed(error, request, Date.now());
     if (limit !== error) {
       trace.errorClass = 'stream_timeout';
-      await sink.write(errorEvent(request.protocol, limit));
+      await sink.writeEvent(errorEvent(request.protocol, limit));
     } else {
       trace.errorClass = 'stream_broken';
-      await sink.write(errorEvent(request.protocol, new AppError('UPSTREAM_ERROR', 'upstream stream broke off')));
+      await sink.writeEvent(errorEvent(request.protocol, new AppError('UPSTREAM_ERROR', 'upstream stream broke off')));
     }
   } finally {
     request.signal.removeEventListener('abort', cancel);

@@ -1,5 +1,6 @@
 import { AppError } from '@aigw/errors';
-import { AffinityOutcome, type Account, type CountTokensRequest, type CountTokensResponse, type InvokeRequest, type InvokeResponse, type StreamChunk } from '@aigw/proto';
+import { EventFramer, JSON_ARRAY_FRAMING, SSE_FRAMING } from '@aigw/formats';
+import { AffinityOutcome, StreamFraming, type Account, type CountTokensRequest, type CountTokensResponse, type InvokeRequest, type InvokeResponse, type StreamChunk } from '@aigw/proto';
 import type { Backends, StreamCall } from '../../src/proxying/backends.js';
 
 /** An account as selector would hand it out. */
@@ -132,12 +133,18 @@ export function fakeBackends(options: FakeBackendOptions = {}) {
   return { backends, calls };
 }
 
-/** start(200) → two data events → usage. */
-export function defaultStream(): StreamStep[] {
+/** A framer for the events of a fake stream, in the framing the request asked for (as provider-call frames them). */
+export function framerFor(request?: InvokeRequest): EventFramer {
+  return new EventFramer(request?.streamFraming === StreamFraming.STREAM_FRAMING_JSON_ARRAY ? JSON_ARRAY_FRAMING : SSE_FRAMING);
+}
+
+/** start(200) → two data events (the second closing the stream) → usage. */
+export function defaultStream(request?: InvokeRequest): StreamStep[] {
+  const framer = framerFor(request);
   return [
     { start: { status: 200, proxyId: 0, upstreamLatencyMs: 4, droppedFields: [] } },
-    { data: Buffer.from('data: {"n":1}\n\n') },
-    { data: Buffer.from('data: {"n":2}\n\n') },
+    { data: Buffer.from(framer.event('{"n":1}')) },
+    { data: Buffer.from(framer.event('{"n":2}') + framer.close()) },
     { usage: { inputTokens: 2, outputTokens: 9, cachedInputTokens: 0 } },
   ];
 }

@@ -1,3 +1,4 @@
+import type { StreamFraming } from '@aigw/formats';
 import type { IrError, IrRequest, IrResponse, IrStreamEvent } from '../ir/chat-ir.js';
 
 /** Wire formats the service knows; a client format and a provider can share one (pass-through). */
@@ -14,6 +15,8 @@ export interface EncodeContext {
   requestId: string;
   /** Model named in answers when the upstream did not name one. */
   model: string;
+  /** How a streamed answer is laid out: SSE (when absent), or a JSON array for Gemini clients that asked for one. */
+  framing?: StreamFraming;
 }
 
 /** Turns IR stream events into the client's SSE text; one instance per stream, it keeps the framing state. */

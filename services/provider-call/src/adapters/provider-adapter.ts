@@ -1,6 +1,6 @@
 import type { UpstreamModel } from '@aigw/proto';
 import type { IrError, IrRequest, IrResponse, IrStreamEvent, IrUsage } from '../ir/chat-ir.js';
-import type { SseEvent } from '../sse/sse-parser.js';
+import type { SseEvent } from '@aigw/formats';
 import type { EncodeContext, WireFormatName } from './client-codec.js';
 
 /** Where and as whom one upstream call goes. */

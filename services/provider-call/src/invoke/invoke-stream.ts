@@ -4,7 +4,7 @@ import { StreamChunk, type InvokeRequest } from '@aigw/proto';
 import type { Exchange, StreamTranslator } from '../adapters/provider-adapter.js';
 import { streamFailure } from '../adapters/stream-failure.js';
 import { ZERO_USAGE } from '../ir/chat-ir.js';
-import { SseParser } from '../sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 import { retryAfterMs } from '../upstream/retry-after.js';
 import type { UpstreamResponse } from '../upstream/upstream-client.js';
 import { LIMIT_ERROR_CLASS } from '../upstream/call-signal.js';

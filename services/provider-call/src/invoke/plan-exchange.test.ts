@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ClientFormat, InvokeRequest } from '@aigw/proto';
-import { SseParser } from '../sse/sse-parser.js';
+import { ClientFormat, InvokeRequest, StreamFraming } from '@aigw/proto';
+import { SseParser } from '@aigw/formats';
 import { planExchange } from './plan-exchange.js';
 
 function invokeRequest(clientFormat: ClientFormat, providerKind: string, body: unknown): InvokeRequest {
@@ -153,5 +153,29 @@ describe('planExchange', () => {
       expect(exchange.request.headers).toMatchObject({ 'openai-beta': 'assistants=v2', authorization: 'Bearer sk-1', 'content-type': 'application/json' });
       expect(exchange.droppedFields).toEqual([]);
     });
+  });
+
+  it('frames a Gemini client stream as one JSON array when asked, translated or passed through', () => {
+    const geminiBody = { contents: [{ parts: [{ text: 'Hi' }] }] };
+    const asArray = (providerKind: string) =>
+      planExchange(InvokeRequest.fromPartial({ ...invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, providerKind, geminiBody), streamFraming: StreamFraming.STREAM_FRAMING_JSON_ARRAY }), true).openStream();
+    const translated = asArray('openai');
+    const chunk = (o: unknown) => ({ event: 'message', data: JSON.stringify(o) });
+    let text = translated.begin();
+    text += translated.push(chunk({ model: 'm', choices: [{ index: 0, delta: { content: 'Hel' }, finish_reason: null }] }));
+    text += translated.push(chunk({ model: 'm', choices: [{ index: 0, delta: { content: 'lo' }, finish_reason: 'stop' }] }));
+    text += translated.push({ event: 'message', data: '[DONE]' });
+    text += translated.end();
+    const elements = JSON.parse(text) as Array<{ candidates: Array<{ content?: { parts: Array<{ text: string }> }; finishReason?: string }> }>;
+    expect(elements.map((e) => e.candidates[0]?.content?.parts[0]?.text ?? e.candidates[0]?.finishReason)).toEqual(['Hel', 'lo', 'STOP']);
+
+    const passed = asArray('gemini');
+    const answer = { candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, finishReason: 'STOP' }] };
+    const first = passed.push(chunk({ candidates: [{ content: { role: 'model', parts: [{ text: 'H' }] } }] }));
+    expect(first.startsWith('[')).toBe(true);
+    const broken = first + passed.fail({ status: 503, message: 'gone' });
+    expect(JSON.parse(broken)).toEqual([{ candidates: [{ content: { role: 'model', parts: [{ text: 'H' }] } }] }, { error: { code: 503, message: 'gone', status: 'UNAVAILABLE' } }]);
+    const whole = asArray('gemini');
+    expect(JSON.parse(whole.push(chunk(answer)) + whole.end())).toEqual([answer]);
   });
 });

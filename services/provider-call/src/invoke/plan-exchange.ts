@@ -1,6 +1,7 @@
 import { planClientHeaders, type ClientHeader, type HeaderProtocol } from '@aigw/client-headers';
 import { AppError } from '@aigw/errors';
-import type { Account, Credential, InvokeRequest } from '@aigw/proto';
+import { JSON_ARRAY_FRAMING, SSE_FRAMING } from '@aigw/formats';
+import { StreamFraming, type Account, type Credential, type InvokeRequest } from '@aigw/proto';
 import { clientCodecFor, providerAdapterFor } from '../adapters/adapter-registry.js';
 import type { Exchange, UpstreamRequest, UpstreamTarget } from '../adapters/provider-adapter.js';
 import { asRecord, parseJson } from '../ir/json-shape.js';
@@ -39,7 +40,8 @@ export function planExchange(request: InvokeRequest, stream: boolean): Exchange 
   const body = parseJson(request.body.toString('utf8'));
   if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
   const target = upstreamTarget(request, account);
-  const ctx = { requestId: request.requestId, model: request.upstreamModel };
+  const framing = request.streamFraming === StreamFraming.STREAM_FRAMING_JSON_ARRAY ? JSON_ARRAY_FRAMING : SSE_FRAMING;
+  const ctx = { requestId: request.requestId, model: request.upstreamModel, framing };
   const exchange =
     provider.passthrough?.format === codec.format
       ? provider.passthrough.createExchange(body, target, stream, ctx)

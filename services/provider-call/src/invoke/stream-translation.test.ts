@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ClientFormat, InvokeRequest } from '@aigw/proto';
 import { streamFailure } from '../adapters/stream-failure.js';
-import { SseParser, type SseEvent } from '../sse/sse-parser.js';
+import { SseParser, type SseEvent } from '@aigw/formats';
 import { planExchange } from './plan-exchange.js';
 
 // Whole streams across formats: upstream SSE events in, client SSE out, through planExchange as the
@@ -125,6 +125,6 @@ describe('stream translation across formats', () => {
       failure = streamFailure(error as never);
     }
     expect(failure).toEqual({ status: 529, message: 'Overloaded' });
-    expect(JSON.parse(parse(stream.fail(failure!))[0]?.data ?? '')).toEqual({ error: { code: 529, message: 'Overloaded', status: 'INTERNAL' } });
+    expect(JSON.parse(parse(stream.fail(failure!))[0]?.data ?? '')).toEqual({ error: { code: 529, message: 'Overloaded', status: 'UNAVAILABLE' } });
   });
 });

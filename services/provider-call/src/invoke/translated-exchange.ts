@@ -3,7 +3,7 @@ import type { ClientCodec, EncodeContext, StreamEncoder } from '../adapters/clie
 import type { Exchange, ProviderAdapter, StreamDecoder, StreamTranslator, UpstreamTarget } from '../adapters/provider-adapter.js';
 import type { IrError, IrStreamEvent, IrUsage } from '../ir/chat-ir.js';
 import { parseJson } from '../ir/json-shape.js';
-import type { SseEvent } from '../sse/sse-parser.js';
+import type { SseEvent } from '@aigw/formats';
 
 /** Provider SSE → IR events → client SSE, noting usage on the way. */
 export class TranslatingStream implements StreamTranslator {

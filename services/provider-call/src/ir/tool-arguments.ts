@@ -1,5 +1,5 @@
 import { AppError } from '@aigw/errors';
-import { MAX_JSON_DEPTH, jsonDepthWithin } from './json-limits.js';
+import { MAX_JSON_DEPTH, jsonDepthWithin } from '@aigw/formats';
 
 /**
  * Tool-call arguments as an object, for formats that carry them as JSON objects (Anthropic input,

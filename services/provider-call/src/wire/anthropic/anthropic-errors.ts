@@ -1,21 +1,8 @@
+import { anthropicFormat } from '@aigw/formats';
 import { errorExcerpt } from '../../adapters/error-excerpt.js';
 import type { DecodedUpstreamError } from '../../adapters/provider-adapter.js';
 import type { IrError } from '../../ir/chat-ir.js';
 import { asRecord, asString, parseJson } from '../../ir/json-shape.js';
-
-/** HTTP status → Anthropic error `type`, as the API reports them. */
-const ERROR_TYPES: Readonly<Record<number, string>> = {
-  400: 'invalid_request_error',
-  401: 'authentication_error',
-  403: 'permission_error',
-  404: 'not_found_error',
-  413: 'request_too_large',
-  429: 'rate_limit_error',
-  500: 'api_error',
-  503: 'overloaded_error',
-  504: 'timeout_error',
-  529: 'overloaded_error',
-};
 
 /** Anthropic error `type` → the status it stands for (in-stream errors carry only the type). */
 const TYPE_STATUS: Readonly<Record<string, number>> = {
@@ -31,19 +18,14 @@ const TYPE_STATUS: Readonly<Record<string, number>> = {
   overloaded_error: 529,
 };
 
-/** The error type for any status (unknown 4xx → invalid_request_error, everything else → api_error). */
-export function anthropicErrorType(status: number): string {
-  return ERROR_TYPES[status] ?? (status >= 400 && status < 500 ? 'invalid_request_error' : 'api_error');
-}
-
 /** The status an Anthropic error type stands for, if it is a known one. */
 export function anthropicTypeStatus(type: string | undefined): number | undefined {
   return type === undefined ? undefined : TYPE_STATUS[type];
 }
 
-/** `{type:"error",error:{type,message}}` for a status and message. */
+/** The client's error body for a status and message (the shape and names live in @aigw/formats). */
 export function anthropicErrorBody(error: IrError): string {
-  return JSON.stringify({ type: 'error', error: { type: anthropicErrorType(error.status), message: error.message } });
+  return JSON.stringify(anthropicFormat.errorBody(error));
 }
 
 /** Reads an Anthropic error body; falls back to the raw text for non-JSON answers. */

@@ -1,5 +1,5 @@
 import { AppError } from '@aigw/errors';
-import { z } from '@aigw/config';
+import type { AnthropicOutputConfig as OutputConfig, AnthropicOutputFormat as OutputFormat } from '@aigw/formats';
 import type { IrResponseFormat } from '../../ir/chat-ir.js';
 import { isObjectNode, mapSchemaNodes, withoutDialect } from '../../ir/json-schema-nodes.js';
 import type { JsonRecord } from '../../ir/json-shape.js';
@@ -11,15 +11,6 @@ import type { JsonRecord } from '../../ir/json-shape.js';
 // Anthropic's own SDKs do: objects are closed, and every keyword Anthropic would refuse is written into
 // the node's description (the model still reads it) and reported, since Anthropic will not enforce it.
 
-export const anthropicOutputFormatSchema = z.looseObject({
-  type: z.literal('json_schema'),
-  schema: z.record(z.string(), z.unknown()),
-});
-
-export const anthropicOutputConfigSchema = z.looseObject({ format: anthropicOutputFormatSchema.nullish() });
-
-type OutputFormat = z.infer<typeof anthropicOutputFormatSchema>;
-type OutputConfig = z.infer<typeof anthropicOutputConfigSchema>;
 
 /** `output_config` keys the IR carries; others (effort, task_budget) are reported as `output_config.<key>`. */
 const CONFIG_CARRIED = new Set(['format']);

@@ -1,12 +1,10 @@
 import { AppError } from '@aigw/errors';
 import type { Exchange, PassthroughFactory, StreamTranslator } from '../../adapters/provider-adapter.js';
 import { midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
-import { validateBody } from '../../adapters/validate-body.js';
 import type { IrError, IrUsage } from '../../ir/chat-ir.js';
 import { asArray, asRecord, asString, parseJson, type JsonRecord } from '../../ir/json-shape.js';
-import { formatSseEvent, type SseEvent } from '../../sse/sse-parser.js';
+import { assertJsonDepth, formatSseEvent, objectBody, type SseEvent } from '@aigw/formats';
 import { anthropicErrorBody, anthropicTypeStatus, decodeAnthropicError } from './anthropic-errors.js';
-import { anthropicPassthroughSchema } from './anthropic-schema.js';
 import { anthropicHeaders, anthropicMessagesUrl } from './anthropic-upstream.js';
 import { anthropicUsageToIr } from './anthropic-usage.js';
 
@@ -69,8 +67,11 @@ export function anthropicPassthroughBody(body: Record<string, unknown>, model: s
 export const anthropicPassthrough: PassthroughFactory = {
   format: 'anthropic',
   createExchange(body, target, stream): Exchange {
-    validateBody(anthropicPassthroughSchema, body);
-    const forwarded = anthropicPassthroughBody(body as Record<string, unknown>, target.model, stream);
+    // The body passed its format's rules at ingress (anthropicFormat.checkRequest); the upstream judges the
+    // rest. Only the depth is checked again: it guards this service's own recursion, not a rule of the format.
+    const fields = objectBody(body);
+    assertJsonDepth(fields);
+    const forwarded = anthropicPassthroughBody(fields, target.model, stream);
     return {
       request: { url: anthropicMessagesUrl(target.baseUrl), headers: anthropicHeaders(target, stream), body: JSON.stringify(forwarded) },
       droppedFields: [],

@@ -1,8 +1,8 @@
 import type { DecodedRequest } from '../../adapters/client-codec.js';
-import { uncarriedFields, validateBody } from '../../adapters/validate-body.js';
+import { uncarriedFields, validateBody } from '@aigw/formats';
 import type { IrImageSource, IrMessage, IrPart, IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
 import { outputFormatToIr } from './anthropic-output-format.js';
-import { anthropicRequestSchema, BLOCK_FIELDS, type AnthropicBlock, type AnthropicMessage, type AnthropicRequest } from './anthropic-schema.js';
+import { anthropicRequestSchema, ANTHROPIC_BLOCK_FIELDS as BLOCK_FIELDS, type AnthropicBlock, type AnthropicMessage, type AnthropicRequest } from '@aigw/formats';
 
 // Anthropic Messages request (client side) → IR.
 

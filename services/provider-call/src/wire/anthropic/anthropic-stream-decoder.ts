@@ -2,7 +2,7 @@ import type { StreamDecoder } from '../../adapters/provider-adapter.js';
 import { midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
 import type { IrStreamEvent, IrUsage } from '../../ir/chat-ir.js';
 import { asCount, asRecord, asString, parseJson, type JsonRecord } from '../../ir/json-shape.js';
-import type { SseEvent } from '../../sse/sse-parser.js';
+import type { SseEvent } from '@aigw/formats';
 import { anthropicTypeStatus } from './anthropic-errors.js';
 import { anthropicUsageToIr, STOP_REASON_TO_IR } from './anthropic-usage.js';
 

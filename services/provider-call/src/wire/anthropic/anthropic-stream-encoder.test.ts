@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IrStreamEvent } from '../../ir/chat-ir.js';
-import { SseParser } from '../../sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 import { AnthropicStreamEncoder } from './anthropic-stream-encoder.js';
 
 function parse(text: string) {

@@ -1,6 +1,6 @@
 import type { EncodeContext, StreamEncoder } from '../../adapters/client-codec.js';
 import { ZERO_USAGE, type IrError, type IrStopReason, type IrStreamEvent, type IrUsage } from '../../ir/chat-ir.js';
-import { formatSseEvent } from '../../sse/sse-parser.js';
+import { formatSseEvent } from '@aigw/formats';
 import { anthropicErrorBody } from './anthropic-errors.js';
 import { IR_TO_STOP_REASON, irUsageToAnthropic } from './anthropic-usage.js';
 

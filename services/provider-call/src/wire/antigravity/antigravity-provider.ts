@@ -1,10 +1,9 @@
 import { AppError } from '@aigw/errors';
 import type { PassthroughFactory, ProviderAdapter, UpstreamTarget } from '../../adapters/provider-adapter.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
-import { validateBody } from '../../adapters/validate-body.js';
+import { assertJsonDepth, objectBody } from '@aigw/formats';
 import type { IrRequest } from '../../ir/chat-ir.js';
 import { asRecord, type JsonRecord } from '../../ir/json-shape.js';
-import { geminiPassthroughSchema } from '../google/gemini-client-schema.js';
 import { newToolCallId } from '../google/gemini-provider.js';
 import { irToGeminiRequest } from '../google/gemini-request.js';
 import { geminiResponseToIr } from '../google/gemini-response.js';
@@ -43,10 +42,12 @@ const unwrap = (envelope: JsonRecord): JsonRecord | undefined => asRecord(envelo
 /** Gemini clients: their body goes inside the envelope untouched, answers come out of it. */
 const antigravityPassthrough: PassthroughFactory = {
   format: 'gemini',
-  createExchange(body, target, stream) {
-    validateBody(geminiPassthroughSchema, body);
+  createExchange(body, target, stream, ctx) {
+    // The body passed its format's rules at ingress; the upstream judges the rest. Only the depth is
+    // checked again: it guards this service's own recursion (JSON.stringify), not a rule of the format.
+    assertJsonDepth(objectBody(body));
     const envelope = { project: projectOf(target), model: bareModelName(target.model), request: body };
-    return googlePassthroughExchange({ url: antigravityUrl(target, stream), headers: upstreamHeaders(target, stream), body: JSON.stringify(envelope) }, unwrap);
+    return googlePassthroughExchange({ url: antigravityUrl(target, stream), headers: upstreamHeaders(target, stream), body: JSON.stringify(envelope) }, unwrap, ctx.framing);
   },
 };
 

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PassthroughFactory, ProviderAdapter } from '../../adapters/provider-adapter.js';
 import { upstreamHeaders } from '../../adapters/upstream-headers.js';
-import { validateBody } from '../../adapters/validate-body.js';
-import { geminiPassthroughSchema } from './gemini-client-schema.js';
+import { assertJsonDepth, objectBody } from '@aigw/formats';
 import { geminiModelListing } from './gemini-models.js';
 import { irToGeminiRequest } from './gemini-request.js';
 import { geminiResponseToIr } from './gemini-response.js';
@@ -18,10 +17,12 @@ export function newToolCallId(): string {
 
 const geminiPassthrough: PassthroughFactory = {
   format: 'gemini',
-  createExchange(body, target, stream) {
-    validateBody(geminiPassthroughSchema, body);
+  createExchange(body, target, stream, ctx) {
+    // The body passed its format's rules at ingress; the upstream judges the rest. Only the depth is
+    // checked again: it guards this service's own recursion (JSON.stringify), not a rule of the format.
+    assertJsonDepth(objectBody(body));
     const request = { url: geminiModelUrl(target, stream), headers: upstreamHeaders(target, stream), body: JSON.stringify(body) };
-    return googlePassthroughExchange(request, undefined);
+    return googlePassthroughExchange(request, undefined, ctx.framing);
   },
 };
 

@@ -75,7 +75,7 @@ describe('geminiRequestToIr', () => {
   });
 
   it('rejects a malformed body with INVALID_REQUEST naming the field', () => {
-    expect(() => geminiRequestToIr({ contents: [] }, false)).toThrowError(AppError);
+    expect(() => geminiRequestToIr({ contents: [{ role: 'wizard', parts: [] }] }, false)).toThrowError(AppError);
     expect(() => geminiRequestToIr({ contents: [{ role: 'system', parts: [] }] }, false)).toThrowError(/contents\[0\]\.role/);
     expect(() => geminiRequestToIr({ contents: [{ parts: [{ functionCall: { args: {} } }] }] }, false)).toThrowError(/functionCall\.name/);
     expect(() => geminiRequestToIr('text', false)).toThrowError('request body must be a JSON object');

@@ -1,9 +1,9 @@
 import type { DecodedRequest } from '../../adapters/client-codec.js';
-import { uncarriedFields, validateBody } from '../../adapters/validate-body.js';
+import { uncarriedFields, validateBody } from '@aigw/formats';
 import type { IrMessage, IrRequest, IrThinking, IrTool, IrToolChoice } from '../../ir/chat-ir.js';
-import { assertJsonDepth } from '../../ir/json-limits.js';
+import { assertJsonDepth } from '@aigw/formats';
 import type { JsonRecord } from '../../ir/json-shape.js';
-import { geminiRequestSchema, type GeminiClientRequest } from './gemini-client-schema.js';
+import { geminiRequestSchema, type GeminiClientRequest } from '@aigw/formats';
 import { camelizeGeminiKeys } from './gemini-keys.js';
 import { geminiPartsToIr } from './gemini-parts.js';
 import { geminiResponseFormatToIr } from './gemini-response-format.js';

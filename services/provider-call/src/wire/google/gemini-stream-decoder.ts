@@ -2,7 +2,7 @@ import type { StreamDecoder } from '../../adapters/provider-adapter.js';
 import { detachedSignature, midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
 import type { IrStreamEvent } from '../../ir/chat-ir.js';
 import { asCount, asRecord, asString, parseJson, type JsonRecord } from '../../ir/json-shape.js';
-import type { SseEvent } from '../../sse/sse-parser.js';
+import type { SseEvent } from '@aigw/formats';
 import { decodeGoogleError } from './google-errors.js';
 import { candidateParts, geminiStopReason, geminiUsageToIr } from './gemini-response.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IrStreamEvent } from '../../ir/chat-ir.js';
-import { SseParser } from '../../sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 import { GeminiStreamEncoder } from './gemini-stream-encoder.js';
 import { GeminiStreamDecoder } from './gemini-stream-decoder.js';
 
@@ -72,6 +72,6 @@ describe('GeminiStreamEncoder', () => {
 
   it('ends a broken stream with a Google error event', () => {
     const failed = new GeminiStreamEncoder({ requestId: 'r', model: 'm' }).fail({ status: 529, message: 'Overloaded' });
-    expect(chunks(failed)).toEqual([{ error: { code: 529, message: 'Overloaded', status: 'INTERNAL' } }]);
+    expect(chunks(failed)).toEqual([{ error: { code: 529, message: 'Overloaded', status: 'UNAVAILABLE' } }]);
   });
 });

@@ -1,7 +1,7 @@
 import type { EncodeContext, StreamEncoder } from '../../adapters/client-codec.js';
 import { ZERO_USAGE, type IrError, type IrStopReason, type IrStreamEvent, type IrUsage } from '../../ir/chat-ir.js';
 import { toolArgumentsObject } from '../../ir/tool-arguments.js';
-import { formatSseEvent } from '../../sse/sse-parser.js';
+import { EventFramer } from '@aigw/formats';
 import { googleErrorBody } from './google-errors.js';
 import { IR_TO_FINISH_REASON } from './gemini-response-encoder.js';
 import { irUsageToGemini } from './gemini-response.js';
@@ -17,7 +17,8 @@ interface OpenCall {
  * Writes IR events as streamGenerateContent?alt=sse events: each a GenerateContentResponse with the
  * new parts. Gemini sends function calls whole, so a call's argument deltas are collected and the
  * call goes out once the next event shows it is complete. The last event has the finishReason and
- * the usage. A signature for the next part waits for that part.
+ * the usage. A signature for the next part waits for that part. Events are framed as the client asked:
+ * SSE, or the elements of one JSON array (streamGenerateContent without alt=sse).
  */
 export class GeminiStreamEncoder implements StreamEncoder {
   readonly #ctx: EncodeContext;
@@ -28,10 +29,12 @@ export class GeminiStreamEncoder implements StreamEncoder {
   #pendingSignature: string | undefined;
   #calls: OpenCall[] = [];
   readonly #callsByIndex = new Map<number, OpenCall>();
+  readonly #framer: EventFramer;
 
   constructor(ctx: EncodeContext) {
     this.#ctx = ctx;
     this.#model = ctx.model;
+    this.#framer = new EventFramer(ctx.framing);
   }
 
   begin(): string {
@@ -90,11 +93,12 @@ export class GeminiStreamEncoder implements StreamEncoder {
     this.#pendingSignature = undefined;
     const candidate: Record<string, unknown> = { finishReason: IR_TO_FINISH_REASON[this.#stop], index: 0 };
     if (parts.length > 0) candidate.content = { role: 'model', parts };
-    return formatSseEvent(JSON.stringify({ candidates: [candidate], usageMetadata: irUsageToGemini(this.#usage), ...this.#meta() }));
+    const last = this.#framer.event(JSON.stringify({ candidates: [candidate], usageMetadata: irUsageToGemini(this.#usage), ...this.#meta() }));
+    return last + this.#framer.close();
   }
 
   fail(error: IrError): string {
-    return formatSseEvent(googleErrorBody(error));
+    return this.#framer.event(googleErrorBody(error)) + this.#framer.close();
   }
 
   #signed(part: Record<string, unknown>): Record<string, unknown> {
@@ -118,7 +122,7 @@ export class GeminiStreamEncoder implements StreamEncoder {
   }
 
   #event(parts: Array<Record<string, unknown>>): string {
-    return formatSseEvent(JSON.stringify({ candidates: [{ content: { role: 'model', parts }, index: 0 }], ...this.#meta() }));
+    return this.#framer.event(JSON.stringify({ candidates: [{ content: { role: 'model', parts }, index: 0 }], ...this.#meta() }));
   }
 
   #meta(): Record<string, string> {

@@ -1,3 +1,4 @@
+import { geminiFormat } from '@aigw/formats';
 import { errorExcerpt } from '../../adapters/error-excerpt.js';
 import type { DecodedUpstreamError } from '../../adapters/provider-adapter.js';
 import type { IrError } from '../../ir/chat-ir.js';
@@ -30,30 +31,7 @@ export function decodeGoogleError(status: number, text: string): DecodedUpstream
   return decoded;
 }
 
-/** HTTP status → google.rpc status name, as Google APIs pair them. */
-const STATUS_NAMES: Readonly<Record<number, string>> = {
-  400: 'INVALID_ARGUMENT',
-  401: 'UNAUTHENTICATED',
-  403: 'PERMISSION_DENIED',
-  404: 'NOT_FOUND',
-  409: 'ABORTED',
-  413: 'INVALID_ARGUMENT',
-  429: 'RESOURCE_EXHAUSTED',
-  499: 'CANCELLED',
-  500: 'INTERNAL',
-  501: 'UNIMPLEMENTED',
-  502: 'UNAVAILABLE',
-  503: 'UNAVAILABLE',
-  504: 'DEADLINE_EXCEEDED',
-};
-
-/** The status name for any HTTP status (unknown 4xx → FAILED_PRECONDITION, else INTERNAL). */
-export function googleStatusName(status: number): string {
-  return STATUS_NAMES[status] ?? (status >= 400 && status < 500 ? 'FAILED_PRECONDITION' : 'INTERNAL');
-}
-
-/** `{error:{code,message,status}}` for a status and message (the shape of Gemini errors). */
+/** The client's error body for a status and message (the shape and names live in @aigw/formats). */
 export function googleErrorBody(error: IrError): string {
-  const code = error.status >= 400 ? error.status : 500;
-  return JSON.stringify({ error: { code, message: error.message, status: googleStatusName(code) } });
+  return JSON.stringify(geminiFormat.errorBody(error));
 }

@@ -3,7 +3,7 @@ import type { Exchange, StreamTranslator, UpstreamRequest } from '../../adapters
 import { midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
 import type { IrError, IrUsage } from '../../ir/chat-ir.js';
 import { asArray, asCount, asRecord, parseJson, type JsonRecord } from '../../ir/json-shape.js';
-import { formatSseEvent, type SseEvent } from '../../sse/sse-parser.js';
+import { EventFramer, type SseEvent, type StreamFraming } from '@aigw/formats';
 import { decodeGoogleError, googleErrorBody } from './google-errors.js';
 import { geminiUsageToIr } from './gemini-response.js';
 
@@ -20,12 +20,21 @@ function isFinal(response: JsonRecord): boolean {
   return candidate?.finishReason !== undefined || asRecord(response.promptFeedback)?.blockReason !== undefined;
 }
 
-/** Forwards events (unwrapped); reads usage; an error event or a missing final event breaks the stream. */
+/**
+ * Forwards events (unwrapped) in the client's framing (SSE, or one JSON array); reads usage; an error
+ * event or a missing final event breaks the stream.
+ */
 export class GooglePassthroughStream implements StreamTranslator {
   #usage: IrUsage | undefined;
   #finished = false;
+  readonly #framer: EventFramer;
 
-  constructor(private readonly unwrap: Unwrap) {}
+  constructor(
+    private readonly unwrap: Unwrap,
+    framing?: StreamFraming,
+  ) {
+    this.#framer = new EventFramer(framing);
+  }
 
   begin(): string {
     return '';
@@ -42,16 +51,16 @@ export class GooglePassthroughStream implements StreamTranslator {
     if (response === undefined) throw midStreamError('upstream sent an unreadable stream event');
     if (response.usageMetadata !== undefined) this.#usage = geminiUsageToIr(response.usageMetadata);
     if (isFinal(response)) this.#finished = true;
-    return formatSseEvent(this.unwrap === undefined ? event.data : JSON.stringify(response));
+    return this.#framer.event(this.unwrap === undefined ? event.data : JSON.stringify(response));
   }
 
   end(): string {
     if (!this.#finished) throw truncatedStream();
-    return '';
+    return this.#framer.close();
   }
 
   fail(error: IrError): string {
-    return formatSseEvent(googleErrorBody(error));
+    return this.#framer.event(googleErrorBody(error)) + this.#framer.close();
   }
 
   usage(): IrUsage | undefined {
@@ -60,7 +69,7 @@ export class GooglePassthroughStream implements StreamTranslator {
 }
 
 /** The exchange of a pass-through call already built for its upstream. */
-export function googlePassthroughExchange(request: UpstreamRequest, unwrap: Unwrap): Exchange {
+export function googlePassthroughExchange(request: UpstreamRequest, unwrap: Unwrap, framing?: StreamFraming): Exchange {
   return {
     request,
     droppedFields: [],
@@ -81,6 +90,6 @@ export function googlePassthroughExchange(request: UpstreamRequest, unwrap: Unwr
       return { body, ...(decoded.retryAfterMs === undefined ? {} : { retryAfterMs: decoded.retryAfterMs }) };
     },
     errorBody: googleErrorBody,
-    openStream: () => new GooglePassthroughStream(unwrap),
+    openStream: () => new GooglePassthroughStream(unwrap, framing),
   };
 }

@@ -1,14 +1,12 @@
 import { AppError } from '@aigw/errors';
 import type { Exchange, PassthroughFactory, StreamTranslator } from '../../adapters/provider-adapter.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
-import { validateBody } from '../../adapters/validate-body.js';
 import { midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
 import type { IrError, IrUsage } from '../../ir/chat-ir.js';
 import { asArray, asCount, asRecord, asString, parseJson } from '../../ir/json-shape.js';
-import { formatSseEvent, type SseEvent } from '../../sse/sse-parser.js';
+import { assertJsonDepth, formatSseEvent, objectBody, type SseEvent } from '@aigw/formats';
 import { decodeOpenAiError, openAiErrorBody } from './openai-errors.js';
 import { openAiUsageToIr } from './openai-response.js';
-import { openAiPassthroughSchema } from './openai-schema.js';
 
 // OpenAI client → OpenAI-compatible upstream: the body goes out as the client wrote it (only `model`
 // replaced) and the answer comes back byte for byte, event for event. Usage is still read for the log:
@@ -85,9 +83,12 @@ export function passthroughBody(body: Record<string, unknown>, model: string, st
 export const openAiPassthrough: PassthroughFactory = {
   format: 'openai',
   createExchange(body, target, stream): Exchange {
-    const checked = validateBody(openAiPassthroughSchema, body);
-    const streamUsage = checked.stream_options?.include_usage === true;
-    const forwarded = passthroughBody(body as Record<string, unknown>, target.model, stream);
+    // The body passed its format's rules at ingress (openAiFormat.checkRequest); the upstream judges the
+    // rest. Only the depth is checked again: it guards this service's own recursion, not a rule of the format.
+    const fields = objectBody(body);
+    assertJsonDepth(fields);
+    const streamUsage = asRecord(fields.stream_options)?.include_usage === true;
+    const forwarded = passthroughBody(fields, target.model, stream);
     return {
       request: {
         url: joinUrl(target.baseUrl, '/chat/completions'),

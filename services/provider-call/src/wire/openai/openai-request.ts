@@ -1,8 +1,8 @@
 import type { DecodedRequest } from '../../adapters/client-codec.js';
-import { uncarriedFields, validateBody } from '../../adapters/validate-body.js';
+import { uncarriedFields, validateBody } from '@aigw/formats';
 import type { IrImageSource, IrMessage, IrPart, IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
 import { responseFormatToIr } from './openai-response-format.js';
-import { openAiRequestSchema, type OpenAiMessage, type OpenAiRequest } from './openai-schema.js';
+import { openAiRequestSchema, type OpenAiMessage, type OpenAiRequest } from '@aigw/formats';
 
 // OpenAI Chat Completions request (client side) → IR.
 

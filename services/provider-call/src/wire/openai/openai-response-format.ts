@@ -1,5 +1,4 @@
-import { z } from '@aigw/config';
-import { markUnsupported } from '../../adapters/validate-body.js';
+import type { OpenAiResponseFormat as ClientResponseFormat } from '@aigw/formats';
 import type { IrRequest, IrResponseFormat } from '../../ir/chat-ir.js';
 import { everySchemaNode, isObjectNode, mapSchemaNodes, withoutDialect } from '../../ir/json-schema-nodes.js';
 import { asRecord, type JsonRecord } from '../../ir/json-shape.js';
@@ -10,24 +9,6 @@ import { asRecord, type JsonRecord } from '../../ir/json-shape.js';
 // closed and all its properties required, and a set of keywords; a strict request with another schema
 // fails. Schemas from Anthropic and Gemini clients (which those providers enforce) are sent strict when
 // they fit that subset, and as a best-effort schema otherwise.
-
-/** The `response_format` field as a client may send it; other types (a server's own extension) are reported, not refused. */
-export const openAiResponseFormatSchema = z.preprocess(markUnsupported(new Set(['text', 'json_object', 'json_schema'])), z.discriminatedUnion('type', [
-  z.object({ type: z.literal('unsupported'), name: z.string() }),
-  z.looseObject({ type: z.literal('text') }),
-  z.looseObject({ type: z.literal('json_object') }),
-  z.looseObject({
-    type: z.literal('json_schema'),
-    json_schema: z.looseObject({
-      name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes'),
-      description: z.string().optional(),
-      schema: z.record(z.string(), z.unknown()).optional(),
-      strict: z.boolean().nullish(),
-    }),
-  }),
-]));
-
-type ClientResponseFormat = z.infer<typeof openAiResponseFormatSchema>;
 
 /** Client `response_format` → IR (undefined for plain text); a json_schema without a schema is any JSON object. */
 export function responseFormatToIr(format: ClientResponseFormat, dropped: Set<string>): IrResponseFormat | undefined {

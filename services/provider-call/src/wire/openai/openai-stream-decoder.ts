@@ -2,7 +2,7 @@ import type { StreamDecoder } from '../../adapters/provider-adapter.js';
 import { detachedSignature, midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
 import type { IrStreamEvent } from '../../ir/chat-ir.js';
 import { asArray, asCount, asRecord, asString, parseJson } from '../../ir/json-shape.js';
-import type { SseEvent } from '../../sse/sse-parser.js';
+import type { SseEvent } from '@aigw/formats';
 import { FINISH_TO_IR, openAiUsageToIr, reasoningText, toolCallSignature } from './openai-response.js';
 
 /** Reads chat.completion.chunk events into IR events (tool-call arguments arrive as deltas). */

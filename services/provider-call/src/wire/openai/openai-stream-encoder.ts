@@ -1,7 +1,7 @@
 import type { EncodeContext, StreamEncoder } from '../../adapters/client-codec.js';
 import type { IrError, IrStopReason, IrStreamEvent, IrUsage } from '../../ir/chat-ir.js';
 import { ZERO_USAGE } from '../../ir/chat-ir.js';
-import { formatSseEvent } from '../../sse/sse-parser.js';
+import { formatSseEvent } from '@aigw/formats';
 import { openAiErrorBody } from './openai-errors.js';
 import { IR_TO_FINISH, irUsageToOpenAi } from './openai-response.js';
 

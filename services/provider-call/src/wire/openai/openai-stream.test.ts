@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '@aigw/errors';
 import type { IrStreamEvent } from '../../ir/chat-ir.js';
-import { SseParser } from '../../sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 import { OpenAiPassthroughStream, passthroughBody } from './openai-passthrough.js';
 import { OpenAiStreamDecoder } from './openai-stream-decoder.js';
 import { OpenAiStreamEncoder } from './openai-stream-encoder.js';
@@ -82,7 +82,7 @@ describe('OpenAiStreamEncoder', () => {
     const encoder = new OpenAiStreamEncoder({ requestId: 'r1', model: 'm', streamUsage: false });
     expect(events(encoder.end()).map((e) => e.data.startsWith('{"id"') || e.data)).toEqual([true, '[DONE]']);
     const failed = events(new OpenAiStreamEncoder({ requestId: 'r', model: 'm', streamUsage: false }).fail({ status: 502, message: 'boom' }));
-    expect(failed).toEqual([{ event: 'message', data: JSON.stringify({ error: { message: 'boom', type: 'server_error', param: null, code: null } }) }]);
+    expect(failed).toEqual([{ event: 'message', data: JSON.stringify({ error: { message: 'boom', type: 'server_error', param: null, code: 'upstream_error' } }) }]);
   });
 });
 
@@ -161,6 +161,6 @@ describe('OpenAI streams: reasoning, signatures and endings', () => {
     const finished = new OpenAiPassthroughStream(false);
     finished.push(chunk({}, 'stop'));
     expect(finished.end()).toBe('');
-    expect(events(finished.fail({ status: 504, message: 'timeout' }))[0]?.data).toContain('"type":"timeout_error"');
+    expect(events(finished.fail({ status: 504, message: 'timeout' }))[0]?.data).toContain('"code":"upstream_timeout"');
   });
 });

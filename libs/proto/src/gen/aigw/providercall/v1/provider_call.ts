@@ -40,6 +40,39 @@ export const protobufPackage = "aigw.providercall.v1";
 
 export const protobufFileName = "aigw/providercall/v1/provider_call.proto";
 
+export enum StreamFraming {
+  STREAM_FRAMING_SSE = 0,
+  STREAM_FRAMING_JSON_ARRAY = 1,
+  UNRECOGNIZED = -1,
+}
+
+export function streamFramingFromJSON(object: any): StreamFraming {
+  switch (object) {
+    case 0:
+    case "STREAM_FRAMING_SSE":
+      return StreamFraming.STREAM_FRAMING_SSE;
+    case 1:
+    case "STREAM_FRAMING_JSON_ARRAY":
+      return StreamFraming.STREAM_FRAMING_JSON_ARRAY;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return StreamFraming.UNRECOGNIZED;
+  }
+}
+
+export function streamFramingToJSON(object: StreamFraming): string {
+  switch (object) {
+    case StreamFraming.STREAM_FRAMING_SSE:
+      return "STREAM_FRAMING_SSE";
+    case StreamFraming.STREAM_FRAMING_JSON_ARRAY:
+      return "STREAM_FRAMING_JSON_ARRAY";
+    case StreamFraming.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
 export interface InvokeMuxRequests {
   messages: InvokeMuxRequest[];
 }
@@ -85,6 +118,12 @@ export interface InvokeRequest {
    * allow-list; provider-call passes them to a provider of the same kind or reports them as dropped.
    */
   clientHeaders: Header[];
+  /**
+   * How a streamed answer is laid out (InvokeStream only): SSE, or the elements of one JSON array for
+   * Gemini clients that call streamGenerateContent without alt=sse. provider-call frames the whole
+   * answer, so ingress writes the chunks through as they are.
+   */
+  streamFraming: StreamFraming;
 }
 
 export interface InvokeResponse {
@@ -629,6 +668,7 @@ function createBaseInvokeRequest(): InvokeRequest {
     credential: undefined,
     stream: false,
     clientHeaders: [],
+    streamFraming: 0,
   };
 }
 
@@ -657,6 +697,9 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     }
     for (const v of message.clientHeaders) {
       Header.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.streamFraming !== 0) {
+      writer.uint32(248).int32(message.streamFraming);
     }
     return writer;
   },
@@ -738,6 +781,14 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
             message.clientHeaders.push(Header.decode(reader, reader.uint32()));
             continue;
           }
+          case 31: {
+            if (tag !== 248) {
+              break;
+            }
+
+            message.streamFraming = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -776,6 +827,11 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
         : globalThis.Array.isArray(object?.client_headers)
         ? object.client_headers.map((e: any) => Header.fromJSON(e))
         : [],
+      streamFraming: isSet(object.streamFraming)
+        ? streamFramingFromJSON(object.streamFraming)
+        : isSet(object.stream_framing)
+        ? streamFramingFromJSON(object.stream_framing)
+        : 0,
     };
   },
 
@@ -805,6 +861,9 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     if (message.clientHeaders?.length) {
       obj.clientHeaders = message.clientHeaders.map((e) => Header.toJSON(e));
     }
+    if (message.streamFraming !== 0) {
+      obj.streamFraming = streamFramingToJSON(message.streamFraming);
+    }
     return obj;
   },
 
@@ -825,6 +884,7 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
       : undefined;
     message.stream = object.stream ?? false;
     message.clientHeaders = object.clientHeaders?.map((e) => Header.fromPartial(e)) || [];
+    message.streamFraming = object.streamFraming ?? 0;
     return message;
   },
 };

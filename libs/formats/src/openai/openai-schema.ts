@@ -1,6 +1,7 @@
-import { z } from '@aigw/config';
-import { markUnsupported } from '../../adapters/validate-body.js';
-import { openAiResponseFormatSchema } from './openai-response-format.js';
+import { z } from 'zod';
+import { modelNameSchema } from '../validation/model-name.js';
+import { markUnsupported } from '../validation/validate-body.js';
+import { openAiResponseFormatSchema } from './openai-response-format-schema.js';
 
 // The Chat Completions request as a client may send it. Objects are loose: fields we do not model are
 // kept and reported as dropped when the request is translated (pass-through forwards them untouched).
@@ -58,9 +59,22 @@ const toolChoice = z.union([
   z.looseObject({ type: z.literal('function'), function: z.object({ name: z.string().min(1) }) }),
 ]);
 
-export const openAiRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(message).min(1),
+/**
+ * What every Chat Completions request must be, whatever provider it goes to: checked once, by ingress,
+ * before any backend is called. Only the top of the body is read (cheap on large bodies); the rest is
+ * the upstream's to judge when the body passes through, or openAiRequestSchema's when it is translated.
+ */
+export const openAiEnvelopeSchema = z.looseObject({
+  model: modelNameSchema,
+  // Each message's role is all the envelope reads (a strict object: its copy is thrown away, and cheaper).
+  messages: z.array(z.object({ role: z.string().min(1) })).min(1),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+});
+
+/** What translation reads: the envelope plus every field the gateway carries into the IR. */
+export const openAiRequestSchema = openAiEnvelopeSchema.extend({
+  messages: z.array(message),
   tools: z.array(tool).nullish(),
   tool_choice: toolChoice.nullish(),
   temperature: z.number().min(0).max(2).nullish(),
@@ -68,8 +82,6 @@ export const openAiRequestSchema = z.looseObject({
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
-  stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
   n: z.number().int().positive().nullish(),
   reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high']).nullish(),
   parallel_tool_calls: z.boolean().nullish(),
@@ -80,10 +92,3 @@ export const openAiRequestSchema = z.looseObject({
 export type OpenAiRequest = z.infer<typeof openAiRequestSchema>;
 export type OpenAiMessage = OpenAiRequest['messages'][number];
 
-/** What pass-through checks before forwarding: only the shape the gateway itself relies on. */
-export const openAiPassthroughSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1),
-  stream: z.boolean().nullish(),
-  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
-});

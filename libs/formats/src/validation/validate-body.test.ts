@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from '@aigw/config';
+import { z } from 'zod';
 import { formatPath, markUnsupported, uncarriedFields, validateBody } from './validate-body.js';
 
 describe('validateBody', () => {

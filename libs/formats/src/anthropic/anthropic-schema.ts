@@ -1,6 +1,7 @@
-import { z } from '@aigw/config';
-import { markUnsupported } from '../../adapters/validate-body.js';
-import { anthropicOutputConfigSchema, anthropicOutputFormatSchema } from './anthropic-output-format.js';
+import { z } from 'zod';
+import { modelNameSchema } from '../validation/model-name.js';
+import { markUnsupported } from '../validation/validate-body.js';
+import { anthropicOutputConfigSchema, anthropicOutputFormatSchema } from './anthropic-output-format-schema.js';
 
 // The Messages API request as a client may send it. Unknown block and tool types (documents, server
 // tools) are accepted and reported as dropped when the request is translated.
@@ -83,10 +84,26 @@ const thinking = z.looseObject({
   budget_tokens: z.number().int().positive().optional(),
 });
 
-export const anthropicRequestSchema = z.looseObject({
-  model: z.string().min(1),
+/** A count_tokens body: a Messages body without max_tokens (see anthropicEnvelopeSchema). */
+export const anthropicCountTokensEnvelopeSchema = z.looseObject({
+  model: modelNameSchema,
+  // Each message's role is all the envelope reads (a strict object: its copy is thrown away, and cheaper).
+  messages: z.array(z.object({ role: z.string().min(1) })).min(1),
+});
+
+/**
+ * What every Messages request must be, whatever provider it goes to: checked once, by ingress, before
+ * any backend is called. Only the top of the body is read (cheap on large bodies); the rest is the
+ * upstream's to judge when the body passes through, or anthropicRequestSchema's when it is translated.
+ */
+export const anthropicEnvelopeSchema = anthropicCountTokensEnvelopeSchema.extend({
   max_tokens: z.number().int().positive(),
-  messages: z.array(message).min(1),
+  stream: z.boolean().nullish(),
+});
+
+/** What translation reads: the envelope plus every field the gateway carries into the IR. */
+export const anthropicRequestSchema = anthropicEnvelopeSchema.extend({
+  messages: z.array(message),
   system: z.union([z.string(), z.array(textBlock)]).optional(),
   tools: z.array(tool).optional(),
   tool_choice: toolChoice.optional(),
@@ -95,7 +112,6 @@ export const anthropicRequestSchema = z.looseObject({
   top_p: z.number().min(0).max(1).optional(),
   top_k: z.number().int().nonnegative().optional(),
   stop_sequences: z.array(z.string()).optional(),
-  stream: z.boolean().optional(),
   metadata: z.looseObject({ user_id: z.string().nullable().optional() }).nullable().optional(),
   output_config: anthropicOutputConfigSchema.optional(),
   output_format: anthropicOutputFormatSchema.optional(),
@@ -105,10 +121,3 @@ export type AnthropicRequest = z.infer<typeof anthropicRequestSchema>;
 export type AnthropicMessage = AnthropicRequest['messages'][number];
 export type AnthropicBlock = Exclude<AnthropicMessage['content'], string>[number];
 
-/** What pass-through checks before forwarding: only the shape the gateway itself relies on. */
-export const anthropicPassthroughSchema = z.looseObject({
-  model: z.string().min(1),
-  max_tokens: z.number().int().positive(),
-  messages: z.array(z.looseObject({ role: z.string().min(1) })).min(1),
-  stream: z.boolean().optional(),
-});

@@ -1,5 +1,5 @@
 import { AppError } from '@aigw/errors';
-import { objectBody } from './validate-body.js';
+import type { StreamFramingName } from '../sse/stream-framing.js';
 
 /** What a Gemini request path names: `models/{model}:{method}`. */
 export interface GeminiTarget {
@@ -7,9 +7,6 @@ export interface GeminiTarget {
   /** generateContent, streamGenerateContent, countTokens, … (empty when the path names none). */
   method: string;
 }
-
-/** How a streamed answer is framed: SSE everywhere, or Gemini's JSON array (streamGenerateContent without alt=sse). */
-export type StreamFraming = 'sse' | 'json-array';
 
 const MODELS_PREFIX = 'models/';
 
@@ -29,19 +26,8 @@ export function parseGeminiTarget(path: string): GeminiTarget {
   return { model: geminiModelName(path.slice(0, colon)), method: path.slice(colon + 1) };
 }
 
-/** A generateContent body: a JSON object with a non-empty `contents` array (the rest is provider-call's). */
-export function validateGeminiBody(body: unknown): void {
-  const fields = objectBody(body);
-  if (!Array.isArray(fields.contents)) {
-    throw new AppError('INVALID_REQUEST', '`contents` is required and must be an array', { details: { param: 'contents' } });
-  }
-  if (fields.contents.length === 0) {
-    throw new AppError('INVALID_REQUEST', '`contents` must not be empty', { details: { param: 'contents' } });
-  }
-}
-
 /** The framing a streamGenerateContent client asked for with `alt`. */
-export function geminiStreamFraming(alt: unknown): StreamFraming {
+export function geminiStreamFraming(alt: unknown): StreamFramingName {
   if (alt === undefined || alt === 'json') return 'json-array';
   if (alt === 'sse') return 'sse';
   throw new AppError('INVALID_REQUEST', '`alt` must be "sse" or "json" for streamGenerateContent', { details: { param: 'alt' } });

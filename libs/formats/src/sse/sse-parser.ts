@@ -78,8 +78,3 @@ export class SseParser {
     else if (field === 'event') this.#eventType = value;
   }
 }
-
-/** Frames one event for the wire (`event:` line only when it is not the default). */
-export function formatSseEvent(data: string, event?: string): string {
-  return event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
-}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatSseEvent, SseParser, type SseEvent } from './sse-parser.js';
+import { SseParser, type SseEvent } from './sse-parser.js';
+import { formatSseEvent } from './stream-framing.js';
 
 function parseInPieces(bytes: Uint8Array, cuts: number[]): SseEvent[] {
   const parser = new SseParser();

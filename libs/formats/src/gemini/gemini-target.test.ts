@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { thrownAppError as failure } from '../../test/support/thrown-app-error.js';
-import { geminiModelName, geminiStreamFraming, parseGeminiTarget, validateGeminiBody } from './gemini-request.js';
+import { geminiModelName, geminiStreamFraming, parseGeminiTarget } from './gemini-target.js';
 
 describe('parseGeminiTarget', () => {
   it('splits model and method at the last colon', () => {
@@ -14,16 +14,6 @@ describe('parseGeminiTarget', () => {
     expect(parseGeminiTarget('models/gemini-2.5-pro:generateContent').model).toBe('gemini-2.5-pro');
     expect(geminiModelName('models/x')).toBe('x');
     expect(geminiModelName('org/model')).toBe('org/model');
-  });
-});
-
-describe('validateGeminiBody', () => {
-  it('wants a JSON object with a non-empty contents array', () => {
-    expect(() => validateGeminiBody({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] })).not.toThrow();
-    for (const body of [null, [], 'x', 1]) expect(failure(() => validateGeminiBody(body)).message).toMatch(/JSON object/);
-    expect(failure(() => validateGeminiBody({})).details.param).toBe('contents');
-    expect(failure(() => validateGeminiBody({ contents: 'hi' })).details.param).toBe('contents');
-    expect(failure(() => validateGeminiBody({ contents: [] })).message).toMatch(/empty/);
   });
 });
 

@@ -1,4 +1,4 @@
-import { z } from '@aigw/config';
+import { z } from 'zod';
 
 // A generateContent request as a Gemini client may send it (after camelizeGeminiKeys). Objects are
 // loose: fields the IR does not carry are reported as dropped when the request is translated.
@@ -48,8 +48,19 @@ export const generationConfigSchema = z.looseObject({
   responseJsonSchema: z.unknown().optional(),
 });
 
-export const geminiRequestSchema = z.looseObject({
-  contents: z.array(content).min(1),
+/**
+ * What every generateContent request must be, whatever provider it goes to: checked once, by ingress,
+ * before any backend is called (the model and the method are in the path). Only the top of the body is
+ * read; the rest is the upstream's to judge when the body passes through, or geminiRequestSchema's
+ * when it is translated.
+ */
+export const geminiEnvelopeSchema = z.looseObject({
+  contents: z.array(z.object({ parts: z.array(z.unknown()) })).min(1),
+});
+
+/** What translation reads: the envelope plus every field the gateway carries into the IR. */
+export const geminiRequestSchema = geminiEnvelopeSchema.extend({
+  contents: z.array(content),
   systemInstruction: z.union([z.string(), content]).optional(),
   tools: z.array(tool).optional(),
   toolConfig: z
@@ -71,5 +82,3 @@ export const geminiRequestSchema = z.looseObject({
 export type GeminiClientRequest = z.infer<typeof geminiRequestSchema>;
 export type GeminiClientContent = GeminiClientRequest['contents'][number];
 
-/** What pass-through checks before forwarding: only the shape the gateway itself relies on. */
-export const geminiPassthroughSchema = z.looseObject({ contents: z.array(z.looseObject({ parts: z.array(z.unknown()) })).min(1) });

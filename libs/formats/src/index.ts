@@ -1,0 +1,63 @@
+// One module per client wire format (openai/, anthropic/, gemini/): the request schema and the rules
+// every request must meet, the error shape, and the stream events; plus what they share: validation
+// with field paths, the error code of an HTTP status, the SSE parser and the stream framings.
+
+import { anthropicFormat } from './anthropic/anthropic-format.js';
+import type { ClientFormatModule, ClientFormatName } from './client-format.js';
+import { geminiFormat } from './gemini/gemini-format.js';
+import { openAiFormat } from './openai/openai-format.js';
+
+export type { ClientFormatModule, ClientFormatName, RequestEnvelope } from './client-format.js';
+export { clientErrorCode, errorCodeOfStatus, type ClientError } from './client-error.js';
+
+export { openAiFormat, OPENAI_DONE_EVENT } from './openai/openai-format.js';
+export { openAiErrorBody, openAiErrorNames } from './openai/openai-errors.js';
+export { openAiResponseFormatSchema, type OpenAiResponseFormat } from './openai/openai-response-format-schema.js';
+export { openAiEnvelopeSchema, openAiRequestSchema, type OpenAiMessage, type OpenAiRequest } from './openai/openai-schema.js';
+
+export { anthropicFormat, checkAnthropicCountTokens } from './anthropic/anthropic-format.js';
+export { anthropicOutputConfigSchema, anthropicOutputFormatSchema, type AnthropicOutputConfig, type AnthropicOutputFormat } from './anthropic/anthropic-output-format-schema.js';
+export { anthropicErrorBody, anthropicErrorType } from './anthropic/anthropic-errors.js';
+export {
+  BLOCK_FIELDS as ANTHROPIC_BLOCK_FIELDS,
+  anthropicCountTokensEnvelopeSchema,
+  anthropicEnvelopeSchema,
+  anthropicRequestSchema,
+  type AnthropicBlock,
+  type AnthropicMessage,
+  type AnthropicRequest,
+} from './anthropic/anthropic-schema.js';
+
+export { geminiFormat } from './gemini/gemini-format.js';
+export { geminiErrorBody, geminiStatusName } from './gemini/gemini-errors.js';
+export {
+  generationConfigSchema as geminiGenerationConfigSchema,
+  geminiEnvelopeSchema,
+  geminiRequestSchema,
+  type GeminiClientContent,
+  type GeminiClientRequest,
+} from './gemini/gemini-schema.js';
+export { geminiModelName, geminiStreamFraming, parseGeminiTarget, type GeminiTarget } from './gemini/gemini-target.js';
+
+export { SseParser, type SseEvent } from './sse/sse-parser.js';
+export {
+  EventFramer,
+  formatSseEvent,
+  JSON_ARRAY_FRAMING,
+  SSE_FRAMING,
+  streamFraming,
+  type StreamEvent,
+  type StreamFraming,
+  type StreamFramingName,
+} from './sse/stream-framing.js';
+
+export { assertJsonDepth, jsonDepthWithin, MAX_JSON_DEPTH } from './validation/json-limits.js';
+export { checkModelName, MAX_MODEL_LENGTH, modelNameSchema } from './validation/model-name.js';
+export { explainIssue, formatPath, markUnsupported, objectBody, uncarriedFields, validateBody } from './validation/validate-body.js';
+
+/** Every client format by name: the one registry both services read. */
+export const CLIENT_FORMATS: Readonly<Record<ClientFormatName, ClientFormatModule>> = {
+  openai: openAiFormat,
+  anthropic: anthropicFormat,
+  gemini: geminiFormat,
+};
