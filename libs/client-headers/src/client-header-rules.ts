@@ -26,12 +26,18 @@ export interface ClientHeaderRule {
   /** False for headers that are the account's business (its billing organisation or project): always reported. */
   readonly forward: boolean;
   readonly whenNotForwarded: WhenNotForwarded;
+  /**
+   * For a comma-separated list header: the values the gateway honours itself when translating (nothing is lost
+   * with them, so a value made only of these is not reported).
+   */
+  readonly consumedValues?: ReadonlySet<string>;
 }
 
 /** The allow-list. Adding a header is one row; nothing else changes. */
 export const CLIENT_HEADER_RULES: readonly ClientHeaderRule[] = [
   // Anthropic: opt-in beta features (comma-separated list) and the API version the body is written for.
-  { name: 'anthropic-beta', protocol: 'anthropic', forward: true, whenNotForwarded: 'report' },
+  // The structured-outputs beta only unlocks `output_format`, which the translation carries to every provider.
+  { name: 'anthropic-beta', protocol: 'anthropic', forward: true, whenNotForwarded: 'report', consumedValues: new Set(['structured-outputs-2025-11-13']) },
   { name: 'anthropic-version', protocol: 'anthropic', forward: true, whenNotForwarded: 'consumed' },
   // OpenAI: beta API versions (e.g. assistants=v2). Organisation and project pick whose quota and bill a
   // call goes to, which the account's key decides, so they are reported, never sent.

@@ -77,6 +77,13 @@ describe('planClientHeaders', () => {
     expect(planClientHeaders([{ name: 'anthropic-beta', value: 'x'.repeat(5_000) }], 'anthropic', 'anthropic', none).dropped).toEqual(['header:anthropic-beta']);
   });
 
+  it('leaves out a beta that the translation honours itself, and reports one it does not', () => {
+    const structured = { name: 'anthropic-beta', value: 'structured-outputs-2025-11-13' };
+    expect(planClientHeaders([structured], 'anthropic', 'gemini', none)).toEqual({ forward: [], dropped: [] });
+    expect(planClientHeaders([{ ...structured, value: `${structured.value}, ${beta.value}` }], 'anthropic', 'openai', none).dropped).toEqual(['header:anthropic-beta']);
+    expect(planClientHeaders([structured], 'anthropic', 'anthropic', none).forward).toEqual([structured]);
+  });
+
   it('names a header once even when it came twice', () => {
     expect(planClientHeaders([beta, beta], 'anthropic', 'gemini', none).dropped).toEqual(['header:anthropic-beta']);
   });

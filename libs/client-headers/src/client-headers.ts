@@ -55,6 +55,12 @@ export function collectClientHeaders(headers: Readonly<Record<string, string | s
   return out;
 }
 
+/** True when every value of a list header is one the gateway honours itself (see ClientHeaderRule.consumedValues). */
+function onlyConsumedValues(rule: ClientHeaderRule, value: string): boolean {
+  const consumed = rule.consumedValues;
+  return consumed !== undefined && value.split(',').every((token) => consumed.has(token.trim()));
+}
+
 /** The client protocol an upstream wire format speaks (Cloud Code wraps Gemini's). */
 export function protocolOfProviderKind(kind: string): HeaderProtocol | undefined {
   switch (kind) {
@@ -97,7 +103,7 @@ export function planClientHeaders(
     // Not on the list: ingress never sends such a header; someone else did, and it goes nowhere.
     if (rule === undefined || NEVER.has(name)) continue;
     const sameProtocol = rule.protocol === clientProtocol && rule.protocol === upstreamProtocol;
-    if (!sameProtocol && rule.whenNotForwarded === 'consumed' && rule.protocol === clientProtocol) continue;
+    if (!sameProtocol && rule.protocol === clientProtocol && (rule.whenNotForwarded === 'consumed' || onlyConsumedValues(rule, header.value))) continue;
     const sendable = header.value.length <= MAX_VALUE_LENGTH && VALID_VALUE.test(header.value);
     if (rule.forward && sameProtocol && sendable && !isProtected(name)) plan.forward.push({ name, value: header.value });
     else if (!plan.dropped.includes(`header:${name}`)) plan.dropped.push(`header:${name}`);

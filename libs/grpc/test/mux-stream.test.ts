@@ -75,7 +75,7 @@ async function setup() {
 }
 
 const order = (requestId: string) =>
-  ({ invokeStream: { requestId, clientFormat: 0, body: Buffer.alloc(0), upstreamModel: 'm', stream: true, clientHeaders: [] } }) as const;
+  ({ invokeStream: { requestId, clientFormat: 0, body: Buffer.alloc(0), upstreamModel: 'm', stream: true, clientHeaders: [], streamFraming: 0 } }) as const;
 
 async function readAll(stream: AsyncIterable<InvokeMuxResponse>): Promise<string[]> {
   const texts: string[] = [];
