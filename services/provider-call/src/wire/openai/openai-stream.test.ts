@@ -42,6 +42,12 @@ describe('OpenAiStreamDecoder', () => {
     ]);
   });
 
+  it("puts a chunk's usage before its content (servers reporting usage on every chunk give the prompt count up front)", () => {
+    const decoder = new OpenAiStreamDecoder();
+    const out = decoder.push(chunk({ content: 'Hi' }, null, { usage: { prompt_tokens: 7, completion_tokens: 1 } }));
+    expect(out.map((e) => e.type)).toEqual(['model', 'usage', 'text']);
+  });
+
   it('treats an error object or unreadable data as a broken stream', () => {
     expect(() => new OpenAiStreamDecoder().push(sse({ error: { message: 'overloaded' } }))).toThrowError('overloaded');
     expect(() => new OpenAiStreamDecoder().push(sse('{"trunc'))).toThrowError(AppError);
