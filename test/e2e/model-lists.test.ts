@@ -96,6 +96,7 @@ describe('model lists after a fresh start', () => {
   it('keeps serving a provider’s list while its upstream model list fails', async () => {
     const { upstream } = ctx.stack.emulators;
     const refused = () => upstream.requests().filter((r) => r.path === '/api/paas/v4/models' && r.status === 503).length;
+    expect(await openAiIds()).toEqual(expect.arrayContaining(routed(GLM_MODELS, 'glm-')));
     upstream.script({ match: { path: '/api/paas/v4/models' }, status: 503 });
     try {
       const providers = (await admin(ctx.stack, 'GET', '/providers')).json as { data: Array<{ id: number; name: string }> };
@@ -104,6 +105,13 @@ describe('model lists after a fresh start', () => {
       expect((await admin(ctx.stack, 'PATCH', `/providers/${glm.id}`, { isActive: true })).status).toBe(200);
       await eventually(async () => expect(refused()).toBeGreaterThan(0));
       expect(await openAiIds()).toEqual(expect.arrayContaining(routed(GLM_MODELS, 'glm-')));
+      // The refusal reaches ingress's catalog just after the emulator recorded it.
+      await eventually(async () => {
+        const metrics = await (await fetch(`${ctx.stack.ingressUrl}/metrics`)).text();
+        expect(metrics).toMatch(/^aigw_model_list_fetch_failing\{provider="glm"[^}]*\} 1$/m);
+        expect(metrics).toMatch(/^aigw_model_list_fetch_failing\{provider="openai"[^}]*\} 0$/m);
+        expect(metrics).toMatch(/^aigw_model_list_age_seconds\{provider="glm"[^}]*\} \d/m);
+      });
     } finally {
       upstream.clearScripts();
     }

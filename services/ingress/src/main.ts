@@ -22,6 +22,7 @@ import { discoverModels } from './models/discover-models.js';
 import { grpcModelLister } from './models/grpc-model-lister.js';
 import { ModelCatalog } from './models/model-catalog.js';
 import { createIngressMetrics } from './observability/ingress-metrics.js';
+import { registerModelListMetrics } from './observability/model-list-metrics.js';
 import { AttemptLoop } from './proxying/attempt-loop.js';
 import { CredentialCache } from './proxying/credential-cache.js';
 import { grpcBackends } from './proxying/grpc-backends.js';
@@ -83,6 +84,7 @@ const requestLog = new LogPublisher(nc, names, {
 
 const bodyBudget = new BodyBudget(parseByteSize(config.BODY_BUDGET));
 const metrics = createIngressMetrics(createRegistry('ingress'), { bodyBytesHeld: () => bodyBudget.used });
+registerModelListMetrics(metrics.registry, modelCatalog);
 let accepting = true;
 const app = createServer({
   apiKeys,

@@ -34,7 +34,7 @@ describe('seedDemo', () => {
     expect(providers.map((p) => [p.name, p.kind, p.baseUrl])).toEqual([
       ['antigravity', 'antigravity', 'http://127.0.0.1:9100'],
       ['openai', 'openai', 'http://127.0.0.1:9100/v1'],
-      ['glm', 'openai', 'http://127.0.0.1:9100/v1'],
+      ['glm', 'openai', 'http://127.0.0.1:9100/api/paas/v4'],
     ]);
     const names = new Map(providers.map((p) => [p.id, p.name]));
     const routes = await prisma.modelRoute.findMany({ orderBy: { id: 'asc' } });

@@ -154,3 +154,18 @@ describe('ModelCatalog', () => {
     expect((await h.ids())[2]).toEqual(['newest']);
   });
 });
+
+describe('ModelCatalog.status', () => {
+  it('says how old each served list is and whose last fetch failed', async () => {
+    const h = harness();
+    const first = h.ids();
+    h.answer('openai', ['gpt-4o']);
+    h.answer('glm', new Error('down'));
+    await first;
+    h.advance(5_000);
+    expect(h.catalog.status()).toEqual([
+      { providerName: 'openai', ageMs: 5_000, failing: false },
+      { providerName: 'glm', ageMs: undefined, failing: true },
+    ]);
+  });
+});

@@ -27,6 +27,7 @@ export interface ModelCatalogOptions {
 const FIRST_RETRY_MS = 1_000;
 
 interface Entry {
+  providerName: string;
   models: ReadonlyMap<string, DiscoveredModel> | undefined;
   /** When `models` was fetched. */
   fetchedAt: number;
@@ -94,6 +95,15 @@ export class ModelCatalog {
     return Promise.all(fetches).then(() => undefined);
   }
 
+  /** Per provider fetched at least once: the age of the list served (none once expired) and whether the last fetch failed. */
+  status(): Array<{ providerName: string; ageMs: number | undefined; failing: boolean }> {
+    const now = this.now();
+    return [...this.entries.values()].map((entry) => {
+      const served = entry.models !== undefined && now - entry.fetchedAt < this.options.staleMaxMs;
+      return { providerName: entry.providerName, ageMs: served ? now - entry.fetchedAt : undefined, failing: entry.attemptedAt > entry.fetchedAt };
+    });
+  }
+
   startTimer(intervalMs: number): void {
     this.timer = setInterval(() => void this.refresh(), intervalMs);
     this.timer.unref();
@@ -116,7 +126,7 @@ export class ModelCatalog {
   private fetch(provider: RoutedProvider, restart = false): Promise<void> {
     let entry = this.entries.get(provider.providerId);
     if (entry === undefined) {
-      entry = { models: undefined, fetchedAt: 0, attemptedAt: 0, inFlight: undefined, started: 0, applied: 0 };
+      entry = { providerName: provider.providerName, models: undefined, fetchedAt: 0, attemptedAt: 0, inFlight: undefined, started: 0, applied: 0 };
       this.entries.set(provider.providerId, entry);
     }
     if (entry.inFlight !== undefined && !restart) return entry.inFlight;
