@@ -59,7 +59,13 @@ export async function startE2eStack(name: string, options: Partial<StackOptions>
       await db.drop();
     },
   };
-  ctx.seededSecrets = await knownSecrets(ctx);
+  try {
+    ctx.seededSecrets = await knownSecrets(ctx);
+  } catch (error) {
+    // The services are running by now: left behind, they would hold their database connections for good.
+    await ctx.teardown().catch(() => undefined);
+    throw error;
+  }
   return ctx;
 }
 

@@ -158,6 +158,8 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     const { format } = endpoint;
     const credential = format.credential(req.headers, query);
     const entry: RecordedRequest = { at: Date.now(), method: req.method ?? 'POST', path: pathname, format: format.name, model: pathModel, credential, stream: false, status: 0 };
+    const viaProxy = req.headers['x-emu-via-proxy'];
+    if (typeof viaProxy === 'string') entry.viaProxy = viaProxy;
     const headers = notableHeaders(req.headers);
     if (headers !== undefined) entry.headers = headers;
     const answer = (status: number, body: string, extra: Record<string, string> = {}): void => {
