@@ -9,6 +9,7 @@ import { writeEventStream, writeWholeBody } from './body-writer.js';
 import { handleControl } from './control-routes.js';
 import { geminiFormat } from './gemini-format.js';
 import { openAiFormat } from './openai-format.js';
+import { PromptCache, promptPrefixes } from './prompt-cache.js';
 import { buildReply } from './reply.js';
 import { RequestLog, type RecordedRequest } from './request-log.js';
 import { ScriptBook, type ScriptRule } from './script-rules.js';
@@ -34,6 +35,11 @@ export interface UpstreamEmulatorOptions {
   defaults?: Steering;
   /** How many recent requests are kept (ring buffer); default 100,000. */
   recordLimit?: number;
+  /**
+   * Answer like a provider's prompt cache: a conversation prefix the same credential sent within 5 minutes is
+   * reported as cached input tokens. Off by default, so that usage stays exactly predictable.
+   */
+  promptCache?: boolean;
 }
 
 export interface UpstreamEmulator {
@@ -55,6 +61,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
   const scripts = new ScriptBook();
   const defaults = opts.defaults;
   const validateBearer = opts.validateBearer;
+  const promptCache = opts.promptCache === true ? new PromptCache() : undefined;
   const idPrefix = randomBytes(4).toString('hex');
   let sequence = 0;
 
@@ -123,6 +130,13 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
       return;
     }
     const reply = buildReply(chat);
+    if (promptCache !== undefined) {
+      const cached = Math.min(promptCache.read(credential, promptPrefixes(format.name, body)), reply.inputTokens);
+      if (cached > 0) {
+        reply.inputTokens -= cached;
+        reply.cachedTokens = (reply.cachedTokens ?? 0) + cached;
+      }
+    }
     const ctx = { id: `${idPrefix}${(++sequence).toString(36)}`, created: Math.floor(at / 1000) };
     if (!chat.stream) {
       writeWholeBody(res, status, headers, format.renderJson(reply, chat, ctx), faults);
