@@ -6,8 +6,9 @@ import { admin, chat, inBatches, openaiBody, post, type HttpResult } from './sup
 
 // DESIGN §8, issue 12 item 8: one conversation stays on one account while that account is healthy, across
 // selector replicas, keyed by what the client sends; new conversations still rotate exactly; an account that
-// cools down hands its conversations on. Seen through the request log (account and affinity per request) and
-// the upstream emulator (which credentials reached it).
+// cools down hands its conversations on. Seen through the request log (account, affinity and cached input tokens
+// per request) and the upstream emulator (which credentials reached it; it answers like a provider's per-account
+// prompt cache here).
 
 let ctx: E2eContext;
 let accounts: DemoAccount[];
@@ -19,6 +20,7 @@ interface LoggedTurn {
   accountId: number | null;
   affinity: string | null;
   attempts: number;
+  cachedTokens: number;
 }
 
 /** The request-log rows of `requestIds`, in that order, once the logging service has written them all. */
@@ -26,7 +28,7 @@ async function logged(requestIds: string[]): Promise<LoggedTurn[]> {
   return eventually(async () => {
     const rows = await ctx.prisma.requestLog.findMany({
       where: { requestId: { in: requestIds } },
-      select: { requestId: true, accountId: true, affinity: true, attempts: true },
+      select: { requestId: true, accountId: true, affinity: true, attempts: true, cachedTokens: true },
     });
     if (rows.length < requestIds.length) throw new Error(`${rows.length} of ${requestIds.length} request logs written`);
     const byId = new Map(rows.map((row) => [row.requestId, row]));
@@ -84,7 +86,7 @@ async function converse(send: (text: string) => Promise<HttpResult>, turns: numb
 const credentialsFor = (model: string) => ctx.stack.emulators.upstream.requests().filter((r) => r.model === model && r.status === 200).map((r) => r.credential);
 
 beforeAll(async () => {
-  ctx = await startE2eStack('affinity', { replicas: { selector: 2 } });
+  ctx = await startE2eStack('affinity', { replicas: { selector: 2 }, emulators: { upstreamPromptCache: true } });
   accounts = (await loadAccounts(ctx)).filter((account) => account.provider === 'antigravity');
   expect(accounts).toHaveLength(3);
   expect(ctx.stack.grpcAddresses.selector).toHaveLength(2);
@@ -106,6 +108,9 @@ describe('session affinity (selector ×2)', () => {
     for (const turns of [agentTurns, appTurns]) {
       expect(new Set(turns.map((t) => t.accountId)).size, JSON.stringify(turns)).toBe(1);
       expect(turns.map((t) => t.affinity)).toEqual(['new_binding', ...Array(9).fill('hit')]);
+      // What the user notices: from the second turn on, the upstream reads the conversation so far from its cache.
+      expect(turns[0]!.cachedTokens).toBe(0);
+      for (const [turn, logged] of turns.entries()) if (turn > 0) expect(logged.cachedTokens, `turn ${turn}`).toBeGreaterThan(turns[turn - 1]!.cachedTokens);
     }
     // Two new conversations take consecutive places in the rotation: two different accounts.
     expect(agentTurns[0]!.accountId).not.toBe(appTurns[0]!.accountId);
@@ -155,6 +160,11 @@ describe('session affinity (selector ×2)', () => {
     for (const [i, ids] of later.entries()) {
       const turns = await logged(ids);
       expect(turns.map((t) => [t.accountId, t.affinity]), `conversation ${i}`).toEqual(Array(3).fill([expectedHome[i], 'hit']));
+      expect(turns.every((t) => t.cachedTokens > 0)).toBe(true);
+      // A moved conversation paid one cache miss on its new account (at most the system prompt others share was
+      // cached there); from then on its turns read the whole conversation from that account's cache again.
+      if (i === a) expect(turns[0]!.cachedTokens).toBeGreaterThan(failedOver!.cachedTokens);
+      if (i === b) expect(turns[0]!.cachedTokens).toBeGreaterThan(moved!.cachedTokens);
     }
   });
 

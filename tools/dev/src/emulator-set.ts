@@ -28,6 +28,8 @@ export interface EmulatorSetOptions {
   oauthExpiresInSeconds?: number;
   /** Steering applied to every upstream request (e.g. `{ delayMs: 350 }` for the benchmark). */
   upstreamDefaults?: UpstreamEmulatorOptions['defaults'];
+  /** The upstream answers like a provider's per-account prompt cache (off by default: usage stays exact). */
+  upstreamPromptCache?: boolean;
 }
 
 /** Starts the emulators; the upstream accepts only access tokens the OAuth emulator issued. */
@@ -49,6 +51,7 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
       port: options.upstreamPort ?? 0,
       validateBearer: (token) => oauth.isValidAccessToken(token),
       ...(options.upstreamDefaults === undefined ? {} : { defaults: options.upstreamDefaults }),
+      ...(options.upstreamPromptCache === true ? { promptCache: true } : {}),
     });
     started.push(upstream);
     const proxies: ForwardProxy[] = [];

@@ -41,7 +41,7 @@ export interface StackOptions {
   /** Extra environment per service (`all` applies to every one, the service's own entries win). */
   env?: Partial<Record<ServiceName | 'all', Record<string, string>>>;
   /** Start the emulators in this process (default true); an object tunes them. */
-  emulators?: boolean | Partial<Pick<EmulatorSetOptions, 'oauthExpiresInSeconds' | 'upstreamDefaults' | 'proxyPassword'>>;
+  emulators?: boolean | Partial<Pick<EmulatorSetOptions, 'oauthExpiresInSeconds' | 'upstreamDefaults' | 'upstreamPromptCache' | 'proxyPassword'>>;
   /** Seed the demo data into an empty database (default true; needs the emulators). */
   seed?: boolean;
   demoKey?: string;
@@ -129,6 +129,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         proxyPassword: tuning.proxyPassword ?? randomBytes(12).toString('base64url'),
         ...(tuning.oauthExpiresInSeconds === undefined ? {} : { oauthExpiresInSeconds: tuning.oauthExpiresInSeconds }),
         ...(tuning.upstreamDefaults === undefined ? {} : { upstreamDefaults: tuning.upstreamDefaults }),
+        ...(tuning.upstreamPromptCache === true ? { upstreamPromptCache: true } : {}),
       });
     }
     let seedResult: SeedResult = { demoKey: options.demoKey ?? '', seeded: false };

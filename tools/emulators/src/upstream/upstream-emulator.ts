@@ -14,6 +14,7 @@ import { modelListEndpoint, serveModelList } from './model-list-routes.js';
 import { buildReply, type ChatRequest, type Reply } from './reply.js';
 import { InvalidSchemaError } from './structured-answer.js';
 import { notableHeaders, RequestLog, type RecordedRequest } from './request-log.js';
+import { PromptCache, promptPrefixes } from './prompt-cache.js';
 import { ScriptBook, type ScriptRule } from './script-rules.js';
 import { mergeSteering, parseDirective, steeringFromHeaders, type Steering } from './steering.js';
 import { isParseFailure, type RouteMatch, type WireFormat } from './wire-format.js';
@@ -37,6 +38,11 @@ export interface UpstreamEmulatorOptions {
   defaults?: Steering;
   /** How many recent requests are kept (ring buffer); default 100,000. */
   recordLimit?: number;
+  /**
+   * Answer like a provider's prompt cache: a conversation prefix the same credential sent within 5 minutes is
+   * reported as cached input tokens. Off by default, so that usage stays exactly predictable.
+   */
+  promptCache?: boolean;
 }
 
 export interface UpstreamEmulator {
@@ -58,6 +64,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
   const scripts = new ScriptBook();
   const defaults = opts.defaults;
   const validateBearer = opts.validateBearer;
+  const promptCache = opts.promptCache === true ? new PromptCache() : undefined;
   const idPrefix = randomBytes(4).toString('hex');
   let sequence = 0;
 
@@ -137,6 +144,13 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     if (status < 200 || status > 299) {
       writeWholeBody(res, status, headers, format.renderError(status), faults);
       return;
+    }
+    if (promptCache !== undefined) {
+      const cached = Math.min(promptCache.read(credential, promptPrefixes(format.name, body)), reply.inputTokens);
+      if (cached > 0) {
+        reply.inputTokens -= cached;
+        reply.cachedTokens = (reply.cachedTokens ?? 0) + cached;
+      }
     }
     const ctx = { id: `${idPrefix}${(++sequence).toString(36)}`, created: Math.floor(at / 1000) };
     if (!chat.stream) {
