@@ -1,6 +1,7 @@
-// One module per client wire format (openai/, anthropic/, gemini/): the request schema and the rules
-// every request must meet, the error shape, and the stream events; plus what they share: validation
-// with field paths, the error code of an HTTP status, the SSE parser and the stream framings.
+// One module per client wire format, a folder each (openai/, anthropic/, gemini/): <format>-schema.ts
+// holds the request schema and the envelope rules every request must meet; <format>-format.ts the error
+// names and shape and the module both services use (CLIENT_FORMATS). Shared: validation with field paths,
+// the error code of an HTTP status, the SSE parser and the stream framings.
 
 import { anthropicFormat } from './anthropic/anthropic-format.js';
 import type { ClientFormatModule, ClientFormatName } from './client-format.js';
@@ -10,14 +11,12 @@ import { openAiFormat } from './openai/openai-format.js';
 export type { ClientFormatModule, ClientFormatName, RequestEnvelope } from './client-format.js';
 export { clientErrorCode, errorCodeOfStatus, type ClientError } from './client-error.js';
 
-export { openAiFormat, OPENAI_DONE_EVENT } from './openai/openai-format.js';
-export { openAiErrorBody, openAiErrorNames } from './openai/openai-errors.js';
+export { openAiErrorBody, openAiErrorNames, openAiFormat, OPENAI_DONE_EVENT } from './openai/openai-format.js';
 export { openAiResponseFormatSchema, type OpenAiResponseFormat } from './openai/openai-response-format-schema.js';
 export { openAiEnvelopeSchema, openAiRequestSchema, type OpenAiMessage, type OpenAiRequest } from './openai/openai-schema.js';
 
-export { anthropicFormat, checkAnthropicCountTokens } from './anthropic/anthropic-format.js';
+export { anthropicErrorBody, anthropicErrorType, anthropicFormat, checkAnthropicCountTokens } from './anthropic/anthropic-format.js';
 export { anthropicOutputConfigSchema, anthropicOutputFormatSchema, type AnthropicOutputConfig, type AnthropicOutputFormat } from './anthropic/anthropic-output-format-schema.js';
-export { anthropicErrorBody, anthropicErrorType } from './anthropic/anthropic-errors.js';
 export {
   BLOCK_FIELDS as ANTHROPIC_BLOCK_FIELDS,
   anthropicCountTokensEnvelopeSchema,
@@ -28,8 +27,7 @@ export {
   type AnthropicRequest,
 } from './anthropic/anthropic-schema.js';
 
-export { geminiFormat } from './gemini/gemini-format.js';
-export { geminiErrorBody, geminiStatusName } from './gemini/gemini-errors.js';
+export { geminiErrorBody, geminiFormat, geminiStatusName } from './gemini/gemini-format.js';
 export {
   generationConfigSchema as geminiGenerationConfigSchema,
   geminiEnvelopeSchema,
