@@ -177,6 +177,19 @@ describe('proxied answers', () => {
     expect(fake.calls.invokes).toHaveLength(3);
   });
 
+  it("a request that reaches the gateway's time limit gets 504 naming it, logged as request_timeout", async () => {
+    const fake = fakeBackends({
+      // provider-call holds the call until the request's deadline, as the gRPC deadline would end it.
+      invoke: () => new Promise((_resolve, reject) => setTimeout(() => reject(new AppError('DEADLINE_EXCEEDED', 'provider-call did not answer in time')), 150)),
+    });
+    const { app: server, published } = await app({ backends: fake.backends, requestTimeoutMs: 100 });
+    const res = await request(server).post('/v1/messages').set(auth).send(messages);
+    expect(res.status).toBe(504);
+    expect(res.body).toEqual({ type: 'error', error: { type: 'timeout_error', message: "no answer within the gateway's time limit for a request (100 ms)" } });
+    expect(published[0]!.errorClass).toBe('request_timeout');
+    expect(fake.calls.outcomes).toEqual([]);
+  });
+
   it('a gRPC stream that breaks after data ends with the protocol error event', async () => {
     const fake = fakeBackends({
       stream: () => [

@@ -48,6 +48,8 @@ export interface FakeDepsOptions {
   bodyLimit?: string;
   admin?: Partial<AdminDeps>;
   maxAttempts?: number;
+  requestTimeoutMs?: number;
+  streamTimeoutMs?: number;
 }
 
 /** ServerDeps with in-memory keys, routes and backends; records published log events. */
@@ -85,7 +87,8 @@ export async function fakeServerDeps(options: FakeDepsOptions = {}) {
     requestLog: { publish: (event) => published.push(event) },
     metrics: createIngressMetrics(new Registry()),
     logger: silentLogger,
-    requestTimeoutMs: 30_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    ...(options.streamTimeoutMs === undefined ? {} : { streamTimeoutMs: options.streamTimeoutMs }),
     admin: {
       prisma: {} as PrismaClient,
       cipher: new CredentialCipher(Buffer.alloc(32, 1)),
