@@ -1,4 +1,5 @@
 import { credentials, type ChannelOptions, type Client, type ServiceError, Metadata, type CallOptions } from '@grpc/grpc-js';
+import { HTTP2_WINDOW_BYTES } from './server.js';
 import { fromServiceError } from './status-map.js';
 
 /** `host:port` → `dns:///host:port`, so grpc-js resolves every replica behind a headless Service. */
@@ -28,6 +29,8 @@ export function channelOptions(serviceName: string): ChannelOptions {
     'grpc.keepalive_timeout_ms': 10_000,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.max_receive_message_length': 32 * 1024 * 1024,
+    // Large answers arrive in one flight rather than 64 KB at a time (see HTTP2_WINDOW_BYTES).
+    'grpc-node.flow_control_window': HTTP2_WINDOW_BYTES,
     'grpc.dns_min_time_between_resolutions_ms': 5_000,
   };
 }

@@ -5,7 +5,7 @@ export { MuxClient, type MuxCallOptions, type MuxClientOptions } from './mux-cli
 export { fromMuxError, MUX_STREAM_WINDOW, toMuxError, type MuxBatch, type MuxCall, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
 export { muxService, muxStream, type MuxHandler, type MuxHandlers, type MuxService, type MuxStreamHandler } from './mux-server.js';
 export { MuxStream } from './mux-stream.js';
-export { startGrpcServer, type GrpcServer, type ServiceBinding } from './server.js';
+export { HTTP2_WINDOW_BYTES, startGrpcServer, type GrpcServer, type ServiceBinding } from './server.js';
 export { onShutdownSignal } from './signals.js';
 export { fromServiceError, toServiceError } from './status-map.js';
 export { runGrpcService, type GrpcServiceSettings, type StartedService } from './run-service.js';

@@ -1,3 +1,4 @@
+import type { Http2Server, ServerHttp2Session } from 'node:http2';
 import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import type { Logger } from '@aigw/logger';
@@ -28,9 +29,41 @@ const SERVER_OPTIONS = {
   'grpc.max_send_message_length': 32 * 1024 * 1024,
 };
 
+/**
+ * HTTP/2 receive window of a server's connections and streams. HTTP/2's default (64 KB) lets a sender have 64 KB
+ * in flight, then wait for the receiver's WINDOW_UPDATE: a 1 MB request (an agent's conversation, which takes its
+ * own Invoke call) needed some 30 round trips between two event loops, each a wake-up on a busy host; measured,
+ * 0.3–1.5 s on a loaded 2-core machine. With a window above the largest message it goes in one flight.
+ */
+export const HTTP2_WINDOW_BYTES = 16 * 1024 * 1024;
+
+/**
+ * grpc-js has no server option for the receive window (its clients have `grpc-node.flow_control_window`), so it
+ * is set where grpc-js keeps the HTTP/2 server settings and on each new session (the connection's own window).
+ */
+function widenReceiveWindow(server: Server): void {
+  const internals = server as unknown as { commonServerOptions?: { settings?: Record<string, unknown> } };
+  if (internals.commonServerOptions === undefined) return;
+  internals.commonServerOptions.settings = { ...internals.commonServerOptions.settings, initialWindowSize: HTTP2_WINDOW_BYTES };
+}
+
+function widenSessionWindows(server: Server): void {
+  const http2Servers = (server as unknown as { http2Servers?: Map<Http2Server, unknown> }).http2Servers;
+  for (const http2Server of http2Servers?.keys() ?? []) {
+    http2Server.on('session', (session: ServerHttp2Session) => {
+      try {
+        session.setLocalWindowSize(HTTP2_WINDOW_BYTES);
+      } catch {
+        // A session that is already closing keeps its window; nothing else depends on it.
+      }
+    });
+  }
+}
+
 /** Builds a gRPC server with our services and grpc.health.v1, binds it and reports SERVING. */
 export async function startGrpcServer(address: string, services: ServiceBinding[], logger: Logger): Promise<GrpcServer> {
   const server = new Server(SERVER_OPTIONS);
+  widenReceiveWindow(server);
   const health = new HealthImplementation({ '': 'NOT_SERVING' });
   health.addToServer(server);
   for (const service of services) server.addService(service.definition, service.implementation);
@@ -38,6 +71,7 @@ export async function startGrpcServer(address: string, services: ServiceBinding[
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
+  widenSessionWindows(server);
   for (const name of ['', ...services.map((s) => s.name)]) health.setStatus(name, 'SERVING');
   logger.info({ port }, 'grpc server listening');
 

@@ -12,7 +12,7 @@ import {
   type ProviderCallServiceServer,
   type SelectorServiceServer,
 } from '@aigw/proto';
-import { callUnary, createClient, fromServiceError, isServing, serverStream, startGrpcServer, unary, type GrpcServer } from '../src/index.js';
+import { callUnary, createClient, fromServiceError, HTTP2_WINDOW_BYTES, isServing, serverStream, startGrpcServer, unary, type GrpcServer } from '../src/index.js';
 
 const logger = createLogger({ service: 'grpc-test', level: 'silent' });
 let server: GrpcServer;
@@ -152,5 +152,23 @@ describe('server-streaming handlers', () => {
     const { chunks, error } = await readAll(3);
     expect(chunks).toEqual(['chunk 0', 'chunk 1', 'chunk 2']);
     expect(error.code).toBe('UPSTREAM_UNREACHABLE');
+  });
+});
+
+describe('HTTP/2 windows', () => {
+  it('lets a caller send a large message in one flight: the server advertises a wide stream and connection window', async () => {
+    const { connect } = await import('node:http2');
+    const session = connect(`http://127.0.0.1:${server.port}`);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        session.once('remoteSettings', () => resolve());
+        session.once('error', reject);
+      });
+      expect(session.remoteSettings.initialWindowSize).toBe(HTTP2_WINDOW_BYTES);
+      // The connection's own window follows the server's WINDOW_UPDATE right after the settings.
+      await expect.poll(() => session.state.remoteWindowSize).toBe(HTTP2_WINDOW_BYTES);
+    } finally {
+      session.close();
+    }
   });
 });
