@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countWords } from '@aigw/emulators';
 import { ClientFormat, InvokeRequest, type StreamChunk } from '@aigw/proto';
-import { SseParser } from '../src/sse/sse-parser.js';
+import { SseParser } from '@aigw/formats';
 import { PROTOCOLS } from './client-protocols.js';
 import { PROVIDERS, providerAccounts, type ProviderName } from './matrix-stack.js';
 import { invokeRequest, startTestStack, streamText, type TestStack } from './test-stack.js';

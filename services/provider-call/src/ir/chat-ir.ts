@@ -67,6 +67,20 @@ export interface IrMessage {
   parts: IrPart[];
 }
 
+/**
+ * A system message's parts for a provider that only has user turns for it: the text kept in place (its order
+ * carries meaning, and the upstream's cached prefix stays put), marked as a system instruction so the model
+ * still reads it as one rather than as something the user said.
+ */
+export function systemPartsAsUserText(parts: readonly IrPart[]): IrPart[] {
+  return parts.map((part) => (part.type === 'text' ? { ...part, text: systemTextAsUserText(part.text) } : part));
+}
+
+/** One system text as user text (see systemPartsAsUserText). */
+export function systemTextAsUserText(text: string): string {
+  return `<system>\n${text}\n</system>`;
+}
+
 export interface IrTool {
   name: string;
   description?: string;

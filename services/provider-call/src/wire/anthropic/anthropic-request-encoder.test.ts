@@ -121,6 +121,8 @@ describe('irToAnthropicRequest', () => {
 
   describe('system messages later in the conversation', () => {
     const text = (t: string) => ({ type: 'text' as const, text: t });
+    // A system message a turn cannot carry stays in place as user text, marked as a system instruction.
+    const sys = (t: string) => `<system>\n${t}\n</system>`;
     const conversation: IrRequest = {
       ...base,
       system: 'lead',
@@ -143,7 +145,7 @@ describe('irToAnthropicRequest', () => {
         { role: 'system', content: [text('s1'), text('s2')] },
         { role: 'assistant', content: [text('a1')] },
         // after an assistant turn a system message is not allowed: it joins the next user turn
-        { role: 'user', content: [text('s3'), text('q2')] },
+        { role: 'user', content: [text(sys('s3')), text('q2')] },
         { role: 'system', content: [text('s4')] },
       ]);
       expect(dropped).toEqual(['system_message:user_turn']);
@@ -152,9 +154,9 @@ describe('irToAnthropicRequest', () => {
     it('become user text, in order, on models without them', () => {
       const { body, dropped } = irToAnthropicRequest(conversation, 'claude-sonnet-4-5');
       expect(body.messages).toEqual([
-        { role: 'user', content: [text('q1'), text('s1'), text('s2')] },
+        { role: 'user', content: [text('q1'), text(sys('s1')), text(sys('s2'))] },
         { role: 'assistant', content: [text('a1')] },
-        { role: 'user', content: [text('s3'), text('q2'), text('s4')] },
+        { role: 'user', content: [text(sys('s3')), text('q2'), text(sys('s4'))] },
       ]);
       expect(dropped).toEqual(['system_message:user_turn']);
     });

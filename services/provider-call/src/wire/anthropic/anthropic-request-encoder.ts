@@ -1,4 +1,4 @@
-import type { IrImageSource, IrMessage, IrPart, IrRequest, IrToolChoice, IrToolResultPart } from '../../ir/chat-ir.js';
+import { systemTextAsUserText, type IrImageSource, type IrMessage, type IrPart, type IrRequest, type IrToolChoice, type IrToolResultPart } from '../../ir/chat-ir.js';
 import { thinkingBudget } from '../../ir/thinking-budget.js';
 import { toolArgumentsObject } from '../../ir/tool-arguments.js';
 import { irToAnthropicOutputConfig } from './anthropic-output-format.js';
@@ -96,7 +96,7 @@ export function anthropicMessages(messages: IrMessage[], dropped: Set<string>, i
   turns.forEach((turn, i) => {
     if (turn.role === 'system' && !(inPlaceSystem && placedWell(turns, i))) {
       dropped.add('system_message:user_turn');
-      appendTurn(out, 'user', turn.content);
+      appendTurn(out, 'user', turn.content.map((b) => (b.type === 'text' && typeof b['text'] === 'string' ? { ...b, text: systemTextAsUserText(b['text']) } : b)));
     } else appendTurn(out, turn.role, turn.content);
   });
   for (const message of out) {

@@ -11,7 +11,7 @@ const text = (t: string) => ({ type: 'text' as const, text: t });
 const base: IrRequest = { messages: [], tools: [], stop: [], stream: false, dropped: [] };
 
 describe('Gemini system messages later in the conversation', () => {
-  it('stay in place as user text, merged with the turns around them, and are reported', () => {
+  it('stay in place as user text marked as a system instruction, merged with the turns around them, and are reported', () => {
     const { request, dropped } = irToGeminiRequest({
       ...base,
       system: 'lead',
@@ -26,9 +26,9 @@ describe('Gemini system messages later in the conversation', () => {
     });
     expect(request.systemInstruction).toEqual({ parts: [{ text: 'lead' }] });
     expect(request.contents).toEqual([
-      { role: 'user', parts: [{ text: 'q1' }, { text: 'agents: Explore, Plan' }] },
+      { role: 'user', parts: [{ text: 'q1' }, { text: '<system>\nagents: Explore, Plan\n</system>' }] },
       { role: 'model', parts: [{ text: 'a1' }] },
-      { role: 'user', parts: [{ text: 'be brief' }, { text: 'q2' }] },
+      { role: 'user', parts: [{ text: '<system>\nbe brief\n</system>' }, { text: 'q2' }] },
     ]);
     expect(dropped.sort()).toEqual(['metadata.user_id', 'system_message:user_turn']);
   });

@@ -1,4 +1,4 @@
-import type { IrRequest, IrThinking, IrToolChoice } from '../../ir/chat-ir.js';
+import { systemPartsAsUserText, type IrRequest, type IrThinking, type IrToolChoice } from '../../ir/chat-ir.js';
 import { thinkingBudget } from '../../ir/thinking-budget.js';
 import { irPartsToGemini, SKIP_SIGNATURE } from './gemini-parts.js';
 import { irToGeminiOutputConfig } from './gemini-response-format.js';
@@ -55,7 +55,7 @@ export function irToGeminiRequest(ir: IrRequest, model = ''): { request: GeminiR
   for (const message of ir.messages) {
     const role = message.role === 'assistant' ? 'model' : 'user';
     if (message.role === 'system') dropped.add('system_message:user_turn');
-    const parts = irPartsToGemini(message.parts, options);
+    const parts = irPartsToGemini(message.role === 'system' ? systemPartsAsUserText(message.parts) : message.parts, options);
     if (parts.length === 0) continue;
     const last = contents.at(-1);
     if (last?.role === role) last.parts.push(...parts);
