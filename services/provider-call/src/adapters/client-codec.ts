@@ -33,10 +33,13 @@ export interface StreamEncoder {
 /** One client protocol: validate and decode its requests, encode answers, stream events and errors. */
 export interface ClientCodec {
   readonly format: WireFormatName;
+  /** True when the protocol states the prompt's token count before the first content (Anthropic's message_start). */
+  readonly promptTokensFirst?: boolean;
   /** Validates the parsed body (AppError INVALID_REQUEST with a clear message) and maps it to the IR. */
   decodeRequest(body: unknown, stream: boolean): DecodedRequest;
   encodeResponse(response: IrResponse, ctx: EncodeContext): string;
-  createStreamEncoder(ctx: EncodeContext & { streamUsage: boolean }): StreamEncoder;
+  /** `promptTokens`: a local estimate of the prompt's tokens, for when the upstream's count comes too late. */
+  createStreamEncoder(ctx: EncodeContext & { streamUsage: boolean; promptTokens?: number }): StreamEncoder;
   /** The protocol's error body (JSON) for an error status and message. */
   encodeError(error: IrError): string;
 }

@@ -64,6 +64,8 @@ export interface ProviderAdapter {
   createStreamDecoder(): StreamDecoder;
   decodeError(status: number, bodyText: string): DecodedUpstreamError;
   passthrough?: PassthroughFactory;
+  /** True when a stream reports its prompt's token count only after the last token (OpenAI's include_usage). */
+  readonly streamUsageLast?: boolean;
   /** The upstream's own model list (ListModels). */
   listModels: ModelListing;
 }
@@ -78,7 +80,13 @@ export interface Exchange {
   readError(status: number, text: string): { body: string; retryAfterMs?: number };
   /** An error of our own (unreadable answer, broken stream) in the client's format. */
   errorBody(error: IrError): string;
-  openStream(): StreamTranslator;
+  /**
+   * A local estimate of the prompt's tokens, for a stream whose client reads the count before the first
+   * content while the upstream reports it only at the end; absent where the upstream's own count comes in time.
+   */
+  promptEstimate?: () => Promise<number>;
+  /** `promptTokens`: what promptEstimate gave, when the exchange has one. */
+  openStream(promptTokens?: number): StreamTranslator;
 }
 
 /** Upstream SSE events in, client SSE text out; one instance per stream. */

@@ -138,6 +138,8 @@ export async function invokeStream(
 ): Promise<void> {
   const account = requireAccount(request);
   const exchange = planExchange(request, true);
+  // Counted while the upstream thinks; a failed estimate leaves the count to the stream's end.
+  const promptEstimate = exchange.promptEstimate?.().catch(() => undefined);
   let upstream: UpstreamResponse;
   try {
     upstream = await deps.upstream.send(exchange.request, account.proxyId, ctx);
@@ -152,7 +154,7 @@ export async function invokeStream(
   });
   try {
     if (upstream.status < 200 || upstream.status >= 300) return await relayUpstreamError(upstream, exchange, start, send);
-    const broken = await relayEvents(upstream, exchange.openStream(), startingWith(start, send), ctx.signal);
+    const broken = await relayEvents(upstream, exchange.openStream(await promptEstimate), startingWith(start, send), ctx.signal);
     if (broken !== undefined) {
       deps.logger.warn({ requestId: request.requestId, accountId: account.id, code: broken.code, reason: broken.message }, 'upstream stream broke');
     }

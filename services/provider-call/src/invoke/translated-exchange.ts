@@ -3,6 +3,7 @@ import type { ClientCodec, EncodeContext, StreamEncoder } from '../adapters/clie
 import type { Exchange, ProviderAdapter, StreamDecoder, StreamTranslator, UpstreamTarget } from '../adapters/provider-adapter.js';
 import type { IrError, IrStreamEvent, IrUsage } from '../ir/chat-ir.js';
 import { parseJson } from '../ir/json-shape.js';
+import { estimateInputTokens } from '../count/token-estimate.js';
 import type { SseEvent } from '@aigw/formats';
 
 /** Provider SSE → IR events → client SSE, noting usage on the way. */
@@ -72,7 +73,11 @@ export function translatedExchange(
       };
     },
     errorBody: (error) => codec.encodeError(error),
-    openStream: () =>
-      new TranslatingStream(provider.createStreamDecoder(), codec.createStreamEncoder({ ...ctx, streamUsage: decoded.streamUsage })),
+    ...(stream && codec.promptTokensFirst === true && provider.streamUsageLast === true ? { promptEstimate: () => estimateInputTokens(decoded.ir) } : {}),
+    openStream: (promptTokens) =>
+      new TranslatingStream(
+        provider.createStreamDecoder(),
+        codec.createStreamEncoder({ ...ctx, streamUsage: decoded.streamUsage, ...(promptTokens === undefined ? {} : { promptTokens }) }),
+      ),
   };
 }

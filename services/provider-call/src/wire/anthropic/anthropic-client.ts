@@ -7,6 +7,7 @@ import { AnthropicStreamEncoder } from './anthropic-stream-encoder.js';
 /** Clients speaking the Anthropic Messages API. */
 export const anthropicClient: ClientCodec = {
   format: 'anthropic',
+  promptTokensFirst: true,
   decodeRequest: anthropicRequestToIr,
   encodeResponse: (response, ctx) => JSON.stringify(irToAnthropicResponse(response, ctx)),
   createStreamEncoder: (ctx) => new AnthropicStreamEncoder(ctx),

@@ -134,10 +134,14 @@ describe('AnthropicStreamEncoder thinking', () => {
       expect(out[4]?.data.usage).toEqual({ input_tokens: 1000, output_tokens: 5, cache_read_input_tokens: 200, cache_creation_input_tokens: 0 });
     });
 
-    it('says 0 input tokens when the upstream reports usage only at the end (OpenAI-compatible), and the real count in message_delta', () => {
-      const out = encode([{ type: 'text', text: 'Hi' }, { type: 'stop', reason: 'end_turn' }, { type: 'usage', usage }]);
-      expect(out[0]?.data.message.usage).toEqual({ input_tokens: 0, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
+    it('carries the local estimate when the upstream reports usage only at the end (OpenAI-compatible), and the real count in message_delta', () => {
+      const events: IrStreamEvent[] = [{ type: 'text', text: 'Hi' }, { type: 'stop', reason: 'end_turn' }, { type: 'usage', usage }];
+      const encoder = new AnthropicStreamEncoder({ requestId: 'r3', model: 'm', promptTokens: 1180 });
+      const out = parse(encoder.begin() + events.map((e) => encoder.push(e)).join('') + encoder.end());
+      expect(out[0]?.data.message.usage).toEqual({ input_tokens: 1180, output_tokens: 0, cache_read_input_tokens: 0, cache_creation_input_tokens: 0 });
       expect(out.at(-2)?.data.usage).toMatchObject({ input_tokens: 1000, cache_read_input_tokens: 200 });
+      // without an estimate there is nothing truthful to say before the end
+      expect(encode(events)[0]?.data.message.usage.input_tokens).toBe(0);
     });
 
     it('still opens an answer without content', () => {

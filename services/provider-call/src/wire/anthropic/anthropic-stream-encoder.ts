@@ -12,9 +12,9 @@ import { IR_TO_STOP_REASON, irUsageToAnthropic } from './anthropic-usage.js';
 // ChatAnthropic read the input token count there and nowhere else, and by then Gemini and Cloud Code
 // have sent it (their first chunk carries usageMetadata with promptTokenCount). An OpenAI-compatible
 // upstream reports usage only after the last token (stream_options.include_usage); holding the whole
-// answer for it would end streaming, so there message_start says 0 and the final message_delta, which
-// always carries input_tokens too, has the real count. Output tokens in message_start stay 0 so that a
-// client adding message_start and message_delta counts them once.
+// answer for it would end streaming, so there message_start carries a local estimate (ctx.promptTokens,
+// o200k tokenizer) and the final message_delta, which always carries input_tokens too, has the real count.
+// Output tokens in message_start stay 0 so that a client adding message_start and message_delta counts them once.
 
 function event(type: string, payload: Record<string, unknown>): string {
   return formatSseEvent(JSON.stringify({ type, ...payload }), type);
@@ -24,7 +24,7 @@ type OpenBlock = 'text' | 'thinking' | 'tool';
 
 /** Writes IR events as Messages API stream events. */
 export class AnthropicStreamEncoder implements StreamEncoder {
-  readonly #ctx: EncodeContext;
+  readonly #ctx: EncodeContext & { promptTokens?: number };
   #model: string;
   #open: OpenBlock | undefined;
   #nextBlock = 0;
@@ -35,7 +35,7 @@ export class AnthropicStreamEncoder implements StreamEncoder {
   #usage: IrUsage = ZERO_USAGE;
   #started = false;
 
-  constructor(ctx: EncodeContext) {
+  constructor(ctx: EncodeContext & { promptTokens?: number }) {
     this.#ctx = ctx;
     this.#model = ctx.model;
   }
@@ -79,9 +79,15 @@ export class AnthropicStreamEncoder implements StreamEncoder {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: irUsageToAnthropic({ ...this.#usage, outputTokens: 0 }),
+        usage: irUsageToAnthropic({ ...this.#promptUsage(), outputTokens: 0 }),
       },
     });
+  }
+
+  /** The upstream's usage once it has sent any, else the local estimate of the prompt (when there is one). */
+  #promptUsage(): IrUsage {
+    const estimate = this.#ctx.promptTokens;
+    return this.#usage === ZERO_USAGE && estimate !== undefined ? { ...ZERO_USAGE, inputTokens: estimate } : this.#usage;
   }
 
   #note(e: Extract<IrStreamEvent, { type: 'usage' | 'model' | 'stop' }>): string {

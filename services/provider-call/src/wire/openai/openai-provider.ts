@@ -21,5 +21,6 @@ export const openAiProvider: ProviderAdapter = {
   createStreamDecoder: () => new OpenAiStreamDecoder(),
   decodeError: decodeOpenAiError,
   passthrough: openAiPassthrough,
+  streamUsageLast: true,
   listModels: openAiModelListing,
 };
