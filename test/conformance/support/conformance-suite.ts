@@ -215,11 +215,12 @@ export function defineConformanceSuite(options: SuiteOptions): void {
         ],
       };
       // Every word reaches the upstream (the emulator counts them) and the answer is exact.
-      const asked: Asked = { texts: [SYSTEM, first, MID_SYSTEM, answer, last], lastUserText: last };
       if (hasSystemTurns(provider)) {
-        await exact(model, provider, conversation, mode, asked);
+        await exact(model, provider, conversation, mode, { texts: [SYSTEM, first, MID_SYSTEM, answer, last], lastUserText: last });
         return 'pass';
       }
+      // Elsewhere it arrives in place as user text marked as a system instruction (see the README).
+      const asked: Asked = { texts: [SYSTEM, first, `<system>\n${MID_SYSTEM}\n</system>`, answer, last], lastUserText: last };
       const observed = await driver.send(model, conversation, mode);
       expectAnswer(observed, emulatorReply(model, asked), model, provider);
       expect(observed.dropped).toEqual(['system_message:user_turn']);
