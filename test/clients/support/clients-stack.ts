@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RecordedRequest } from '@aigw/emulators';
 import { startE2eStack, type E2eContext } from '../../e2e/support/e2e-stack.js';
 import { eventually } from '../../e2e/support/eventually.js';
-import { admin, chat, type HttpResult } from '../../e2e/support/http.js';
+import { admin, chat, ok, type HttpResult } from '../../e2e/support/http.js';
 
 // The gateway as `npm start` runs it (tools/dev stack + demo seed, on free ports, its own database,
 // Redis prefix and NATS stream), reached through the demo routes: gpt-* → openai, glm-* → glm
@@ -50,11 +50,6 @@ export interface ClientsStack {
   /** What the upstream emulator received for a model, oldest first. */
   upstreamRequests(model: string): RecordedRequest[];
   teardown(): Promise<void>;
-}
-
-function ok(result: HttpResult, what: string): HttpResult {
-  if (result.status < 200 || result.status > 299) throw new Error(`${what}: HTTP ${result.status} ${result.text}`);
-  return result;
 }
 
 /** Starts the stack, adds the Anthropic and Gemini providers, and resolves once every target answers. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RecordedRequest } from '@aigw/emulators';
 import { startE2eStack, type E2eContext } from '../../e2e/support/e2e-stack.js';
 import { eventually } from '../../e2e/support/eventually.js';
-import { admin, chat, type HttpResult } from '../../e2e/support/http.js';
+import { admin, chat, ok, type HttpResult } from '../../e2e/support/http.js';
 
 // One running gateway per test file with every provider kind behind it, all at the upstream emulator:
 // providers, accounts and routes are made through the admin API as an operator would make them; the
@@ -27,11 +27,6 @@ export const modelPrefix = (provider: ProviderName) => `conf-${provider}-`;
 /** Base URL of each provider kind the way an operator would enter it for the real API. */
 function providerBaseUrl(provider: Exclude<ProviderName, 'antigravity'>, upstream: string): string {
   return provider === 'openai' ? `${upstream}/v1` : upstream;
-}
-
-function ok(result: HttpResult, what: string): HttpResult {
-  if (result.status < 200 || result.status > 299) throw new Error(`${what}: HTTP ${result.status} ${result.text}`);
-  return result;
 }
 
 /** Starts a stack and adds the conformance providers, accounts and routes; resolves once every route answers. */

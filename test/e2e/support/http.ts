@@ -59,6 +59,12 @@ export function admin(stack: Stack, method: string, path: string, body?: unknown
 }
 
 /** GET on ingress without credentials (health endpoints). */
+/** The result of a call that must succeed (setting a stack up); throws with the answer otherwise. */
+export function ok(result: HttpResult, what: string): HttpResult {
+  if (result.status < 200 || result.status > 299) throw new Error(`${what}: HTTP ${result.status} ${result.text}`);
+  return result;
+}
+
 export function get(stack: Stack, path: string): Promise<HttpResult> {
   return send(`${stack.ingressUrl}${path}`, { method: 'GET' });
 }
