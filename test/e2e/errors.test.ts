@@ -70,6 +70,14 @@ describe.each<Protocol>(['openai', 'anthropic'])('errors in the %s protocol', (p
     expectError(protocol, await send(protocol, withoutMessages), 400);
   });
 
+  it('a role the protocol does not have → 400, translated or (OpenAI to gpt-*) passed through to an upstream that refuses it', async () => {
+    for (const model of protocol === 'openai' ? ['claude-sonnet-4-5', 'gpt-4o-mini'] : ['claude-sonnet-4-5']) {
+      const request = body(protocol, model);
+      const error = expectError(protocol, await send(protocol, { ...request, messages: [{ role: 'wizard', content: 'Hello there' }] }), 400);
+      expect(String(error['message'])).toMatch(/wizard|role/);
+    }
+  });
+
   it('unknown model → 404', async () => {
     const error = expectError(protocol, await send(protocol, body(protocol, 'no-such-model-anywhere')), 404);
     if (protocol === 'openai') expect(error['code']).toBe('model_not_found');

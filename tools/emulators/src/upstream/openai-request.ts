@@ -58,6 +58,9 @@ function parseToolChoice(choice: unknown): ToolChoice | undefined {
 }
 
 /** Parses a Chat Completions request body into the format-neutral request. */
+/** The roles OpenAI takes in `messages`; any other is its 400 `invalid_value` (messages[i].role). */
+const OPENAI_ROLES: ReadonlySet<string> = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+
 export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
   if (!isObject(body)) return { error: 'Request body must be a JSON object.' };
   const b = body;
@@ -73,6 +76,9 @@ export function parseOpenAiRequest(body: unknown): ChatRequest | ParseFailure {
     if (!isObject(message)) return { error: 'Invalid message: expected an object.' };
     const m = message;
     if (typeof m.role !== 'string') return { error: "Missing required parameter: 'messages[].role'." };
+    if (!OPENAI_ROLES.has(m.role)) {
+      return { error: `Invalid value: '${m.role}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.` };
+    }
     const text = contentText(m.content);
     if (!saysJson && /json/i.test(text)) saysJson = true;
     inputTokens += countWords(text);

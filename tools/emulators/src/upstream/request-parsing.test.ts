@@ -89,5 +89,7 @@ describe('request options', () => {
     expect(badImage).toMatchObject({ error: expect.stringMatching(/^messages\.0\.content\.0\.image\.source\.base64\.media_type/) });
     expect(parseGoogleRequest({ contents: [{ parts: [{ inlineData: { mimeType: 'image/png' } }] }] }, 'm', false, '')).toMatchObject({ error: expect.stringMatching(/inline_data/) });
     expect(parseAnthropicRequest({ model: 'm', max_tokens: 5, messages: [{ role: 'system', content: 'x' }] })).toMatchObject({ error: expect.stringMatching(/role/) });
+    expect(parseOpenAiRequest({ model: 'm', messages: [{ role: 'wizard', content: 'x' }] })).toMatchObject({ error: expect.stringMatching(/^Invalid value: 'wizard'/) });
+    expect(parseOpenAiRequest({ model: 'm', messages: [{ role: 'developer', content: 'x' }, { role: 'user', content: 'y' }] })).not.toHaveProperty('error');
   });
 });
