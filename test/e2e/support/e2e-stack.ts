@@ -23,6 +23,19 @@ export interface E2eContext {
  * E2E_LOG_LEVEL (default info) runs the services at another level, e.g. debug for the secret scan.
  */
 export async function startE2eStack(name: string, options: Partial<StackOptions> = {}): Promise<E2eContext> {
+  // A free port is found by binding to 0 and letting go; until the service binds it, any outgoing connection on
+  // the machine may take it as its own source port. A stack that lost that race starts again on new ports.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startE2eStackOnce(name, options);
+    } catch (error) {
+      const lostPortRace = error instanceof Error && error.message.includes('EADDRINUSE') && (options.ports ?? 0) === 0;
+      if (!lostPortRace || attempt >= 3) throw error;
+    }
+  }
+}
+
+async function startE2eStackOnce(name: string, options: Partial<StackOptions>): Promise<E2eContext> {
   const id = `${name}_${randomBytes(3).toString('hex')}`;
   const db: TestDatabase = await createTestDatabase(`aigw_e2e_${name}`.slice(0, 30));
   const redisKeyPrefix = `e2e:${id}:`;
