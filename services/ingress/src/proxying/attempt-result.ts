@@ -29,5 +29,6 @@ export function invokeRequestFor(
     streamFraming: request.framing === 'json-array' ? StreamFraming.STREAM_FRAMING_JSON_ARRAY : StreamFraming.STREAM_FRAMING_SSE,
     stream: request.stream,
     clientHeaders: request.clientHeaders,
+    responseId: request.responseId ?? '',
   };
 }

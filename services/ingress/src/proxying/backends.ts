@@ -59,6 +59,8 @@ export interface ProxyRequest {
   clientHeaders: ClientHeader[];
   /** A token count (Anthropic count_tokens, Gemini countTokens) instead of a chat call. */
   count?: boolean;
+  /** The id the answer names itself by (OpenAI Responses), chosen here so the answer can be stored under it. */
+  responseId?: string;
   /** The conversation's session-affinity key; computed on first use, as only routes with affinity on need it. */
   affinityKey?: () => string;
 }

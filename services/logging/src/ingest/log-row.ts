@@ -44,6 +44,8 @@ const CLIENT_FORMAT_NAMES: Partial<Record<ClientFormat, string>> = {
   [ClientFormat.CLIENT_FORMAT_OPENAI]: 'openai',
   [ClientFormat.CLIENT_FORMAT_ANTHROPIC]: 'anthropic',
   [ClientFormat.CLIENT_FORMAT_GEMINI]: 'gemini',
+  [ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES]: 'responses',
+  [ClientFormat.CLIENT_FORMAT_OPENAI_EMBEDDINGS]: 'embeddings',
 };
 
 const AFFINITY_NAMES: Partial<Record<AffinityOutcome, string>> = {

@@ -9,6 +9,7 @@ export async function loadProviderAccounts(prisma: PrismaClient): Promise<Provid
       id: true,
       name: true,
       kind: true,
+      wire: true,
       baseUrl: true,
       accounts: {
         where: { isActive: true },

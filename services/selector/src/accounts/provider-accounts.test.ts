@@ -18,6 +18,7 @@ describe('toProviderAccounts', () => {
       id: 4,
       name: 'antigravity',
       kind: 'antigravity',
+      wire: null,
       baseUrl: 'https://cloudcode.example',
       accounts: [
         account(9, { authType: 'oauth', settings: '{"project":"p1"}', proxyId: 3, rateLimitPerMin: 60 }),
@@ -46,6 +47,7 @@ describe('toProviderAccounts', () => {
         proxyId: 3,
         authType: 'oauth',
         settingsJson: '{"project":"p1"}',
+        providerWire: '',
       },
       limit: 60,
     });

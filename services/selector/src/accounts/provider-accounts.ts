@@ -19,6 +19,8 @@ export interface ProviderRow {
   id: number;
   name: string;
   kind: string;
+  /** null: the kind's own wire. */
+  wire: string | null;
   baseUrl: string;
   accounts: {
     id: number;
@@ -49,6 +51,7 @@ export function toProviderAccounts(rows: readonly ProviderRow[]): ProviderAccoun
           proxyId: row.proxyId ?? 0,
           authType: row.authType,
           settingsJson: row.settings ?? '',
+          providerWire: provider.wire ?? '',
         },
         limit: row.rateLimitPerMin !== null && row.rateLimitPerMin > 0 ? row.rateLimitPerMin : 0,
       })),

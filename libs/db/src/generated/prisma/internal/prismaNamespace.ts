@@ -995,6 +995,7 @@ export const ProviderScalarFieldEnum = {
   id: 'id',
   name: 'name',
   kind: 'kind',
+  wire: 'wire',
   baseUrl: 'baseUrl',
   models: 'models',
   isActive: 'isActive',
@@ -1150,6 +1151,7 @@ export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
 export const ProviderOrderByRelevanceFieldEnum = {
   name: 'name',
   kind: 'kind',
+  wire: 'wire',
   baseUrl: 'baseUrl',
   models: 'models'
 } as const

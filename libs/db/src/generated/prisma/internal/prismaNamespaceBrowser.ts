@@ -81,6 +81,7 @@ export const ProviderScalarFieldEnum = {
   id: 'id',
   name: 'name',
   kind: 'kind',
+  wire: 'wire',
   baseUrl: 'baseUrl',
   models: 'models',
   isActive: 'isActive',
@@ -236,6 +237,7 @@ export type NullsOrder = (typeof NullsOrder)[keyof typeof NullsOrder]
 export const ProviderOrderByRelevanceFieldEnum = {
   name: 'name',
   kind: 'kind',
+  wire: 'wire',
   baseUrl: 'baseUrl',
   models: 'models'
 } as const

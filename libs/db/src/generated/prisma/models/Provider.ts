@@ -38,6 +38,7 @@ export type ProviderMinAggregateOutputType = {
   id: number | null
   name: string | null
   kind: string | null
+  wire: string | null
   baseUrl: string | null
   models: string | null
   isActive: boolean | null
@@ -49,6 +50,7 @@ export type ProviderMaxAggregateOutputType = {
   id: number | null
   name: string | null
   kind: string | null
+  wire: string | null
   baseUrl: string | null
   models: string | null
   isActive: boolean | null
@@ -60,6 +62,7 @@ export type ProviderCountAggregateOutputType = {
   id: number
   name: number
   kind: number
+  wire: number
   baseUrl: number
   models: number
   isActive: number
@@ -81,6 +84,7 @@ export type ProviderMinAggregateInputType = {
   id?: true
   name?: true
   kind?: true
+  wire?: true
   baseUrl?: true
   models?: true
   isActive?: true
@@ -92,6 +96,7 @@ export type ProviderMaxAggregateInputType = {
   id?: true
   name?: true
   kind?: true
+  wire?: true
   baseUrl?: true
   models?: true
   isActive?: true
@@ -103,6 +108,7 @@ export type ProviderCountAggregateInputType = {
   id?: true
   name?: true
   kind?: true
+  wire?: true
   baseUrl?: true
   models?: true
   isActive?: true
@@ -201,6 +207,7 @@ export type ProviderGroupByOutputType = {
   id: number
   name: string
   kind: string
+  wire: string | null
   baseUrl: string
   models: string | null
   isActive: boolean
@@ -235,6 +242,7 @@ export type ProviderWhereInput = {
   id?: Prisma.IntFilter<"Provider"> | number
   name?: Prisma.StringFilter<"Provider"> | string
   kind?: Prisma.StringFilter<"Provider"> | string
+  wire?: Prisma.StringNullableFilter<"Provider"> | string | null
   baseUrl?: Prisma.StringFilter<"Provider"> | string
   models?: Prisma.StringNullableFilter<"Provider"> | string | null
   isActive?: Prisma.BoolFilter<"Provider"> | boolean
@@ -248,6 +256,7 @@ export type ProviderOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
+  wire?: Prisma.SortOrderInput | Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
@@ -265,6 +274,7 @@ export type ProviderWhereUniqueInput = Prisma.AtLeast<{
   OR?: Prisma.ProviderWhereInput[]
   NOT?: Prisma.ProviderWhereInput | Prisma.ProviderWhereInput[]
   kind?: Prisma.StringFilter<"Provider"> | string
+  wire?: Prisma.StringNullableFilter<"Provider"> | string | null
   baseUrl?: Prisma.StringFilter<"Provider"> | string
   models?: Prisma.StringNullableFilter<"Provider"> | string | null
   isActive?: Prisma.BoolFilter<"Provider"> | boolean
@@ -278,6 +288,7 @@ export type ProviderOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
+  wire?: Prisma.SortOrderInput | Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
@@ -297,6 +308,7 @@ export type ProviderScalarWhereWithAggregatesInput = {
   id?: Prisma.IntWithAggregatesFilter<"Provider"> | number
   name?: Prisma.StringWithAggregatesFilter<"Provider"> | string
   kind?: Prisma.StringWithAggregatesFilter<"Provider"> | string
+  wire?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
   baseUrl?: Prisma.StringWithAggregatesFilter<"Provider"> | string
   models?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
   isActive?: Prisma.BoolWithAggregatesFilter<"Provider"> | boolean
@@ -307,6 +319,7 @@ export type ProviderScalarWhereWithAggregatesInput = {
 export type ProviderCreateInput = {
   name: string
   kind: string
+  wire?: string | null
   baseUrl: string
   models?: string | null
   isActive?: boolean
@@ -320,6 +333,7 @@ export type ProviderUncheckedCreateInput = {
   id?: number
   name: string
   kind: string
+  wire?: string | null
   baseUrl: string
   models?: string | null
   isActive?: boolean
@@ -332,6 +346,7 @@ export type ProviderUncheckedCreateInput = {
 export type ProviderUpdateInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
+  wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
@@ -345,6 +360,7 @@ export type ProviderUncheckedUpdateInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
+  wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
@@ -358,6 +374,7 @@ export type ProviderCreateManyInput = {
   id?: number
   name: string
   kind: string
+  wire?: string | null
   baseUrl: string
   models?: string | null
   isActive?: boolean
@@ -368,6 +385,7 @@ export type ProviderCreateManyInput = {
 export type ProviderUpdateManyMutationInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
+  wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
@@ -379,6 +397,7 @@ export type ProviderUncheckedUpdateManyInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
+  wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
@@ -396,6 +415,7 @@ export type ProviderCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
+  wire?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
@@ -411,6 +431,7 @@ export type ProviderMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
+  wire?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
@@ -422,6 +443,7 @@ export type ProviderMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   name?: Prisma.SortOrder
   kind?: Prisma.SortOrder
+  wire?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
@@ -493,6 +515,7 @@ export type ProviderUpdateOneRequiredWithoutRoutesNestedInput = {
 export type ProviderCreateWithoutAccountsInput = {
   name: string
   kind: string
+  wire?: string | null
   baseUrl: string
   models?: string | null
   isActive?: boolean
@@ -505,6 +528,7 @@ export type ProviderUncheckedCreateWithoutAccountsInput = {
   id?: number
   name: string
   kind: string
+  wire?: string | null
   baseUrl: string
   models?: string | null
   isActive?: boolean
@@ -532,6 +556,7 @@ export type ProviderUpdateToOneWithWhereWithoutAccountsInput = {
 export type ProviderUpdateWithoutAccountsInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
+  wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
@@ -544,6 +569,7 @@ export type ProviderUncheckedUpdateWithoutAccountsInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
+  wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
@@ -555,6 +581,7 @@ export type ProviderUncheckedUpdateWithoutAccountsInput = {
 export type ProviderCreateWithoutRoutesInput = {
   name: string
   kind: string
+  wire?: string | null
   baseUrl: string
   models?: string | null
   isActive?: boolean
@@ -567,6 +594,7 @@ export type ProviderUncheckedCreateWithoutRoutesInput = {
   id?: number
   name: string
   kind: string
+  wire?: string | null
   baseUrl: string
   models?: string | null
   isActive?: boolean
@@ -594,6 +622,7 @@ export type ProviderUpdateToOneWithWhereWithoutRoutesInput = {
 export type ProviderUpdateWithoutRoutesInput = {
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
+  wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
@@ -606,6 +635,7 @@ export type ProviderUncheckedUpdateWithoutRoutesInput = {
   id?: Prisma.IntFieldUpdateOperationsInput | number
   name?: Prisma.StringFieldUpdateOperationsInput | string
   kind?: Prisma.StringFieldUpdateOperationsInput | string
+  wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
@@ -658,6 +688,7 @@ export type ProviderSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   id?: boolean
   name?: boolean
   kind?: boolean
+  wire?: boolean
   baseUrl?: boolean
   models?: boolean
   isActive?: boolean
@@ -674,6 +705,7 @@ export type ProviderSelectScalar = {
   id?: boolean
   name?: boolean
   kind?: boolean
+  wire?: boolean
   baseUrl?: boolean
   models?: boolean
   isActive?: boolean
@@ -681,7 +713,7 @@ export type ProviderSelectScalar = {
   updatedAt?: boolean
 }
 
-export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "kind" | "baseUrl" | "models" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["provider"]>
+export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "kind" | "wire" | "baseUrl" | "models" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["provider"]>
 export type ProviderInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   accounts?: boolean | Prisma.Provider$accountsArgs<ExtArgs>
   routes?: boolean | Prisma.Provider$routesArgs<ExtArgs>
@@ -701,6 +733,11 @@ export type $ProviderPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * Adapter: openai | anthropic | gemini | antigravity
      */
     kind: string
+    /**
+     * Upstream wire for kinds that speak more than one: null = the kind's own; "responses" = the OpenAI
+     * Responses API for an "openai" provider (Chat Completions otherwise).
+     */
+    wire: string | null
     baseUrl: string
     /**
      * Model names the operator says this provider serves, as a JSON array of strings (listed besides the
@@ -1084,6 +1121,7 @@ export interface ProviderFieldRefs {
   readonly id: Prisma.FieldRef<"Provider", 'Int'>
   readonly name: Prisma.FieldRef<"Provider", 'String'>
   readonly kind: Prisma.FieldRef<"Provider", 'String'>
+  readonly wire: Prisma.FieldRef<"Provider", 'String'>
   readonly baseUrl: Prisma.FieldRef<"Provider", 'String'>
   readonly models: Prisma.FieldRef<"Provider", 'String'>
   readonly isActive: Prisma.FieldRef<"Provider", 'Boolean'>

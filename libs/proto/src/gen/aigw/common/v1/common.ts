@@ -17,6 +17,10 @@ export enum ClientFormat {
   CLIENT_FORMAT_OPENAI = 1,
   CLIENT_FORMAT_ANTHROPIC = 2,
   CLIENT_FORMAT_GEMINI = 3,
+  /** CLIENT_FORMAT_OPENAI_RESPONSES - OpenAI Responses API (POST /v1/responses). */
+  CLIENT_FORMAT_OPENAI_RESPONSES = 4,
+  /** CLIENT_FORMAT_OPENAI_EMBEDDINGS - OpenAI embeddings (POST /v1/embeddings): not a chat, but it travels the same path (Invoke, failover, log). */
+  CLIENT_FORMAT_OPENAI_EMBEDDINGS = 5,
   UNRECOGNIZED = -1,
 }
 
@@ -34,6 +38,12 @@ export function clientFormatFromJSON(object: any): ClientFormat {
     case 3:
     case "CLIENT_FORMAT_GEMINI":
       return ClientFormat.CLIENT_FORMAT_GEMINI;
+    case 4:
+    case "CLIENT_FORMAT_OPENAI_RESPONSES":
+      return ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES;
+    case 5:
+    case "CLIENT_FORMAT_OPENAI_EMBEDDINGS":
+      return ClientFormat.CLIENT_FORMAT_OPENAI_EMBEDDINGS;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -51,6 +61,10 @@ export function clientFormatToJSON(object: ClientFormat): string {
       return "CLIENT_FORMAT_ANTHROPIC";
     case ClientFormat.CLIENT_FORMAT_GEMINI:
       return "CLIENT_FORMAT_GEMINI";
+    case ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES:
+      return "CLIENT_FORMAT_OPENAI_RESPONSES";
+    case ClientFormat.CLIENT_FORMAT_OPENAI_EMBEDDINGS:
+      return "CLIENT_FORMAT_OPENAI_EMBEDDINGS";
     case ClientFormat.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";
@@ -131,6 +145,11 @@ export interface Account {
   authType: string;
   /** Non-secret per-account settings as JSON (e.g. {"project":"..."} for antigravity). */
   settingsJson: string;
+  /**
+   * The provider's upstream wire when its kind speaks more than one: "" = the kind's own (Chat Completions for
+   * "openai"), "responses" = the OpenAI Responses API (providers.wire).
+   */
+  providerWire: string;
 }
 
 /** Asks the server to stop working on one multiplexed call (the caller went away or gave up). */
@@ -287,6 +306,7 @@ function createBaseAccount(): Account {
     proxyId: 0,
     authType: "",
     settingsJson: "",
+    providerWire: "",
   };
 }
 
@@ -318,6 +338,9 @@ export const Account: MessageFns<Account> = {
     }
     if (message.settingsJson !== "") {
       writer.uint32(74).string(message.settingsJson);
+    }
+    if (message.providerWire !== "") {
+      writer.uint32(82).string(message.providerWire);
     }
     return writer;
   },
@@ -407,6 +430,14 @@ export const Account: MessageFns<Account> = {
             message.settingsJson = reader.string();
             continue;
           }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.providerWire = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -458,6 +489,11 @@ export const Account: MessageFns<Account> = {
         : isSet(object.settings_json)
         ? globalThis.String(object.settings_json)
         : "",
+      providerWire: isSet(object.providerWire)
+        ? globalThis.String(object.providerWire)
+        : isSet(object.provider_wire)
+        ? globalThis.String(object.provider_wire)
+        : "",
     };
   },
 
@@ -490,6 +526,9 @@ export const Account: MessageFns<Account> = {
     if (message.settingsJson !== "") {
       obj.settingsJson = message.settingsJson;
     }
+    if (message.providerWire !== "") {
+      obj.providerWire = message.providerWire;
+    }
     return obj;
   },
 
@@ -507,6 +546,7 @@ export const Account: MessageFns<Account> = {
     message.proxyId = object.proxyId ?? 0;
     message.authType = object.authType ?? "";
     message.settingsJson = object.settingsJson ?? "";
+    message.providerWire = object.providerWire ?? "";
     return message;
   },
 };

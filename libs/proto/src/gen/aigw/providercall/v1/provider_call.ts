@@ -119,6 +119,11 @@ export interface InvokeRequest {
    */
   clientHeaders: Header[];
   /**
+   * The id the answer names itself by (OpenAI Responses: `resp_…`), chosen by ingress so that it can store the
+   * answer under that id for previous_response_id; empty for other formats.
+   */
+  responseId: string;
+  /**
    * How a streamed answer is laid out (InvokeStream only): SSE, or the elements of one JSON array for
    * Gemini clients that call streamGenerateContent without alt=sse. provider-call frames the whole
    * answer, so ingress writes the chunks through as they are.
@@ -668,6 +673,7 @@ function createBaseInvokeRequest(): InvokeRequest {
     credential: undefined,
     stream: false,
     clientHeaders: [],
+    responseId: "",
     streamFraming: 0,
   };
 }
@@ -697,6 +703,9 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     }
     for (const v of message.clientHeaders) {
       Header.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.responseId !== "") {
+      writer.uint32(74).string(message.responseId);
     }
     if (message.streamFraming !== 0) {
       writer.uint32(248).int32(message.streamFraming);
@@ -781,6 +790,14 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
             message.clientHeaders.push(Header.decode(reader, reader.uint32()));
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.responseId = reader.string();
+            continue;
+          }
           case 31: {
             if (tag !== 248) {
               break;
@@ -827,6 +844,11 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
         : globalThis.Array.isArray(object?.client_headers)
         ? object.client_headers.map((e: any) => Header.fromJSON(e))
         : [],
+      responseId: isSet(object.responseId)
+        ? globalThis.String(object.responseId)
+        : isSet(object.response_id)
+        ? globalThis.String(object.response_id)
+        : "",
       streamFraming: isSet(object.streamFraming)
         ? streamFramingFromJSON(object.streamFraming)
         : isSet(object.stream_framing)
@@ -861,6 +883,9 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
     if (message.clientHeaders?.length) {
       obj.clientHeaders = message.clientHeaders.map((e) => Header.toJSON(e));
     }
+    if (message.responseId !== "") {
+      obj.responseId = message.responseId;
+    }
     if (message.streamFraming !== 0) {
       obj.streamFraming = streamFramingToJSON(message.streamFraming);
     }
@@ -884,6 +909,7 @@ export const InvokeRequest: MessageFns<InvokeRequest> = {
       : undefined;
     message.stream = object.stream ?? false;
     message.clientHeaders = object.clientHeaders?.map((e) => Header.fromPartial(e)) || [];
+    message.responseId = object.responseId ?? "";
     message.streamFraming = object.streamFraming ?? 0;
     return message;
   },

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE `providers` ADD COLUMN `wire` VARCHAR(16) NULL;
