@@ -1,4 +1,4 @@
-// One module per client wire format, a folder each (openai/, anthropic/, gemini/): <format>-schema.ts
+// One module per client wire format, a folder each (openai/, anthropic/, gemini/, responses/): <format>-schema.ts
 // holds the request schema and the envelope rules every request must meet; <format>-format.ts the error
 // names and shape and the module both services use (CLIENT_FORMATS). Shared: validation with field paths,
 // the error code of an HTTP status, the SSE parser and the stream framings.
@@ -7,6 +7,7 @@ import { anthropicFormat } from './anthropic/anthropic-format.js';
 import type { ClientFormatModule, ClientFormatName } from './client-format.js';
 import { geminiFormat } from './gemini/gemini-format.js';
 import { openAiFormat } from './openai/openai-format.js';
+import { responsesFormat } from './responses/responses-format.js';
 
 export type { ClientFormatModule, ClientFormatName, RequestEnvelope } from './client-format.js';
 export { clientErrorCode, errorCodeOfStatus, type ClientError } from './client-error.js';
@@ -37,6 +38,22 @@ export {
 } from './gemini/gemini-schema.js';
 export { geminiModelName, geminiStreamFraming, parseGeminiTarget, type GeminiTarget } from './gemini/gemini-target.js';
 
+export { responsesErrorEvent, responsesFormat } from './responses/responses-format.js';
+export { isResponseId, newResponsesId, type ResponsesIdPrefix } from './responses/responses-ids.js';
+export {
+  responsesEnvelopeSchema,
+  responsesInputItemSchema,
+  responsesRequestSchema,
+  responsesTextFormatSchema,
+  responsesToolChoiceSchema,
+  responsesToolSchema,
+  type ResponsesContentPart,
+  type ResponsesInputItem,
+  type ResponsesOutputPart,
+  type ResponsesRequest,
+  type ResponsesTool,
+} from './responses/responses-schema.js';
+
 export { SseParser, type SseEvent } from './sse/sse-parser.js';
 export {
   EventFramer,
@@ -58,4 +75,5 @@ export const CLIENT_FORMATS: Readonly<Record<ClientFormatName, ClientFormatModul
   openai: openAiFormat,
   anthropic: anthropicFormat,
   gemini: geminiFormat,
+  responses: responsesFormat,
 };

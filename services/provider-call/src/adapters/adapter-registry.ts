@@ -7,6 +7,7 @@ import { geminiClient } from '../wire/google/gemini-client.js';
 import { geminiProvider } from '../wire/google/gemini-provider.js';
 import { openAiClient } from '../wire/openai/openai-client.js';
 import { openAiProvider } from '../wire/openai/openai-provider.js';
+import { responsesClient } from '../wire/responses/responses-client.js';
 import type { ClientCodec } from './client-codec.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 
@@ -16,6 +17,7 @@ const CLIENT_CODECS: ReadonlyMap<ClientFormat, ClientCodec> = new Map([
   [ClientFormat.CLIENT_FORMAT_OPENAI, openAiClient],
   [ClientFormat.CLIENT_FORMAT_ANTHROPIC, anthropicClient],
   [ClientFormat.CLIENT_FORMAT_GEMINI, geminiClient],
+  [ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES, responsesClient],
 ]);
 
 const PROVIDERS: ReadonlyMap<string, ProviderAdapter> = new Map([

@@ -2,13 +2,24 @@ import type { StreamFraming } from '@aigw/formats';
 import type { IrError, IrRequest, IrResponse, IrStreamEvent } from '../ir/chat-ir.js';
 
 /** Wire formats the service knows; a client format and a provider can share one (pass-through). */
-export type WireFormatName = 'openai' | 'anthropic' | 'gemini' | 'antigravity';
+export type WireFormatName = 'openai' | 'anthropic' | 'gemini' | 'antigravity' | 'responses';
+
+/**
+ * What a client format's answers need from its request beyond the IR, read only by the codec that decoded
+ * it (the Responses API repeats the request's parameters in its answer and names tool calls as the
+ * client's tools named them). Each codec narrows it to its own type.
+ */
+export interface AnswerContext {
+  readonly format: WireFormatName;
+}
 
 /** A decoded client request: the IR plus what the client asked about the answer's shape. */
 export interface DecodedRequest {
   ir: IrRequest;
   /** The client wants usage in its stream (OpenAI stream_options.include_usage; always for Anthropic). */
   streamUsage: boolean;
+  /** Handed back to the same codec's encoders as EncodeContext.answer. */
+  answer?: AnswerContext;
 }
 
 export interface EncodeContext {
@@ -17,6 +28,10 @@ export interface EncodeContext {
   model: string;
   /** How a streamed answer is laid out: SSE (when absent), or a JSON array for Gemini clients that asked for one. */
   framing?: StreamFraming;
+  /** The id a Responses answer names itself by (InvokeRequest.response_id, chosen by ingress); empty or absent: the codec makes one. */
+  responseId?: string;
+  /** What the codec's decodeRequest gave for this request (DecodedRequest.answer). */
+  answer?: AnswerContext;
 }
 
 /** Turns IR stream events into the client's SSE text; one instance per stream, it keeps the framing state. */

@@ -3,6 +3,7 @@ import { AppError } from '@aigw/errors';
 import { JSON_ARRAY_FRAMING, SSE_FRAMING } from '@aigw/formats';
 import { StreamFraming, type Account, type Credential, type InvokeRequest } from '@aigw/proto';
 import { clientCodecFor, providerAdapterFor } from '../adapters/adapter-registry.js';
+import type { WireFormatName } from '../adapters/client-codec.js';
 import type { Exchange, UpstreamRequest, UpstreamTarget } from '../adapters/provider-adapter.js';
 import { asRecord, parseJson } from '../ir/json-shape.js';
 import { translatedExchange } from './translated-exchange.js';
@@ -41,14 +42,19 @@ export function planExchange(request: InvokeRequest, stream: boolean): Exchange 
   if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
   const target = upstreamTarget(request, account);
   const framing = request.streamFraming === StreamFraming.STREAM_FRAMING_JSON_ARRAY ? JSON_ARRAY_FRAMING : SSE_FRAMING;
-  const ctx = { requestId: request.requestId, model: request.upstreamModel, framing };
+  const ctx = { requestId: request.requestId, model: request.upstreamModel, framing, responseId: request.responseId };
   const exchange =
     provider.passthrough?.format === codec.format
       ? provider.passthrough.createExchange(body, target, stream, ctx)
       : translatedExchange(codec, provider, body, target, stream, ctx);
-  const dropped = addClientHeaders(exchange.request, request.clientHeaders, codec.format as HeaderProtocol, account.providerKind);
+  const dropped = addClientHeaders(exchange.request, request.clientHeaders, headerProtocolOf(codec.format), account.providerKind);
   if (dropped.length > 0) exchange.droppedFields = [...exchange.droppedFields, ...dropped];
   return exchange;
+}
+
+/** The protocol whose headers a client format's requests carry: the Responses API's are OpenAI's (openai-beta, …). */
+function headerProtocolOf(format: WireFormatName): HeaderProtocol {
+  return format === 'responses' ? 'openai' : (format as HeaderProtocol);
 }
 
 /** Headers the gateway sets by default that a client of the same protocol may set instead. */

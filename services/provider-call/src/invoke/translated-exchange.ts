@@ -55,6 +55,7 @@ export function translatedExchange(
   ctx: EncodeContext,
 ): Exchange {
   const decoded = codec.decodeRequest(body, stream);
+  const encodeCtx: EncodeContext = decoded.answer === undefined ? ctx : { ...ctx, answer: decoded.answer };
   const { request, dropped } = provider.buildRequest(decoded.ir, target);
   return {
     request,
@@ -63,7 +64,7 @@ export function translatedExchange(
       const json = parseJson(text);
       if (json === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream answer is not JSON');
       const response = provider.decodeResponse(json);
-      return { body: codec.encodeResponse(response, ctx), usage: response.usage };
+      return { body: codec.encodeResponse(response, encodeCtx), usage: response.usage };
     },
     readError(status, text) {
       const error = provider.decodeError(status, text);
@@ -77,7 +78,7 @@ export function translatedExchange(
     openStream: (promptTokens) =>
       new TranslatingStream(
         provider.createStreamDecoder(),
-        codec.createStreamEncoder({ ...ctx, streamUsage: decoded.streamUsage, ...(promptTokens === undefined ? {} : { promptTokens }) }),
+        codec.createStreamEncoder({ ...encodeCtx, streamUsage: decoded.streamUsage, ...(promptTokens === undefined ? {} : { promptTokens }) }),
       ),
   };
 }

@@ -125,7 +125,7 @@ export interface IrRequest {
   stop: string[];
   stream: boolean;
   /** An opaque id of the end user, and the client field it came in (named when it cannot be carried). */
-  user?: { id: string; field: 'metadata.user_id' | 'user' };
+  user?: { id: string; field: 'metadata.user_id' | 'user' | 'safety_identifier' };
   responseFormat?: IrResponseFormat;
   /** Client fields that the IR cannot carry, named as the client named them. */
   dropped: string[];
