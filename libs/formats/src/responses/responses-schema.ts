@@ -119,7 +119,7 @@ export const responsesToolChoiceSchema = z.union([
   z.looseObject({ type: z.enum(['function', 'custom']), name: z.string().min(1) }),
   z.looseObject({ type: z.literal('allowed_tools'), mode: z.enum(['auto', 'required']), tools: z.array(z.looseObject({ type: z.string() })) }),
   // A built-in tool's type (web_search, file_search, …), which the translation reports.
-  z.looseObject({ type: z.string().min(1) }).refine((choice) => !['function', 'custom', 'allowed_tools'].includes(choice.type), { message: 'Invalid tool_choice', path: ['type'] }),
+  z.looseObject({ type: z.string().min(1) }).refine((choice) => !['function', 'custom', 'allowed_tools'].includes(choice.type), { message: 'Invalid tool_choice: function and custom need a name, allowed_tools a mode and tools' }),
 ]);
 
 /** text.format: plain text, any JSON object, or JSON valid against a schema (structured output). */
