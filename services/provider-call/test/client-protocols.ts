@@ -1,8 +1,10 @@
 import { ClientFormat } from '@aigw/proto';
 import { SseParser } from '@aigw/formats';
+import { responsesProtocol } from './responses-protocol.js';
 
-// The three client protocols as a test client speaks them: how to write a conversation in each, and
-// how to read an answer (whole or streamed) back into one comparable shape.
+// The client protocols as a test client speaks them: how to write a conversation in each, and how to read
+// an answer (whole or streamed) back into one comparable shape. The Responses API's is in
+// responses-protocol.ts (its events take a page of their own).
 
 export type Stop = 'end' | 'length' | 'tool';
 
@@ -38,14 +40,15 @@ export interface ClientProtocol {
   streamAnswer(sse: string): Answer;
 }
 
-function events(text: string): Array<{ event: string; data: any }> {
+/** The JSON events of an SSE text (OpenAI's `[DONE]` left out). */
+export function events(text: string): Array<{ event: string; data: any }> {
   const parser = new SseParser();
   return [...parser.push(new TextEncoder().encode(text)), ...parser.end()]
     .filter((e) => e.data !== '[DONE]')
     .map((e) => ({ event: e.event, data: JSON.parse(e.data) }));
 }
 
-const blank = (): Answer => ({ text: '', reasoning: '', signatures: [], toolCalls: [], stop: undefined, usage: undefined });
+export const blank = (): Answer => ({ text: '', reasoning: '', signatures: [], toolCalls: [], stop: undefined, usage: undefined });
 
 const OPENAI_STOP: Record<string, Stop> = { stop: 'end', length: 'length', tool_calls: 'tool' };
 const ANTHROPIC_STOP: Record<string, Stop> = { end_turn: 'end', max_tokens: 'length', tool_use: 'tool' };
@@ -225,4 +228,4 @@ export const geminiProtocol: ClientProtocol = {
   },
 };
 
-export const PROTOCOLS = { openai: openAiProtocol, anthropic: anthropicProtocol, gemini: geminiProtocol } as const;
+export const PROTOCOLS = { openai: openAiProtocol, anthropic: anthropicProtocol, gemini: geminiProtocol, responses: responsesProtocol } as const;

@@ -18,7 +18,7 @@ afterAll(async () => {
 /** The rate-limit error shape each client protocol expects. */
 function expectRateLimitShape(client: ClientName, body: string): void {
   const json = JSON.parse(body);
-  if (client === 'openai') expect(json).toMatchObject({ error: { code: 'rate_limit_exceeded', message: expect.any(String) } });
+  if (client === 'openai' || client === 'responses') expect(json).toMatchObject({ error: { code: 'rate_limit_exceeded', message: expect.any(String) } });
   if (client === 'anthropic') expect(json).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', message: expect.any(String) } });
   if (client === 'gemini') expect(json).toMatchObject({ error: { code: 429, status: 'RESOURCE_EXHAUSTED', message: expect.any(String) } });
 }
@@ -60,6 +60,12 @@ describe.each(COMBOS)('%s client → %s provider errors', (client, provider) => 
     if (client === 'anthropic') {
       expect(last?.event).toBe('error');
       expect(events.some((e) => e.event === 'message_stop')).toBe(false);
+    }
+    if (client === 'responses') {
+      // `error` (the openai SDK throws on it), then `response.failed` (what Codex reads).
+      expect(events.slice(-2).map((e) => e.event)).toEqual(['error', 'response.failed']);
+      expect(JSON.parse(last?.data ?? '').response).toMatchObject({ status: 'failed', error: { code: expect.any(String), message: expect.any(String) } });
+      expect(events.some((e) => e.event === 'response.completed' || e.event === 'response.incomplete')).toBe(false);
     }
     if (client === 'gemini') {
       expect(JSON.parse(last?.data ?? '').error).toMatchObject({ code: expect.any(Number), message: expect.any(String), status: expect.any(String) });

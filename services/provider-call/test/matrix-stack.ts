@@ -10,7 +10,7 @@ import { streamText, type TestStack } from './test-stack.js';
 export type ClientName = keyof typeof PROTOCOLS;
 export type ProviderName = 'openai' | 'anthropic' | 'gemini' | 'antigravity';
 
-export const CLIENTS: readonly ClientName[] = ['openai', 'anthropic', 'gemini'];
+export const CLIENTS: readonly ClientName[] = ['openai', 'anthropic', 'gemini', 'responses'];
 export const PROVIDERS: readonly ProviderName[] = ['openai', 'anthropic', 'gemini', 'antigravity'];
 export const UPSTREAM_MODEL = 'up-model';
 
