@@ -120,6 +120,48 @@ describe('planExchange', () => {
     expect(JSON.parse(error.body)).toEqual({ error: { code: 429, message: 'slow down', status: 'RESOURCE_EXHAUSTED' } });
   });
 
+  describe('Responses API clients', () => {
+    const responsesBody = {
+      model: 'gpt-5',
+      instructions: 'Be terse.',
+      input: [{ role: 'user', content: [{ type: 'input_text', text: 'Weather?' }] }],
+      tools: [{ type: 'function', name: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }, { type: 'web_search' }],
+    };
+    const responsesRequest = (kind: string, clientHeaders: Array<{ name: string; value: string }> = []) =>
+      InvokeRequest.fromPartial({ ...invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES, kind, responsesBody), responseId: 'resp_from_ingress', clientHeaders });
+
+    it('reach every provider kind translated, web_search reported, the answer named by the id ingress chose', () => {
+      for (const kind of ['openai', 'anthropic', 'gemini', 'antigravity']) {
+        const exchange = planExchange(responsesRequest(kind), false);
+        expect(exchange.droppedFields).toContain('tools[1].type=web_search');
+        expect(exchange.request.body).toContain('Be terse.');
+      }
+      const exchange = planExchange(responsesRequest('anthropic'), false);
+      const answer = { content: [{ type: 'text', text: 'Sunny.' }], stop_reason: 'end_turn', usage: { input_tokens: 5, output_tokens: 2 } };
+      const { body, usage } = exchange.readResponse(JSON.stringify(answer));
+      expect(JSON.parse(body)).toMatchObject({ id: 'resp_from_ingress', object: 'response', status: 'completed', instructions: 'Be terse.', output: [{ type: 'message', content: [{ text: 'Sunny.' }] }] });
+      expect(usage).toEqual({ inputTokens: 5, outputTokens: 2, cachedInputTokens: 0 });
+      expect(JSON.parse(exchange.readError(429, '{"type":"error","error":{"type":"rate_limit_error","message":"slow"}}').body)).toMatchObject({ error: { code: 'rate_limit_exceeded', message: 'slow' } });
+    });
+
+    it('stream an OpenAI upstream’s tool call as Responses events with the whole arguments', () => {
+      const stream = planExchange(responsesRequest('openai'), true).openStream();
+      const chunk = (delta: unknown, finish: string | null = null) => ({ event: 'message', data: JSON.stringify({ model: 'm', choices: [{ index: 0, delta, finish_reason: finish }] }) });
+      let text = stream.begin();
+      text += stream.push(chunk({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'weather', arguments: '{"ci' } }] }));
+      text += stream.push(chunk({ tool_calls: [{ index: 0, function: { arguments: 'ty":"Oslo"}' } }] }, 'tool_calls'));
+      text += stream.push({ event: 'message', data: '[DONE]' }) + stream.end();
+      const events = sseEvents(text).map((e) => JSON.parse(e.data));
+      expect(events.find((e) => e.type === 'response.function_call_arguments.done')).toMatchObject({ arguments: '{"city":"Oslo"}', name: 'weather' });
+      expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { id: 'resp_from_ingress', output: [{ type: 'function_call', call_id: 'call_1', arguments: '{"city":"Oslo"}' }] } });
+    });
+
+    it('carry OpenAI’s own headers to an OpenAI upstream', () => {
+      const exchange = planExchange(responsesRequest('openai', [{ name: 'openai-beta', value: 'responses=v1' }]), false);
+      expect(exchange.request.headers['openai-beta']).toBe('responses=v1');
+    });
+  });
+
   describe('client headers', () => {
     const headers = [
       { name: 'anthropic-beta', value: 'interleaved-thinking-2025-05-14' },

@@ -10,7 +10,12 @@ import { planExchange } from './plan-exchange.js';
 // translates it or refuses it with AppError INVALID_REQUEST. Upstream answers get the same care: they
 // are read or refused with AppError UPSTREAM_ERROR, never another exception.
 
-const FORMATS = [ClientFormat.CLIENT_FORMAT_OPENAI, ClientFormat.CLIENT_FORMAT_ANTHROPIC, ClientFormat.CLIENT_FORMAT_GEMINI] as const;
+const FORMATS = [
+  ClientFormat.CLIENT_FORMAT_OPENAI,
+  ClientFormat.CLIENT_FORMAT_ANTHROPIC,
+  ClientFormat.CLIENT_FORMAT_GEMINI,
+  ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES,
+] as const;
 const PROVIDERS = ['openai', 'anthropic', 'gemini', 'antigravity'] as const;
 const TARGET: UpstreamTarget = { accountId: 1, baseUrl: 'http://upstream', model: 'gemini-3-pro', settings: { project: 'p' } };
 
@@ -50,6 +55,28 @@ const VALID: Record<(typeof FORMATS)[number], unknown> = {
     tools: [{ functionDeclarations: [{ name: 'f', parameters: { type: 'OBJECT', properties: { a: { type: 'NUMBER' } } } }] }],
     generationConfig: { temperature: 0.5, thinkingConfig: { thinkingBudget: 1024 } },
   },
+  [ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES]: {
+    model: 'm',
+    instructions: 'sys',
+    input: [
+      { role: 'user', content: [{ type: 'input_text', text: 'hi' }, { type: 'input_image', image_url: 'data:image/png;base64,QQ' }] },
+      { type: 'reasoning', id: 'rs_1', summary: [{ type: 'summary_text', text: 'r' }], encrypted_content: 'sig' },
+      { type: 'function_call', call_id: 'c', name: 'f', arguments: '{"a":1}' },
+      { type: 'function_call_output', call_id: 'c', output: 'ok' },
+      { type: 'custom_tool_call', call_id: 'p', name: 'patch', input: '*** Begin Patch' },
+      { type: 'custom_tool_call_output', call_id: 'p', output: [{ type: 'input_text', text: 'done' }] },
+    ],
+    tools: [
+      { type: 'function', name: 'f', parameters: { type: 'object', properties: { a: { type: 'number' } } } },
+      { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'g', parameters: { type: 'object', properties: {} } }] },
+      { type: 'custom', name: 'patch' },
+      { type: 'web_search' },
+    ],
+    tool_choice: 'auto',
+    text: { format: { type: 'json_schema', name: 'o', schema: { type: 'object' } } },
+    reasoning: { effort: 'low', summary: 'auto' },
+    temperature: 0.5,
+  },
 };
 
 /** Nested arrays or objects `depth` levels deep, built without recursion. */
@@ -76,6 +103,9 @@ const DEEP_BODIES: readonly string[] = (['array', 'object'] as const).flatMap((k
     `{"model":"m","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":${d}}}]}`,
     `{"contents":[{"role":"model","parts":[{"functionCall":{"name":"f","args":${d}}}]}]}`,
     `{"contents":[{"parts":[{"text":"x"}]}],"tools":[{"functionDeclarations":[{"name":"f","parameters":${d}}]}]}`,
+    `{"model":"m","input":${d}}`,
+    `{"model":"m","input":[{"type":"function_call","call_id":"c","name":"f","arguments":${JSON.stringify(d)}}]}`,
+    `{"model":"m","input":"x","tools":[{"type":"namespace","name":"n","tools":[{"type":"function","name":"f","parameters":${d}}]}]}`,
   ];
 });
 

@@ -63,7 +63,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
       case 'reasoning_end':
         if (this.#open?.kind === 'reasoning') return this.#close(event.signature);
         // A signature with no open block stands for an empty signed block (see IrStreamEvent).
-        return event.signature === undefined ? '' : this.#close() + this.#whole(reasoningItem(newResponsesId('rs'), '', event.signature));
+        return event.signature === undefined || event.signature === '' ? '' : this.#close() + this.#whole(reasoningItem(newResponsesId('rs'), '', event.signature));
       case 'reasoning_redacted':
         return this.#close() + this.#whole(redactedReasoningItem(newResponsesId('rs'), event.data));
       case 'tool_call_start':
