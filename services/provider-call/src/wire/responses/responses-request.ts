@@ -1,3 +1,4 @@
+import { AppError } from '@aigw/errors';
 import { responsesRequestSchema, uncarriedFields, validateBody, type ResponsesRequest } from '@aigw/formats';
 import type { DecodedRequest } from '../../adapters/client-codec.js';
 import type { IrRequest, IrResponseFormat, IrThinking } from '../../ir/chat-ir.js';
@@ -68,6 +69,8 @@ function reportInertSettings(req: ResponsesRequest, dropped: Set<string>): void 
 /** Validates a Responses body and maps it to the IR, keeping what its answer must repeat. */
 export function responsesRequestToIr(body: unknown, stream: boolean): DecodedRequest {
   const req = validateBody(responsesRequestSchema, body);
+  // A continuation's input is filled in by ingress from the stored response; without either there is nothing to answer.
+  if (req.input === undefined) throw new AppError('INVALID_REQUEST', 'input: Field required', { details: { param: 'input' } });
   const dropped = new Set(uncarriedFields(req, KNOWN));
   reportInertSettings(req, dropped);
   const { tools, names } = toolsToIr(req.tools ?? [], dropped);
