@@ -87,10 +87,13 @@ export function toolsToIr(tools: readonly ResponsesTool[], dropped: Set<string>)
   return { tools: out, names };
 }
 
-/** The IR name of the tool a client names without its namespace (tool_choice has no namespace field). */
+/**
+ * The IR name of the tool a tool_choice names: it has no namespace field, so a namespaced tool is named
+ * `<namespace>.<name>` (as the Agents SDK writes it) or by its own name alone.
+ */
 function irNameOf(name: string, names: ReadonlyMap<string, ClientToolName>): string {
   if (names.has(name)) return name;
-  for (const [irName, client] of names) if (client.name === name) return irName;
+  for (const [irName, client] of names) if (client.name === name || `${client.namespace}.${client.name}` === name) return irName;
   return name;
 }
 

@@ -104,6 +104,7 @@ describe('a Responses request → IR', () => {
     const tools = [{ type: 'function', name: 'f' }, { type: 'namespace', name: 'ns', tools: [{ type: 'function', name: 'g' }] }];
     expect(decode({ input: 'x', tools, tool_choice: 'required' }).ir.toolChoice).toEqual({ type: 'required' });
     expect(decode({ input: 'x', tools, tool_choice: { type: 'function', name: 'g' } }).ir.toolChoice).toEqual({ type: 'tool', name: 'ns__g' });
+    expect(decode({ input: 'x', tools, tool_choice: { type: 'function', name: 'ns.g' } }).ir.toolChoice).toEqual({ type: 'tool', name: 'ns__g' });
     const allowed = decode({ input: 'x', tools, tool_choice: { type: 'allowed_tools', mode: 'required', tools: [{ type: 'function', name: 'f' }] } }).ir;
     expect([allowed.toolChoice, allowed.dropped]).toEqual([{ type: 'required' }, ['tool_choice.allowed_tools']]);
     const builtIn = decode({ input: 'x', tools: [{ type: 'file_search', vector_store_ids: ['v'] }], tool_choice: { type: 'file_search' } }).ir;
