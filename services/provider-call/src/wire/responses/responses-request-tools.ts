@@ -16,8 +16,8 @@ export interface ClientToolName {
   custom: boolean;
 }
 
-/** Names every provider accepts (OpenAI's and Anthropic's rule; Gemini's is wider). */
-const SAFE_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+/** Names every provider accepts: OpenAI's and Anthropic's characters, starting as Gemini requires. */
+const SAFE_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$/;
 
 /**
  * The IR name of a tool of a namespace (or of none): `<namespace>__<name>`, made safe for every provider
@@ -28,7 +28,8 @@ export function irToolName(name: string, namespace?: string | null): string {
   const joined = `${namespace}__${name}`;
   if (SAFE_NAME.test(joined)) return joined;
   const digest = createHash('sha256').update(joined).digest('hex').slice(0, 8);
-  return `${joined.replace(/[^a-zA-Z0-9_-]/g, '_').slice(0, 55)}_${digest}`;
+  const safe = joined.replace(/[^a-zA-Z0-9_-]/g, '_');
+  return `${/^[a-zA-Z_]/.test(safe) ? '' : '_'}${safe.slice(0, 54)}_${digest}`;
 }
 
 /** The one string argument a custom tool's free-form input travels in. */

@@ -185,7 +185,8 @@ describe('namespaced tool names', () => {
     expect(irToolName('f')).toBe('f');
     expect(irToolName('spawn_agent', 'multi_agent_v1')).toBe('multi_agent_v1__spawn_agent');
     const long = irToolName('x'.repeat(60), 'crm.tools');
-    expect(long).toMatch(/^[a-zA-Z0-9_-]{1,64}$/);
+    expect(long).toMatch(/^[a-zA-Z_][a-zA-Z0-9_-]{0,63}$/);
+    expect(irToolName('f', '9lives')).toMatch(/^_9lives__f_[0-9a-f]{8}$/);
     expect(long).not.toBe(irToolName('x'.repeat(61), 'crm.tools'));
   });
 });
