@@ -1,5 +1,5 @@
 import { AppError } from '@aigw/errors';
-import type { ResponsesContentPart, ResponsesInputItem, ResponsesOutputPart } from '@aigw/formats';
+import { uncarriedFields, type ResponsesContentPart, type ResponsesInputItem, type ResponsesOutputPart } from '@aigw/formats';
 import type { IrImageSource, IrMessage, IrPart } from '../../ir/chat-ir.js';
 import { imageSourceFromUrl } from '../openai/openai-request.js';
 import { irToolName } from './responses-request-tools.js';
@@ -22,11 +22,21 @@ function imageOf(part: Extract<ResponsesContentPart, { type: 'input_image' }>, d
   return undefined;
 }
 
+/** Fields of each part type that are carried or only describe the part; any other (a cache breakpoint, …) is reported. */
+const PART_FIELDS: Readonly<Record<string, ReadonlySet<string>>> = {
+  input_text: new Set(['type', 'text']),
+  output_text: new Set(['type', 'text', 'annotations', 'logprobs']),
+  refusal: new Set(['type', 'refusal']),
+  input_image: new Set(['type', 'image_url', 'file_id', 'detail']),
+};
+
 /** A message's parts: text of every text-like part, images where the role may have them; the rest reported. */
 function partsOf(content: string | ResponsesContentPart[], images: boolean, dropped: Set<string>): IrPart[] {
   if (typeof content === 'string') return content === '' ? [] : [{ type: 'text', text: content }];
   const parts: IrPart[] = [];
   for (const part of content) {
+    const known = PART_FIELDS[part.type];
+    if (known !== undefined) for (const key of uncarriedFields(part, known)) dropped.add(`input.content.${part.type}.${key}`);
     switch (part.type) {
       case 'input_text':
       case 'output_text':

@@ -164,6 +164,8 @@ describe('a Responses request → IR', () => {
     expect([error.code, error.details.param]).toEqual(['INVALID_REQUEST', 'input[1]']);
     expect(() => responsesRequestToIr({ model: 'm', previous_response_id: 'resp_1' }, false)).toThrow(/input: Field required/);
     expect(decode({ input: [{ role: 'user', content: 'x' }, { type: 'computer_call_output', call_id: 'c' }] }).ir.dropped).toEqual(['input[1].type=computer_call_output']);
+    const cached = [{ type: 'input_text', text: 'long prefix', prompt_cache_breakpoint: { ttl: '30m' } }];
+    expect(decode({ input: [{ role: 'user', content: cached }] }).ir.dropped).toEqual(['input.content.input_text.prompt_cache_breakpoint']);
     expect(decode({ input: [{ role: 'user', content: [{ type: 'input_file', file_id: 'f' }, { type: 'input_image', file_id: 'f2' }] }] }).ir.dropped).toEqual([
       'input.content.input_file',
       'input.content.input_image.file_id',
