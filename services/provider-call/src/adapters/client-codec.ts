@@ -2,7 +2,7 @@ import type { StreamFraming } from '@aigw/formats';
 import type { IrError, IrRequest, IrResponse, IrStreamEvent } from '../ir/chat-ir.js';
 
 /** Wire formats the service knows; a client format and a provider can share one (pass-through). */
-export type WireFormatName = 'openai' | 'anthropic' | 'gemini' | 'antigravity';
+export type WireFormatName = 'openai' | 'anthropic' | 'gemini' | 'antigravity' | 'responses';
 
 /** A decoded client request: the IR plus what the client asked about the answer's shape. */
 export interface DecodedRequest {
@@ -17,6 +17,8 @@ export interface EncodeContext {
   model: string;
   /** How a streamed answer is laid out: SSE (when absent), or a JSON array for Gemini clients that asked for one. */
   framing?: StreamFraming;
+  /** The id a Responses answer names itself by (InvokeRequest.response_id); absent for other formats. */
+  responseId?: string;
 }
 
 /** Turns IR stream events into the client's SSE text; one instance per stream, it keeps the framing state. */

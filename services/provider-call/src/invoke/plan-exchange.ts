@@ -36,12 +36,12 @@ export function upstreamTarget(request: { upstreamModel: string; credential?: Cr
 export function planExchange(request: InvokeRequest, stream: boolean): Exchange {
   const account = requireAccount(request);
   const codec = clientCodecFor(request.clientFormat);
-  const provider = providerAdapterFor(account.providerKind);
+  const provider = providerAdapterFor(account.providerKind, account.providerWire);
   const body = parseJson(request.body.toString('utf8'));
   if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
   const target = upstreamTarget(request, account);
   const framing = request.streamFraming === StreamFraming.STREAM_FRAMING_JSON_ARRAY ? JSON_ARRAY_FRAMING : SSE_FRAMING;
-  const ctx = { requestId: request.requestId, model: request.upstreamModel, framing };
+  const ctx = { requestId: request.requestId, model: request.upstreamModel, framing, ...(request.responseId === '' ? {} : { responseId: request.responseId }) };
   const exchange =
     provider.passthrough?.format === codec.format
       ? provider.passthrough.createExchange(body, target, stream, ctx)
