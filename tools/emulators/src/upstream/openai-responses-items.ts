@@ -79,7 +79,8 @@ export function readItems(items: readonly unknown[], offset: number, store: bool
   const reading: ItemsReading = { inputTokens: 0, lastUserText: '', images: 0, toolResults: [], saysJson: false };
   const callNames = new Map<string, string>();
   const counts = { images: 0 };
-  let previous: unknown;
+  /** Outputs came since the last call: the next call starts a new round. */
+  let answered = false;
   for (const [n, given] of items.entries()) {
     const at = `input[${Math.max(0, n - offset)}]`;
     if (!isObject(given)) return { error: `Invalid type for '${at}': expected an object.`, param: at, code: 'invalid_type' };
@@ -90,8 +91,6 @@ export function readItems(items: readonly unknown[], offset: number, store: bool
       raw = item;
     }
     const type = raw.type ?? (raw.role !== undefined ? 'message' : undefined);
-    const afterOutput = previous === 'function_call_output';
-    previous = type;
     if (type === 'message') {
       const text = messageText(raw, at, counts);
       if (typeof text !== 'string') return text;
@@ -99,10 +98,12 @@ export function readItems(items: readonly unknown[], offset: number, store: bool
       if (!reading.saysJson && /json/i.test(text)) reading.saysJson = true;
       if (raw.role === 'user') reading.lastUserText = text;
       reading.toolResults = []; // only outputs at the very end of the conversation count
+      answered = false;
     } else if (type === 'function_call') {
       for (const key of ['call_id', 'name', 'arguments']) if (typeof raw[key] !== 'string') return missing(`${at}.${key}`);
       callNames.set(raw.call_id as string, raw.name as string);
-      if (afterOutput) reading.toolResults = []; // a new round of calls: the earlier outputs were answered
+      if (answered) reading.toolResults = []; // a new round of calls: the model has read the earlier outputs
+      answered = false;
     } else if (type === 'function_call_output') {
       if (typeof raw.call_id !== 'string') return missing(`${at}.call_id`);
       const name = callNames.get(raw.call_id);
@@ -111,6 +112,7 @@ export function readItems(items: readonly unknown[], offset: number, store: bool
       const text = toolResultText(raw.output);
       reading.inputTokens += countWords(text);
       reading.toolResults.push({ name, text });
+      answered = true;
       // An output can hold images (a screenshot the tool took) beside its text.
       if (Array.isArray(raw.output)) counts.images += raw.output.filter((part) => isObject(part) && part.type === 'input_image').length;
     } else if (type === 'reasoning') {
