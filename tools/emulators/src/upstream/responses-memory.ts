@@ -12,7 +12,8 @@ export class KeptResponses {
   /** Output items of the kept responses by their own ids (what `item_reference` and stored reasoning name). */
   readonly #items = new Map<string, unknown>();
 
-  constructor(private readonly limit = 2_000) {}
+  // A kept response holds its whole conversation (tens of KB for an agent), so the bound stays small.
+  constructor(private readonly limit = 500) {}
 
   keep(id: string, response: KeptResponse): void {
     this.#byId.set(id, response);
