@@ -50,7 +50,7 @@ async function credentialOwners(accounts: DemoAccount[]): Promise<Map<string, De
   }
 }
 
-/** Sends traffic that reaches every account: 2 per antigravity account, 2 per openai account, 2 for glm. */
+/** Sends traffic that reaches every account: 2 per antigravity account, 2 per openai account, 2 for openai-responses, 2 for glm. */
 async function trafficToEveryAccount(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     expectOk(await chat(ctx.stack, openaiBody('claude-sonnet-4-5', `via openai ${i}`)));
@@ -58,6 +58,7 @@ async function trafficToEveryAccount(): Promise<void> {
   }
   for (let i = 0; i < 4; i++) expectOk(await chat(ctx.stack, openaiBody('gpt-4o-mini', `gpt ${i}`)));
   for (let i = 0; i < 2; i++) expectOk(await chat(ctx.stack, openaiBody('glm-4.6', `glm ${i}`)));
+  for (let i = 0; i < 2; i++) expectOk(await chat(ctx.stack, openaiBody('gpt-5.1-codex', `codex ${i}`)));
 }
 
 /** Asserts every upstream request since `mark` went through the proxy its account is bound to (in the database). */
@@ -112,8 +113,8 @@ describe('proxy pool: fill-first binding and traffic through the bound proxy', (
   it('binds accounts fill-first in id order without exceeding any capacity', async () => {
     const accounts = await loadAccounts(ctx);
     const proxies = await ctx.prisma.proxy.findMany({ orderBy: { id: 'asc' } });
-    expect(accounts).toHaveLength(6);
-    expect(proxies.map((p) => p.capacity)).toEqual([3, 3]);
+    expect(accounts).toHaveLength(7);
+    expect(proxies.map((p) => p.capacity)).toEqual([3, 4]);
 
     const listed = await assignments();
     expect(listed.map((p) => p.proxyId)).toEqual(proxies.map((p) => p.id));
@@ -149,7 +150,7 @@ describe('proxy pool: fill-first binding and traffic through the bound proxy', (
     const [first, second] = await assignments();
     if (first === undefined || second === undefined) throw new Error('expected two proxies');
     // Room for everyone on the second proxy, then take the first one out.
-    expectOk(await admin(ctx.stack, 'PATCH', `/proxies/${second.proxyId}`, { capacity: 6 }));
+    expectOk(await admin(ctx.stack, 'PATCH', `/proxies/${second.proxyId}`, { capacity: 7 }));
     expectOk(await admin(ctx.stack, 'PATCH', `/proxies/${first.proxyId}`, { isActive: false }));
     const recalculated = await admin(ctx.stack, 'POST', '/proxies/recalculate');
     expectOk(recalculated);

@@ -45,6 +45,30 @@ describe('providers', () => {
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.error.fields)).toEqual(['kind']);
   });
+
+  it('sets an openai provider to the Responses wire, and refuses that wire for any other kind', async () => {
+    const created = await api().post('/providers', { name: 'openai-responses', kind: 'openai', wire: 'responses', baseUrl: 'https://api.openai.example/v1' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'openai-responses', kind: 'openai', wire: 'responses' });
+    const id = created.body.id as number;
+    expect((await api().get(`/providers/${id}`)).body.wire).toBe('responses');
+    const plain = (await api().get('/providers')).body.data.find((p: { name: string }) => p.name === 'openai');
+    expect(plain.wire).toBeNull();
+
+    const wrongKind = await api().post('/providers', { name: 'claude-responses', kind: 'anthropic', wire: 'responses', baseUrl: 'https://x.example' });
+    expect(wrongKind.status).toBe(400);
+    expect(wrongKind.body.error).toMatchObject({ type: 'invalid_request_error', param: 'wire', message: expect.stringContaining('anthropic') });
+    const unknownWire = await api().post('/providers', { name: 'odd', kind: 'openai', wire: 'grpc', baseUrl: 'https://x.example' });
+    expect(unknownWire.status).toBe(400);
+    expect(Object.keys(unknownWire.body.error.fields)).toEqual(['wire']);
+
+    // A kind change that would leave the wire behind is refused; with the wire cleared it goes through.
+    expect((await api().patch(`/providers/${id}`, { kind: 'anthropic' })).status).toBe(400);
+    const cleared = await api().patch(`/providers/${id}`, { wire: null });
+    expect(cleared.status).toBe(200);
+    expect(cleared.body.wire).toBeNull();
+    expect((await api().patch(`/providers/${id}`, { wire: 'responses' })).body.wire).toBe('responses');
+  });
 });
 
 describe('accounts', () => {

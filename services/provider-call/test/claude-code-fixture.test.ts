@@ -24,6 +24,8 @@ const FIRST_TURN = fixture('first-turn.json');
 const TOOL_LOOP = fixture('tool-loop-turn-3.json');
 /** Claude Opus 4.8 takes system messages inside `messages`; the emulator enforces that, as Anthropic does. */
 const MODEL = 'claude-opus-4-8';
+/** The Responses API (OpenAI's, emulated) answers only models OpenAI lists. */
+const modelFor = (provider: ProviderName) => (provider === 'responses' ? 'gpt-5.1-codex' : MODEL);
 
 let stack: TestStack;
 beforeAll(async () => {
@@ -64,7 +66,7 @@ function sseEvents(chunks: StreamChunk[]): Array<{ event: string; data: any }> {
 async function send(provider: ProviderName, body: Fixture['body'], stream: boolean) {
   const target = providerAccounts(stack)[provider];
   const request = InvokeRequest.fromPartial({
-    ...invokeRequest({ clientFormat: ClientFormat.CLIENT_FORMAT_ANTHROPIC, account: target.account, body: { ...body, stream }, model: MODEL, stream }),
+    ...invokeRequest({ clientFormat: ClientFormat.CLIENT_FORMAT_ANTHROPIC, account: target.account, body: { ...body, stream }, model: modelFor(provider), stream }),
     credential: target.credential,
   });
   if (!stream) {
@@ -81,6 +83,7 @@ async function send(provider: ProviderName, body: Fixture['body'], stream: boole
 const LOST: Record<ProviderName, string[]> = {
   anthropic: [],
   openai: ['context_management', 'messages.content.cache_control', 'system.cache_control'],
+  responses: ['context_management', 'messages.content.cache_control', 'system.cache_control'],
   gemini: ['context_management', 'messages.content.cache_control', 'system.cache_control', 'metadata.user_id', 'system_message:user_turn'],
   antigravity: ['context_management', 'messages.content.cache_control', 'system.cache_control', 'metadata.user_id', 'system_message:user_turn'],
 };
@@ -110,6 +113,9 @@ describe.each(PROVIDERS.flatMap((provider) => [false, true].map((stream) => [pro
       // Nor the signatures of the thinking Claude Code hands back.
       if (provider === 'openai') expect(result.dropped).toEqual(expect.arrayContaining(['tool_result.image:user_message', 'thinking.signature']));
       if (provider === 'openai') expect(result.dropped).not.toContain('metadata.user_id');
+      // The Responses API takes images in a function output, and hands back only its own encrypted reasoning.
+      if (provider === 'responses') expect(result.dropped).toEqual(expect.arrayContaining(['thinking.signature']));
+      if (provider === 'responses') expect(result.dropped).not.toContain('tool_result.image:user_message');
       if (!stream) return;
       const start = result.events.find((e) => e.event === 'message_start')?.data.message.usage;
       const final = result.events.find((e) => e.event === 'message_delta')?.data.usage;
@@ -117,7 +123,7 @@ describe.each(PROVIDERS.flatMap((provider) => [false, true].map((stream) => [pro
       if (provider !== 'anthropic') expect(final.input_tokens + final.cache_read_input_tokens).toBe(input);
       // An OpenAI-compatible upstream counts the prompt only after the last token: message_start has the
       // gateway's own estimate there (a tokenizer's count, not the emulator's words); the others' count comes first.
-      if (provider === 'openai') expect(start.input_tokens).toBeGreaterThan(0);
+      if (provider === 'openai' || provider === 'responses') expect(start.input_tokens).toBeGreaterThan(0);
       else expect(start.input_tokens).toBe(input);
       expect(start.output_tokens).toBeLessThanOrEqual(1);
     });

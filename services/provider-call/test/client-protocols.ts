@@ -31,6 +31,8 @@ export interface Conversation {
   >;
   tools?: Array<{ name: string; description: string; parameters: Record<string, unknown> }>;
   maxTokens?: number;
+  /** Structured output: the answer must be JSON valid against this schema (asked the protocol's own way). */
+  schema?: Record<string, unknown>;
 }
 
 export interface ClientProtocol {
@@ -78,7 +80,8 @@ export const openAiProtocol: ClientProtocol = {
       } else messages.push({ role: 'tool', tool_call_id: t.id, content: t.result });
     }
     const tools = c.tools?.map((t) => ({ type: 'function', function: t }));
-    return { model: 'client-model', messages, ...(tools ? { tools } : {}), ...(c.maxTokens ? { max_tokens: c.maxTokens } : {}), ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
+    const format = c.schema === undefined ? {} : { response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: c.schema, strict: true } } };
+    return { model: 'client-model', messages, ...(tools ? { tools } : {}), ...(c.maxTokens ? { max_tokens: c.maxTokens } : {}), ...format, ...(stream ? { stream: true, stream_options: { include_usage: true } } : {}) };
   },
   answer(body) {
     const json = JSON.parse(body);
@@ -131,7 +134,8 @@ export const anthropicProtocol: ClientProtocol = {
       } else push('user', { type: 'tool_result', tool_use_id: t.id, content: t.result });
     }
     const tools = c.tools?.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters }));
-    return { model: 'client-model', max_tokens: c.maxTokens ?? 500, ...(c.system ? { system: c.system } : {}), messages, ...(tools ? { tools } : {}), ...(stream ? { stream: true } : {}) };
+    const format = c.schema === undefined ? {} : { output_config: { format: { type: 'json_schema', schema: c.schema } } };
+    return { model: 'client-model', max_tokens: c.maxTokens ?? 500, ...(c.system ? { system: c.system } : {}), messages, ...(tools ? { tools } : {}), ...format, ...(stream ? { stream: true } : {}) };
   },
   answer(body) {
     const json = JSON.parse(body);
@@ -208,7 +212,7 @@ export const geminiProtocol: ClientProtocol = {
       contents,
       ...(c.system ? { systemInstruction: { parts: [{ text: c.system }] } } : {}),
       ...(tools ? { tools } : {}),
-      ...(c.maxTokens ? { generationConfig: { maxOutputTokens: c.maxTokens } } : {}),
+      ...(c.maxTokens || c.schema ? { generationConfig: { ...(c.maxTokens ? { maxOutputTokens: c.maxTokens } : {}), ...(c.schema ? { responseMimeType: 'application/json', responseJsonSchema: c.schema } : {}) } } : {}),
     };
   },
   answer(body) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { argumentsFromSchema, composeReplyText, composeThinking, countWords, thinkingSignature } from '@aigw/emulators';
-import { ask, call, CLIENTS, PROVIDERS, providerAccounts, UPSTREAM_MODEL, type ClientName, type ProviderName } from './matrix-stack.js';
+import { argumentsFromSchema, composeReplyText, composeThinking, countWords, encryptedReasoning, structuredAnswerText, thinkingSignature } from '@aigw/emulators';
+import { ask, call, CLIENTS, PROVIDERS, providerAccounts, upstreamModelOf, type ClientName, type ProviderName } from './matrix-stack.js';
 import { startTestStack, type TestStack } from './test-stack.js';
 
 // Every client format × every provider, whole and streamed, against the upstream emulator speaking
@@ -32,6 +32,7 @@ const signs = (client: ClientName, provider: ProviderName) => client !== 'openai
 const COMBOS = CLIENTS.flatMap((client) => PROVIDERS.flatMap((provider) => [false, true].map((stream) => [client, provider, stream] as const)));
 
 describe.each(COMBOS)('%s client → %s provider (stream: %s)', (client, provider, stream) => {
+  const UPSTREAM_MODEL = upstreamModelOf(provider);
   it('answers a system prompt and a question, with usage, through the account proxy and credential', async () => {
     const question = 'What is the capital of Norway?';
     const result = await call(stack, client, provider, ask(question), stream);
@@ -105,7 +106,9 @@ describe.each(COMBOS)('%s client → %s provider (stream: %s)', (client, provide
     const thinking = composeThinking(question, { kind: 'text' });
     const text = composeReplyText(UPSTREAM_MODEL, question);
     expect(result.answer).toMatchObject({ text, reasoning: thinking.text, stop: 'end' });
-    if (client !== 'openai') expect(result.answer.signatures).toEqual(signs(client, provider) ? [thinkingSignature(thinking.text)] : []);
+    // The Responses API hands its reasoning back encrypted: that is the signature a client keeps.
+    const signature = provider === 'responses' ? encryptedReasoning(thinking.text) : thinkingSignature(thinking.text);
+    if (client !== 'openai') expect(result.answer.signatures).toEqual(signs(client, provider) ? [signature] : []);
     expect(result.answer.usage?.output).toBe(words(text) + thinking.tokens);
     expect(result.usage?.outputTokens).toBe(words(text) + thinking.tokens);
   });
@@ -118,10 +121,25 @@ describe.each(COMBOS)('%s client → %s provider (stream: %s)', (client, provide
     expect(result.usage).toMatchObject({ inputTokens: input, cachedInputTokens: 40 });
   });
 
+  // 16: the least output the Responses API takes.
   it('stops at the output limit with the length stop reason', async () => {
-    const question = 'Tell me about the northern lights.';
-    const result = await call(stack, client, provider, ask(question, { maxTokens: 3 }), stream);
+    const question = 'Tell me about the northern lights, the aurora borealis, and why they glow green and red over Norway in the dark winter.';
+    const result = await call(stack, client, provider, ask(question, { maxTokens: 16 }), stream);
     expect(result.answer.stop).toBe('length');
-    expect(result.answer.text).toBe(composeReplyText(UPSTREAM_MODEL, question).split(' ').slice(0, 3).join(' '));
+    expect(result.answer.text).toBe(composeReplyText(UPSTREAM_MODEL, question).split(' ').slice(0, 16).join(' '));
+  });
+
+  it('answers structured output with one JSON document valid against the schema', async () => {
+    const schema = {
+      type: 'object',
+      properties: { city: { type: 'string' }, days: { type: 'integer' }, unit: { type: 'string', enum: ['celsius', 'fahrenheit'] } },
+      required: ['city', 'days', 'unit'],
+      additionalProperties: false,
+    };
+    const result = await call(stack, client, provider, ask('Forecast for Oslo?', { schema }), stream);
+    expect(result.status).toBe(200);
+    expect(JSON.parse(result.answer.text)).toEqual(JSON.parse(structuredAnswerText({ type: 'json_schema', schema }, '')));
+    // The schema reaches the upstream (some name it in a `title` where their format has no name field).
+    expect(stack.emulator.requests()[0]?.responseFormat).toMatchObject({ type: 'json_schema', schema });
   });
 });

@@ -28,13 +28,14 @@ function listModels(provider: ProviderName, credential?: { headerName: string; h
 
 const EXPECTED: Record<ProviderName, string[]> = {
   openai: OPENAI_MODELS.map((m) => m.id),
+  responses: OPENAI_MODELS.map((m) => m.id),
   anthropic: ANTHROPIC_MODELS.map((m) => m.id),
   gemini: GEMINI_MODELS.filter((m) => m.methods?.includes('generateContent')).map((m) => m.id),
   antigravity: CLOUD_CODE_MODELS.filter((m) => !/^(tab_|chat_\d+$)/.test(m.id)).map((m) => m.id),
 };
 
 describe('ListModels', () => {
-  it.each(['openai', 'anthropic', 'gemini', 'antigravity'] as const)('reads the whole %s model list through the account’s proxy', async (provider) => {
+  it.each(['openai', 'responses', 'anthropic', 'gemini', 'antigravity'] as const)('reads the whole %s model list through the account’s proxy', async (provider) => {
     stack.emulator.clearRequests();
     const { models } = await listModels(provider);
     expect(models.map((m) => m.id)).toEqual(EXPECTED[provider]);

@@ -8,11 +8,17 @@ import { streamText, type TestStack } from './test-stack.js';
 // them, streamed or not, and reads the answer as the client would.
 
 export type ClientName = keyof typeof PROTOCOLS;
-export type ProviderName = 'openai' | 'anthropic' | 'gemini' | 'antigravity';
+/** Provider kinds, and `responses`: an `openai` provider set to the Responses API wire (providers.wire). */
+export type ProviderName = 'openai' | 'responses' | 'anthropic' | 'gemini' | 'antigravity';
 
 export const CLIENTS: readonly ClientName[] = ['openai', 'anthropic', 'gemini', 'responses'];
-export const PROVIDERS: readonly ProviderName[] = ['openai', 'anthropic', 'gemini', 'antigravity'];
+export const PROVIDERS: readonly ProviderName[] = ['openai', 'responses', 'anthropic', 'gemini', 'antigravity'];
 export const UPSTREAM_MODEL = 'up-model';
+
+/** The model each provider is called with: the Responses API (OpenAI's, emulated) answers only models it lists. */
+export function upstreamModelOf(provider: ProviderName): string {
+  return provider === 'responses' ? 'gpt-5.1-codex' : UPSTREAM_MODEL;
+}
 
 interface ProviderAccount {
   account: Partial<Account>;
@@ -29,6 +35,11 @@ export function providerAccounts(stack: TestStack): Record<ProviderName, Provide
       account: { id: 61, providerKind: 'openai', baseUrl: `${emu}/v1` },
       credential: { headerName: 'authorization', headerValue: 'Bearer sk-openai' },
       secret: 'sk-openai',
+    },
+    responses: {
+      account: { id: 65, providerKind: 'openai', providerWire: 'responses', baseUrl: `${emu}/v1` },
+      credential: { headerName: 'authorization', headerValue: 'Bearer sk-responses' },
+      secret: 'sk-responses',
     },
     anthropic: {
       account: { id: 62, providerKind: 'anthropic', baseUrl: emu, proxyId: stack.proxyIds.a },
@@ -69,7 +80,7 @@ export async function call(stack: TestStack, client: ClientName, provider: Provi
     requestId: `req-${randomBytes(6).toString('hex')}`,
     clientFormat: protocol.format,
     body: Buffer.from(JSON.stringify(protocol.body(conversation, stream))),
-    upstreamModel: UPSTREAM_MODEL,
+    upstreamModel: upstreamModelOf(provider),
     account: { providerId: 1, label: provider, authType: 'api_key', ...target.account },
     credential: target.credential,
     stream,

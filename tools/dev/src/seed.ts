@@ -12,7 +12,7 @@ export interface SeedOptions {
   upstreamUrl: string;
   /** The OAuth emulator's token endpoint. */
   tokenUrl: string;
-  /** Forward proxy URLs (may carry Basic credentials); each gets capacity 3. */
+  /** Forward proxy URLs (may carry Basic credentials): the first holds the OAuth accounts (3), each other one 4. */
   proxyUrls: string[];
   /** Client key to make sure exists; a random `aigw-…` key is created when absent. */
   demoKey?: string;
@@ -25,16 +25,24 @@ export interface SeedResult {
   seeded: boolean;
 }
 
-/** Default routes of DESIGN §3: model pattern → provider name. */
+/**
+ * Default routes of DESIGN §3: model pattern → provider name. The codex models (what Codex CLI asks for) go to
+ * OpenAI's Responses API, the only wire OpenAI serves them on: the longer pattern wins over `gpt-*`.
+ */
 export const DEMO_ROUTES: ReadonlyArray<{ pattern: string; provider: string }> = [
   { pattern: 'gemini-*', provider: 'antigravity' },
   { pattern: 'claude-*', provider: 'antigravity' },
   { pattern: 'gpt-*', provider: 'openai' },
+  { pattern: 'gpt-5*-codex*', provider: 'openai-responses' },
   { pattern: 'glm-*', provider: 'glm' },
 ];
 
-const PROXY_CAPACITY = 3;
 const ANTIGRAVITY_ACCOUNTS = 3;
+/**
+ * Fill-first binds accounts in id order: the first proxy takes exactly the antigravity (OAuth) accounts, the
+ * next one the four API-key accounts (openai ×2, openai-responses, glm), so every demo account has a proxy.
+ */
+const PROXY_CAPACITIES = [ANTIGRAVITY_ACCOUNTS, 4] as const;
 const OPENAI_ACCOUNTS = 2;
 
 const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
@@ -63,7 +71,9 @@ async function seedProviders(prisma: PrismaClient, cipher: CredentialCipher, opt
     const openai = await tx.provider.create({ data: { name: 'openai', kind: 'openai', baseUrl: `${upstream}/v1` } });
     // GLM at the path Z.ai and Zhipu serve their OpenAI-compatible API on, so its model list is GLM's own.
     const glm = await tx.provider.create({ data: { name: 'glm', kind: 'openai', baseUrl: `${upstream}/api/paas/v4` } });
-    const providerIds: Record<string, number> = { antigravity: antigravity.id, openai: openai.id, glm: glm.id };
+    // OpenAI again, speaking the Responses API upstream (providers.wire).
+    const responses = await tx.provider.create({ data: { name: 'openai-responses', kind: 'openai', wire: 'responses', baseUrl: `${upstream}/v1` } });
+    const providerIds: Record<string, number> = { antigravity: antigravity.id, openai: openai.id, 'openai-responses': responses.id, glm: glm.id };
 
     await tx.modelRoute.createMany({
       data: DEMO_ROUTES.map((route) => ({ pattern: route.pattern, providerId: providerIds[route.provider] ?? 0 })),
@@ -91,10 +101,13 @@ async function seedProviders(prisma: PrismaClient, cipher: CredentialCipher, opt
       });
     }
     await tx.account.create({
+      data: { providerId: responses.id, label: 'openai-responses-demo-1', authType: 'api_key', authData: cipher.encryptJson({ apiKey: secret('sk-demo-') }) },
+    });
+    await tx.account.create({
       data: { providerId: glm.id, label: 'glm-demo-1', authType: 'api_key', authData: cipher.encryptJson({ apiKey: secret('glm-demo-') }) },
     });
     for (const [i, proxyUrl] of options.proxyUrls.entries()) {
-      await tx.proxy.create({ data: { label: `proxy-${i + 1}`, proxyUrl, capacity: PROXY_CAPACITY } });
+      await tx.proxy.create({ data: { label: `proxy-${i + 1}`, proxyUrl, capacity: PROXY_CAPACITIES[Math.min(i, 1)] } });
     }
   });
 }

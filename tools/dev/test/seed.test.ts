@@ -31,10 +31,11 @@ describe('seedDemo', () => {
     expect(result.demoKey).toMatch(/^aigw-[A-Za-z0-9_-]{43}$/);
 
     const providers = await prisma.provider.findMany({ orderBy: { id: 'asc' } });
-    expect(providers.map((p) => [p.name, p.kind, p.baseUrl])).toEqual([
-      ['antigravity', 'antigravity', 'http://127.0.0.1:9100'],
-      ['openai', 'openai', 'http://127.0.0.1:9100/v1'],
-      ['glm', 'openai', 'http://127.0.0.1:9100/api/paas/v4'],
+    expect(providers.map((p) => [p.name, p.kind, p.wire, p.baseUrl])).toEqual([
+      ['antigravity', 'antigravity', null, 'http://127.0.0.1:9100'],
+      ['openai', 'openai', null, 'http://127.0.0.1:9100/v1'],
+      ['glm', 'openai', null, 'http://127.0.0.1:9100/api/paas/v4'],
+      ['openai-responses', 'openai', 'responses', 'http://127.0.0.1:9100/v1'],
     ]);
     const names = new Map(providers.map((p) => [p.id, p.name]));
     const routes = await prisma.modelRoute.findMany({ orderBy: { id: 'asc' } });
@@ -42,6 +43,7 @@ describe('seedDemo', () => {
       ['gemini-*', 'antigravity'],
       ['claude-*', 'antigravity'],
       ['gpt-*', 'openai'],
+      ['gpt-5*-codex*', 'openai-responses'],
       ['glm-*', 'glm'],
     ]);
 
@@ -52,6 +54,7 @@ describe('seedDemo', () => {
       ['antigravity', 'oauth'],
       ['openai', 'api_key'],
       ['openai', 'api_key'],
+      ['openai-responses', 'api_key'],
       ['glm', 'api_key'],
     ]);
     for (const [i, account] of accounts.slice(0, 3).entries()) {
@@ -66,13 +69,14 @@ describe('seedDemo', () => {
     }
     for (const account of accounts.slice(3)) expect(cipher.decryptJson(account.authData)).toEqual({ apiKey: expect.any(String) });
 
-    // Fill-first: the first proxy takes the first three accounts, the second the next three.
+    // Fill-first: the first proxy takes the three OAuth accounts, the second the four API-key ones.
     const proxies = await prisma.proxy.findMany({ orderBy: { id: 'asc' } });
     expect(proxies.map((p) => [p.proxyUrl, p.capacity])).toEqual([
       [options.proxyUrls[0], 3],
-      [options.proxyUrls[1], 3],
+      [options.proxyUrls[1], 4],
     ]);
-    expect(accounts.map((a) => a.proxyId)).toEqual([proxies[0]?.id, proxies[0]?.id, proxies[0]?.id, proxies[1]?.id, proxies[1]?.id, proxies[1]?.id]);
+    const [first, second] = [proxies[0]?.id, proxies[1]?.id];
+    expect(accounts.map((a) => a.proxyId)).toEqual([first, first, first, second, second, second, second]);
 
     const keyHash = createHash('sha256').update(result.demoKey).digest('hex');
     const key = await prisma.apiKey.findUniqueOrThrow({ where: { keyHash } });
@@ -85,7 +89,7 @@ describe('seedDemo', () => {
     const result = await seedDemo(prisma, cipher, { ...options, demoKey: 'aigw-fixed-demo-key-for-this-test' });
     expect(result).toEqual({ seeded: false, demoKey: 'aigw-fixed-demo-key-for-this-test' });
     expect(await prisma.account.count()).toBe(before);
-    expect(await prisma.provider.count()).toBe(3);
+    expect(await prisma.provider.count()).toBe(4);
     const keyHash = createHash('sha256').update('aigw-fixed-demo-key-for-this-test').digest('hex');
     expect(await prisma.apiKey.count({ where: { keyHash } })).toBe(1);
     await seedDemo(prisma, cipher, { ...options, demoKey: 'aigw-fixed-demo-key-for-this-test' });

@@ -35,6 +35,7 @@ export {
   type ToolResult,
 } from './upstream/tool-answer.js';
 export { composeThinking, thinkingSignature, type Thinking, type ThinkingPlan } from './upstream/thinking.js';
+export { encryptedReasoning } from './upstream/openai-responses-reasoning.js';
 export { startOAuthEmulator, type OAuthEmulator, type OAuthEmulatorOptions } from './oauth/oauth-emulator.js';
 export {
   startForwardProxy,

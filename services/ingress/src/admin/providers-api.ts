@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import type { Provider } from '@aigw/db';
+import { AppError } from '@aigw/errors';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
 import { parseModelNames, storeModelNames } from '../routing/model-names.js';
@@ -17,14 +18,25 @@ const providerFields = {
   baseUrl: z.url({ protocol: /^https?$/ }).max(512),
   /** Models the provider serves besides those its upstream lists (or when it has no model list). */
   models: modelNamesField,
+  /** The upstream wire, for kinds that speak more than one; null = the kind's own. */
+  wire: z.enum(['responses']).nullable(),
   isActive: z.boolean(),
 };
-const createSchema = z.strictObject(providerFields).partial({ models: true, isActive: true });
+
+/** Wires a kind can be set to besides its own (provider-call's adapter registry serves these). */
+const KIND_WIRES: Readonly<Record<string, readonly string[]>> = { openai: ['responses'] };
+
+/** Refuses a wire the provider's kind does not speak (`responses` is for `openai` providers only). */
+function checkWire(kind: string, wire: string | null | undefined): void {
+  if (wire === null || wire === undefined || KIND_WIRES[kind]?.includes(wire) === true) return;
+  throw new AppError('INVALID_REQUEST', `a provider of kind "${kind}" cannot use the wire "${wire}"`, { details: { param: 'wire' } });
+}
+const createSchema = z.strictObject(providerFields).partial({ models: true, wire: true, isActive: true });
 const patchSchema = z.strictObject(providerFields).partial();
 
 function present(provider: Provider) {
-  const { id, name, kind, baseUrl, isActive, createdAt, updatedAt } = provider;
-  return { id, name, kind, baseUrl, models: parseModelNames(provider.models), isActive, createdAt, updatedAt };
+  const { id, name, kind, wire, baseUrl, isActive, createdAt, updatedAt } = provider;
+  return { id, name, kind, wire, baseUrl, models: parseModelNames(provider.models), isActive, createdAt, updatedAt };
 }
 
 /** /providers: upstream providers that accounts and routes refer to. */
@@ -41,6 +53,7 @@ export function providersApi({ prisma, notify }: AdminDeps): Router {
 
   router.post('/', async (req, res) => {
     const { models, ...fields } = createSchema.parse(req.body);
+    checkWire(fields.kind, fields.wire);
     const created = await prisma.provider.create({ data: { ...fields, models: storeModelNames(models ?? null) } });
     notify({ entity: 'provider', id: created.id });
     res.status(201).json(present(created));
@@ -49,7 +62,8 @@ export function providersApi({ prisma, notify }: AdminDeps): Router {
   router.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const { models, ...fields } = patchSchema.parse(req.body);
-    found(await prisma.provider.findUnique({ where: { id }, select: { id: true } }), 'provider');
+    const current = found(await prisma.provider.findUnique({ where: { id }, select: { kind: true, wire: true } }), 'provider');
+    checkWire(fields.kind ?? current.kind, fields.wire === undefined ? current.wire : fields.wire);
     const updated = await prisma.provider.update({ where: { id }, data: { ...fields, ...(models === undefined ? {} : { models: storeModelNames(models) }) } });
     notify({ entity: 'provider', id });
     res.json(present(updated));

@@ -15,6 +15,7 @@ export function account(id: number, providerId = 1): Account {
     proxyId: 0,
     authType: 'api_key',
     settingsJson: '',
+    providerWire: '',
   };
 }
 

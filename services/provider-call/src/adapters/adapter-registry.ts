@@ -8,6 +8,7 @@ import { geminiProvider } from '../wire/google/gemini-provider.js';
 import { openAiClient } from '../wire/openai/openai-client.js';
 import { openAiProvider } from '../wire/openai/openai-provider.js';
 import { responsesClient } from '../wire/responses/responses-client.js';
+import { responsesProvider } from '../wire/responses/responses-provider.js';
 import type { ClientCodec } from './client-codec.js';
 import type { ProviderAdapter } from './provider-adapter.js';
 
@@ -20,8 +21,10 @@ const CLIENT_CODECS: ReadonlyMap<ClientFormat, ClientCodec> = new Map([
   [ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES, responsesClient],
 ]);
 
+/** Adapters by provider kind, and by wire where a kind speaks more than one (`kind/wire`, providers.wire). */
 const PROVIDERS: ReadonlyMap<string, ProviderAdapter> = new Map([
   ['openai', openAiProvider],
+  ['openai/responses', responsesProvider],
   ['anthropic', anthropicProvider],
   ['gemini', geminiProvider],
   ['antigravity', antigravityProvider],
@@ -34,9 +37,19 @@ export function clientCodecFor(format: ClientFormat): ClientCodec {
   return codec;
 }
 
-/** The adapter for a provider kind; a kind without one is a gateway misconfiguration. */
-export function providerAdapterFor(kind: string): ProviderAdapter {
-  const adapter = PROVIDERS.get(kind);
-  if (adapter === undefined) throw new AppError('UPSTREAM_ERROR', `provider kind "${kind}" is not supported`);
+/**
+ * The adapter for a provider kind and its wire (Account.provider_wire: '' or absent = the kind's own); a kind
+ * or wire without one is a gateway misconfiguration.
+ */
+export function providerAdapterFor(kind: string, wire = ''): ProviderAdapter {
+  const adapter = PROVIDERS.get(wire === '' ? kind : `${kind}/${wire}`);
+  if (adapter === undefined) {
+    throw new AppError('UPSTREAM_ERROR', wire === '' ? `provider kind "${kind}" is not supported` : `provider kind "${kind}" has no wire "${wire}"`);
+  }
   return adapter;
+}
+
+/** The wires a provider kind can be set to speak besides its own (what the admin API accepts for providers.wire). */
+export function providerWires(kind: string): string[] {
+  return [...PROVIDERS.keys()].flatMap((key) => (key.startsWith(`${kind}/`) ? [key.slice(kind.length + 1)] : []));
 }

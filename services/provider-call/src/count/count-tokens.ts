@@ -44,7 +44,7 @@ export async function countTokens(deps: InvokeDeps, request: CountTokensRequest,
   const body = parseJson(request.body.toString('utf8'));
   const decoded = decodeCount(codec, body);
   const target = upstreamTarget(request, account);
-  const provider = providerAdapterFor(account.providerKind);
+  const provider = providerAdapterFor(account.providerKind, account.providerWire);
   const upstream = upstreamCount(codec, account.providerKind, body, decoded, target);
   const estimate = async (dropped: string[]) => {
     const tokens = await estimateInputTokens(decoded.ir);

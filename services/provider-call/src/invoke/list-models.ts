@@ -18,7 +18,7 @@ const MAX_PAGES = 50;
  */
 export async function listModels(deps: InvokeDeps, request: ListModelsRequest, ctx: CallContext): Promise<ListModelsResponse> {
   const account = requireAccount(request);
-  const provider = providerAdapterFor(account.providerKind);
+  const provider = providerAdapterFor(account.providerKind, account.providerWire);
   const target = upstreamTarget({ upstreamModel: '', credential: request.credential }, account);
   const found = new Map<string, UpstreamModel>();
   let pageToken: string | undefined;

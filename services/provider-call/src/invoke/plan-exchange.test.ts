@@ -33,6 +33,23 @@ describe('planExchange', () => {
     expect(exchange.readResponse(answer)).toEqual({ body: answer, usage: { inputTokens: 1, outputTokens: 2, cachedInputTokens: 0 } });
   });
 
+  it('sends a Chat Completions body to an openai provider on the Responses wire as a stateless Responses request', () => {
+    const request = invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'openai', openAiBody);
+    const exchange = planExchange({ ...request, account: { ...request.account!, providerWire: 'responses' } }, false);
+    expect(exchange.request.url).toBe('http://upstream/v1/responses');
+    expect(JSON.parse(exchange.request.body)).toEqual({
+      model: 'up-model',
+      input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }],
+      store: false,
+      include: ['reasoning.encrypted_content'],
+    });
+    expect(exchange.droppedFields).toEqual(['logit_bias']);
+    const answer = { id: 'resp_1', object: 'response', status: 'completed', output: [{ type: 'message', content: [{ type: 'output_text', text: 'Hello' }] }], usage: { input_tokens: 1, output_tokens: 2 } };
+    const { body, usage } = exchange.readResponse(JSON.stringify(answer));
+    expect(JSON.parse(body)).toMatchObject({ object: 'chat.completion', choices: [{ message: { content: 'Hello' }, finish_reason: 'stop' }] });
+    expect(usage).toEqual({ inputTokens: 1, outputTokens: 2, cachedInputTokens: 0 });
+  });
+
   it('translates an OpenAI body for antigravity and reports what it could not carry', () => {
     const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'antigravity', openAiBody), false);
     expect(exchange.request.url).toBe('http://upstream/v1/v1internal:generateContent');

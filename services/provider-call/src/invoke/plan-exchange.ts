@@ -37,7 +37,7 @@ export function upstreamTarget(request: { upstreamModel: string; credential?: Cr
 export function planExchange(request: InvokeRequest, stream: boolean): Exchange {
   const account = requireAccount(request);
   const codec = clientCodecFor(request.clientFormat);
-  const provider = providerAdapterFor(account.providerKind);
+  const provider = providerAdapterFor(account.providerKind, account.providerWire);
   const body = parseJson(request.body.toString('utf8'));
   if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
   const target = upstreamTarget(request, account);

@@ -16,7 +16,12 @@ const FORMATS = [
   ClientFormat.CLIENT_FORMAT_GEMINI,
   ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES,
 ] as const;
-const PROVIDERS = ['openai', 'anthropic', 'gemini', 'antigravity'] as const;
+const PROVIDERS = ['openai', 'openai/responses', 'anthropic', 'gemini', 'antigravity'] as const;
+const kindAndWire = (name: string): [string, string] => {
+  const [kind = '', wire = ''] = name.split('/');
+  return [kind, wire];
+};
+const adapterOf = (name: string) => providerAdapterFor(...kindAndWire(name));
 const TARGET: UpstreamTarget = { accountId: 1, baseUrl: 'http://upstream', model: 'gemini-3-pro', settings: { project: 'p' } };
 
 const VALID: Record<(typeof FORMATS)[number], unknown> = {
@@ -159,7 +164,7 @@ describe.each(FORMATS)('client format %s (property)', (format) => {
   const codec = clientCodecFor(format);
   const decodeAndBuild = (body: unknown) => () => {
     const { ir } = codec.decodeRequest(body, false);
-    for (const kind of PROVIDERS) providerAdapterFor(kind).buildRequest(ir, TARGET);
+    for (const kind of PROVIDERS) adapterOf(kind).buildRequest(ir, TARGET);
   };
 
   it('decodes any JSON value or refuses it as INVALID_REQUEST', () => {
@@ -184,7 +189,7 @@ describe.each(FORMATS)('client format %s (property)', (format) => {
           clientFormat: format,
           body: Buffer.from(body),
           upstreamModel: 'gemini-3-pro',
-          account: { id: 1, providerKind: kind, baseUrl: 'http://upstream', settingsJson: '{"project":"p"}' },
+          account: { id: 1, providerKind: kindAndWire(kind)[0], providerWire: kindAndWire(kind)[1], baseUrl: 'http://upstream', settingsJson: '{"project":"p"}' },
         });
         translatesOrRefuses(() => planExchange(request, stream), 'INVALID_REQUEST');
       }),
@@ -198,8 +203,8 @@ describe.each(FORMATS)('client format %s (property)', (format) => {
 });
 
 describe.each(PROVIDERS)('%s upstream answers (property)', (kind) => {
-  const adapter = providerAdapterFor(kind);
-  const event = fc.record({ event: fc.constantFrom('message', 'message_start', 'content_block_delta', 'error', 'ping'), data: fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))) });
+  const adapter = adapterOf(kind);
+  const event = fc.record({ event: fc.constantFrom('message', 'message_start', 'content_block_delta', 'error', 'ping', 'response.completed', 'response.output_item.added'), data: fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v))) });
 
   it('reads any JSON answer or refuses it as UPSTREAM_ERROR', () => {
     fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.constant(deep(10_000, 'object'))), (body) => translatesOrRefuses(() => adapter.decodeResponse(body), 'UPSTREAM_ERROR')), {

@@ -12,20 +12,29 @@ export interface CatalogModel {
   outputTokenLimit?: number;
   /** Gemini's supportedGenerationMethods; chat models have generateContent. */
   methods?: readonly string[];
+  /** A reasoning model (OpenAI): it takes `reasoning` and answers with reasoning items. */
+  reasoning?: boolean;
 }
 
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 1000;
 
-/** OpenAI `GET /v1/models`: chat, reasoning and non-chat models alike. */
+/**
+ * OpenAI `GET /v1/models`: chat, reasoning and non-chat models alike. The codex models are served by the
+ * Responses API only; the Responses endpoint answers a model of this list and 404s any other, as OpenAI does.
+ */
 export const OPENAI_MODELS: readonly CatalogModel[] = [
   { id: 'gpt-4o', displayName: 'GPT-4o', created: day('2024-05-10') },
   { id: 'gpt-4o-mini', displayName: 'GPT-4o mini', created: day('2024-07-16') },
   { id: 'gpt-4.1', displayName: 'GPT-4.1', created: day('2025-04-10') },
   { id: 'gpt-4.1-mini', displayName: 'GPT-4.1 mini', created: day('2025-04-10') },
-  { id: 'gpt-5', displayName: 'GPT-5', created: day('2025-08-05') },
-  { id: 'gpt-5-mini', displayName: 'GPT-5 mini', created: day('2025-08-05') },
-  { id: 'o3', displayName: 'o3', created: day('2025-04-09') },
-  { id: 'o4-mini', displayName: 'o4-mini', created: day('2025-04-09') },
+  { id: 'gpt-5', displayName: 'GPT-5', created: day('2025-08-05'), reasoning: true },
+  { id: 'gpt-5-mini', displayName: 'GPT-5 mini', created: day('2025-08-05'), reasoning: true },
+  { id: 'gpt-5-codex', displayName: 'GPT-5-Codex', created: day('2025-09-15'), reasoning: true },
+  { id: 'gpt-5.1', displayName: 'GPT-5.1', created: day('2025-11-13'), reasoning: true },
+  { id: 'gpt-5.1-codex', displayName: 'GPT-5.1-Codex', created: day('2025-11-13'), reasoning: true },
+  { id: 'gpt-5.1-codex-mini', displayName: 'GPT-5.1-Codex-Mini', created: day('2025-11-13'), reasoning: true },
+  { id: 'o3', displayName: 'o3', created: day('2025-04-09'), reasoning: true },
+  { id: 'o4-mini', displayName: 'o4-mini', created: day('2025-04-09'), reasoning: true },
   { id: 'text-embedding-3-small', displayName: 'text-embedding-3-small', created: day('2024-01-22') },
 ];
 

@@ -40,10 +40,13 @@ function errorDefaults(status: number): ErrorDefaults {
     : { message: `Request failed with status ${status}.`, type: 'invalid_request_error', code: null };
 }
 
-function errorObject(status: number, message?: string): string {
+/** OpenAI's error JSON for a status; `param` and `code` override the status's usual ones where a refusal names them. */
+export function openAiErrorJson(status: number, message?: string, named?: { param?: string; code?: string }): string {
   const defaults = errorDefaults(status);
-  return JSON.stringify({ error: { message: message ?? defaults.message, type: defaults.type, param: null, code: defaults.code } });
+  return JSON.stringify({ error: { message: message ?? defaults.message, type: defaults.type, param: named?.param ?? null, code: named?.code ?? defaults.code } });
 }
+
+const errorObject = (status: number, message?: string): string => openAiErrorJson(status, message);
 
 /** Usage: cached tokens are part of prompt_tokens, reasoning tokens part of completion_tokens. */
 function usage(reply: Reply): Record<string, unknown> {

@@ -23,6 +23,8 @@ function turnsOf(format: WireFormatName, body: unknown): unknown[] {
   switch (format) {
     case 'openai':
       return list(field(body, 'messages'));
+    case 'responses':
+      return [field(body, 'instructions') ?? null, ...list(field(body, 'input'))];
     case 'anthropic':
       return [field(body, 'system') ?? null, ...list(field(body, 'messages'))];
     case 'gemini':

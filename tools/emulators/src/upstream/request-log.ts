@@ -4,7 +4,7 @@ import type { ResponseFormat } from './structured-answer.js';
 // ring that overwrites the oldest entry instead of growing.
 
 /** Wire formats the upstream emulator speaks. */
-export type WireFormatName = 'openai' | 'antigravity' | 'anthropic' | 'gemini';
+export type WireFormatName = 'openai' | 'responses' | 'antigravity' | 'anthropic' | 'gemini';
 
 export interface RecordedRequest {
   /** Arrival time, ms since the epoch. */

@@ -38,6 +38,37 @@ function strictProblem(node: JsonObject): string | undefined {
   return `'required' is required to be supplied and to be an array including every key in properties. Missing '${missing[0]}'.`;
 }
 
+/** Why OpenAI's strict mode refuses `schema` (an object root, closed objects, every property required); undefined when it takes it. */
+export function strictSchemaProblem(schema: JsonObject): string | undefined {
+  if (schema.type !== 'object') return `schema must be a JSON Schema of 'type: "object"', got 'type: "${String(schema.type)}"'.`;
+  const problem = walk(schema, strictProblem);
+  return problem === undefined ? undefined : `In context=(), ${problem}`;
+}
+
+/** Responses `text.format`: the json_schema's name, schema and strict sit beside its type (flat). */
+export function parseResponsesTextFormat(text: unknown): Result {
+  if (text === undefined || text === null) return undefined;
+  if (!isObject(text)) return { error: "Invalid type for 'text': expected an object." };
+  const value = text.format;
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) return { error: "Invalid type for 'text.format': expected an object." };
+  if (value.type === 'text') return undefined;
+  if (value.type === 'json_object') return { type: 'json_object' };
+  if (value.type !== 'json_schema') {
+    return { error: `Invalid value: '${String(value.type)}'. Supported values are: 'text', 'json_object', and 'json_schema'.`, param: 'text.format.type' };
+  }
+  if (typeof value.name !== 'string') return { error: "Missing required parameter: 'text.format.name'.", param: 'text.format.name' };
+  if (!/^[a-zA-Z0-9_-]{1,64}$/.test(value.name)) {
+    return { error: "Invalid 'text.format.name': string does not match pattern. Expected a string that matches the pattern '^[a-zA-Z0-9_-]+$'.", param: 'text.format.name' };
+  }
+  if (!isObject(value.schema)) return { error: "Missing required parameter: 'text.format.schema'.", param: 'text.format.schema' };
+  if (value.strict === true) {
+    const problem = strictSchemaProblem(value.schema);
+    if (problem !== undefined) return { error: `Invalid schema for response_format '${value.name}': ${problem}`, param: 'text.format.schema' };
+  }
+  return { type: 'json_schema', schema: value.schema };
+}
+
 /** Chat Completions `response_format`. */
 export function parseOpenAiResponseFormat(value: unknown): Result {
   if (value === undefined || value === null) return undefined;

@@ -10,6 +10,7 @@ import { handleControl } from './control-routes.js';
 import { COUNT_ENDPOINTS, type CountEndpoint } from './count-endpoints.js';
 import { geminiFormat } from './gemini-format.js';
 import { openAiFormat } from './openai-format.js';
+import { openAiResponsesFormat } from './openai-responses-format.js';
 import { modelListEndpoint, serveModelList } from './model-list-routes.js';
 import { buildReply, type ChatRequest, type Reply } from './reply.js';
 import { InvalidSchemaError } from './structured-answer.js';
@@ -17,14 +18,14 @@ import { notableHeaders, RequestLog, type RecordedRequest } from './request-log.
 import { PromptCache, promptPrefixes } from './prompt-cache.js';
 import { ScriptBook, type ScriptRule } from './script-rules.js';
 import { mergeSteering, parseDirective, steeringFromHeaders, type Steering } from './steering.js';
-import { isParseFailure, type RouteMatch, type WireFormat } from './wire-format.js';
+import { isParseFailure, type ParseFailure, type RouteMatch, type WireFormat } from './wire-format.js';
 
 // An upstream LLM provider on loopback: real HTTP, real wire formats, deterministic answers, steerable
 // failures. It is the baseline of the benchmark, so the hot path does only what it must: read the body,
 // one JSON.parse, one render, no logging, O(1) recording.
 
 /** Every wire format served; a new format is one file and one entry here. */
-const FORMATS: readonly WireFormat[] = [openAiFormat, anthropicFormat, geminiFormat, antigravityFormat];
+const FORMATS: readonly WireFormat[] = [openAiFormat, openAiResponsesFormat, anthropicFormat, geminiFormat, antigravityFormat];
 
 const BODY_LIMIT = 32 * 1024 * 1024;
 
@@ -88,9 +89,9 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
       if (chat?.responseFormat !== undefined) entry.responseFormat = chat.responseFormat;
       log.add(entry);
     };
-    const fail = (status: number, model: string, stream: boolean, message?: string): void => {
+    const fail = (status: number, model: string, stream: boolean, message?: string, failure?: ParseFailure): void => {
       record(model, stream, status);
-      writeWholeBody(res, status, { 'content-type': 'application/json; charset=utf-8' }, format.renderError(status, message), {});
+      writeWholeBody(res, status, { 'content-type': 'application/json; charset=utf-8' }, format.renderError(status, message, failure), {});
     };
 
     let body: unknown;
@@ -103,7 +104,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     const chat = format.parse(body, route);
     if (isParseFailure(chat)) {
       const model = route.pathModel ?? (body as { model?: unknown } | null)?.model;
-      return fail(400, typeof model === 'string' ? model : '', route.stream === true, chat.error);
+      return fail(chat.status ?? 400, typeof model === 'string' ? model : '', route.stream === true, chat.error, chat);
     }
     const headerError = format.headerError?.(req.headers);
     if (headerError !== undefined) return fail(400, chat.model, chat.stream, headerError);
@@ -162,7 +163,8 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     let events = format.renderStream(reply, chat, ctx, steering.chunks);
     if (steering.streamErrorStatus !== undefined) {
       // The provider failed mid-answer: half the events, then its in-stream error, then a clean end.
-      events = [...events.slice(0, Math.ceil(events.length / 2)), format.renderStreamError(steering.streamErrorStatus)];
+      const kept = events.slice(0, Math.ceil(events.length / 2));
+      events = [...kept, format.renderStreamError(steering.streamErrorStatus, { req: chat, ctx, sent: kept.length })];
     }
     await writeEventStream(res, status, headers, events, faults);
   }

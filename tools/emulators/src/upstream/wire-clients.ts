@@ -1,4 +1,5 @@
 import type { WireFormatName } from './request-log.js';
+import { decodeResponsesJson, decodeResponsesStream, responsesRequest } from './responses-wire-client.js';
 
 // Reference clients for the emulator's own tests: build one conversation in each wire format, and
 // decode answers (JSON or SSE) strictly, throwing on any malformed event, into one neutral shape so a
@@ -121,6 +122,8 @@ export function buildRequest(format: WireFormatName, c: Conversation, credential
       const path = c.stream ? '/v1internal:streamGenerateContent?alt=sse' : '/v1internal:generateContent';
       return { path, headers: { ...json, authorization: `Bearer ${credential}` }, body: { project: 'p', model: c.model, request: geminiBody(c) } };
     }
+    case 'responses':
+      return responsesRequest(c, credential);
   }
 }
 
@@ -276,6 +279,7 @@ function decodeGoogleStream(text: string, wrapped: boolean): DecodedAnswer {
 export function decodeJson(format: WireFormatName, body: unknown): DecodedAnswer {
   const b = body as Json;
   if (format === 'openai') return decodeOpenAiJson(b);
+  if (format === 'responses') return decodeResponsesJson(b);
   if (format === 'anthropic') return decodeAnthropicJson(b);
   return decodeGoogleJson(format === 'antigravity' ? b.response : b);
 }
@@ -283,6 +287,7 @@ export function decodeJson(format: WireFormatName, body: unknown): DecodedAnswer
 /** Decodes a whole SSE answer, checking every event. */
 export function decodeStream(format: WireFormatName, text: string): DecodedAnswer {
   if (format === 'openai') return decodeOpenAiStream(text);
+  if (format === 'responses') return decodeResponsesStream(text);
   if (format === 'anthropic') return decodeAnthropicStream(text);
   return decodeGoogleStream(text, format === 'antigravity');
 }

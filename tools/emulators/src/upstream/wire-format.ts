@@ -19,6 +19,12 @@ export type CredentialKind = 'api-key' | 'oauth-bearer';
 
 export interface ParseFailure {
   error: string;
+  /** The provider's status for this refusal; 400 when absent (404 for an unknown model or stored item). */
+  status?: number;
+  /** The request field the provider names (OpenAI's `param`), where the format has one. */
+  param?: string;
+  /** The provider's error code (OpenAI's `code`), where it names one. */
+  code?: string;
 }
 
 /** What a format needs to render its responses beyond the reply itself. */
@@ -47,10 +53,16 @@ export interface WireFormat {
    * by stream-pieces.ts: `chunks` equal pieces when steered, realistic small deltas when undefined.
    */
   renderStream(reply: Reply, req: ChatRequest, ctx: RenderContext, chunks: number | undefined): string[];
-  /** Error body for a non-2xx status; message defaults to the provider's usual text for the status. */
-  renderError(status: number, message?: string): string;
-  /** One framed SSE event carrying an error, as the provider sends when it fails mid-stream. */
-  renderStreamError(status: number): string;
+  /**
+   * Error body for a non-2xx status; message defaults to the provider's usual text for the status. `failure`:
+   * the parse failure it reports, for formats that name its param and code.
+   */
+  renderError(status: number, message?: string, failure?: ParseFailure): string;
+  /**
+   * One framed SSE event carrying an error, as the provider sends when it fails mid-stream. `at`: the stream
+   * it ends (its request, ids and how many events went before), for formats whose events number themselves.
+   */
+  renderStreamError(status: number, at?: { req: ChatRequest; ctx: RenderContext; sent: number }): string;
 }
 
 export function isParseFailure(value: ChatRequest | ParseFailure): value is ParseFailure {

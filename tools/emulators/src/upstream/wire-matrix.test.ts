@@ -4,6 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { composeReplyText, countWords } from './reply.js';
 import type { WireFormatName } from './request-log.js';
 import { thinkingSignature } from './thinking.js';
+import { encryptedReasoning } from './openai-responses-reasoning.js';
 import { argumentsFromSchema } from './tool-arguments.js';
 import { structuredAnswerText } from './structured-answer.js';
 import { startUpstreamEmulator, type UpstreamEmulator } from './upstream-emulator.js';
@@ -12,7 +13,9 @@ import { buildRequest, decodeJson, decodeStream, parseSse, type Conversation, ty
 // The same conversations in all four wire formats, JSON and SSE: every answer must decode to the same
 // neutral answer (text, tool call, reasoning, usage), and steering must work the same everywhere.
 
-const FORMATS: readonly WireFormatName[] = ['openai', 'anthropic', 'gemini', 'antigravity'];
+const FORMATS: readonly WireFormatName[] = ['openai', 'responses', 'anthropic', 'gemini', 'antigravity'];
+/** A model OpenAI lists (the Responses endpoint refuses others); the other formats answer any name. */
+const MODEL = 'gpt-5.1';
 
 let emu: UpstreamEmulator;
 beforeAll(async () => {
@@ -38,7 +41,7 @@ const tools = [
   { name: 'get_weather', parameters: schema },
   { name: 'get_time', parameters: { type: 'object', properties: { zone: { type: 'string' } }, required: ['zone'] } },
 ];
-const base: Conversation = { model: 'up-model', system: 'be brief', user: 'what is the weather in Paris', stream: false };
+const base: Conversation = { model: MODEL, system: 'be brief', user: 'what is the weather in Paris', stream: false };
 
 function send(format: WireFormatName, c: Conversation, credential = 'cred-1', headers: Record<string, string> = {}): Promise<Response> {
   const r = buildRequest(format, c, credential);
@@ -65,6 +68,7 @@ async function sameEverywhere(c: Conversation): Promise<DecodedAnswer> {
 
 const FINISH: Record<WireFormatName, { stop: string; tool: string }> = {
   openai: { stop: 'stop', tool: 'tool_calls' },
+  responses: { stop: 'completed', tool: 'completed' },
   anthropic: { stop: 'end_turn', tool: 'tool_use' },
   gemini: { stop: 'STOP', tool: 'STOP' },
   antigravity: { stop: 'STOP', tool: 'STOP' },
@@ -74,7 +78,7 @@ const inputWords = countWords('be brief') + countWords('what is the weather in P
 
 describe('every format answers the same', () => {
   it('text', async () => {
-    const text = composeReplyText('up-model', base.user);
+    const text = composeReplyText(MODEL, base.user);
     expect(await sameEverywhere(base)).toEqual({ text, thinking: '', finish: 'stop', usage: { input: inputWords, cached: 0, output: countWords(text) } });
   });
 
@@ -93,14 +97,14 @@ describe('every format answers the same', () => {
   });
 
   it('text when [emu tool=none], another tool when [emu tool=<name>]', async () => {
-    expect((await sameEverywhere({ ...base, tools, user: 'hi [emu tool=none]' })).text).toBe('Hello from up-model: hi');
+    expect((await sameEverywhere({ ...base, tools, user: 'hi [emu tool=none]' })).text).toBe(`Hello from ${MODEL}: hi`);
     expect((await sameEverywhere({ ...base, tools, user: 'hi [emu tool=get_time]' })).toolCall).toEqual({ name: 'get_time', args: { zone: 'zone-value' } });
   });
 
   it('reasoning first, when the request enables it or the directive asks', async () => {
     const a = await sameEverywhere({ ...base, thinking: true });
     expect(a.thinking).toBe('The user wrote: what is the weather in Paris. I should answer with a greeting that echoes it.');
-    expect(a.text).toBe(composeReplyText('up-model', base.user));
+    expect(a.text).toBe(composeReplyText(MODEL, base.user));
     expect(a.usage.output).toBe(countWords(a.text) + countWords(a.thinking));
     const withTool = await sameEverywhere({ ...base, tools, user: 'weather [emu thinking=on]' });
     expect(withTool.thinking).toContain('call the tool get_weather');
@@ -114,7 +118,7 @@ describe('every format answers the same', () => {
 
   it('images, marked in the reply', async () => {
     const a = await sameEverywhere({ ...base, user: 'what is this', images: ['data', 'url'] });
-    expect(a.text).toBe('Hello from up-model: what is this [2 images]');
+    expect(a.text).toBe(`Hello from ${MODEL}: what is this [2 images]`);
   });
 
   it('structured output: one JSON document valid against the requested schema, whole and streamed', async () => {
@@ -150,12 +154,13 @@ describe.each(FORMATS)('%s', (format) => {
     expect((await answer(format, { ...base, tools, stream: true })).finish).toBe(FINISH[format].tool);
     const thought = await answer(format, { ...base, thinking: true, stream: true });
     if (format === 'openai') expect(thought.signature).toBeUndefined();
+    else if (format === 'responses') expect(thought.signature).toBe(encryptedReasoning(thought.thinking));
     else expect(thought.signature).toBe(thinkingSignature(thought.thinking));
   });
 
   it('streams text and tool arguments in several fragments', async () => {
     const text = await (await send(format, { ...base, tools, stream: true })).text();
-    const fragments = { openai: /"arguments":"[^"]/g, anthropic: /"input_json_delta","partial_json":"[^"]/g, gemini: /"functionCall"/g, antigravity: /"functionCall"/g }[format];
+    const fragments = { openai: /"arguments":"[^"]/g, responses: /"response\.function_call_arguments\.delta"/g, anthropic: /"input_json_delta","partial_json":"[^"]/g, gemini: /"functionCall"/g, antigravity: /"functionCall"/g }[format];
     const expected = format === 'gemini' || format === 'antigravity' ? 1 : 3; // Google sends the call whole
     expect((text.match(fragments) ?? []).length).toBeGreaterThanOrEqual(expected);
     const plain = await (await send(format, { ...base, user: 'one two three four five six seven eight nine', stream: true })).text();
@@ -168,6 +173,7 @@ describe.each(FORMATS)('%s', (format) => {
     const body = (await res.json()) as Record<string, any>;
     const native = {
       openai: () => expect(body.usage).toMatchObject({ prompt_tokens: 45, prompt_tokens_details: { cached_tokens: 40 } }),
+      responses: () => expect(body.usage).toMatchObject({ input_tokens: 45, input_tokens_details: { cached_tokens: 40 } }),
       anthropic: () => expect(body.usage).toMatchObject({ input_tokens: 5, cache_read_input_tokens: 40 }),
       gemini: () => expect(body.usageMetadata).toMatchObject({ promptTokenCount: 45, cachedContentTokenCount: 40 }),
       antigravity: () => expect(body.response.usageMetadata).toMatchObject({ promptTokenCount: 45, cachedContentTokenCount: 40 }),
@@ -182,7 +188,7 @@ describe.each(FORMATS)('%s', (format) => {
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('3');
     expect(JSON.stringify(await res.json())).toMatch(/error/);
-    expect(emu.requests()).toEqual([expect.objectContaining({ format, model: 'up-model', credential: 'cred-1', status: 503 })]);
+    expect(emu.requests()).toEqual([expect.objectContaining({ format, model: MODEL, credential: 'cred-1', status: 503 })]);
   });
 
   it('is steered by scripted rules matching the credential', async () => {
@@ -202,7 +208,9 @@ describe.each(FORMATS)('%s', (format) => {
   it('ends a stream with its in-stream error on stream_error', async () => {
     const text = await (await send(format, { ...base, user: 'x [emu stream_error=500]', stream: true })).text();
     const last = parseSse(text, format === 'gemini' || format === 'antigravity').at(-1);
-    expect(JSON.parse(last?.data ?? '').error).toMatchObject({ message: expect.any(String) });
+    const data = JSON.parse(last?.data ?? '');
+    // The Responses API ends a failed stream with response.failed, its error inside the response.
+    expect(format === 'responses' ? data.response.error : data.error).toMatchObject({ message: expect.any(String) });
     expect(() => decodeStream(format, text)).toThrow();
   });
 });

@@ -1,0 +1,30 @@
+import type { ProviderAdapter } from '../../adapters/provider-adapter.js';
+import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
+import { decodeOpenAiError } from '../openai/openai-errors.js';
+import { openAiModelListing } from '../openai/openai-models.js';
+import { responsesPassthrough } from './responses-passthrough.js';
+import { irToResponsesRequest } from './responses-request-encoder.js';
+import { responsesResponseToIr } from './responses-response-decoder.js';
+import { ResponsesStreamDecoder } from './responses-stream-decoder.js';
+
+/**
+ * An `openai` provider whose wire is the Responses API (providers.wire = "responses"): POST
+ * `${baseUrl}/responses`. Errors and the model list are OpenAI's own, as for Chat Completions.
+ */
+export const responsesProvider: ProviderAdapter = {
+  format: 'responses',
+  buildRequest(ir, target) {
+    const { body, dropped } = irToResponsesRequest(ir, target.model);
+    return {
+      request: { url: joinUrl(target.baseUrl, '/responses'), headers: upstreamHeaders(target, ir.stream), body: JSON.stringify(body) },
+      dropped,
+    };
+  },
+  decodeResponse: responsesResponseToIr,
+  createStreamDecoder: () => new ResponsesStreamDecoder(),
+  decodeError: decodeOpenAiError,
+  passthrough: responsesPassthrough,
+  // Usage comes with response.completed, after the last token.
+  streamUsageLast: true,
+  listModels: openAiModelListing,
+};
