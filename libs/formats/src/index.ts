@@ -7,6 +7,7 @@ import { anthropicFormat } from './anthropic/anthropic-format.js';
 import type { ClientFormatModule, ClientFormatName } from './client-format.js';
 import { geminiFormat } from './gemini/gemini-format.js';
 import { openAiFormat } from './openai/openai-format.js';
+import { responsesFormat } from './responses/responses-format.js';
 
 export type { ClientFormatModule, ClientFormatName, RequestEnvelope } from './client-format.js';
 export { clientErrorCode, errorCodeOfStatus, type ClientError } from './client-error.js';
@@ -37,6 +38,26 @@ export {
 } from './gemini/gemini-schema.js';
 export { geminiModelName, geminiStreamFraming, parseGeminiTarget, type GeminiTarget } from './gemini/gemini-target.js';
 
+export { responsesEnvelopeSchema, responsesFormat } from './responses/responses-format.js';
+export {
+  conversationOpening,
+  continuedBody,
+  continuedInput,
+  inputItems,
+  isItemReference,
+  itemIdOf,
+  itemsById,
+  outputItemsOf,
+  referencedItemIds,
+  resolveItemReferences,
+  type ResponsesItem,
+  type StoredTurn,
+} from './responses/responses-continuation.js';
+export { finalResponseOfEvent, responseObjectOf } from './responses/responses-final-response.js';
+export { checkInputItemsQuery, inputItemsPage, type InputItemsQuery } from './responses/responses-input-items.js';
+export { itemNotFound, previousResponseNotFound, responseNotFound, type ResponsesErrorAnswer } from './responses/responses-store-errors.js';
+export { isResponseId, newResponsesId, type ResponsesIdPrefix } from './responses/responses-ids.js';
+
 export { SseParser, type SseEvent } from './sse/sse-parser.js';
 export {
   EventFramer,
@@ -58,4 +79,5 @@ export const CLIENT_FORMATS: Readonly<Record<ClientFormatName, ClientFormatModul
   openai: openAiFormat,
   anthropic: anthropicFormat,
   gemini: geminiFormat,
+  responses: responsesFormat,
 };
