@@ -17,6 +17,15 @@ beforeAll(async () => {
   const created = await admin(ctx.stack, 'POST', '/keys', { name: 'second tenant' });
   expect(created.status, created.text).toBe(201);
   otherKey = (created.json as { key: string }).key;
+  // An OpenAI provider that speaks the Responses API upstream: the client's request passes through (with the
+  // continued conversation in place of previous_response_id, which the upstream never saw).
+  const provider = await admin(ctx.stack, 'POST', '/providers', { name: 'openai-responses', kind: 'openai', baseUrl: `${ctx.stack.emulators.upstream.url}/v1` });
+  expect(provider.status, provider.text).toBe(201);
+  await ctx.prisma.provider.update({ where: { id: (provider.json as { id: number }).id }, data: { wire: 'responses' } });
+  const account = await admin(ctx.stack, 'POST', '/accounts', { provider: 'openai-responses', label: 'responses-1', authType: 'api_key', credentials: { apiKey: 'sk-responses-1' } });
+  expect(account.status, account.text).toBe(201);
+  const route = await admin(ctx.stack, 'POST', '/routes', { pattern: 'passthru-*', provider: 'openai-responses', upstreamModel: 'gpt-5-codex' });
+  expect(route.status, route.text).toBe(201);
 }, 120_000);
 
 afterAll(async () => {
@@ -66,7 +75,8 @@ const previousNotFound = (id: string) => ({
   error: { message: `Previous response with id '${id}' not found.`, type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' },
 });
 
-describe.each(['gpt-4o', 'claude-sonnet-4-5'])('stored responses of %s', (model) => {
+// Translated to Chat Completions (openai), to Gemini (antigravity), and passed through to a Responses upstream.
+describe.each(['gpt-4o', 'claude-sonnet-4-5', 'passthru-codex'])('stored responses of %s', (model) => {
   it('are created, continued by previous_response_id with the whole conversation, fetched, listed and deleted', async () => {
     const question = 'What is the capital of France?';
     const first = ok(await create({ model, input: question, instructions: 'Answer briefly.' }));
@@ -102,6 +112,14 @@ describe.each(['gpt-4o', 'claude-sonnet-4-5'])('stored responses of %s', (model)
     // The first turn is still there.
     expect((await call('GET', `/v1/responses/${first.id}`)).status).toBe(200);
   });
+});
+
+it('passes the continued conversation through to a Responses upstream, which never sees previous_response_id', () => {
+  const reached = ctx.stack.emulators.upstream.requests().filter((r) => r.model === 'gpt-5-codex');
+  expect(reached.map((r) => [r.path, r.status])).toEqual([
+    ['/v1/responses', 200],
+    ['/v1/responses', 200],
+  ]);
 });
 
 describe('stored responses', () => {
