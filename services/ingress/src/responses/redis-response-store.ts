@@ -19,6 +19,8 @@ export interface RedisResponseStoreOptions {
 
 /** Items indexed per response at most (the newest): older ones stay indexed by the turns that added them. */
 const MAX_INDEXED_ITEMS = 256;
+/** Longer ids (a client's own, on input items) are not indexed: no Redis key the size of a body. */
+const MAX_ITEM_ID_LENGTH = 256;
 
 const FIELDS = { response: 'response', input: 'input', affinity: 'affinity' } as const;
 
@@ -34,7 +36,7 @@ function indexedIds(responseId: string, record: ResponseRecord): string[] {
     if (position >= record.carried || typeof item.id === 'string') ids.push(itemIdOf(item, responseId, position));
   });
   for (const item of outputItemsOf(record.response)) if (typeof item.id === 'string' && item.id !== '') ids.push(item.id);
-  return ids.slice(-MAX_INDEXED_ITEMS);
+  return ids.filter((id) => id.length <= MAX_ITEM_ID_LENGTH).slice(-MAX_INDEXED_ITEMS);
 }
 
 /** The response store in Redis. */
@@ -83,6 +85,7 @@ export class RedisResponseStore implements ResponseStore {
 
   async items(apiKeyId: number, itemIds: readonly string[]): Promise<Map<string, ResponsesItem>> {
     const found = new Map<string, ResponsesItem>();
+    itemIds = itemIds.filter((id) => id.length <= MAX_ITEM_ID_LENGTH);
     if (itemIds.length === 0) return found;
     const holders = await this.bounded(this.redis.mget(...itemIds.map((id) => redisKeys.storedResponseItem(apiKeyId, id))));
     const byResponse = new Map<string, string[]>();

@@ -64,14 +64,18 @@ export class ResponsesTurns {
     const previous = previousId == null ? undefined : await this.previousTurn(apiKeyId, previousId);
     let input = inputItems(fields.input);
     let upstream = body;
+    let carriedCount = 0;
     if (previous !== undefined || references.length > 0) {
       if (references.length > 0) input = await this.resolved(apiKeyId, input, references);
-      const carried: StoredTurnRecord | undefined = previous;
-      if (carried !== undefined) input = continuedInput({ input: carried.input, output: outputItemsOf(carried.response) }, input);
+      if (previous !== undefined) {
+        const turn = { input: previous.input, output: outputItemsOf(previous.response) };
+        carriedCount = turn.input.length + turn.output.length;
+        input = continuedInput(turn, input);
+      }
+      // Serialized again only when rewritten: otherwise the client's bytes travel on untouched.
       const value = continuedBody(fields, input);
       upstream = { value, raw: Buffer.from(JSON.stringify(value)) };
     }
-    const carriedCount = previous === undefined ? 0 : previous.input.length + outputItemsOf(previous.response).length;
     const keeper =
       fields.store === false || this.deps.store === NO_RESPONSE_STORE
         ? undefined
