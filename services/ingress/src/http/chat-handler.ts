@@ -47,8 +47,9 @@ function sinkFor(res: ServerResponse, call: ChatCall): StreamSink | undefined {
 export type NodeHandler<R extends IncomingMessage = IncomingMessage> = (req: R, res: ServerResponse) => Promise<void>;
 
 /**
- * A chat route (OpenAI Chat Completions and Responses, Anthropic, Gemini): key → rate limit → one body parse → validation → route →
- * attempt loop; every outcome answered in the client's protocol and logged once. Never rejects.
+ * A chat route (OpenAI Chat Completions and Responses, Anthropic, Gemini): key → rate limit → one body parse →
+ * validation → route → (Responses: continuation) → attempt loop; every outcome answered in the client's
+ * protocol and logged once. Never rejects.
  */
 export function chatHandler<R extends IncomingMessage & { query?: unknown }>(endpoint: ChatEndpoint<R>, deps: ChatDeps): NodeHandler<R> {
   const { protocol } = endpoint;
