@@ -53,6 +53,23 @@ export {
   type ResponsesRequest,
   type ResponsesTool,
 } from './responses/responses-schema.js';
+export {
+  conversationOpening,
+  continuedBody,
+  continuedInput,
+  inputItems,
+  isItemReference,
+  itemIdOf,
+  itemsById,
+  outputItemsOf,
+  referencedItemIds,
+  resolveItemReferences,
+  type ResponsesItem,
+  type StoredTurn,
+} from './responses/responses-continuation.js';
+export { finalResponseOfEvent, responseObjectOf } from './responses/responses-final-response.js';
+export { checkInputItemsQuery, inputItemsPage, type InputItemsQuery } from './responses/responses-input-items.js';
+export { itemNotFound, previousResponseNotFound, responseNotFound, type ResponsesErrorAnswer } from './responses/responses-store-errors.js';
 
 export { SseParser, type SseEvent } from './sse/sse-parser.js';
 export {

@@ -14,4 +14,12 @@ export const redisKeys = {
   proxyRequests: (proxyId: number) => `stats:proxy:{${proxyId}}:requests`,
   proxyFailures: (proxyId: number) => `stats:proxy:{${proxyId}}:failures`,
   clientRateLimit: (apiKeyId: number, window: number) => `rl:key:{${apiKeyId}}:${window}`,
+  /**
+   * A stored Responses API response of one client key (hash: the response object, the input items that
+   * produced it, its affinity key); the key id is the hash tag, so one key's responses and item index are
+   * written together in one transaction, and no key can name another key's response.
+   */
+  storedResponse: (apiKeyId: number, responseId: string) => `resp:key:{${apiKeyId}}:${responseId}`,
+  /** Which stored response of the client key holds the item (`item_reference` resolution). */
+  storedResponseItem: (apiKeyId: number, itemId: string) => `resp:key:{${apiKeyId}}:item:${itemId}`,
 } as const;

@@ -32,3 +32,18 @@ describe('ingressConfigSchema body sizes', () => {
     expect(problemsOf({ BODY_BUDGET: '0' })).toEqual([expect.stringMatching(/^BODY_BUDGET: expected a byte size/)]);
   });
 });
+
+describe('ingressConfigSchema response store', () => {
+  it('keeps responses a day, up to 10mb each, by default', () => {
+    const config = loadConfig(ingressConfigSchema, required);
+    expect(config.RESPONSE_STORE_TTL_S).toBe(86_400);
+    expect(config.RESPONSE_STORE_MAX_BYTES).toBe('10mb');
+  });
+
+  it('takes 0 (store nothing) up to OpenAI’s 30 days, and refuses more', () => {
+    expect(problemsOf({ RESPONSE_STORE_TTL_S: '0' })).toEqual([]);
+    expect(problemsOf({ RESPONSE_STORE_TTL_S: String(30 * 86_400) })).toEqual([]);
+    expect(problemsOf({ RESPONSE_STORE_TTL_S: String(30 * 86_400 + 1) })).toEqual([expect.stringMatching(/^RESPONSE_STORE_TTL_S:/)]);
+    expect(problemsOf({ RESPONSE_STORE_MAX_BYTES: 'big' })).toEqual([expect.stringMatching(/^RESPONSE_STORE_MAX_BYTES: expected a byte size/)]);
+  });
+});

@@ -61,6 +61,15 @@ export const ingressConfigSchema = z.object({
   CREDENTIAL_CACHE_MAX_MS: positiveInt(60_000),
   /** Successes reach selector at most this often per account and model (after a failure: at once); 0 = always. */
   SUCCESS_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  /**
+   * How long the Responses API keeps a stored response (`store` not false) for previous_response_id,
+   * item_reference, GET and input_items, in seconds; 0 stores nothing. OpenAI keeps them 30 days (the most
+   * allowed here); the default is a day because the store is Redis memory beside the routing state and
+   * nearly every Responses request asks to be stored, while turns and tool loops continue within minutes.
+   */
+  RESPONSE_STORE_TTL_S: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
+  /** Largest stored response (response object + the conversation's input items, JSON); larger ones are not kept. */
+  RESPONSE_STORE_MAX_BYTES: byteSize('10mb'),
   SHUTDOWN_GRACE_MS: positiveInt(25_000),
   LOG_MAX_IN_FLIGHT: positiveInt(256),
 }).superRefine((config, ctx) => {

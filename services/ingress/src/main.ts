@@ -27,6 +27,9 @@ import { AttemptLoop } from './proxying/attempt-loop.js';
 import { CredentialCache } from './proxying/credential-cache.js';
 import { grpcBackends } from './proxying/grpc-backends.js';
 import { SuccessReportThrottle } from './proxying/success-report-throttle.js';
+import { RedisResponseStore } from './responses/redis-response-store.js';
+import { NO_RESPONSE_STORE } from './responses/response-store.js';
+import { createResponseStoreMetrics } from './responses/response-store-metrics.js';
 import { prismaRouteLoader } from './routing/prisma-route-loader.js';
 import { RouteCache } from './routing/route-cache.js';
 import { createServer } from './server.js';
@@ -85,6 +88,17 @@ const requestLog = new LogPublisher(nc, names, {
 const bodyBudget = new BodyBudget(parseByteSize(config.BODY_BUDGET));
 const metrics = createIngressMetrics(createRegistry('ingress'), { bodyBytesHeld: () => bodyBudget.used });
 registerModelListMetrics(metrics.registry, modelCatalog);
+const responseStore = {
+  store:
+    config.RESPONSE_STORE_TTL_S > 0
+      ? new RedisResponseStore(redis, {
+          ttlSeconds: config.RESPONSE_STORE_TTL_S,
+          maxBytes: parseByteSize(config.RESPONSE_STORE_MAX_BYTES),
+          timeoutMs: config.BACKEND_TIMEOUT_MS,
+        })
+      : NO_RESPONSE_STORE,
+  metrics: createResponseStoreMetrics(metrics.registry),
+};
 let accepting = true;
 const app = createServer({
   apiKeys,
@@ -119,6 +133,7 @@ const app = createServer({
   readinessChecks: readinessChecks(config, connections, () => routes.loaded),
   accepting: () => accepting,
   modelCatalog,
+  responseStore,
 });
 
 const server = createHttpServer(app).listen(config.HTTP_PORT, config.HTTP_HOST);

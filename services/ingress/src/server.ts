@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import { adminRouter } from './admin/admin-router.js';
 import type { AdminDeps } from './admin/admin-deps.js';
-import { anthropicCountTokens, anthropicMessages, openaiChat } from './http/chat-endpoints.js';
+import { anthropicCountTokens, anthropicMessages, openaiChat, responsesCreate } from './http/chat-endpoints.js';
 import { chatHandler, type ChatDeps } from './http/chat-handler.js';
 import { countTokensHandler } from './http/count-tokens-handler.js';
 import { lastResortErrorHandler, notFound } from './http/fallback-handlers.js';
@@ -11,9 +11,13 @@ import { healthRoutes } from './http/health-routes.js';
 import { withHotRoutes } from './http/hot-routes.js';
 import { modelListRoutes } from './http/model-list-routes.js';
 import { requestContext } from './http/request-context.js';
+import { responsesRoutes } from './http/responses-routes.js';
 import type { ModelCatalog } from './models/model-catalog.js';
 import { modelDirectory } from './models/model-directory.js';
 import type { DependencyCheck } from './observability/readiness.js';
+import { NO_RESPONSE_STORE, type ResponseStore } from './responses/response-store.js';
+import { NO_RESPONSE_STORE_METRICS, type ResponseStoreMetrics } from './responses/response-store-metrics.js';
+import { ResponsesTurns } from './responses/responses-turn.js';
 
 /** Everything the HTTP app needs; main.ts builds the real ones, tests build fakes. */
 export interface ServerDeps extends ChatDeps {
@@ -23,15 +27,19 @@ export interface ServerDeps extends ChatDeps {
   accepting: () => boolean;
   /** The providers' discovered model lists; without it the model lists hold the routing table's names only. */
   modelCatalog?: ModelCatalog;
+  /** The Responses API's stored responses; without it nothing is stored and every stored id is unknown. */
+  responseStore?: { store: ResponseStore; metrics: ResponseStoreMetrics };
 }
 
 /**
- * Builds ingress's request listener (client API, admin API, health, metrics); never listens. The two chat
- * routes that nearly every request takes are served before express (see hot-routes.ts), the rest by the app.
+ * Builds ingress's request listener (client API, admin API, health, metrics); never listens. The chat routes
+ * that nearly every request takes are served before express (see hot-routes.ts), the rest by the app.
  */
 export function createServer(deps: ServerDeps): RequestListener {
   const openai = chatHandler(openaiChat, deps);
   const anthropic = chatHandler(anthropicMessages, deps);
+  const stored = { store: NO_RESPONSE_STORE, metrics: NO_RESPONSE_STORE_METRICS, ...deps.responseStore, logger: deps.logger };
+  const responses = chatHandler(responsesCreate(new ResponsesTurns(stored)), deps);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -39,6 +47,8 @@ export function createServer(deps: ServerDeps): RequestListener {
   // The proxied routes parse their own body after the key check: nothing else runs before them.
   app.post('/v1/chat/completions', openai);
   app.post('/v1/messages', anthropic);
+  app.post('/v1/responses', responses);
+  app.use(responsesRoutes({ ...stored, apiKeys: deps.apiKeys }));
   app.post('/v1/messages/count_tokens', countTokensHandler(anthropicCountTokens, deps));
   app.post('/v1beta/models/*target', geminiHandler(deps));
   app.use(modelListRoutes(deps.apiKeys, modelDirectory(deps.routes, deps.modelCatalog)));
@@ -49,6 +59,7 @@ export function createServer(deps: ServerDeps): RequestListener {
   const hot = new Map([
     ['/v1/chat/completions', openai],
     ['/v1/messages', anthropic],
+    ['/v1/responses', responses],
   ]);
   return withHotRoutes(app, hot, deps.metrics, deps.logger);
 }

@@ -117,6 +117,42 @@ describe('affinityKey', () => {
   });
 });
 
+describe('affinityKey of the Responses API', () => {
+  const first = { model: 'gpt-4o', instructions: 'You are terse.', input: 'plan a trip' };
+  // The same conversation as the gateway sends it upstream on turn 3 of a previous_response_id chain.
+  const carried = {
+    model: 'gpt-4o',
+    instructions: 'You are terse.',
+    input: [
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'plan a trip' }] },
+      { id: 'msg_1', type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text: 'where to?', annotations: [] }] },
+      { role: 'user', content: 'Lisbon' },
+    ],
+  };
+
+  it('hashes instructions and the first input item, alike for a string input and that item carried on', () => {
+    const key = affinityKey('responses', {}, first, 7);
+    expect(key).toMatch(/^7:prompt:/);
+    expect(affinityKey('responses', {}, carried, 7)).toBe(key);
+    expect(affinityKey('responses', {}, { ...first, instructions: 'other' }, 7)).not.toBe(key);
+    expect(affinityKey('responses', {}, { ...first, input: 'other trip' }, 7)).not.toBe(key);
+  });
+
+  it('takes prompt_cache_key first, and lets safety_identifier or user scope the digest', () => {
+    expect(affinityKey('responses', {}, { ...first, prompt_cache_key: 'conv-1' }, 7)).toBe(affinityKey('openai', {}, { messages: [], prompt_cache_key: 'conv-1' }, 7));
+    const plain = affinityKey('responses', {}, first, 7);
+    const bySafety = affinityKey('responses', {}, { ...first, safety_identifier: 'u1' }, 7);
+    expect(bySafety).not.toBe(plain);
+    expect(affinityKey('responses', {}, { ...first, user: 'u1' }, 7)).toBe(bySafety);
+  });
+
+  it('keeps a continuation on its stored conversation key unless the request names its session', () => {
+    expect(affinityKey('responses', {}, carried, 7, '7:prompt:stored')).toBe('7:prompt:stored');
+    expect(affinityKey('responses', { session_id: 's-1' }, carried, 7, '7:prompt:stored')).toMatch(/^7:session:/);
+    expect(affinityKey('responses', {}, { ...carried, prompt_cache_key: 'k' }, 7, '7:prompt:stored')).toMatch(/^7:cache-key:/);
+  });
+});
+
 describe('claudeCodeSessionId', () => {
   it('reads both formats Claude Code has used and nothing else', () => {
     expect(claudeCodeSessionId(JSON.stringify({ device_id: 'd', account_uuid: '', session_id: SESSION }))).toBe(SESSION);

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { conversationOpening } from '@aigw/formats';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 
 // Session affinity (DESIGN.md section 8): the key that names one conversation, taken from what clients already
@@ -65,6 +66,9 @@ function conversationStart(protocol: ClientProtocol, body: unknown): unknown[] {
     const contents = fieldOf(body, 'contents');
     return [fieldOf(body, 'systemInstruction') ?? fieldOf(body, 'system_instruction'), Array.isArray(contents) ? contents[0] : undefined];
   }
+  // Responses: `instructions` and the first input item, alike however the item is written (a string input,
+  // or that message carried into a continuation).
+  if (protocol === 'responses') return conversationOpening(body);
   const messages = fieldOf(body, 'messages');
   const list: unknown[] = Array.isArray(messages) ? messages : [];
   if (protocol === 'anthropic') return [fieldOf(body, 'system'), list[0]];
@@ -114,22 +118,28 @@ export function affinitySource(protocol: ClientProtocol, headers: IncomingHttpHe
   const userId = idOf(fieldOf(fieldOf(body, 'metadata'), 'user_id'));
   const claudeSession = protocol === 'anthropic' && userId !== undefined ? claudeCodeSessionId(userId) : undefined;
   if (claudeSession !== undefined) return { source: 'session', id: claudeSession };
-  const cacheKey = protocol === 'openai' ? idOf(fieldOf(body, 'prompt_cache_key')) : undefined;
+  const openAi = protocol === 'openai' || protocol === 'responses';
+  const cacheKey = openAi ? idOf(fieldOf(body, 'prompt_cache_key')) : undefined;
   if (cacheKey !== undefined) return { source: 'cache-key', id: cacheKey };
-  // `user` (OpenAI) and a plain `metadata.user_id` (Anthropic) name a person, not a conversation: they only
-  // scope the prompt digest, as OpenAI's own cache routing combines its key with the prompt prefix.
-  const user = protocol === 'openai' ? idOf(fieldOf(body, 'user')) : protocol === 'anthropic' ? userId : undefined;
+  // `user` / `safety_identifier` (OpenAI; the second replaces the first) and a plain `metadata.user_id`
+  // (Anthropic) name a person, not a conversation: they only scope the prompt digest, as OpenAI's own cache
+  // routing combines its key with the prompt prefix.
+  const user = openAi ? (idOf(fieldOf(body, 'safety_identifier')) ?? idOf(fieldOf(body, 'user'))) : protocol === 'anthropic' ? userId : undefined;
   return user === undefined ? { source: 'prompt' } : { source: 'prompt', user };
 }
 
 /**
  * The affinity key of one request: `<client key id>:<source>:<digest>`. The digest covers a session id
- * (session header, Claude Code's `metadata.user_id`), else OpenAI's `prompt_cache_key`, else the system prompt
- * and the first message (with `user` / `metadata.user_id` when present) of the already parsed body, read up to
- * a bounded number of characters: cheap, and never the whole body.
+ * (session header, Claude Code's `metadata.user_id`), else OpenAI's `prompt_cache_key`, else (a Responses
+ * continuation's stored key, `continued`, or) the system prompt and the first message (with `user` /
+ * `safety_identifier` / `metadata.user_id` when present) of the already parsed body, read up to a bounded
+ * number of characters: cheap, and never the whole body.
  */
-export function affinityKey(protocol: ClientProtocol, headers: IncomingHttpHeaders, body: unknown, apiKeyId: number): string {
+export function affinityKey(protocol: ClientProtocol, headers: IncomingHttpHeaders, body: unknown, apiKeyId: number, continued?: string): string {
   const found = affinitySource(protocol, headers, body);
+  // A Responses continuation (`previous_response_id`) with nothing naming its session keeps the key its
+  // conversation was stored with, whatever this turn's instructions say.
+  if (continued !== undefined && found.source === 'prompt') return continued;
   const hash = createHash('sha256').update(`${found.source}\n`);
   if (found.id !== undefined) hash.update(found.id);
   else {

@@ -9,10 +9,12 @@ import {
   objectBody,
   openAiFormat,
   parseGeminiTarget,
+  responsesFormat,
   type ClientFormatModule,
   type StreamFramingName,
 } from '@aigw/formats';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
+import type { ResponsesTurns } from '../responses/responses-turn.js';
 import { pathParam } from './path-param.js';
 
 /** What ingress reads from one chat request, wherever its protocol puts it. */
@@ -40,6 +42,8 @@ export interface ChatEndpoint<R extends IncomingMessage = Request> {
   protocol: ClientProtocol;
   /** Model, stream mode and framing from the request's path, query and parsed body; throws INVALID_REQUEST. */
   decode(req: R, body: unknown): ChatCall;
+  /** The Responses API's store around the call (`previous_response_id`, `item_reference`, `store`); that route only. */
+  responses?: ResponsesTurns;
 }
 
 /** One client route that asks for a token count. */
@@ -61,6 +65,11 @@ export const anthropicMessages: ChatEndpoint<IncomingMessage> = {
   protocol: 'anthropic',
   decode: (_req, body) => bodyCall(anthropicFormat, body),
 };
+
+/** POST /v1/responses, continuing and storing responses with `turns`. */
+export function responsesCreate(turns: ResponsesTurns): ChatEndpoint<IncomingMessage> {
+  return { protocol: 'responses', decode: (_req, body) => bodyCall(responsesFormat, body), responses: turns };
+}
 
 /** POST /v1/messages/count_tokens */
 export const anthropicCountTokens: CountTokensEndpoint = {

@@ -47,8 +47,9 @@ function sinkFor(res: ServerResponse, call: ChatCall): StreamSink | undefined {
 export type NodeHandler<R extends IncomingMessage = IncomingMessage> = (req: R, res: ServerResponse) => Promise<void>;
 
 /**
- * A chat route (OpenAI, Anthropic, Gemini): key → rate limit → one body parse → validation → route →
- * attempt loop; every outcome answered in the client's protocol and logged once. Never rejects.
+ * A chat route (OpenAI Chat Completions and Responses, Anthropic, Gemini): key → rate limit → one body parse →
+ * validation → route → (Responses: continuation) → attempt loop; every outcome answered in the client's
+ * protocol and logged once. Never rejects.
  */
 export function chatHandler<R extends IncomingMessage & { query?: unknown }>(endpoint: ChatEndpoint<R>, deps: ChatDeps): NodeHandler<R> {
   const { protocol } = endpoint;
@@ -67,15 +68,21 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = key.id;
       await deps.rateLimiter.check(key);
-      const body = await deps.readBody(req, res);
+      let body = await deps.readBody(req, res);
       const call = endpoint.decode(req, body.value);
       summary.model = call.model;
       summary.stream = call.stream;
       const route = deps.routes.resolve(call.model);
+      // The Responses API only: a continuation's body, the answer's id, and the store that keeps it.
+      const turn = endpoint.responses ? await endpoint.responses.begin(key.id, body) : undefined;
+      if (turn) body = turn.body;
+      const { value } = body;
+      let conversation: string | undefined;
+      const conversationKey = () => (conversation ??= affinityKey(protocol, req.headers, value, key.id, turn?.continuedAffinityKey));
       sink = sinkFor(res, call);
+      if (sink && turn?.keeper) sink = turn.keeper.watch(sink, conversationKey);
       const timeLimitMs = call.stream ? (deps.streamTimeoutMs ?? deps.requestTimeoutMs) : deps.requestTimeoutMs;
       limit = { stream: call.stream, deadline: startedAtMs + timeLimitMs, timeLimitMs };
-      let conversation: string | undefined;
       const outcome = await deps.attemptLoop.run(
         {
           requestId,
@@ -88,7 +95,8 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
           timeLimitMs,
           signal: clientGone.signal,
           clientHeaders: collectClientHeaders(req.headers),
-          affinityKey: () => (conversation ??= affinityKey(protocol, req.headers, body.value, key.id)),
+          responseId: turn?.responseId,
+          affinityKey: conversationKey,
         },
         trace,
         sink,
@@ -96,6 +104,8 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       summary.statusCode = outcome.status;
       summary.errorClass = trace.errorClass || (outcome.status >= 400 ? upstreamErrorClass(outcome.status) : '');
       if (outcome.kind === 'response') {
+        // Stored before it is sent, so that a client continuing at once finds it.
+        if (turn?.keeper) await turn.keeper.keepBody(outcome.status, outcome.body, conversationKey);
         sendUpstreamBody(res, outcome.status, outcome.body, outcome.retryAfterMs, trace.droppedFields);
       }
     } catch (thrown) {

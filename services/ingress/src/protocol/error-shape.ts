@@ -1,4 +1,4 @@
-import type { AppError } from '@aigw/errors';
+import { AppError, type ErrorCode } from '@aigw/errors';
 import { CLIENT_FORMATS, type ClientError, type StreamEvent } from '@aigw/formats';
 import type { ClientProtocol } from './client-protocol.js';
 
@@ -23,8 +23,23 @@ export function clientError(error: AppError): ClientError {
   return { status: error.httpStatus, message: safeMessage(error), code: error.code, param: error.details.param ?? null };
 }
 
+/**
+ * An error whose JSON a format module has already written: an error the upstream API itself has, with a
+ * `code` of its own that clients match on (the Responses API's previous_response_not_found).
+ */
+export class RenderedError extends AppError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly body: Record<string, unknown>,
+  ) {
+    super(code, message);
+  }
+}
+
 /** The JSON error object of `protocol` for `error`. */
 export function errorBody(protocol: ClientProtocol, error: AppError): Record<string, unknown> {
+  if (error instanceof RenderedError) return error.body;
   return CLIENT_FORMATS[protocol].errorBody(clientError(error));
 }
 
