@@ -13,13 +13,17 @@ export const MAX_EMBEDDING_INPUTS = 2048;
 const text = z.string().min(1, 'must not be an empty string');
 const tokenIds = z.array(z.number().int().nonnegative()).min(1, 'must not be an empty array');
 
-/** `input`: one text, several texts, one token-id array, or several token-id arrays. */
-export const embeddingsInputSchema = z.union([
-  text,
-  z.array(text).min(1, 'must not be an empty array').max(MAX_EMBEDDING_INPUTS, `must have at most ${MAX_EMBEDDING_INPUTS} inputs`),
-  tokenIds,
-  z.array(tokenIds).min(1, 'must not be an empty array').max(MAX_EMBEDDING_INPUTS, `must have at most ${MAX_EMBEDDING_INPUTS} inputs`),
-]);
+/**
+ * `input`: one text, several texts, one token-id array, or several token-id arrays. How many inputs is checked
+ * after the shape, so that a list that is merely too long is told so (not that its texts are not token ids).
+ */
+export const embeddingsInputSchema = z
+  .union([text, z.array(text), tokenIds, z.array(tokenIds)])
+  .superRefine((input, ctx) => {
+    if (typeof input === 'string' || typeof input[0] === 'number') return;
+    if (input.length === 0) ctx.addIssue({ code: 'custom', message: 'must not be an empty array' });
+    else if (input.length > MAX_EMBEDDING_INPUTS) ctx.addIssue({ code: 'custom', message: `must have at most ${MAX_EMBEDDING_INPUTS} inputs` });
+  });
 
 /** The whole request: checked once, by ingress (the body is small enough to read whole). */
 export const embeddingsRequestSchema = z.looseObject({
