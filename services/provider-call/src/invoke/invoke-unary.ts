@@ -26,6 +26,8 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   const account = requireAccount(request);
   const exchange = planExchange(request, false);
   const started = performance.now();
+  // An answer that may carry no token count is counted locally, while the upstream works.
+  const estimate = exchange.promptEstimate?.().catch(() => undefined);
   const upstream = await deps.upstream.exchange(exchange.request, account.proxyId, ctx);
   if (upstream.kind === 'failed') {
     deps.metrics?.observe(account.providerKind, upstream.error.code, upstream.headersMs);
@@ -41,7 +43,7 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   };
   if (isSuccess(upstream.status)) {
     try {
-      const { body, usage } = exchange.readResponse(upstream.text);
+      const { body, usage } = exchange.readResponse(upstream.text, estimate === undefined ? undefined : await estimate);
       return InvokeResponse.fromPartial({ ...base, body: Buffer.from(body), usage: protoUsage(usage) });
     } catch (error) {
       const message = toAppError(error, 'UPSTREAM_ERROR').message;
