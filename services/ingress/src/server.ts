@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import { adminRouter } from './admin/admin-router.js';
 import type { AdminDeps } from './admin/admin-deps.js';
-import { anthropicCountTokens, anthropicMessages, openaiChat } from './http/chat-endpoints.js';
+import { anthropicCountTokens, anthropicMessages, openaiChat, openaiEmbeddings } from './http/chat-endpoints.js';
 import { chatHandler, type ChatDeps } from './http/chat-handler.js';
 import { countTokensHandler } from './http/count-tokens-handler.js';
 import { lastResortErrorHandler, notFound } from './http/fallback-handlers.js';
@@ -26,12 +26,13 @@ export interface ServerDeps extends ChatDeps {
 }
 
 /**
- * Builds ingress's request listener (client API, admin API, health, metrics); never listens. The two chat
- * routes that nearly every request takes are served before express (see hot-routes.ts), the rest by the app.
+ * Builds ingress's request listener (client API, admin API, health, metrics); never listens. The proxied
+ * routes with a fixed path are served before express (see hot-routes.ts), the rest by the app.
  */
 export function createServer(deps: ServerDeps): RequestListener {
   const openai = chatHandler(openaiChat, deps);
   const anthropic = chatHandler(anthropicMessages, deps);
+  const embeddings = chatHandler(openaiEmbeddings, deps);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -39,6 +40,7 @@ export function createServer(deps: ServerDeps): RequestListener {
   // The proxied routes parse their own body after the key check: nothing else runs before them.
   app.post('/v1/chat/completions', openai);
   app.post('/v1/messages', anthropic);
+  app.post('/v1/embeddings', embeddings);
   app.post('/v1/messages/count_tokens', countTokensHandler(anthropicCountTokens, deps));
   app.post('/v1beta/models/*target', geminiHandler(deps));
   app.use(modelListRoutes(deps.apiKeys, modelDirectory(deps.routes, deps.modelCatalog)));
@@ -49,6 +51,7 @@ export function createServer(deps: ServerDeps): RequestListener {
   const hot = new Map([
     ['/v1/chat/completions', openai],
     ['/v1/messages', anthropic],
+    ['/v1/embeddings', embeddings],
   ]);
   return withHotRoutes(app, hot, deps.metrics, deps.logger);
 }

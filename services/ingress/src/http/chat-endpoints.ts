@@ -4,6 +4,7 @@ import {
   anthropicFormat,
   checkAnthropicCountTokens,
   checkModelName,
+  embeddingsFormat,
   geminiFormat,
   geminiStreamFraming,
   objectBody,
@@ -40,6 +41,11 @@ export interface ChatEndpoint<R extends IncomingMessage = Request> {
   protocol: ClientProtocol;
   /** Model, stream mode and framing from the request's path, query and parsed body; throws INVALID_REQUEST. */
   decode(req: R, body: unknown): ChatCall;
+  /**
+   * False for calls that are no conversation (embeddings): no upstream prompt cache to keep warm, so no session
+   * affinity, plain round robin (the prompt digest of such bodies would bind every call of a key to one account).
+   */
+  affinity?: false;
 }
 
 /** One client route that asks for a token count. */
@@ -60,6 +66,13 @@ export const openaiChat: ChatEndpoint<IncomingMessage> = {
 export const anthropicMessages: ChatEndpoint<IncomingMessage> = {
   protocol: 'anthropic',
   decode: (_req, body) => bodyCall(anthropicFormat, body),
+};
+
+/** POST /v1/embeddings: OpenAI's shape, never streamed. */
+export const openaiEmbeddings: ChatEndpoint<IncomingMessage> = {
+  protocol: 'embeddings',
+  decode: (_req, body) => bodyCall(embeddingsFormat, body),
+  affinity: false,
 };
 
 /** POST /v1/messages/count_tokens */

@@ -88,7 +88,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
           timeLimitMs,
           signal: clientGone.signal,
           clientHeaders: collectClientHeaders(req.headers),
-          affinityKey: () => (conversation ??= affinityKey(protocol, req.headers, body.value, key.id)),
+          ...(endpoint.affinity === false ? {} : { affinityKey: () => (conversation ??= affinityKey(protocol, req.headers, body.value, key.id)) }),
         },
         trace,
         sink,

@@ -8,6 +8,7 @@ import { requestIdOf } from './request-context.js';
 /** The protocol a path belongs to, for errors raised before any route claimed the request. */
 export function protocolOfPath(path: string): ClientProtocol {
   if (path.startsWith('/v1beta/')) return 'gemini';
+  if (path.startsWith('/v1/embeddings')) return 'embeddings';
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
 

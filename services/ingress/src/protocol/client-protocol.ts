@@ -9,4 +9,5 @@ export const CLIENT_FORMAT: Readonly<Record<ClientProtocol, ClientFormat>> = {
   openai: ClientFormat.CLIENT_FORMAT_OPENAI,
   anthropic: ClientFormat.CLIENT_FORMAT_ANTHROPIC,
   gemini: ClientFormat.CLIENT_FORMAT_GEMINI,
+  embeddings: ClientFormat.CLIENT_FORMAT_OPENAI_EMBEDDINGS,
 };
