@@ -25,12 +25,17 @@ export interface SeedResult {
   seeded: boolean;
 }
 
-/** Default routes of DESIGN §3: model pattern → provider name. */
+/**
+ * Default routes of DESIGN §3: model pattern → provider name, plus the embedding models: OpenAI's to openai and
+ * Gemini's to the Gemini API (Cloud Code has no embeddings; the longer pattern wins over `gemini-*`).
+ */
 export const DEMO_ROUTES: ReadonlyArray<{ pattern: string; provider: string }> = [
   { pattern: 'gemini-*', provider: 'antigravity' },
   { pattern: 'claude-*', provider: 'antigravity' },
   { pattern: 'gpt-*', provider: 'openai' },
   { pattern: 'glm-*', provider: 'glm' },
+  { pattern: 'text-embedding-*', provider: 'openai' },
+  { pattern: 'gemini-embedding-*', provider: 'gemini' },
 ];
 
 const PROXY_CAPACITY = 3;
@@ -63,7 +68,9 @@ async function seedProviders(prisma: PrismaClient, cipher: CredentialCipher, opt
     const openai = await tx.provider.create({ data: { name: 'openai', kind: 'openai', baseUrl: `${upstream}/v1` } });
     // GLM at the path Z.ai and Zhipu serve their OpenAI-compatible API on, so its model list is GLM's own.
     const glm = await tx.provider.create({ data: { name: 'glm', kind: 'openai', baseUrl: `${upstream}/api/paas/v4` } });
-    const providerIds: Record<string, number> = { antigravity: antigravity.id, openai: openai.id, glm: glm.id };
+    // The Gemini API (AI Studio, API key), for what Cloud Code does not serve: embeddings.
+    const gemini = await tx.provider.create({ data: { name: 'gemini', kind: 'gemini', baseUrl: upstream } });
+    const providerIds: Record<string, number> = { antigravity: antigravity.id, openai: openai.id, glm: glm.id, gemini: gemini.id };
 
     await tx.modelRoute.createMany({
       data: DEMO_ROUTES.map((route) => ({ pattern: route.pattern, providerId: providerIds[route.provider] ?? 0 })),
@@ -92,6 +99,10 @@ async function seedProviders(prisma: PrismaClient, cipher: CredentialCipher, opt
     }
     await tx.account.create({
       data: { providerId: glm.id, label: 'glm-demo-1', authType: 'api_key', authData: cipher.encryptJson({ apiKey: secret('glm-demo-') }) },
+    });
+    // The seventh account: the demo proxies (two of capacity 3) are full, so it reaches the emulator directly.
+    await tx.account.create({
+      data: { providerId: gemini.id, label: 'gemini-demo-1', authType: 'api_key', authData: cipher.encryptJson({ apiKey: secret('AIza-demo-') }) },
     });
     for (const [i, proxyUrl] of options.proxyUrls.entries()) {
       await tx.proxy.create({ data: { label: `proxy-${i + 1}`, proxyUrl, capacity: PROXY_CAPACITY } });

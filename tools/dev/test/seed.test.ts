@@ -35,6 +35,7 @@ describe('seedDemo', () => {
       ['antigravity', 'antigravity', 'http://127.0.0.1:9100'],
       ['openai', 'openai', 'http://127.0.0.1:9100/v1'],
       ['glm', 'openai', 'http://127.0.0.1:9100/api/paas/v4'],
+      ['gemini', 'gemini', 'http://127.0.0.1:9100'],
     ]);
     const names = new Map(providers.map((p) => [p.id, p.name]));
     const routes = await prisma.modelRoute.findMany({ orderBy: { id: 'asc' } });
@@ -43,6 +44,8 @@ describe('seedDemo', () => {
       ['claude-*', 'antigravity'],
       ['gpt-*', 'openai'],
       ['glm-*', 'glm'],
+      ['text-embedding-*', 'openai'],
+      ['gemini-embedding-*', 'gemini'],
     ]);
 
     const accounts = await prisma.account.findMany({ orderBy: { id: 'asc' } });
@@ -53,6 +56,7 @@ describe('seedDemo', () => {
       ['openai', 'api_key'],
       ['openai', 'api_key'],
       ['glm', 'api_key'],
+      ['gemini', 'api_key'],
     ]);
     for (const [i, account] of accounts.slice(0, 3).entries()) {
       expect(isEncrypted(account.authData)).toBe(true);
@@ -66,13 +70,13 @@ describe('seedDemo', () => {
     }
     for (const account of accounts.slice(3)) expect(cipher.decryptJson(account.authData)).toEqual({ apiKey: expect.any(String) });
 
-    // Fill-first: the first proxy takes the first three accounts, the second the next three.
+    // Fill-first: the first proxy takes the first three accounts, the second the next three; the seventh goes direct.
     const proxies = await prisma.proxy.findMany({ orderBy: { id: 'asc' } });
     expect(proxies.map((p) => [p.proxyUrl, p.capacity])).toEqual([
       [options.proxyUrls[0], 3],
       [options.proxyUrls[1], 3],
     ]);
-    expect(accounts.map((a) => a.proxyId)).toEqual([proxies[0]?.id, proxies[0]?.id, proxies[0]?.id, proxies[1]?.id, proxies[1]?.id, proxies[1]?.id]);
+    expect(accounts.map((a) => a.proxyId)).toEqual([proxies[0]?.id, proxies[0]?.id, proxies[0]?.id, proxies[1]?.id, proxies[1]?.id, proxies[1]?.id, null]);
 
     const keyHash = createHash('sha256').update(result.demoKey).digest('hex');
     const key = await prisma.apiKey.findUniqueOrThrow({ where: { keyHash } });
@@ -85,7 +89,7 @@ describe('seedDemo', () => {
     const result = await seedDemo(prisma, cipher, { ...options, demoKey: 'aigw-fixed-demo-key-for-this-test' });
     expect(result).toEqual({ seeded: false, demoKey: 'aigw-fixed-demo-key-for-this-test' });
     expect(await prisma.account.count()).toBe(before);
-    expect(await prisma.provider.count()).toBe(3);
+    expect(await prisma.provider.count()).toBe(4);
     const keyHash = createHash('sha256').update('aigw-fixed-demo-key-for-this-test').digest('hex');
     expect(await prisma.apiKey.count({ where: { keyHash } })).toBe(1);
     await seedDemo(prisma, cipher, { ...options, demoKey: 'aigw-fixed-demo-key-for-this-test' });
