@@ -57,6 +57,17 @@ describe('the official openai SDK, embeddings.create', () => {
     expect([upstream?.path, upstream?.format, upstream?.status]).toEqual([`/v1beta/models/${model}:batchEmbedContents`, 'gemini', 200]);
   });
 
+  it('more inputs than Gemini takes in one call (100): several batchEmbedContents calls, one answer in input order', async () => {
+    const model = 'gemini-embedding-001';
+    const before = recordsFor(model).length;
+    const input = Array.from({ length: 150 }, (_, i) => `passage ${i}`);
+    const answer = await openai().embeddings.create({ model, input, dimensions: 16 });
+    expect(answer.data.map((d) => d.index)).toEqual([...input.keys()]);
+    expect(answer.data[0]?.embedding).toEqual(embeddingVector(model, 'passage 0', 16));
+    expect(answer.data[149]?.embedding).toEqual(embeddingVector(model, 'passage 149', 16));
+    expect(recordsFor(model).slice(before).map((r) => r.status)).toEqual([200, 200]);
+  });
+
   it('dimensions on text-embedding-3-large', async () => {
     const answer = await openai().embeddings.create({ model: 'text-embedding-3-large', input: 'short vector', dimensions: 64 });
     expect(answer.data[0]?.embedding).toEqual(embeddingVector('text-embedding-3-large', 'short vector', 64));

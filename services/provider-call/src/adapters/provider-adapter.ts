@@ -85,13 +85,17 @@ export interface EmbeddingsCall {
 
 /** One provider kind's embeddings: the upstream request, and its answer read back into OpenAI's shape. */
 export interface EmbeddingsAdapter {
-  /** Builds the upstream request; `dropped` lists client fields the kind cannot carry. INVALID_REQUEST for input it cannot take. */
-  buildRequest(call: EmbeddingsCall, target: UpstreamTarget): { request: UpstreamRequest; dropped: string[] };
   /**
-   * A 2xx body as OpenAI's `{object:"list", data, model, usage}`; `promptTokens` is the local count, used where
-   * the upstream reports none. Throws AppError UPSTREAM_ERROR when the body is not the expected shape.
+   * The upstream requests, at least one: more where the upstream takes fewer inputs per request than the client
+   * sent (they go one after another). `dropped` lists client fields the kind cannot carry. INVALID_REQUEST for
+   * input the kind cannot take.
    */
-  readResponse(text: string, call: EmbeddingsCall, target: UpstreamTarget, promptTokens: number): { body: string; usage: IrUsage };
+  buildRequests(call: EmbeddingsCall, target: UpstreamTarget): { requests: [UpstreamRequest, ...UpstreamRequest[]]; dropped: string[] };
+  /**
+   * The 2xx bodies (one per request, in order) as OpenAI's `{object:"list", data, model, usage}`; `promptTokens`
+   * is the local count, used where the upstream reports none. Throws AppError UPSTREAM_ERROR for an unexpected shape.
+   */
+  readResponse(texts: readonly string[], call: EmbeddingsCall, target: UpstreamTarget, promptTokens: number): { body: string; usage: IrUsage };
 }
 
 /** How one call's answer is read back in the client's format (translated or passed through). */
@@ -99,10 +103,16 @@ export interface Exchange {
   request: UpstreamRequest;
   droppedFields: string[];
   /**
-   * A 2xx body in the client's format with its usage; throws AppError UPSTREAM_ERROR when unreadable.
-   * `promptTokens`: what promptEstimate gave, when the exchange has one (an upstream that reports no usage).
+   * Requests of the same call sent after `request`, one at a time, each once the one before answered 2xx (an
+   * upstream that takes fewer embeddings inputs per request than the client sent); absent for one request.
    */
-  readResponse(text: string, promptTokens?: number): { body: string; usage: IrUsage };
+  moreRequests?: readonly UpstreamRequest[];
+  /**
+   * A 2xx body in the client's format with its usage; throws AppError UPSTREAM_ERROR when unreadable.
+   * `promptTokens`: what promptEstimate gave, when the exchange has one (an upstream that reports no usage);
+   * `more`: the 2xx bodies of moreRequests, in order.
+   */
+  readResponse(text: string, promptTokens?: number, more?: readonly string[]): { body: string; usage: IrUsage };
   /** A non-2xx upstream body in the client's format, with any retry hint found in it. */
   readError(status: number, text: string): { body: string; retryAfterMs?: number };
   /** An error of our own (unreadable answer, broken stream) in the client's format. */

@@ -42,11 +42,13 @@ export function embeddingsExchange(provider: ProviderAdapter, account: Account, 
     );
   }
   const call = embeddingsCall(body);
-  const { request, dropped } = embeddings.buildRequest(call, target);
+  const { requests, dropped } = embeddings.buildRequests(call, target);
+  const [request, ...more] = requests;
   return {
     request,
+    ...(more.length === 0 ? {} : { moreRequests: more }),
     droppedFields: dropped,
-    readResponse: (text, promptTokens) => embeddings.readResponse(text, call, target, promptTokens ?? 0),
+    readResponse: (text, promptTokens, moreTexts = []) => embeddings.readResponse([text, ...moreTexts], call, target, promptTokens ?? 0),
     readError(status, text) {
       // An OpenAI-shaped error (an OpenAI-compatible upstream) is already in the client's shape.
       if (provider.format === 'openai' && asRecord(asRecord(parseJson(text))?.error) !== undefined) return { body: text };

@@ -10,11 +10,11 @@ import { embeddingsUsage } from './embedding-list.js';
  * provider (providers.wire = "responses") serves /embeddings the same way: the wire names only its chat API.
  */
 export const openAiEmbeddings: EmbeddingsAdapter = {
-  buildRequest(call, target) {
+  buildRequests(call, target) {
     const body = JSON.stringify({ ...call.body, model: target.model });
-    return { request: { url: joinUrl(target.baseUrl, '/embeddings'), headers: upstreamHeaders(target, false), body }, dropped: [] };
+    return { requests: [{ url: joinUrl(target.baseUrl, '/embeddings'), headers: upstreamHeaders(target, false), body }], dropped: [] };
   },
-  readResponse(text, _call, _target, promptTokens) {
+  readResponse([text = ''], _call, _target, promptTokens) {
     const root = asRecord(parseJson(text));
     if (root === undefined || asArray(root.data) === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream answer is not an embeddings list');
     // Compatible servers that report no usage are counted locally.
