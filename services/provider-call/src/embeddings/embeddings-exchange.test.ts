@@ -4,13 +4,13 @@ import { ClientFormat, InvokeRequest } from '@aigw/proto';
 import { planExchange } from '../invoke/plan-exchange.js';
 import { float32Base64 } from './embedding-list.js';
 
-function embeddingsRequest(providerKind: string, body: unknown, baseUrl = 'http://upstream/v1'): InvokeRequest {
+function embeddingsRequest(providerKind: string, body: unknown, baseUrl = 'http://upstream/v1', providerWire = ''): InvokeRequest {
   return InvokeRequest.fromPartial({
     requestId: 'req-1',
     clientFormat: ClientFormat.CLIENT_FORMAT_OPENAI_EMBEDDINGS,
     body: Buffer.from(JSON.stringify(body)),
     upstreamModel: 'up-embed',
-    account: { id: 7, providerName: 'demo', providerKind, baseUrl, settingsJson: '{"project":"p-1"}' },
+    account: { id: 7, providerName: 'demo', providerKind, baseUrl, settingsJson: '{"project":"p-1"}', providerWire },
     credential: { headerName: providerKind === 'gemini' ? 'x-goog-api-key' : 'authorization', headerValue: 'k-1' },
   });
 }
@@ -39,6 +39,11 @@ describe('embeddings to an OpenAI-compatible upstream', () => {
     expect(exchange.droppedFields).toEqual([]);
     const answer = JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: 'AAAA' }], model: 'up-embed', usage: { prompt_tokens: 3, total_tokens: 3 } });
     expect(exchange.readResponse(answer, 99)).toEqual({ body: answer, usage: { inputTokens: 3, outputTokens: 0, cachedInputTokens: 0 } });
+  });
+
+  it('goes to {base}/embeddings for a provider whose chat speaks the Responses API too (the wire names only chat)', () => {
+    const exchange = planExchange(embeddingsRequest('openai', { model: 'm', input: 'x' }, 'http://upstream/v1', 'responses'), false);
+    expect(exchange.request.url).toBe('http://upstream/v1/embeddings');
   });
 
   it('counts locally when a compatible server reports no usage, and refuses an answer that is no list', async () => {
