@@ -1,9 +1,10 @@
 import { ChatAnthropic } from '@langchain/anthropic';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessageChunk, HumanMessage, ToolMessage, type AIMessage } from '@langchain/core/messages';
-import { ChatOpenAI } from '@langchain/openai';
+import { ChatOpenAI, OpenAIEmbeddings } from '@langchain/openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { embeddingVector } from '@aigw/emulators';
 import { startClientsStack, TARGETS, type ClientsStack } from './support/clients-stack.js';
 import {
   expectedGreeting,
@@ -20,7 +21,7 @@ import {
 // LangChain JS chat models as their users set them up against a gateway: ChatOpenAI with
 // `configuration.baseURL`, ChatAnthropic with `anthropicApiUrl`, the demo key as the API key. Each
 // against every provider kind: invoke, stream (with usage), bindTools + a tool round trip, and
-// withStructuredOutput.
+// withStructuredOutput. OpenAIEmbeddings (what LangChain retrieval uses) against both providers with embeddings.
 
 let stack: ClientsStack;
 
@@ -108,5 +109,25 @@ describe.each(CLIENTS)('LangChain $name', (client) => {
       const result = await client.chat(target.model).withStructuredOutput(City).invoke(OBJECT_PROMPT);
       expect(City.safeParse(result).success).toBe(true);
     });
+  });
+});
+
+describe.each([
+  { model: 'text-embedding-3-small', length: 1536 },
+  { model: 'gemini-embedding-001', length: 3072 },
+])('LangChain OpenAIEmbeddings → $model', ({ model, length }) => {
+  const embeddings = (fields: { dimensions?: number } = {}) =>
+    new OpenAIEmbeddings({ model, apiKey: stack.clientKey, configuration: { baseURL: `${stack.ingressUrl}/v1` }, maxRetries: 0, ...fields });
+
+  it('embedDocuments in its default batches of 512, every vector the upstream’s, in order', async () => {
+    const texts = Array.from({ length: 600 }, (_, i) => `document ${i}`);
+    const vectors = await embeddings().embedDocuments(texts);
+    expect(vectors).toHaveLength(600);
+    expect(vectors[0]).toEqual(embeddingVector(model, 'document 0', length));
+    expect(vectors[599]).toEqual(embeddingVector(model, 'document 599', length));
+  });
+
+  it('embedQuery with dimensions', async () => {
+    expect(await embeddings({ dimensions: 32 }).embedQuery('what is a gateway?')).toEqual(embeddingVector(model, 'what is a gateway?', 32));
   });
 });

@@ -2,10 +2,10 @@ import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLOUD_CODE_MODELS, GLM_MODELS, OPENAI_MODELS, type CatalogModel } from '@aigw/emulators';
+import { CLOUD_CODE_MODELS, GEMINI_MODELS, GLM_MODELS, OPENAI_MODELS, type CatalogModel } from '@aigw/emulators';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
 import { eventually } from './support/eventually.js';
-import { admin, chat } from './support/http.js';
+import { admin, chat, post } from './support/http.js';
 
 // Issue 12, item 6: after a fresh start the three model-list shapes hold every model the demo answers: what
 // each demo provider's upstream (the emulator) lists, where the demo routes send it (gemini-* and claude-* to
@@ -17,8 +17,11 @@ let ctx: E2eContext;
 /** What a route pattern prefix lets through from a provider's own list. */
 const routed = (models: readonly CatalogModel[], ...prefixes: string[]) => models.map((m) => m.id).filter((id) => prefixes.some((p) => id.startsWith(p)));
 
-/** The demo's models, from the emulator's own catalogs: Cloud Code's editor-internal entries never match a route. */
-const DEMO_MODELS = [...routed(CLOUD_CODE_MODELS, 'gemini-', 'claude-'), ...routed(OPENAI_MODELS, 'gpt-'), ...routed(GLM_MODELS, 'glm-')].sort();
+/** The demo's chat models, from the emulator's own catalogs: Cloud Code's editor-internal entries never match a route. */
+const CHAT_MODELS = [...routed(CLOUD_CODE_MODELS, 'gemini-', 'claude-'), ...routed(OPENAI_MODELS, 'gpt-'), ...routed(GLM_MODELS, 'glm-')];
+/** The demo's embedding models: OpenAI's (text-embedding-* → openai) and Gemini's (gemini-embedding-* → gemini). */
+const EMBEDDING_MODELS = [...routed(OPENAI_MODELS, 'text-embedding-'), ...routed(GEMINI_MODELS, 'gemini-embedding-')];
+const DEMO_MODELS = [...CHAT_MODELS, ...EMBEDDING_MODELS].sort();
 
 const openai = () => new OpenAI({ apiKey: ctx.stack.demoKey, baseURL: `${ctx.stack.ingressUrl}/v1`, maxRetries: 0 });
 const anthropic = () => new Anthropic({ apiKey: ctx.stack.demoKey, baseURL: ctx.stack.ingressUrl, maxRetries: 0 });
@@ -40,7 +43,7 @@ afterAll(async () => {
 
 describe('model lists after a fresh start', () => {
   it('openai.models.list() holds every model the demo routes to a provider whose upstream lists it, and only those', async () => {
-    expect(DEMO_MODELS).toEqual(expect.arrayContaining(['claude-sonnet-4-5', 'gemini-2.5-pro', 'gpt-4o', 'glm-4.6']));
+    expect(DEMO_MODELS).toEqual(expect.arrayContaining(['claude-sonnet-4-5', 'gemini-2.5-pro', 'gpt-4o', 'glm-4.6', 'text-embedding-3-small', 'gemini-embedding-001']));
     const ids = await openAiIds();
     expect(ids).toEqual(DEMO_MODELS);
     const owners = new Map<string, string>();
@@ -50,8 +53,12 @@ describe('model lists after a fresh start', () => {
   });
 
   it('every listed model answers', async () => {
-    for (const model of DEMO_MODELS) {
+    for (const model of CHAT_MODELS) {
       const answer = await chat(ctx.stack, { model, messages: [{ role: 'user', content: 'ping' }] });
+      expect(answer.status, `${model}: ${answer.text}`).toBe(200);
+    }
+    for (const model of EMBEDDING_MODELS) {
+      const answer = await post(ctx.stack, '/v1/embeddings', { model, input: 'ping' }, { bearer: ctx.stack.demoKey });
       expect(answer.status, `${model}: ${answer.text}`).toBe(200);
     }
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authClient, bearerToken, getCredential, loadAccounts, type DemoAccount } from './support/backends.js';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
 import { eventually } from './support/eventually.js';
-import { admin, chat, messages, openaiBody, anthropicBody, type HttpResult } from './support/http.js';
+import { admin, chat, messages, openaiBody, anthropicBody, post, type HttpResult } from './support/http.js';
 import { findLeaks, knownSecrets } from './support/secrets.js';
 
 // DESIGN §4 proxy pool: accounts are bound to proxies fill-first within capacity, the binding is stored
@@ -50,7 +50,7 @@ async function credentialOwners(accounts: DemoAccount[]): Promise<Map<string, De
   }
 }
 
-/** Sends traffic that reaches every account: 2 per antigravity account, 2 per openai account, 2 for openai-responses, 2 for glm. */
+/** Sends traffic that reaches every account: 2 per antigravity account, 2 per openai account, 2 each for glm, openai-responses and gemini. */
 async function trafficToEveryAccount(): Promise<void> {
   for (let i = 0; i < 3; i++) {
     expectOk(await chat(ctx.stack, openaiBody('claude-sonnet-4-5', `via openai ${i}`)));
@@ -59,6 +59,7 @@ async function trafficToEveryAccount(): Promise<void> {
   for (let i = 0; i < 4; i++) expectOk(await chat(ctx.stack, openaiBody('gpt-4o-mini', `gpt ${i}`)));
   for (let i = 0; i < 2; i++) expectOk(await chat(ctx.stack, openaiBody('glm-4.6', `glm ${i}`)));
   for (let i = 0; i < 2; i++) expectOk(await chat(ctx.stack, openaiBody('gpt-5.1-codex', `codex ${i}`)));
+  for (let i = 0; i < 2; i++) expectOk(await post(ctx.stack, '/v1/embeddings', { model: 'gemini-embedding-001', input: `gemini ${i}` }, { bearer: ctx.stack.demoKey }));
 }
 
 /** Asserts every upstream request since `mark` went through the proxy its account is bound to (in the database). */
@@ -113,8 +114,8 @@ describe('proxy pool: fill-first binding and traffic through the bound proxy', (
   it('binds accounts fill-first in id order without exceeding any capacity', async () => {
     const accounts = await loadAccounts(ctx);
     const proxies = await ctx.prisma.proxy.findMany({ orderBy: { id: 'asc' } });
-    expect(accounts).toHaveLength(7);
-    expect(proxies.map((p) => p.capacity)).toEqual([3, 4]);
+    expect(accounts).toHaveLength(8);
+    expect(proxies.map((p) => p.capacity)).toEqual([3, 5]);
 
     const listed = await assignments();
     expect(listed.map((p) => p.proxyId)).toEqual(proxies.map((p) => p.id));
@@ -150,7 +151,7 @@ describe('proxy pool: fill-first binding and traffic through the bound proxy', (
     const [first, second] = await assignments();
     if (first === undefined || second === undefined) throw new Error('expected two proxies');
     // Room for everyone on the second proxy, then take the first one out.
-    expectOk(await admin(ctx.stack, 'PATCH', `/proxies/${second.proxyId}`, { capacity: 7 }));
+    expectOk(await admin(ctx.stack, 'PATCH', `/proxies/${second.proxyId}`, { capacity: 8 }));
     expectOk(await admin(ctx.stack, 'PATCH', `/proxies/${first.proxyId}`, { isActive: false }));
     const recalculated = await admin(ctx.stack, 'POST', '/proxies/recalculate');
     expectOk(recalculated);

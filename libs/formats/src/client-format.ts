@@ -2,7 +2,7 @@ import type { ClientError } from './client-error.js';
 import type { StreamEvent } from './sse/stream-framing.js';
 
 /** The client wire formats the gateway speaks; each has a folder here. */
-export type ClientFormatName = 'openai' | 'anthropic' | 'gemini' | 'responses';
+export type ClientFormatName = 'openai' | 'anthropic' | 'gemini' | 'responses' | 'embeddings';
 
 /** What ingress learns from a request body that passed its format's rules. */
 export interface RequestEnvelope {

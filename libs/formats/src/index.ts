@@ -1,10 +1,11 @@
-// One module per client wire format, a folder each (openai/, anthropic/, gemini/, responses/): <format>-schema.ts
+// One module per client wire format, a folder each (openai/, anthropic/, gemini/, responses/, embeddings/): <format>-schema.ts
 // holds the request schema and the envelope rules every request must meet; <format>-format.ts the error
 // names and shape and the module both services use (CLIENT_FORMATS). Shared: validation with field paths,
 // the error code of an HTTP status, the SSE parser and the stream framings.
 
 import { anthropicFormat } from './anthropic/anthropic-format.js';
 import type { ClientFormatModule, ClientFormatName } from './client-format.js';
+import { embeddingsFormat } from './embeddings/embeddings-format.js';
 import { geminiFormat } from './gemini/gemini-format.js';
 import { openAiFormat } from './openai/openai-format.js';
 import { responsesFormat } from './responses/responses-format.js';
@@ -70,6 +71,15 @@ export {
 export { finalResponseOfEvent, responseObjectOf } from './responses/responses-final-response.js';
 export { checkInputItemsQuery, inputItemsPage, type InputItemsQuery } from './responses/responses-input-items.js';
 export { itemNotFound, previousResponseNotFound, responseNotFound, type ResponsesErrorAnswer } from './responses/responses-store-errors.js';
+export { embeddingsFormat } from './embeddings/embeddings-format.js';
+export {
+  embeddingInputs,
+  embeddingsInputSchema,
+  embeddingsRequestSchema,
+  MAX_EMBEDDING_INPUTS,
+  type EmbeddingsInput,
+  type EmbeddingsRequest,
+} from './embeddings/embeddings-schema.js';
 
 export { SseParser, type SseEvent } from './sse/sse-parser.js';
 export {
@@ -93,4 +103,5 @@ export const CLIENT_FORMATS: Readonly<Record<ClientFormatName, ClientFormatModul
   anthropic: anthropicFormat,
   gemini: geminiFormat,
   responses: responsesFormat,
+  embeddings: embeddingsFormat,
 };

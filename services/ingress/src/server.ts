@@ -2,7 +2,7 @@ import type { RequestListener } from 'node:http';
 import express from 'express';
 import { adminRouter } from './admin/admin-router.js';
 import type { AdminDeps } from './admin/admin-deps.js';
-import { anthropicCountTokens, anthropicMessages, openaiChat, responsesCreate } from './http/chat-endpoints.js';
+import { anthropicCountTokens, anthropicMessages, openaiChat, openaiEmbeddings, responsesCreate } from './http/chat-endpoints.js';
 import { chatHandler, type ChatDeps } from './http/chat-handler.js';
 import { countTokensHandler } from './http/count-tokens-handler.js';
 import { lastResortErrorHandler, notFound } from './http/fallback-handlers.js';
@@ -32,14 +32,15 @@ export interface ServerDeps extends ChatDeps {
 }
 
 /**
- * Builds ingress's request listener (client API, admin API, health, metrics); never listens. The chat routes
- * that nearly every request takes are served before express (see hot-routes.ts), the rest by the app.
+ * Builds ingress's request listener (client API, admin API, health, metrics); never listens. The proxied
+ * routes with a fixed path are served before express (see hot-routes.ts), the rest by the app.
  */
 export function createServer(deps: ServerDeps): RequestListener {
   const openai = chatHandler(openaiChat, deps);
   const anthropic = chatHandler(anthropicMessages, deps);
   const stored = { store: NO_RESPONSE_STORE, metrics: NO_RESPONSE_STORE_METRICS, ...deps.responseStore, logger: deps.logger };
   const responses = chatHandler(responsesCreate(new ResponsesTurns(stored)), deps);
+  const embeddings = chatHandler(openaiEmbeddings, deps);
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -49,6 +50,7 @@ export function createServer(deps: ServerDeps): RequestListener {
   app.post('/v1/messages', anthropic);
   app.post('/v1/responses', responses);
   app.use(responsesRoutes({ ...stored, apiKeys: deps.apiKeys }));
+  app.post('/v1/embeddings', embeddings);
   app.post('/v1/messages/count_tokens', countTokensHandler(anthropicCountTokens, deps));
   app.post('/v1beta/models/*target', geminiHandler(deps));
   app.use(modelListRoutes(deps.apiKeys, modelDirectory(deps.routes, deps.modelCatalog)));
@@ -60,6 +62,7 @@ export function createServer(deps: ServerDeps): RequestListener {
     ['/v1/chat/completions', openai],
     ['/v1/messages', anthropic],
     ['/v1/responses', responses],
+    ['/v1/embeddings', embeddings],
   ]);
   return withHotRoutes(app, hot, deps.metrics, deps.logger);
 }

@@ -30,7 +30,7 @@ const EXPECTED: Record<ProviderName, string[]> = {
   openai: OPENAI_MODELS.map((m) => m.id),
   responses: OPENAI_MODELS.map((m) => m.id),
   anthropic: ANTHROPIC_MODELS.map((m) => m.id),
-  gemini: GEMINI_MODELS.filter((m) => m.methods?.includes('generateContent')).map((m) => m.id),
+  gemini: GEMINI_MODELS.filter((m) => m.methods?.includes('generateContent') || m.methods?.includes('embedContent')).map((m) => m.id),
   antigravity: CLOUD_CODE_MODELS.filter((m) => !/^(tab_|chat_\d+$)/.test(m.id)).map((m) => m.id),
 };
 

@@ -36,10 +36,10 @@ export function oneTargetPerKind(antigravityModel: 'claude' | 'gemini'): Target[
   return TARGETS.filter((t) => t.label !== 'glm (openai-compatible)' && (t.kind !== 'antigravity' || t.label === `antigravity (${antigravityModel})`));
 }
 
-/** Routes the stack adds on top of the demo ones. */
+/** Routes the stack adds on top of the demo ones; the demo seeds the gemini provider (for embeddings) with its account. */
 const EXTRA_PROVIDERS = [
-  { name: 'anthropic', kind: 'anthropic', pattern: 'claude-haiku-4-5*' },
-  { name: 'gemini', kind: 'gemini', pattern: 'gemini-2.5-flash*' },
+  { name: 'anthropic', kind: 'anthropic', pattern: 'claude-haiku-4-5*', seeded: false },
+  { name: 'gemini', kind: 'gemini', pattern: 'gemini-2.5-flash*', seeded: true },
 ] as const;
 
 export interface ClientsStack {
@@ -59,16 +59,18 @@ export async function startClientsStack(name: string): Promise<ClientsStack> {
     const { stack } = ctx;
     const upstream = stack.emulators.upstream.url.replace(/\/+$/, '');
     for (const p of EXTRA_PROVIDERS) {
-      ok(await admin(stack, 'POST', '/providers', { name: p.name, kind: p.kind, baseUrl: upstream }), `create provider ${p.name}`);
-      ok(
-        await admin(stack, 'POST', '/accounts', {
-          provider: p.name,
-          label: `${p.name}-1`,
-          authType: 'api_key',
-          credentials: { apiKey: `clients-${randomBytes(18).toString('base64url')}` },
-        }),
-        `create account of ${p.name}`,
-      );
+      if (!p.seeded) {
+        ok(await admin(stack, 'POST', '/providers', { name: p.name, kind: p.kind, baseUrl: upstream }), `create provider ${p.name}`);
+        ok(
+          await admin(stack, 'POST', '/accounts', {
+            provider: p.name,
+            label: `${p.name}-1`,
+            authType: 'api_key',
+            credentials: { apiKey: `clients-${randomBytes(18).toString('base64url')}` },
+          }),
+          `create account of ${p.name}`,
+        );
+      }
       ok(await admin(stack, 'POST', '/routes', { provider: p.name, pattern: p.pattern }), `create route ${p.pattern}`);
     }
     // Routes reach ingress and selector through config-change events: wait until each target lands on its kind.

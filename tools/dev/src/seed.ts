@@ -27,7 +27,8 @@ export interface SeedResult {
 
 /**
  * Default routes of DESIGN §3: model pattern → provider name. The codex models (what Codex CLI asks for) go to
- * OpenAI's Responses API, the only wire OpenAI serves them on: the longer pattern wins over `gpt-*`.
+ * OpenAI's Responses API, the only wire OpenAI serves them on; the embedding models go to OpenAI and to the Gemini
+ * API (Cloud Code has no embeddings). The longer pattern wins over `gpt-*` and `gemini-*`.
  */
 export const DEMO_ROUTES: ReadonlyArray<{ pattern: string; provider: string }> = [
   { pattern: 'gemini-*', provider: 'antigravity' },
@@ -35,14 +36,16 @@ export const DEMO_ROUTES: ReadonlyArray<{ pattern: string; provider: string }> =
   { pattern: 'gpt-*', provider: 'openai' },
   { pattern: 'gpt-5*-codex*', provider: 'openai-responses' },
   { pattern: 'glm-*', provider: 'glm' },
+  { pattern: 'text-embedding-*', provider: 'openai' },
+  { pattern: 'gemini-embedding-*', provider: 'gemini' },
 ];
 
 const ANTIGRAVITY_ACCOUNTS = 3;
 /**
  * Fill-first binds accounts in id order: the first proxy takes exactly the antigravity (OAuth) accounts, the
- * next one the four API-key accounts (openai ×2, openai-responses, glm), so every demo account has a proxy.
+ * next one the five API-key accounts (openai ×2, openai-responses, glm, gemini), so every demo account has a proxy.
  */
-const PROXY_CAPACITIES = [ANTIGRAVITY_ACCOUNTS, 4] as const;
+const PROXY_CAPACITIES = [ANTIGRAVITY_ACCOUNTS, 5] as const;
 const OPENAI_ACCOUNTS = 2;
 
 const secret = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
@@ -73,7 +76,15 @@ async function seedProviders(prisma: PrismaClient, cipher: CredentialCipher, opt
     const glm = await tx.provider.create({ data: { name: 'glm', kind: 'openai', baseUrl: `${upstream}/api/paas/v4` } });
     // OpenAI again, speaking the Responses API upstream (providers.wire).
     const responses = await tx.provider.create({ data: { name: 'openai-responses', kind: 'openai', wire: 'responses', baseUrl: `${upstream}/v1` } });
-    const providerIds: Record<string, number> = { antigravity: antigravity.id, openai: openai.id, 'openai-responses': responses.id, glm: glm.id };
+    // The Gemini API (AI Studio, API key), for what Cloud Code does not serve: embeddings.
+    const gemini = await tx.provider.create({ data: { name: 'gemini', kind: 'gemini', baseUrl: upstream } });
+    const providerIds: Record<string, number> = {
+      antigravity: antigravity.id,
+      openai: openai.id,
+      'openai-responses': responses.id,
+      glm: glm.id,
+      gemini: gemini.id,
+    };
 
     await tx.modelRoute.createMany({
       data: DEMO_ROUTES.map((route) => ({ pattern: route.pattern, providerId: providerIds[route.provider] ?? 0 })),
@@ -105,6 +116,9 @@ async function seedProviders(prisma: PrismaClient, cipher: CredentialCipher, opt
     });
     await tx.account.create({
       data: { providerId: glm.id, label: 'glm-demo-1', authType: 'api_key', authData: cipher.encryptJson({ apiKey: secret('glm-demo-') }) },
+    });
+    await tx.account.create({
+      data: { providerId: gemini.id, label: 'gemini-demo-1', authType: 'api_key', authData: cipher.encryptJson({ apiKey: secret('AIza-demo-') }) },
     });
     for (const [i, proxyUrl] of options.proxyUrls.entries()) {
       await tx.proxy.create({ data: { label: `proxy-${i + 1}`, proxyUrl, capacity: PROXY_CAPACITIES[Math.min(i, 1)] } });

@@ -20,6 +20,13 @@ describe('startBanner', () => {
     expect(curls.filter((line) => line.includes('claude-sonnet-4-5'))).toHaveLength(4);
   });
 
+  it('prints an embeddings call to a model the demo routes reach', () => {
+    const [embeddings, ...more] = text.split('\n').filter((line) => line.includes('/v1/embeddings'));
+    expect(more).toEqual([]);
+    expect(embeddings).toContain('"model":"gemini-embedding-001"');
+    expect(embeddings).toContain('Authorization: Bearer $AIGW_KEY');
+  });
+
   it('gives the Anthropic calls max_tokens, which that API requires', () => {
     for (const line of text.split('\n').filter((l) => l.includes('/v1/messages'))) expect(line).toContain('"max_tokens":');
   });

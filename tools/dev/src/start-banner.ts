@@ -36,6 +36,8 @@ export function startBanner(input: BannerInput): string {
     '# Anthropic Messages, then streaming',
     anthropic(false),
     anthropic(true),
+    '# OpenAI embeddings (gemini-embedding-001 goes to the Gemini API; text-embedding-3-small to openai)',
+    `curl -s ${url}/v1/embeddings -H "Authorization: Bearer $AIGW_KEY" ${json} -d '{"model":"gemini-embedding-001","input":["first text","second text"],"dimensions":8}'`,
     '# Admin API: proxy assignments, latest request logs',
     `curl -s ${url}/api/v1/proxies/assignments -H "Authorization: Bearer $AIGW_ADMIN"`,
     `curl -s '${url}/api/v1/stats/logs?limit=10' -H "Authorization: Bearer $AIGW_ADMIN"`,

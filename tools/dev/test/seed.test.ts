@@ -36,6 +36,7 @@ describe('seedDemo', () => {
       ['openai', 'openai', null, 'http://127.0.0.1:9100/v1'],
       ['glm', 'openai', null, 'http://127.0.0.1:9100/api/paas/v4'],
       ['openai-responses', 'openai', 'responses', 'http://127.0.0.1:9100/v1'],
+      ['gemini', 'gemini', null, 'http://127.0.0.1:9100'],
     ]);
     const names = new Map(providers.map((p) => [p.id, p.name]));
     const routes = await prisma.modelRoute.findMany({ orderBy: { id: 'asc' } });
@@ -45,6 +46,8 @@ describe('seedDemo', () => {
       ['gpt-*', 'openai'],
       ['gpt-5*-codex*', 'openai-responses'],
       ['glm-*', 'glm'],
+      ['text-embedding-*', 'openai'],
+      ['gemini-embedding-*', 'gemini'],
     ]);
 
     const accounts = await prisma.account.findMany({ orderBy: { id: 'asc' } });
@@ -56,6 +59,7 @@ describe('seedDemo', () => {
       ['openai', 'api_key'],
       ['openai-responses', 'api_key'],
       ['glm', 'api_key'],
+      ['gemini', 'api_key'],
     ]);
     for (const [i, account] of accounts.slice(0, 3).entries()) {
       expect(isEncrypted(account.authData)).toBe(true);
@@ -69,14 +73,14 @@ describe('seedDemo', () => {
     }
     for (const account of accounts.slice(3)) expect(cipher.decryptJson(account.authData)).toEqual({ apiKey: expect.any(String) });
 
-    // Fill-first: the first proxy takes the three OAuth accounts, the second the four API-key ones.
+    // Fill-first: the first proxy takes the three OAuth accounts, the second the five API-key ones.
     const proxies = await prisma.proxy.findMany({ orderBy: { id: 'asc' } });
     expect(proxies.map((p) => [p.proxyUrl, p.capacity])).toEqual([
       [options.proxyUrls[0], 3],
-      [options.proxyUrls[1], 4],
+      [options.proxyUrls[1], 5],
     ]);
     const [first, second] = [proxies[0]?.id, proxies[1]?.id];
-    expect(accounts.map((a) => a.proxyId)).toEqual([first, first, first, second, second, second, second]);
+    expect(accounts.map((a) => a.proxyId)).toEqual([first, first, first, second, second, second, second, second]);
 
     const keyHash = createHash('sha256').update(result.demoKey).digest('hex');
     const key = await prisma.apiKey.findUniqueOrThrow({ where: { keyHash } });

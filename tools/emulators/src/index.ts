@@ -4,6 +4,7 @@ export {
   type UpstreamEmulatorOptions,
 } from './upstream/upstream-emulator.js';
 export type { RecordedRequest, WireFormatName } from './upstream/request-log.js';
+export { embeddingVector, float32Base64, tokenIdsText } from './upstream/embedding-vectors.js';
 export type { ScriptRule, ScriptMatch } from './upstream/script-rules.js';
 export { parseDirective, type Steering } from './upstream/steering.js';
 export {

@@ -4,6 +4,7 @@ import {
   anthropicFormat,
   checkAnthropicCountTokens,
   checkModelName,
+  embeddingsFormat,
   geminiFormat,
   geminiStreamFraming,
   objectBody,
@@ -44,6 +45,11 @@ export interface ChatEndpoint<R extends IncomingMessage = Request> {
   decode(req: R, body: unknown): ChatCall;
   /** The Responses API's store around the call (`previous_response_id`, `item_reference`, `store`); that route only. */
   responses?: ResponsesTurns;
+  /**
+   * False for calls that are no conversation (embeddings): no upstream prompt cache to keep warm, so no session
+   * affinity, plain round robin (the prompt digest of such bodies would bind every call of a key to one account).
+   */
+  affinity?: false;
 }
 
 /** One client route that asks for a token count. */
@@ -70,6 +76,12 @@ export const anthropicMessages: ChatEndpoint<IncomingMessage> = {
 export function responsesCreate(turns: ResponsesTurns): ChatEndpoint<IncomingMessage> {
   return { protocol: 'responses', decode: (_req, body) => bodyCall(responsesFormat, body), responses: turns };
 }
+/** POST /v1/embeddings: OpenAI's shape, never streamed. */
+export const openaiEmbeddings: ChatEndpoint<IncomingMessage> = {
+  protocol: 'embeddings',
+  decode: (_req, body) => bodyCall(embeddingsFormat, body),
+  affinity: false,
+};
 
 /** POST /v1/messages/count_tokens */
 export const anthropicCountTokens: CountTokensEndpoint = {

@@ -9,6 +9,7 @@ import { requestIdOf } from './request-context.js';
 export function protocolOfPath(path: string): ClientProtocol {
   if (path.startsWith('/v1beta/')) return 'gemini';
   if (path === '/v1/responses' || path.startsWith('/v1/responses/')) return 'responses';
+  if (path.startsWith('/v1/embeddings')) return 'embeddings';
   return path.startsWith('/v1/messages') ? 'anthropic' : 'openai';
 }
 

@@ -10,4 +10,5 @@ export const CLIENT_FORMAT: Readonly<Record<ClientProtocol, ClientFormat>> = {
   anthropic: ClientFormat.CLIENT_FORMAT_ANTHROPIC,
   gemini: ClientFormat.CLIENT_FORMAT_GEMINI,
   responses: ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES,
+  embeddings: ClientFormat.CLIENT_FORMAT_OPENAI_EMBEDDINGS,
 };

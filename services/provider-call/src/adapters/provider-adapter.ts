@@ -68,21 +68,59 @@ export interface ProviderAdapter {
   readonly streamUsageLast?: boolean;
   /** The upstream's own model list (ListModels). */
   listModels: ModelListing;
+  /** OpenAI-shaped embeddings (POST /v1/embeddings) through this kind; absent where the kind has none. */
+  embeddings?: EmbeddingsAdapter;
+}
+
+/** What an embeddings call reads from the client's body (checked by ingress with embeddingsRequestSchema). */
+export interface EmbeddingsCall {
+  /** The fields as the client sent them. */
+  body: Record<string, unknown>;
+  /** Every input, one entry each: texts, or token-id arrays. */
+  inputs: string[] | number[][];
+  dimensions?: number;
+  /** The client wants each vector as base64 of little-endian float32 (OpenAI's `encoding_format: "base64"`). */
+  base64: boolean;
+}
+
+/** One provider kind's embeddings: the upstream request, and its answer read back into OpenAI's shape. */
+export interface EmbeddingsAdapter {
+  /**
+   * The upstream requests, at least one: more where the upstream takes fewer inputs per request than the client
+   * sent (they go one after another). `dropped` lists client fields the kind cannot carry. INVALID_REQUEST for
+   * input the kind cannot take.
+   */
+  buildRequests(call: EmbeddingsCall, target: UpstreamTarget): { requests: [UpstreamRequest, ...UpstreamRequest[]]; dropped: string[] };
+  /**
+   * The 2xx bodies (one per request, in order) as OpenAI's `{object:"list", data, model, usage}`; `promptTokens`
+   * is the local count, used where the upstream reports none. Throws AppError UPSTREAM_ERROR for an unexpected shape.
+   */
+  readResponse(texts: readonly string[], call: EmbeddingsCall, target: UpstreamTarget, promptTokens: number): { body: string; usage: IrUsage };
 }
 
 /** How one call's answer is read back in the client's format (translated or passed through). */
 export interface Exchange {
   request: UpstreamRequest;
   droppedFields: string[];
-  /** A 2xx body in the client's format with its usage; throws AppError UPSTREAM_ERROR when unreadable. */
-  readResponse(text: string): { body: string; usage: IrUsage };
+  /**
+   * Requests of the same call sent after `request`, one at a time, each once the one before answered 2xx (an
+   * upstream that takes fewer embeddings inputs per request than the client sent); absent for one request.
+   */
+  moreRequests?: readonly UpstreamRequest[];
+  /**
+   * A 2xx body in the client's format with its usage; throws AppError UPSTREAM_ERROR when unreadable.
+   * `promptTokens`: what promptEstimate gave, when the exchange has one (an upstream that reports no usage);
+   * `more`: the 2xx bodies of moreRequests, in order.
+   */
+  readResponse(text: string, promptTokens?: number, more?: readonly string[]): { body: string; usage: IrUsage };
   /** A non-2xx upstream body in the client's format, with any retry hint found in it. */
   readError(status: number, text: string): { body: string; retryAfterMs?: number };
   /** An error of our own (unreadable answer, broken stream) in the client's format. */
   errorBody(error: IrError): string;
   /**
    * A local estimate of the prompt's tokens, for a stream whose client reads the count before the first
-   * content while the upstream reports it only at the end; absent where the upstream's own count comes in time.
+   * content while the upstream reports it only at the end, or for an answer that may carry no count at all
+   * (embeddings); absent where the upstream's own count comes in time.
    */
   promptEstimate?: () => Promise<number>;
   /** `promptTokens`: what promptEstimate gave, when the exchange has one. */

@@ -62,3 +62,11 @@ export async function estimateInputTokens(ir: IrRequest): Promise<number> {
   for (const text of texts) tokens += count(text);
   return tokens;
 }
+
+/** The estimated tokens of texts read on their own (no chat framing), e.g. the inputs of an embeddings call. */
+export async function estimateTextTokens(texts: readonly string[]): Promise<number> {
+  const count = await counter();
+  let tokens = 0;
+  for (const text of texts) tokens += count(text);
+  return tokens;
+}

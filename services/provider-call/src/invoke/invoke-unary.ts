@@ -2,7 +2,7 @@ import { toAppError } from '@aigw/errors';
 import type { CallContext } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import { InvokeResponse, type InvokeRequest } from '@aigw/proto';
-import type { UpstreamRequest } from '../adapters/provider-adapter.js';
+import type { Exchange, UpstreamRequest } from '../adapters/provider-adapter.js';
 import { retryAfterMs } from '../upstream/retry-after.js';
 import type { UpstreamExchange, UpstreamResponse } from '../upstream/upstream-client.js';
 import { statusClass, type CallMetrics } from './call-metrics.js';
@@ -21,12 +21,29 @@ export interface InvokeDeps {
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
+/**
+ * Sends the call's request, then its moreRequests one after another while each answers 2xx. `upstream` is the
+ * last answer (or failure); `texts` the 2xx bodies before it.
+ */
+async function sendRequests(deps: InvokeDeps, exchange: Exchange, proxyId: number, ctx: CallContext): Promise<{ upstream: UpstreamExchange; texts: string[] }> {
+  let upstream = await deps.upstream.exchange(exchange.request, proxyId, ctx);
+  const texts: string[] = [];
+  for (const next of exchange.moreRequests ?? []) {
+    if (upstream.kind === 'failed' || !isSuccess(upstream.status)) break;
+    texts.push(upstream.text);
+    upstream = await deps.upstream.exchange(next, proxyId, ctx);
+  }
+  return { upstream, texts };
+}
+
 /** One non-streaming call: translate, send through the account's proxy, translate the answer back. */
 export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx: CallContext): Promise<InvokeResponse> {
   const account = requireAccount(request);
   const exchange = planExchange(request, false);
   const started = performance.now();
-  const upstream = await deps.upstream.exchange(exchange.request, account.proxyId, ctx);
+  // An answer that may carry no token count is counted locally, while the upstream works.
+  const estimate = exchange.promptEstimate?.().catch(() => undefined);
+  const { upstream, texts } = await sendRequests(deps, exchange, account.proxyId, ctx);
   if (upstream.kind === 'failed') {
     deps.metrics?.observe(account.providerKind, upstream.error.code, upstream.headersMs);
     throw upstream.error;
@@ -41,7 +58,10 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   };
   if (isSuccess(upstream.status)) {
     try {
-      const { body, usage } = exchange.readResponse(upstream.text);
+      const promptTokens = estimate === undefined ? undefined : await estimate;
+      // One request (nearly every call): its body. Several: the first body, then the others in order.
+      const { body, usage } =
+        texts.length === 0 ? exchange.readResponse(upstream.text, promptTokens) : exchange.readResponse(texts[0] as string, promptTokens, [...texts.slice(1), upstream.text]);
       return InvokeResponse.fromPartial({ ...base, body: Buffer.from(body), usage: protoUsage(usage) });
     } catch (error) {
       const message = toAppError(error, 'UPSTREAM_ERROR').message;

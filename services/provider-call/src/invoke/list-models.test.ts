@@ -37,13 +37,14 @@ function upstream(answers: Array<{ status?: number; body: unknown; headers?: Rec
 }
 
 describe('listModels', () => {
-  it('follows Gemini pages through the account’s proxy with its credential, keeping generateContent models only', async () => {
+  it('follows Gemini pages through the account’s proxy with its credential, keeping the models it can call (generateContent, embedContent)', async () => {
     const up = upstream([
       {
         body: {
           models: [
             { name: 'models/gemini-2.5-pro', displayName: 'Gemini 2.5 Pro', inputTokenLimit: 1048576, outputTokenLimit: 65536, supportedGenerationMethods: ['generateContent', 'countTokens'] },
             { name: 'models/text-embedding-004', supportedGenerationMethods: ['embedContent'] },
+            { name: 'models/imagen-4.0-generate-001', supportedGenerationMethods: ['predict'] },
           ],
           nextPageToken: 'p2',
         },
@@ -53,6 +54,7 @@ describe('listModels', () => {
     const answer = await listModels(up.deps, request('gemini'), ctx);
     expect(answer.models).toEqual([
       { id: 'gemini-2.5-pro', displayName: 'Gemini 2.5 Pro', inputTokenLimit: 1048576, outputTokenLimit: 65536, createdAt: 0 },
+      { id: 'text-embedding-004', displayName: 'text-embedding-004', inputTokenLimit: 0, outputTokenLimit: 0, createdAt: 0 },
       { id: 'gemini-2.5-flash', displayName: 'gemini-2.5-flash', inputTokenLimit: 0, outputTokenLimit: 0, createdAt: 0 },
     ]);
     expect(up.sent.map((s) => [s.request.method, s.request.url, s.proxyId, s.request.headers['x-goog-api-key']])).toEqual([

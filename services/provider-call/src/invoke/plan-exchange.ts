@@ -1,10 +1,11 @@
 import { planClientHeaders, type ClientHeader, type HeaderProtocol } from '@aigw/client-headers';
 import { AppError } from '@aigw/errors';
 import { JSON_ARRAY_FRAMING, SSE_FRAMING } from '@aigw/formats';
-import { StreamFraming, type Account, type Credential, type InvokeRequest } from '@aigw/proto';
+import { ClientFormat, StreamFraming, type Account, type Credential, type InvokeRequest } from '@aigw/proto';
 import { clientCodecFor, providerAdapterFor } from '../adapters/adapter-registry.js';
 import type { WireFormatName } from '../adapters/client-codec.js';
 import type { Exchange, UpstreamRequest, UpstreamTarget } from '../adapters/provider-adapter.js';
+import { embeddingsExchange } from '../embeddings/embeddings-exchange.js';
 import { asRecord, parseJson } from '../ir/json-shape.js';
 import { translatedExchange } from './translated-exchange.js';
 
@@ -31,16 +32,22 @@ export function upstreamTarget(request: { upstreamModel: string; credential?: Cr
 }
 
 /**
- * Plans one upstream call: pass-through when the client already speaks the provider's format,
- * translation through the IR otherwise. Throws INVALID_REQUEST for a body the client must fix.
+ * Plans one upstream call: an embeddings exchange for embeddings; for chat, pass-through when the client
+ * already speaks the provider's format, translation through the IR otherwise. Throws INVALID_REQUEST for a body the client must fix.
  */
 export function planExchange(request: InvokeRequest, stream: boolean): Exchange {
   const account = requireAccount(request);
-  const codec = clientCodecFor(request.clientFormat);
   const provider = providerAdapterFor(account.providerKind, account.providerWire);
   const body = parseJson(request.body.toString('utf8'));
   if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
   const target = upstreamTarget(request, account);
+  if (request.clientFormat === ClientFormat.CLIENT_FORMAT_OPENAI_EMBEDDINGS) {
+    const exchange = embeddingsExchange(provider, account, body, target);
+    const dropped = addClientHeaders(exchange.request, request.clientHeaders, 'openai', account.providerKind);
+    if (dropped.length > 0) exchange.droppedFields = [...exchange.droppedFields, ...dropped];
+    return exchange;
+  }
+  const codec = clientCodecFor(request.clientFormat);
   const framing = request.streamFraming === StreamFraming.STREAM_FRAMING_JSON_ARRAY ? JSON_ARRAY_FRAMING : SSE_FRAMING;
   const ctx = { requestId: request.requestId, model: request.upstreamModel, framing, responseId: request.responseId };
   const exchange =

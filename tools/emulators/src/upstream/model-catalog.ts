@@ -14,6 +14,8 @@ export interface CatalogModel {
   methods?: readonly string[];
   /** A reasoning model (OpenAI): it takes `reasoning` and answers with reasoning items. */
   reasoning?: boolean;
+  /** An embedding model: its vectors' length, and whether a request may ask for fewer (`dimensions`). */
+  embedding?: { dimensions: number; shortens: boolean };
 }
 
 const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 1000;
@@ -35,7 +37,9 @@ export const OPENAI_MODELS: readonly CatalogModel[] = [
   { id: 'gpt-5.1-codex-mini', displayName: 'GPT-5.1-Codex-Mini', created: day('2025-11-13'), reasoning: true },
   { id: 'o3', displayName: 'o3', created: day('2025-04-09'), reasoning: true },
   { id: 'o4-mini', displayName: 'o4-mini', created: day('2025-04-09'), reasoning: true },
-  { id: 'text-embedding-3-small', displayName: 'text-embedding-3-small', created: day('2024-01-22') },
+  { id: 'text-embedding-3-small', displayName: 'text-embedding-3-small', created: day('2024-01-22'), embedding: { dimensions: 1536, shortens: true } },
+  { id: 'text-embedding-3-large', displayName: 'text-embedding-3-large', created: day('2024-01-22'), embedding: { dimensions: 3072, shortens: true } },
+  { id: 'text-embedding-ada-002', displayName: 'text-embedding-ada-002', created: day('2022-12-16'), embedding: { dimensions: 1536, shortens: false } },
 ];
 
 /** Z.ai / Zhipu GLM (OpenAI-compatible) `GET /api/paas/v4/models`. */
@@ -65,7 +69,15 @@ export const GEMINI_MODELS: readonly CatalogModel[] = [
   { id: 'gemini-2.5-flash', displayName: 'Gemini 2.5 Flash', created: 0, inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, methods: CHAT },
   { id: 'gemini-2.5-flash-lite', displayName: 'Gemini 2.5 Flash-Lite', created: 0, inputTokenLimit: 1_048_576, outputTokenLimit: 65_536, methods: CHAT },
   { id: 'gemini-2.0-flash', displayName: 'Gemini 2.0 Flash', created: 0, inputTokenLimit: 1_048_576, outputTokenLimit: 8_192, methods: CHAT },
-  { id: 'gemini-embedding-001', displayName: 'Gemini Embedding 001', created: 0, inputTokenLimit: 2_048, outputTokenLimit: 1, methods: ['embedContent', 'countTextTokens'] },
+  {
+    id: 'gemini-embedding-001',
+    displayName: 'Gemini Embedding 001',
+    created: 0,
+    inputTokenLimit: 2_048,
+    outputTokenLimit: 1,
+    methods: ['embedContent', 'countTextTokens'],
+    embedding: { dimensions: 3072, shortens: true },
+  },
 ];
 
 /** Cloud Code `v1internal:fetchAvailableModels`: Gemini, Claude and GPT-OSS models, plus editor-internal entries. */

@@ -8,6 +8,7 @@ import { antigravityFormat } from './antigravity-format.js';
 import { writeEventStream, writeWholeBody } from './body-writer.js';
 import { handleControl } from './control-routes.js';
 import { COUNT_ENDPOINTS, type CountEndpoint } from './count-endpoints.js';
+import { embeddingsEndpoint, serveEmbeddings } from './embeddings-routes.js';
 import { geminiFormat } from './gemini-format.js';
 import { openAiFormat } from './openai-format.js';
 import { openAiResponsesFormat } from './openai-responses-format.js';
@@ -58,7 +59,7 @@ export interface UpstreamEmulator {
   clearScripts(): void;
 }
 
-/** Starts the upstream emulator (OpenAI Chat Completions, Anthropic Messages, Gemini, Cloud Code Assist) over HTTP. */
+/** Starts the upstream emulator (OpenAI Chat Completions, Anthropic Messages, Gemini, Cloud Code Assist, embeddings) over HTTP. */
 export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}): Promise<UpstreamEmulator> {
   const host = opts.host ?? '127.0.0.1';
   const log = new RequestLog(opts.recordLimit);
@@ -220,6 +221,11 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
         const count = endpoint.match(method, pathname);
         if (count !== undefined) return serveCount(endpoint, count.pathModel, req, res, pathname, query);
       }
+    }
+    // Only embeddings paths end so (…/embeddings, :embedContent, :batchEmbedContents).
+    if (pathname.endsWith('mbeddings') || pathname.endsWith('mbedContent') || pathname.endsWith('mbedContents')) {
+      const embeddings = embeddingsEndpoint(method, pathname);
+      if (embeddings !== undefined) return serveEmbeddings(embeddings, { log, scripts, defaults }, req, res, pathname, query);
     }
     for (const format of FORMATS) {
       const route = format.match(method, pathname, query);

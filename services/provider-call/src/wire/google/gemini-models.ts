@@ -10,8 +10,8 @@ const PAGE_SIZE = 1000;
 /**
  * The Gemini API's `GET {base}/v1beta/models?pageSize=&pageToken=`: `{models:[{name:"models/…", displayName,
  * inputTokenLimit, outputTokenLimit, supportedGenerationMethods}], nextPageToken}`. Only models that answer
- * generateContent are chat models (the list also holds embedding and image models); `models/` is dropped,
- * as clients send the bare name.
+ * generateContent (chat) and embedContent (embeddings, served through POST /v1/embeddings) are models the
+ * gateway can call (the list also holds image and other models); `models/` is dropped, as clients send the bare name.
  */
 export const geminiModelListing: ModelListing = {
   pageRequest(target, pageToken) {
@@ -29,7 +29,7 @@ export const geminiModelListing: ModelListing = {
       const name = modelId(model?.name);
       if (model === undefined || name === undefined) continue;
       const methods = asArray(model.supportedGenerationMethods) ?? [];
-      if (!methods.includes('generateContent')) continue;
+      if (!methods.includes('generateContent') && !methods.includes('embedContent')) continue;
       models.push(upstreamModel(bareModelName(name), model));
     }
     const next = asString(page.nextPageToken);

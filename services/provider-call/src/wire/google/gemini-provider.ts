@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { geminiEmbeddings } from '../../embeddings/gemini-embeddings.js';
 import type { PassthroughFactory, ProviderAdapter } from '../../adapters/provider-adapter.js';
 import { upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { assertJsonDepth, objectBody } from '@aigw/formats';
@@ -38,4 +39,5 @@ export const geminiProvider: ProviderAdapter = {
   decodeError: decodeGoogleError,
   passthrough: geminiPassthrough,
   listModels: geminiModelListing,
+  embeddings: geminiEmbeddings,
 };

@@ -1,3 +1,4 @@
+import { openAiEmbeddings } from '../../embeddings/openai-embeddings.js';
 import type { ProviderAdapter } from '../../adapters/provider-adapter.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { decodeOpenAiError } from './openai-errors.js';
@@ -23,4 +24,5 @@ export const openAiProvider: ProviderAdapter = {
   passthrough: openAiPassthrough,
   streamUsageLast: true,
   listModels: openAiModelListing,
+  embeddings: openAiEmbeddings,
 };
