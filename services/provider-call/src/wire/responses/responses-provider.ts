@@ -1,4 +1,5 @@
 import type { ProviderAdapter } from '../../adapters/provider-adapter.js';
+import { openAiEmbeddings } from '../../embeddings/openai-embeddings.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { decodeOpenAiError } from '../openai/openai-errors.js';
 import { openAiModelListing } from '../openai/openai-models.js';
@@ -9,7 +10,7 @@ import { ResponsesStreamDecoder } from './responses-stream-decoder.js';
 
 /**
  * An `openai` provider whose wire is the Responses API (providers.wire = "responses"): POST
- * `${baseUrl}/responses`. Errors and the model list are OpenAI's own, as for Chat Completions.
+ * `${baseUrl}/responses`. Errors, the model list and embeddings are OpenAI's own, as for Chat Completions.
  */
 export const responsesProvider: ProviderAdapter = {
   format: 'responses',
@@ -27,4 +28,5 @@ export const responsesProvider: ProviderAdapter = {
   // Usage comes with response.completed, after the last token.
   streamUsageLast: true,
   listModels: openAiModelListing,
+  embeddings: openAiEmbeddings,
 };
