@@ -93,7 +93,7 @@ describe('seedDemo', () => {
     const result = await seedDemo(prisma, cipher, { ...options, demoKey: 'aigw-fixed-demo-key-for-this-test' });
     expect(result).toEqual({ seeded: false, demoKey: 'aigw-fixed-demo-key-for-this-test' });
     expect(await prisma.account.count()).toBe(before);
-    expect(await prisma.provider.count()).toBe(4);
+    expect(await prisma.provider.count()).toBe(5);
     const keyHash = createHash('sha256').update('aigw-fixed-demo-key-for-this-test').digest('hex');
     expect(await prisma.apiKey.count({ where: { keyHash } })).toBe(1);
     await seedDemo(prisma, cipher, { ...options, demoKey: 'aigw-fixed-demo-key-for-this-test' });
