@@ -17,13 +17,8 @@ beforeAll(async () => {
   const created = await admin(ctx.stack, 'POST', '/keys', { name: 'second tenant' });
   expect(created.status, created.text).toBe(201);
   otherKey = (created.json as { key: string }).key;
-  // An OpenAI provider that speaks the Responses API upstream: the client's request passes through (with the
-  // continued conversation in place of previous_response_id, which the upstream never saw).
-  const provider = await admin(ctx.stack, 'POST', '/providers', { name: 'openai-responses', kind: 'openai', baseUrl: `${ctx.stack.emulators.upstream.url}/v1` });
-  expect(provider.status, provider.text).toBe(201);
-  await ctx.prisma.provider.update({ where: { id: (provider.json as { id: number }).id }, data: { wire: 'responses' } });
-  const account = await admin(ctx.stack, 'POST', '/accounts', { provider: 'openai-responses', label: 'responses-1', authType: 'api_key', credentials: { apiKey: 'sk-responses-1' } });
-  expect(account.status, account.text).toBe(201);
+  // The demo's OpenAI provider that speaks the Responses API upstream: the client's request passes through (with
+  // the continued conversation in place of previous_response_id, which the upstream never saw).
   const route = await admin(ctx.stack, 'POST', '/routes', { pattern: 'passthru-*', provider: 'openai-responses', upstreamModel: 'gpt-5-codex' });
   expect(route.status, route.text).toBe(201);
 }, 120_000);
