@@ -32,7 +32,8 @@ function accountOf(kind: string): Partial<Account> {
 function count(clientFormat: ClientFormat, kind: string, body: unknown, model: string, headers: Array<{ name: string; value: string }> = []) {
   const chat = invokeRequest({ clientFormat, account: accountOf(kind), body, model });
   const credential = kind === 'anthropic' ? { headerName: 'x-api-key', headerValue: 'sk-ant-account' } : kind === 'gemini' ? { headerName: 'x-goog-api-key', headerValue: 'AIza-account' } : chat.credential;
-  const request = CountTokensRequest.fromPartial({ ...chat, credential, clientHeaders: headers });
+  const { requestId, body: bytes, upstreamModel, account } = chat;
+  const request = CountTokensRequest.fromPartial({ requestId, clientFormat, body: bytes, upstreamModel, account, credential, clientHeaders: headers });
   return callUnary(stack.client.countTokens, stack.client, request, Date.now() + 10_000);
 }
 

@@ -4,7 +4,7 @@ import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase 
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
 import { createRedis } from '@aigw/redis';
 import type { RequestLogEvent } from '@aigw/proto';
-import type { Express } from 'express';
+import type { RequestListener } from 'node:http';
 import { invalidateOnChange } from '../../src/cache-invalidation.js';
 import { prismaApiKeyStore } from '../../src/keys/prisma-api-key-store.js';
 import { redisWindowCounter } from '../../src/keys/redis-window-counter.js';
@@ -14,7 +14,7 @@ import { fakeBackends, type FakeBackendOptions } from './fake-backends.js';
 import { fakeServerDeps, silentLogger } from './fake-deps.js';
 
 export interface DbServer {
-  app: Express;
+  app: RequestListener;
   prisma: PrismaClient;
   db: TestDatabase;
   notified: ConfigChange[];
