@@ -6,7 +6,8 @@ import {
   ProviderCallServiceService,
   type InvokeMuxRequest,
   type InvokeMuxResponse,
-  type InvokeRequest,
+  InvokeRequest,
+  InvokeResponse,
   type ProviderCallServiceServer,
   type StreamChunk,
 } from '@aigw/proto';
@@ -43,7 +44,7 @@ function fakeProviderCall(seen: Seen) {
     }
   };
   const mux = muxService<InvokeMuxRequest, InvokeMuxResponse>(logger, 'InvokeMux', {
-    invoke: async () => ({ status: 200, body: Buffer.from('{}'), upstreamLatencyMs: 0, proxyId: 0, retryAfterMs: 0, droppedFields: [] }),
+    invoke: async () => InvokeResponse.fromPartial({ status: 200, body: Buffer.from('{}') }),
     invokeStream: muxStream(stream),
   });
   const implementation: ProviderCallServiceServer = {
@@ -52,6 +53,12 @@ function fakeProviderCall(seen: Seen) {
     }),
     invokeStream: () => undefined,
     invokeMux: mux.handler,
+    countTokens: unary(logger, 'CountTokens', async () => {
+      throw new AppError('INTERNAL', 'not used');
+    }),
+    listModels: unary(logger, 'ListModels', async () => {
+      throw new AppError('INTERNAL', 'not used');
+    }),
   };
   return { name: SERVICE, definition: ProviderCallServiceService, implementation, drain: mux.drain };
 }
@@ -75,7 +82,7 @@ async function setup() {
 }
 
 const order = (requestId: string) =>
-  ({ invokeStream: { requestId, clientFormat: 0, body: Buffer.alloc(0), upstreamModel: 'm', stream: true, clientHeaders: [], streamFraming: 0 } }) as const;
+  ({ invokeStream: InvokeRequest.fromPartial({ requestId, body: Buffer.alloc(0), upstreamModel: 'm', stream: true }) });
 
 async function readAll(stream: AsyncIterable<InvokeMuxResponse>): Promise<string[]> {
   const texts: string[] = [];
