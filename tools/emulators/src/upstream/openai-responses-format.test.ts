@@ -87,6 +87,13 @@ describe('OpenAI Responses API', () => {
     expect(second.output[0].content[0].text).toBe('Tool get_weather returned: sunny');
   });
 
+  it('calls a tool whose strict is omitted even when strict mode could not take its schema (best-effort)', async () => {
+    const tools = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
+    const res = await post({ model: MODEL, input: 'weather?', tools });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).output[0]).toMatchObject({ type: 'function_call', name: 'get_weather' });
+  });
+
   it('continues a kept response by previous_response_id, and refuses one it did not keep', async () => {
     const first = (await (await post({ model: MODEL, input: 'weather?', tools: [{ type: 'function', name: 'f', strict: false, parameters: { type: 'object' } }] })).json()) as Json;
     const callId = first.output[0].call_id;
@@ -115,8 +122,8 @@ describe('OpenAI Responses API', () => {
       status: 400,
       error: { message: "Missing required parameter: 'tools[0].name'.", param: 'tools[0].name' },
     });
-    // Function tools are strict unless they say otherwise, and strict wants closed objects.
-    expect(await refusal({ model: MODEL, input: 'hi', tools: [{ type: 'function', name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } }] })).toMatchObject({
+    // A tool that asks for strict mode must give it closed objects.
+    expect(await refusal({ model: MODEL, input: 'hi', tools: [{ type: 'function', name: 'f', strict: true, parameters: { type: 'object', properties: { a: { type: 'string' } } } }] })).toMatchObject({
       status: 400,
       error: { param: 'tools[0].parameters' },
     });

@@ -9,7 +9,8 @@ import type { ParseFailure } from './wire-format.js';
 import { countWords } from './words.js';
 
 // Responses API request (`POST /v1/responses`) → ChatRequest, checked as OpenAI checks it: flat function tools
-// (strict by default, so their schemas must meet strict mode), `text.format`, `reasoning` (reasoning models
+// (a schema must meet strict mode when the tool says `strict: true`; with `strict` omitted OpenAI makes it
+// strict where it can and otherwise calls best-effort, so nothing is refused), `text.format`, `reasoning` (reasoning models
 // only), `max_output_tokens` of at least 16, `previous_response_id` only for a response this emulator kept,
 // and the model must be one OpenAI lists. What the answer needs beyond ChatRequest rides in `responses`.
 
@@ -46,7 +47,9 @@ function parseTools(tools: unknown): ToolDeclaration[] | ParseFailure | undefine
     if (typeof tool.name !== 'string' || tool.name === '') {
       return { error: `Missing required parameter: 'tools[${i}].name'.`, param: `tools[${i}].name`, code: 'missing_required_parameter' };
     }
-    if (tool.strict !== false && isObject(tool.parameters)) {
+    // Only an explicit `strict: true` is refused for a schema strict mode cannot take (OpenAI's function
+    // calling guide: an omitted `strict` falls back to non-strict when the schema cannot be made strict).
+    if (tool.strict === true && isObject(tool.parameters)) {
       const problem = strictSchemaProblem(tool.parameters);
       if (problem !== undefined) return { error: `Invalid schema for function '${tool.name}': ${problem}`, param: `tools[${i}].parameters`, code: 'invalid_function_parameters' };
     }
