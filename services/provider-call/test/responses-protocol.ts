@@ -2,7 +2,8 @@ import { ClientFormat } from '@aigw/proto';
 import { blank, events, type Answer, type ClientProtocol, type Stop } from './client-protocols.js';
 
 // The OpenAI Responses API as a test client speaks it: instructions, input items (messages, function calls
-// and their outputs), function tools; answers read from the output items, streams from the typed events
+// and their outputs), function tools, structured output as `text.format`, encrypted reasoning asked for by
+// `include`; answers read from the output items, streams from the typed events
 // (text and reasoning from their deltas, calls and signatures from output_item.done, the end from
 // response.completed / response.incomplete, a failure from `error`).
 
@@ -41,12 +42,16 @@ export const responsesProtocol: ClientProtocol = {
       } else input.push({ type: 'function_call_output', call_id: t.id, output: t.result });
     }
     const tools = c.tools?.map((t) => ({ type: 'function', ...t }));
+    const format = c.schema === undefined ? {} : { text: { format: { type: 'json_schema', name: 'answer', schema: c.schema, strict: true } } };
     return {
       model: 'client-model',
       ...(c.system ? { instructions: c.system } : {}),
       input,
       ...(tools ? { tools } : {}),
       ...(c.maxTokens ? { max_output_tokens: c.maxTokens } : {}),
+      ...format,
+      // A client that hands reasoning back on its next turn asks for it encrypted, as Codex does.
+      include: ['reasoning.encrypted_content'],
       ...(stream ? { stream: true } : {}),
     };
   },
