@@ -4,7 +4,7 @@ import { countWords } from '@aigw/emulators';
 import { SseParser } from '@aigw/formats';
 import { ClientFormat, InvokeRequest } from '@aigw/proto';
 import { PROTOCOLS } from './client-protocols.js';
-import { PROVIDERS, providerAccounts, type ProviderName } from './matrix-stack.js';
+import { PROVIDERS, providerAccounts, upstreamModelOf, type ProviderName } from './matrix-stack.js';
 import { invokeRequest, startTestStack, streamText, type TestStack } from './test-stack.js';
 
 // The request Codex CLI 0.171 really sends (test/fixtures/codex: two developer messages of instructions,
@@ -37,6 +37,8 @@ async function send(provider: ProviderName, body: Record<string, any>, stream: b
   const target = providerAccounts(stack)[provider];
   const request = InvokeRequest.fromPartial({
     ...invokeRequest({ clientFormat: ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES, account: target.account, body: { ...body, stream }, stream }),
+    // The Responses API (OpenAI's, emulated) answers only models it lists.
+    upstreamModel: upstreamModelOf(provider),
     credential: target.credential,
     responseId: 'resp_codex1',
   });
@@ -60,7 +62,9 @@ describe.each(PROVIDERS.flatMap((provider) => [false, true].map((stream) => [pro
     expect(result.answer.toolCalls.map((c) => c.name)).toEqual(['exec_command']);
     expect(result.answer.toolCalls[0]?.args).toMatchObject({ cmd: expect.any(String) });
     expect(result.answer.usage?.input).toBe(inputWords(CODEX));
-    expect(result.dropped).toEqual(expect.arrayContaining(['tools[8].type=web_search', 'prompt_cache_key', 'client_metadata']));
+    // Translated, what the provider cannot take is reported; a Responses upstream gets the body as Codex wrote it.
+    if (provider === 'responses') expect(result.dropped).toEqual([]);
+    else expect(result.dropped).toEqual(expect.arrayContaining(['tools[8].type=web_search', 'prompt_cache_key', 'client_metadata']));
     expect(result.response).toMatchObject({ id: 'resp_codex1', object: 'response', status: 'completed', store: false, tool_choice: 'auto', parallel_tool_calls: true });
     expect(result.response.tools).toHaveLength(CODEX.tools.length);
   });

@@ -62,8 +62,10 @@ describe.each(COMBOS)('%s client → %s provider errors', (client, provider) => 
       expect(events.some((e) => e.event === 'message_stop')).toBe(false);
     }
     if (client === 'responses') {
-      // `error` (the openai SDK throws on it), then `response.failed` (what Codex reads).
-      expect(events.slice(-2).map((e) => e.event)).toEqual(['error', 'response.failed']);
+      // Translated: `error` (the openai SDK throws on it), then `response.failed` (what Codex reads). Passed
+      // through to a Responses upstream: the upstream's own `response.failed`, as OpenAI sends it, after the text so far.
+      const tail = provider === 'responses' ? ['response.output_text.delta', 'response.failed'] : ['error', 'response.failed'];
+      expect(events.slice(-2).map((e) => e.event)).toEqual(tail);
       expect(JSON.parse(last?.data ?? '').response).toMatchObject({ status: 'failed', error: { code: expect.any(String), message: expect.any(String) } });
       expect(events.some((e) => e.event === 'response.completed' || e.event === 'response.incomplete')).toBe(false);
     }

@@ -2,9 +2,10 @@ import { ClientFormat } from '@aigw/proto';
 import { blank, events, type Answer, type ClientProtocol, type Stop } from './client-protocols.js';
 
 // The OpenAI Responses API as a test client speaks it: instructions, input items (messages, function calls
-// and their outputs), function tools; answers read from the output items, streams from the typed events
+// and their outputs), function tools, structured output as `text.format`, encrypted reasoning asked for by
+// `include`; answers read from the output items, streams from the typed events
 // (text and reasoning from their deltas, calls and signatures from output_item.done, the end from
-// response.completed / response.incomplete, a failure from `error`).
+// response.completed / response.incomplete, a failure from `error` or `response.failed`).
 
 type Item = Record<string, any>;
 
@@ -41,12 +42,16 @@ export const responsesProtocol: ClientProtocol = {
       } else input.push({ type: 'function_call_output', call_id: t.id, output: t.result });
     }
     const tools = c.tools?.map((t) => ({ type: 'function', ...t }));
+    const format = c.schema === undefined ? {} : { text: { format: { type: 'json_schema', name: 'answer', schema: c.schema, strict: true } } };
     return {
       model: 'client-model',
       ...(c.system ? { instructions: c.system } : {}),
       input,
       ...(tools ? { tools } : {}),
       ...(c.maxTokens ? { max_output_tokens: c.maxTokens } : {}),
+      ...format,
+      // A client that hands reasoning back on its next turn asks for it encrypted, as Codex does.
+      include: ['reasoning.encrypted_content'],
       ...(stream ? { stream: true } : {}),
     };
   },
@@ -64,6 +69,8 @@ export const responsesProtocol: ClientProtocol = {
       if (event !== data.type || data.sequence_number !== sequence + 1) throw new Error(`event ${event} out of order: ${JSON.stringify(data)}`);
       sequence = data.sequence_number;
       if (event === 'error') answer.error = { status: data.error?.type ?? data.code, message: data.message };
+      // A failed response is a failure too (what Codex reads), whether or not an `error` event came first.
+      if (event === 'response.failed') answer.error ??= { status: data.response.error?.code, message: data.response.error?.message };
       if (event === 'response.output_text.delta') answer.text += data.delta;
       if (event === 'response.reasoning_summary_text.delta') answer.reasoning += data.delta;
       if (event === 'response.output_item.done') readItem(answer, data.item, false);

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { structuredAnswerText } from '@aigw/emulators';
 import { ClientFormat, InvokeRequest } from '@aigw/proto';
 import { PROTOCOLS } from './client-protocols.js';
-import { PROVIDERS, providerAccounts } from './matrix-stack.js';
+import { PROVIDERS, providerAccounts, upstreamModelOf } from './matrix-stack.js';
 import { invokeRequest, startTestStack, streamText, type TestStack } from './test-stack.js';
 
 // A Responses client's text.format json_schema reaches every provider kind as that provider's structured
@@ -30,6 +30,8 @@ describe.each(PROVIDERS.flatMap((provider) => [false, true].map((stream) => [pro
     const request = InvokeRequest.fromPartial({
       ...invokeRequest({ clientFormat: ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES, account: target.account, body, stream }),
       credential: target.credential,
+      // The Responses API (OpenAI's, emulated) answers only models it lists.
+      upstreamModel: upstreamModelOf(provider),
     });
     const text = stream ? PROTOCOLS.responses.streamAnswer(streamText(await stack.invokeStream(request))).text : PROTOCOLS.responses.answer((await stack.invoke(request)).body.toString('utf8')).text;
     expect(JSON.parse(text)).toEqual(JSON.parse(structuredAnswerText({ type: 'json_schema', schema: SCHEMA }, '')));

@@ -87,6 +87,25 @@ describe('OpenAI Responses API', () => {
     expect(second.output[0].content[0].text).toBe('Tool get_weather returned: sunny');
   });
 
+  it('calls a tool whose strict is omitted even when strict mode could not take its schema (best-effort)', async () => {
+    const tools = [{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } }];
+    const res = await post({ model: MODEL, input: 'weather?', tools });
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as Json).output[0]).toMatchObject({ type: 'function_call', name: 'get_weather' });
+  });
+
+  it('calls a function of a namespace tool by its name with its namespace beside it, and reads its output back', async () => {
+    const spawn = { type: 'function', name: 'spawn_agent', parameters: { type: 'object', properties: { task: { type: 'string' } }, required: ['task'] } };
+    const tools = [{ type: 'function', name: 'exec', parameters: { type: 'object' } }, { type: 'namespace', name: 'agents', description: 'Sub-agents', tools: [spawn] }];
+    const first = (await (await post({ model: MODEL, input: 'go [emu tool=agents__spawn_agent]', tools })).json()) as Json;
+    const call = first.output[0];
+    expect(call).toMatchObject({ type: 'function_call', name: 'spawn_agent', namespace: 'agents', status: 'completed' });
+    expect(JSON.parse(call.arguments)).toEqual({ task: expect.any(String) });
+    const input = [{ role: 'user', content: 'go' }, call, { type: 'function_call_output', call_id: call.call_id, output: 'started' }];
+    const second = (await (await post({ model: MODEL, input, tools })).json()) as Json;
+    expect(second.output[0].content[0].text).toBe('Tool agents__spawn_agent returned: started');
+  });
+
   it('continues a kept response by previous_response_id, and refuses one it did not keep', async () => {
     const first = (await (await post({ model: MODEL, input: 'weather?', tools: [{ type: 'function', name: 'f', strict: false, parameters: { type: 'object' } }] })).json()) as Json;
     const callId = first.output[0].call_id;
@@ -115,8 +134,8 @@ describe('OpenAI Responses API', () => {
       status: 400,
       error: { message: "Missing required parameter: 'tools[0].name'.", param: 'tools[0].name' },
     });
-    // Function tools are strict unless they say otherwise, and strict wants closed objects.
-    expect(await refusal({ model: MODEL, input: 'hi', tools: [{ type: 'function', name: 'f', parameters: { type: 'object', properties: { a: { type: 'string' } } } }] })).toMatchObject({
+    // A tool that asks for strict mode must give it closed objects.
+    expect(await refusal({ model: MODEL, input: 'hi', tools: [{ type: 'function', name: 'f', strict: true, parameters: { type: 'object', properties: { a: { type: 'string' } } } }] })).toMatchObject({
       status: 400,
       error: { param: 'tools[0].parameters' },
     });

@@ -96,7 +96,7 @@ export const openAiResponsesFormat: WireFormat = {
   renderStream(reply: Reply, chat: ChatRequest, ctx: RenderContext, chunks: number | undefined): string[] {
     const req = asResponses(chat);
     const reasoning = reasoningItem(reply, req, ctx);
-    const output = reasoning === undefined ? [answerItem(reply, ctx)] : [reasoning, answerItem(reply, ctx)];
+    const output = reasoning === undefined ? [answerItem(reply, req, ctx)] : [reasoning, answerItem(reply, req, ctx)];
     keep(req, ctx, output);
     const events: JsonObject[] = [
       { type: 'response.created', response: responseObject(req, ctx, 'in_progress') },

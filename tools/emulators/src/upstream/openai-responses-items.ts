@@ -31,6 +31,15 @@ const OTHER_ITEMS: ReadonlySet<string> = new Set([
 ]);
 const ITEM_TYPES = ['message', 'function_call', 'function_call_output', 'reasoning', 'item_reference', ...OTHER_ITEMS];
 
+/**
+ * The emulator's name for a function of a namespace tool (Codex groups its sub-agent tools so): what
+ * `[emu tool=…]` names and what a reply calls it. It is the name a translating gateway gives such a tool,
+ * so one conversation reads alike whichever wire carried it; on the wire the call keeps `name` and `namespace`.
+ */
+export function namespacedToolName(namespace: string, name: string): string {
+  return `${namespace}__${name}`;
+}
+
 const invalid = (value: unknown, supported: string, param: string): ParseFailure => ({
   error: `Invalid value: '${String(value)}'. Supported values are: ${supported}.`,
   param,
@@ -101,7 +110,8 @@ export function readItems(items: readonly unknown[], offset: number, store: bool
       answered = false;
     } else if (type === 'function_call') {
       for (const key of ['call_id', 'name', 'arguments']) if (typeof raw[key] !== 'string') return missing(`${at}.${key}`);
-      callNames.set(raw.call_id as string, raw.name as string);
+      const namespace = typeof raw.namespace === 'string' && raw.namespace !== '' ? raw.namespace : undefined;
+      callNames.set(raw.call_id as string, namespace === undefined ? (raw.name as string) : namespacedToolName(namespace, raw.name as string));
       if (answered) reading.toolResults = []; // a new round of calls: the model has read the earlier outputs
       answered = false;
     } else if (type === 'function_call_output') {

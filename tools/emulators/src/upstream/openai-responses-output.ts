@@ -47,11 +47,14 @@ export function reasoningItem(reply: Reply, req: ResponsesRequest, ctx: RenderCo
 export const outputText = (text: string): JsonObject => ({ type: 'output_text', annotations: [], logprobs: [], text });
 
 /** The answer's own item, done: the function call, or the assistant message. */
-export function answerItem(reply: Reply, ctx: RenderContext): JsonObject {
+export function answerItem(reply: Reply, req: ResponsesRequest, ctx: RenderContext): JsonObject {
   const ids = answerIds(ctx);
   const call = reply.toolCall;
   if (call !== undefined) {
-    return { id: ids.call, type: 'function_call', status: 'completed', arguments: call.argumentsJson, call_id: ids.callId, name: call.name };
+    // A function of a namespace tool is called by its own name, with its namespace beside it.
+    const namespaced = req.responses.namespaces.get(call.name);
+    const name = namespaced === undefined ? { name: call.name } : { name: namespaced.name, namespace: namespaced.namespace };
+    return { id: ids.call, type: 'function_call', status: 'completed', arguments: call.argumentsJson, call_id: ids.callId, ...name };
   }
   const status = reply.finish === 'length' ? 'incomplete' : 'completed';
   return { id: ids.message, type: 'message', status, content: [outputText(reply.text)], role: 'assistant' };
@@ -60,7 +63,7 @@ export function answerItem(reply: Reply, ctx: RenderContext): JsonObject {
 /** Every output item of the answer, in order. */
 export function outputItems(reply: Reply, req: ResponsesRequest, ctx: RenderContext): JsonObject[] {
   const reasoning = reasoningItem(reply, req, ctx);
-  return reasoning === undefined ? [answerItem(reply, ctx)] : [reasoning, answerItem(reply, ctx)];
+  return reasoning === undefined ? [answerItem(reply, req, ctx)] : [reasoning, answerItem(reply, req, ctx)];
 }
 
 /** The response object; `state` in_progress (created), or the finished response with its output and usage. */

@@ -1,6 +1,6 @@
 import { isObject, nonNegativeInteger, type JsonObject } from './json-fields.js';
 import { OPENAI_MODELS } from './model-catalog.js';
-import { readItems } from './openai-responses-items.js';
+import { namespacedToolName, readItems } from './openai-responses-items.js';
 import type { ChatRequest } from './reply.js';
 import { KEPT_RESPONSES } from './responses-memory.js';
 import { parseResponsesTextFormat, strictSchemaProblem } from './response-format-request.js';
@@ -9,8 +9,9 @@ import type { ParseFailure } from './wire-format.js';
 import { countWords } from './words.js';
 
 // Responses API request (`POST /v1/responses`) → ChatRequest, checked as OpenAI checks it: flat function tools
-// (strict by default, so their schemas must meet strict mode), `text.format`, `reasoning` (reasoning models
-// only), `max_output_tokens` of at least 16, `previous_response_id` only for a response this emulator kept,
+// and the functions of namespace tools (a schema must meet strict mode when the tool says `strict: true`; with
+// `strict` omitted OpenAI makes it strict where it can and otherwise calls best-effort, so nothing is refused),
+// `text.format`, `reasoning` (reasoning models only), `max_output_tokens` of at least 16, `previous_response_id` only for a response this emulator kept,
 // and the model must be one OpenAI lists. What the answer needs beyond ChatRequest rides in `responses`.
 
 /** What a Responses answer echoes and how it shapes itself. */
@@ -26,6 +27,8 @@ export interface ResponsesOptions {
   previousResponseId: string | null;
   /** Request fields the response object repeats (tools, tool_choice, text, reasoning, …). */
   echo: JsonObject;
+  /** The functions of namespace tools by the emulator's name for them: what a call of one carries on the wire. */
+  namespaces: ReadonlyMap<string, { namespace: string; name: string }>;
 }
 
 export interface ResponsesRequest extends ChatRequest {
@@ -35,22 +38,41 @@ export interface ResponsesRequest extends ChatRequest {
 const EFFORTS = ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'];
 const MIN_OUTPUT_TOKENS = 16;
 
-function parseTools(tools: unknown): ToolDeclaration[] | ParseFailure | undefined {
+/** A function tool checked as OpenAI checks it (a top-level name; a strict-mode schema when it asks for strict). */
+function parseFunction(tool: JsonObject, path: string, name = (n: string) => n): ToolDeclaration | ParseFailure {
+  // The Chat Completions shape ({function: {name}}) has no top-level name: OpenAI's 400 names the field it misses.
+  if (typeof tool.name !== 'string' || tool.name === '') return { error: `Missing required parameter: '${path}.name'.`, param: `${path}.name`, code: 'missing_required_parameter' };
+  // Only an explicit `strict: true` is refused for a schema strict mode cannot take (OpenAI's function
+  // calling guide: an omitted `strict` falls back to non-strict when the schema cannot be made strict).
+  if (tool.strict === true && isObject(tool.parameters)) {
+    const problem = strictSchemaProblem(tool.parameters);
+    if (problem !== undefined) return { error: `Invalid schema for function '${tool.name}': ${problem}`, param: `${path}.parameters`, code: 'invalid_function_parameters' };
+  }
+  return tool.parameters === undefined ? { name: name(tool.name) } : { name: name(tool.name), parameters: tool.parameters };
+}
+
+/** Function tools, and the functions of namespace tools (named by namespacedToolName); `namespaces` learns those. */
+function parseTools(tools: unknown, namespaces: Map<string, { namespace: string; name: string }>): ToolDeclaration[] | ParseFailure | undefined {
   if (tools === undefined || tools === null) return undefined;
   if (!Array.isArray(tools)) return { error: "Invalid type for 'tools': expected an array.", param: 'tools', code: 'invalid_type' };
   const out: ToolDeclaration[] = [];
   for (const [i, tool] of tools.entries()) {
     if (!isObject(tool)) return { error: `Invalid type for 'tools[${i}]': expected an object.`, param: `tools[${i}]`, code: 'invalid_type' };
-    if (tool.type !== 'function') continue; // built-in, custom and namespace tools: nothing the emulator calls
-    // The Chat Completions shape ({function: {name}}) has no top-level name: OpenAI's 400 names the field it misses.
-    if (typeof tool.name !== 'string' || tool.name === '') {
-      return { error: `Missing required parameter: 'tools[${i}].name'.`, param: `tools[${i}].name`, code: 'missing_required_parameter' };
+    if (tool.type === 'namespace' && typeof tool.name === 'string' && Array.isArray(tool.tools)) {
+      const namespace = tool.name;
+      for (const [j, inner] of tool.tools.entries()) {
+        if (!isObject(inner) || inner.type !== 'function') continue;
+        const parsed = parseFunction(inner, `tools[${i}].tools[${j}]`, (n) => namespacedToolName(namespace, n));
+        if ('error' in parsed) return parsed;
+        namespaces.set(parsed.name, { namespace, name: inner.name as string });
+        out.push(parsed);
+      }
+      continue;
     }
-    if (tool.strict !== false && isObject(tool.parameters)) {
-      const problem = strictSchemaProblem(tool.parameters);
-      if (problem !== undefined) return { error: `Invalid schema for function '${tool.name}': ${problem}`, param: `tools[${i}].parameters`, code: 'invalid_function_parameters' };
-    }
-    out.push(tool.parameters === undefined ? { name: tool.name } : { name: tool.name, parameters: tool.parameters });
+    if (tool.type !== 'function') continue; // built-in and custom tools: nothing the emulator calls
+    const parsed = parseFunction(tool, `tools[${i}]`);
+    if ('error' in parsed) return parsed;
+    out.push(parsed);
   }
   return out.length > 0 ? out : undefined;
 }
@@ -105,7 +127,8 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest | ParseFa
   const reading = readItems(items, earlier.length, store, (id) => KEPT_RESPONSES.item(id));
   if ('error' in reading) return reading;
 
-  const tools = parseTools(b.tools);
+  const namespaces = new Map<string, { namespace: string; name: string }>();
+  const tools = parseTools(b.tools, namespaces);
   if (tools !== undefined && !Array.isArray(tools)) return tools;
   const responseFormat = parseResponsesTextFormat(b.text);
   if (responseFormat !== undefined && 'error' in responseFormat) return responseFormat;
@@ -150,6 +173,7 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest | ParseFa
       summary: reasoning.summary,
       previousResponseId,
       echo,
+      namespaces,
     },
   };
   if (tools !== undefined) chat.tools = tools;

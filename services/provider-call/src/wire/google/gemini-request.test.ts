@@ -104,6 +104,9 @@ describe('toGeminiSchema', () => {
   it('says whether a schema can be sent as parameters', () => {
     expect(hasParameters({ type: 'OBJECT', properties: {} })).toBe(false);
     expect(hasParameters({ type: 'OBJECT', properties: { a: { type: 'STRING' } } })).toBe(true);
+    // A client's `type` may be any JSON, even an object with its own toString key (String() of it throws).
+    expect(hasParameters(toGeminiSchema({ type: { toString: 1 }, properties: {} }))).toBe(true);
+    expect(hasParameters(toGeminiSchema({ type: [{ toString: 1 }, 'null'] }))).toBe(true);
   });
 });
 

@@ -36,7 +36,10 @@ export function toGeminiSchema(schema: unknown): Record<string, unknown> {
 
 /** False for an object schema without properties, which Gemini rejects as a function's parameters. */
 export function hasParameters(schema: Record<string, unknown>): boolean {
-  return !(String(schema.type).toUpperCase() === 'OBJECT' && (!isRecord(schema.properties) || Object.keys(schema.properties).length === 0));
+  // A `type` that is no string (a client may write anything there) is no object type; String() of an
+  // object with its own `toString` key would throw.
+  const isObject = typeof schema.type === 'string' && schema.type.toUpperCase() === 'OBJECT';
+  return !(isObject && (!isRecord(schema.properties) || Object.keys(schema.properties).length === 0));
 }
 
 const JSON_SCHEMA_KEPT = new Set([

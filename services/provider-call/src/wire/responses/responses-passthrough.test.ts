@@ -49,12 +49,26 @@ describe('Responses pass-through', () => {
     expect(failure).toContain('"id":"resp_gw"');
   });
 
-  it('ends a cut stream with an error event of its own, numbered after the last', () => {
-    const stream = new ResponsesPassthroughStream(undefined);
-    stream.push(ev({ type: 'response.created', response: { id: 'resp_up' }, sequence_number: 0 }));
+  it('ends a cut stream with an error event of its own (one the openai SDK throws on), then the response failed, numbered after the last', () => {
+    const stream = new ResponsesPassthroughStream('resp_gw');
+    stream.push(ev({ type: 'response.created', response: { id: 'resp_up', status: 'in_progress', output: [] }, sequence_number: 0 }));
+    stream.push(ev({ type: 'response.output_text.delta', item_id: 'msg_1', delta: 'Hi', sequence_number: 1 }));
     expect(() => stream.end()).toThrow(/ended before its final event/);
     const failure = stream.fail({ status: 502, message: 'cut' });
+    const [error, failed] = failure.split('\n\n').filter((e) => e !== '');
+    expect(error?.startsWith('event: error\n')).toBe(true);
+    expect(JSON.parse(error?.split('data: ')[1] ?? '')).toMatchObject({ type: 'error', message: 'cut', error: { message: 'cut' }, sequence_number: 2 });
+    expect(failed?.startsWith('event: response.failed\n')).toBe(true);
+    expect(JSON.parse(failed?.split('data: ')[1] ?? '')).toEqual({
+      type: 'response.failed',
+      response: { id: 'resp_gw', status: 'failed', output: [], error: { code: 'upstream_error', message: 'cut' } },
+      sequence_number: 3,
+    });
+  });
+
+  it('ends a stream cut before the response began with the error event alone', () => {
+    const failure = new ResponsesPassthroughStream(undefined).fail({ status: 502, message: 'cut' });
     expect(failure.startsWith('event: error\n')).toBe(true);
-    expect(JSON.parse(failure.split('data: ')[1] ?? '')).toMatchObject({ type: 'error', message: 'cut', sequence_number: 1 });
+    expect(failure).not.toContain('response.failed');
   });
 });

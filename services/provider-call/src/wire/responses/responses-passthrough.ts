@@ -5,7 +5,7 @@ import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { truncatedStream } from '../../adapters/stream-failure.js';
 import type { IrError, IrUsage } from '../../ir/chat-ir.js';
 import { asArray, asRecord, asString, parseJson } from '../../ir/json-shape.js';
-import { assertJsonDepth, formatSseEvent, objectBody, openAiErrorNames, type SseEvent } from '@aigw/formats';
+import { assertJsonDepth, formatSseEvent, objectBody, openAiErrorNames, responsesErrorEvent, type SseEvent } from '@aigw/formats';
 import { decodeOpenAiError, openAiErrorBody } from '../openai/openai-errors.js';
 import { responsesUsageToIr } from './responses-response-decoder.js';
 import { responsesEventError } from './responses-stream-decoder.js';
@@ -41,7 +41,8 @@ function eventType(event: SseEvent): string {
 /**
  * Forwards the upstream's events; renames the response; reads usage from the final event. A failure event
  * (`response.failed`, `error`) is forwarded to the client as the upstream sent it and the stream reported
- * broken; a body that ends before a final event is broken too, never a clean end.
+ * broken; a body that ends before a final event is broken too, never a clean end: it ends as a translated
+ * stream does, with an `error` event (the openai SDK throws on it) and `response.failed` (what Codex reads).
  */
 export class ResponsesPassthroughStream implements StreamTranslator {
   #usage: IrUsage | undefined;
@@ -50,6 +51,8 @@ export class ResponsesPassthroughStream implements StreamTranslator {
   #lastSequence = -1;
   /** The upstream's own failure event, already in the client's format, sent in place of ours. */
   #failureEvent: string | undefined;
+  /** The latest response object the upstream sent (renamed): what our own `response.failed` reports as failed. */
+  #response: Record<string, unknown> | undefined;
 
   constructor(private readonly responseId: string | undefined) {}
 
@@ -79,10 +82,12 @@ export class ResponsesPassthroughStream implements StreamTranslator {
 
   fail(error: IrError): string {
     if (this.#failureEvent !== undefined) return this.#failureEvent;
-    // OpenAI's own error event: {type:"error", code, message, param, sequence_number}.
+    const errorEvent = responsesErrorEvent(error, this.#lastSequence + 1);
+    const framed = formatSseEvent(errorEvent.data, errorEvent.event);
+    if (this.#response === undefined) return framed;
     const [, code] = openAiErrorNames(error);
-    const body = { type: 'error', code, message: error.message, param: null, sequence_number: this.#lastSequence + 1 };
-    return formatSseEvent(JSON.stringify(body), 'error');
+    const response = { ...this.#response, status: 'failed', error: { code, message: error.message } };
+    return framed + formatSseEvent(JSON.stringify({ type: 'response.failed', response, sequence_number: this.#lastSequence + 2 }), 'response.failed');
   }
 
   usage(): IrUsage | undefined {
@@ -91,16 +96,15 @@ export class ResponsesPassthroughStream implements StreamTranslator {
 
   /** The event's data with the response renamed; the final events also give the usage. */
   #renamed(type: string, data: string): string {
-    if (this.#upstreamId === undefined || FINAL_EVENTS.has(type)) {
-      const response = asRecord(asRecord(parseJson(data))?.response);
-      this.#upstreamId ??= asString(response?.id);
-      if (FINAL_EVENTS.has(type)) {
-        this.#finished = true;
-        this.#usage = responsesUsageToIr(response?.usage);
-      }
+    const response = asRecord(asRecord(parseJson(data))?.response);
+    this.#upstreamId ??= asString(response?.id);
+    if (FINAL_EVENTS.has(type)) {
+      this.#finished = true;
+      this.#usage = responsesUsageToIr(response?.usage);
     }
-    if (this.responseId === undefined || this.#upstreamId === undefined) return data;
-    return renameResponseId(data, this.#upstreamId, this.responseId);
+    const renames = this.responseId !== undefined && this.#upstreamId !== undefined;
+    if (response !== undefined) this.#response = renames && response.id === this.#upstreamId ? { ...response, id: this.responseId } : response;
+    return renames ? renameResponseId(data, this.#upstreamId as string, this.responseId as string) : data;
   }
 }
 
