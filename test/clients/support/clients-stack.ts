@@ -12,7 +12,7 @@ import { admin, chat, ok, type HttpResult } from '../../e2e/support/http.js';
 // specific patterns than the demo's wildcards (the longest pattern wins), to reach every provider kind.
 
 /** The upstream emulator's name for the Responses API wire (an openai-kind provider with wire "responses"). */
-export const RESPONSES_WIRE = 'openai-responses';
+export const RESPONSES_WIRE = 'responses';
 
 /** A target of the suite: a model name and the provider (and kind) its route reaches. */
 export interface Target {

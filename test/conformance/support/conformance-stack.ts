@@ -23,7 +23,7 @@ const CREATED: Record<Exclude<ProviderName, 'antigravity'>, { kind: string; wire
 /** The upstream emulator's name for the wire each provider speaks (what RecordedRequest.format says). */
 export const UPSTREAM_FORMAT: Record<ProviderName, string> = {
   openai: 'openai',
-  'openai-responses': 'openai-responses',
+  'openai-responses': 'responses',
   anthropic: 'anthropic',
   gemini: 'gemini',
   antigravity: 'antigravity',
