@@ -31,9 +31,13 @@ export interface CaseContext {
   expectAnswer(observed: Observed, reply: Reply, model: string, provider: ProviderName): void;
 }
 
-/** The header reaches the upstream only between a client and an upstream of one protocol (Google's are the account's). */
+/**
+ * The header reaches the upstream only between a client and an upstream of one protocol family (Google's are
+ * the account's): OpenAI's headers (openai-beta, …) are the same for Chat Completions and the Responses API, on
+ * either wire of an OpenAI provider.
+ */
 const deliversHeader = (client: ClientName, provider: ProviderName): boolean =>
-  (client === 'anthropic' && provider === 'anthropic') || (client === 'openai' && provider === 'openai') || (client === 'responses' && provider === 'openai-responses');
+  (client === 'anthropic' && provider === 'anthropic') || ((client === 'openai' || client === 'responses') && provider.startsWith('openai'));
 
 /** OpenAI-kind providers have no count endpoint the gateway uses. */
 const countsUpstream = (provider: ProviderName): provider is Exclude<ProviderName, 'openai' | 'openai-responses'> => !provider.startsWith('openai');
