@@ -1,4 +1,4 @@
-import { toolResultText } from '@aigw/emulators';
+import { countWords, toolResultText } from '@aigw/emulators';
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createGoogleGenerativeAI } from '@ai-sdk/google';
 import { createOpenAI } from '@ai-sdk/openai';
@@ -19,8 +19,9 @@ import {
 } from './support/expectations.js';
 
 // The Vercel AI SDK as its users write it, pointed at the gateway by base URL and the demo key: the
-// OpenAI provider's Chat Completions model (`.chat()`), the Anthropic provider (Messages) and the Google
-// provider (Gemini generateContent), each against every provider kind behind the gateway.
+// OpenAI provider's default model (`openai(id)`, the Responses API, with its default `store`), its Chat
+// Completions model (`.chat()`), the Anthropic provider (Messages) and the Google provider (Gemini
+// generateContent), each against every provider kind behind the gateway.
 
 let stack: ClientsStack;
 
@@ -40,6 +41,7 @@ type Provider = {
 };
 
 const PROVIDERS: Provider[] = [
+  { name: '@ai-sdk/openai (Responses)', model: (id) => createOpenAI({ baseURL: `${stack.ingressUrl}/v1`, apiKey: stack.clientKey })(id), toolResultPayload: TOOL_RESULT },
   { name: '@ai-sdk/openai .chat()', model: (id) => createOpenAI({ baseURL: `${stack.ingressUrl}/v1`, apiKey: stack.clientKey }).chat(id), toolResultPayload: TOOL_RESULT },
   { name: '@ai-sdk/anthropic', model: (id) => createAnthropic({ baseURL: `${stack.ingressUrl}/v1`, apiKey: stack.clientKey })(id), toolResultPayload: TOOL_RESULT },
   {
@@ -129,5 +131,45 @@ describe.each(PROVIDERS)('AI SDK $name', (provider) => {
       expect(result.finishReason).toBe('stop');
       expect(result.usage.inputTokens).toBeGreaterThan(0);
     });
+  });
+});
+
+// With its default `store`, the Responses model hands earlier output back by id (`item_reference`) rather
+// than whole: the reasoning item of a tool-calling step, and the assistant message of an earlier turn (see
+// captures of @ai-sdk/openai 3.0.141). The gateway answers those from the responses it stored for the key.
+describe.each(TARGETS)('AI SDK @ai-sdk/openai (Responses) with stored output → $label ($model)', (target) => {
+  const model = () => createOpenAI({ baseURL: `${stack.ingressUrl}/v1`, apiKey: stack.clientKey })(target.model);
+
+  it('a later turn built from response.messages carries the first answer (item_reference)', async () => {
+    const first = await generateText({ model: model(), prompt: PROMPT, maxRetries: 0 });
+    expect(first.text).toBe(expectedGreeting(target.model).text);
+    const followUp = 'Now say goodbye to the gateway';
+    const second = await generateText({
+      model: model(),
+      messages: [{ role: 'user', content: PROMPT }, ...first.response.messages, { role: 'user', content: followUp }],
+      maxRetries: 0,
+    });
+    expect(second.text).toBe(expectedGreeting(target.model, followUp).text);
+    // The upstream read every word of the conversation: the first answer reached it, not only the new question.
+    expect(second.usage.inputTokens).toBe(countWords(PROMPT) + countWords(first.text) + countWords(followUp));
+  });
+
+  it('a tool loop whose first step reasoned: the reasoning goes back by reference and the loop finishes', async () => {
+    const calls: unknown[] = [];
+    const result = await generateText({
+      model: model(),
+      prompt: `${TOOL_PROMPT} [emu thinking=on]`,
+      tools: weatherTools(calls),
+      stopWhen: stepCountIs(4),
+      maxRetries: 0,
+    });
+    expect(result.steps[0]?.reasoningText ?? '').not.toBe('');
+    expect(calls).toEqual([expectedWeatherArgs()]);
+    expect(result.steps).toHaveLength(2);
+    expect(result.text).toBe(expectedToolAnswer());
+    expect(stack.upstreamRequests(target.model).slice(-2).map((r) => [r.format, r.status])).toEqual([
+      [target.wire, 200],
+      [target.wire, 200],
+    ]);
   });
 });

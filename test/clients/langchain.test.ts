@@ -19,7 +19,8 @@ import {
 } from './support/expectations.js';
 
 // LangChain JS chat models as their users set them up against a gateway: ChatOpenAI with
-// `configuration.baseURL`, ChatAnthropic with `anthropicApiUrl`, the demo key as the API key. Each
+// `configuration.baseURL` (Chat Completions, which it leaves by itself for `*codex*` models, and the
+// Responses API with `useResponsesApi: true`), ChatAnthropic with `anthropicApiUrl`, the demo key as the API key. Each
 // against every provider kind: invoke, stream (with usage), bindTools + a tool round trip, and
 // withStructuredOutput. OpenAIEmbeddings (what LangChain retrieval uses) against both providers with embeddings.
 
@@ -39,6 +40,11 @@ const CLIENTS: Client[] = [
   {
     name: 'ChatOpenAI',
     chat: (model) => new ChatOpenAI({ model, apiKey: stack.clientKey, configuration: { baseURL: `${stack.ingressUrl}/v1` }, maxRetries: 0 }),
+  },
+  {
+    name: 'ChatOpenAI (useResponsesApi)',
+    chat: (model) =>
+      new ChatOpenAI({ model, apiKey: stack.clientKey, configuration: { baseURL: `${stack.ingressUrl}/v1` }, useResponsesApi: true, maxRetries: 0 }),
   },
   {
     name: 'ChatAnthropic',

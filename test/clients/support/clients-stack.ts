@@ -5,10 +5,14 @@ import { eventually } from '../../e2e/support/eventually.js';
 import { admin, chat, ok, type HttpResult } from '../../e2e/support/http.js';
 
 // The gateway as `npm start` runs it (tools/dev stack + demo seed, on free ports, its own database,
-// Redis prefix and NATS stream), reached through the demo routes: gpt-* → openai, glm-* → glm
-// (OpenAI-compatible), claude-* and gemini-* → antigravity. The demo has no Anthropic or Gemini
-// provider, so the stack adds one of each the way an operator would (admin API), on more specific
-// patterns than the demo's wildcards (the longest pattern wins), to reach every provider kind.
+// Redis prefix and NATS stream), reached through the demo routes: gpt-* → openai, gpt-5*-codex* →
+// openai-responses (an openai-kind provider that speaks the Responses API upstream), glm-* → glm
+// (OpenAI-compatible), claude-* and gemini-* → antigravity. The demo routes no chat model to an Anthropic
+// or Gemini provider, so the stack adds one of each the way an operator would (admin API), on more
+// specific patterns than the demo's wildcards (the longest pattern wins), to reach every provider kind.
+
+/** The upstream emulator's name for the Responses API wire (an openai-kind provider with wire "responses"). */
+export const RESPONSES_WIRE = 'responses';
 
 /** A target of the suite: a model name and the provider (and kind) its route reaches. */
 export interface Target {
@@ -16,24 +20,32 @@ export interface Target {
   label: string;
   kind: 'openai' | 'anthropic' | 'gemini' | 'antigravity';
   model: string;
+  /** The wire the upstream emulator sees the request in: the kind's own, or the Responses API. */
+  wire: string;
 }
 
 export const TARGETS: readonly Target[] = [
-  { label: 'openai', kind: 'openai', model: 'gpt-4o-mini' },
-  { label: 'glm (openai-compatible)', kind: 'openai', model: 'glm-4.6' },
-  { label: 'anthropic', kind: 'anthropic', model: 'claude-haiku-4-5' },
-  { label: 'gemini', kind: 'gemini', model: 'gemini-2.5-flash' },
-  { label: 'antigravity (claude)', kind: 'antigravity', model: 'claude-sonnet-4-5' },
-  { label: 'antigravity (gemini)', kind: 'antigravity', model: 'gemini-2.5-pro' },
+  { label: 'openai', kind: 'openai', model: 'gpt-4o-mini', wire: 'openai' },
+  { label: 'openai-responses (Responses wire)', kind: 'openai', model: 'gpt-5.1-codex', wire: RESPONSES_WIRE },
+  { label: 'glm (openai-compatible)', kind: 'openai', model: 'glm-4.6', wire: 'openai' },
+  { label: 'anthropic', kind: 'anthropic', model: 'claude-haiku-4-5', wire: 'anthropic' },
+  { label: 'gemini', kind: 'gemini', model: 'gemini-2.5-flash', wire: 'gemini' },
+  { label: 'antigravity (claude)', kind: 'antigravity', model: 'claude-sonnet-4-5', wire: 'antigravity' },
+  { label: 'antigravity (gemini)', kind: 'antigravity', model: 'gemini-2.5-pro', wire: 'antigravity' },
 ];
 
 /**
  * One target per provider kind, for the command-line agents (each run starts a whole CLI, seconds of
  * CPU): the SDK suites cover every target, these the four kinds, with the antigravity model family the
- * agent is made for.
+ * agent is made for; `withResponsesWire` adds the Responses-wire provider (Codex's own upstream).
  */
-export function oneTargetPerKind(antigravityModel: 'claude' | 'gemini'): Target[] {
-  return TARGETS.filter((t) => t.label !== 'glm (openai-compatible)' && (t.kind !== 'antigravity' || t.label === `antigravity (${antigravityModel})`));
+export function oneTargetPerKind(antigravityModel: 'claude' | 'gemini', withResponsesWire = false): Target[] {
+  return TARGETS.filter(
+    (t) =>
+      t.label !== 'glm (openai-compatible)' &&
+      (t.wire !== RESPONSES_WIRE || withResponsesWire) &&
+      (t.kind !== 'antigravity' || t.label === `antigravity (${antigravityModel})`),
+  );
 }
 
 /** Routes the stack adds on top of the demo ones; the demo seeds the gemini provider (for embeddings) with its account. */
@@ -79,7 +91,7 @@ export async function startClientsStack(name: string): Promise<ClientsStack> {
         eventually(async () => {
           ok(await chat(stack, { model: target.model, messages: [{ role: 'user', content: 'warm up' }] }), `warm-up of ${target.model}`);
           const seen = stack.emulators.upstream.requests().filter((r) => r.model === target.model);
-          if (!seen.some((r) => r.format === target.kind)) throw new Error(`${target.model} did not reach the ${target.kind} upstream`);
+          if (!seen.some((r) => r.format === target.wire)) throw new Error(`${target.model} did not reach the ${target.wire} upstream`);
         }),
       ),
     );

@@ -7,9 +7,27 @@ import { admin, chat, ok, type HttpResult } from '../../e2e/support/http.js';
 // One running gateway per test file with every provider kind behind it, all at the upstream emulator:
 // providers, accounts and routes are made through the admin API as an operator would make them; the
 // antigravity route uses the seeded OAuth accounts (token endpoint emulator, forward proxies).
+// `openai-responses` is an openai-kind provider set to speak the Responses API upstream (`wire: responses`).
 
-export const PROVIDERS = ['openai', 'anthropic', 'gemini', 'antigravity'] as const;
+export const PROVIDERS = ['openai', 'openai-responses', 'anthropic', 'gemini', 'antigravity'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
+
+/** How each provider is made through the admin API (antigravity is the demo's, with its OAuth accounts). */
+const CREATED: Record<Exclude<ProviderName, 'antigravity'>, { kind: string; wire?: string }> = {
+  openai: { kind: 'openai' },
+  'openai-responses': { kind: 'openai', wire: 'responses' },
+  anthropic: { kind: 'anthropic' },
+  gemini: { kind: 'gemini' },
+};
+
+/** The upstream emulator's name for the wire each provider speaks (what RecordedRequest.format says). */
+export const UPSTREAM_FORMAT: Record<ProviderName, string> = {
+  openai: 'openai',
+  'openai-responses': 'responses',
+  anthropic: 'anthropic',
+  gemini: 'gemini',
+  antigravity: 'antigravity',
+};
 
 export interface ConformanceStack {
   ctx: E2eContext;
@@ -24,9 +42,9 @@ export interface ConformanceStack {
 /** The route pattern of a provider: every model named `conf-<provider>-…` goes to it. */
 export const modelPrefix = (provider: ProviderName) => `conf-${provider}-`;
 
-/** Base URL of each provider kind the way an operator would enter it for the real API. */
+/** Base URL of each provider the way an operator would enter it for the real API. */
 function providerBaseUrl(provider: Exclude<ProviderName, 'antigravity'>, upstream: string): string {
-  return provider === 'openai' ? `${upstream}/v1` : upstream;
+  return CREATED[provider].kind === 'openai' ? `${upstream}/v1` : upstream;
 }
 
 /** Starts a stack and adds the conformance providers, accounts and routes; resolves once every route answers. */
@@ -35,9 +53,13 @@ export async function startConformanceStack(name: string): Promise<ConformanceSt
   try {
     const { stack } = ctx;
     const upstream = stack.emulators.upstream.url.replace(/\/+$/, '');
-    for (const provider of ['openai', 'anthropic', 'gemini'] as const) {
+    for (const provider of ['openai', 'openai-responses', 'anthropic', 'gemini'] as const) {
       const providerName = `conf-${provider}`;
-      ok(await admin(stack, 'POST', '/providers', { name: providerName, kind: provider, baseUrl: providerBaseUrl(provider, upstream) }), `create provider ${providerName}`);
+      const { kind, wire } = CREATED[provider];
+      ok(
+        await admin(stack, 'POST', '/providers', { name: providerName, kind, ...(wire === undefined ? {} : { wire }), baseUrl: providerBaseUrl(provider, upstream) }),
+        `create provider ${providerName}`,
+      );
       ok(
         await admin(stack, 'POST', '/accounts', {
           provider: providerName,
@@ -50,14 +72,15 @@ export async function startConformanceStack(name: string): Promise<ConformanceSt
       ok(await admin(stack, 'POST', '/routes', { provider: providerName, pattern: `${modelPrefix(provider)}*` }), `create route ${providerName}`);
     }
     ok(await admin(stack, 'POST', '/routes', { provider: 'antigravity', pattern: `${modelPrefix('antigravity')}*` }), 'create route antigravity');
-    // Routes and accounts reach ingress and selector through config-change events: wait until each answers.
+    // Routes and accounts reach ingress and selector through config-change events: wait until each answers
+    // (`conf-openai-responses-*` is longer than `conf-openai-*`, so it wins for its models).
     await Promise.all(
       PROVIDERS.map((provider) =>
         eventually(async () => {
           const model = `${modelPrefix(provider)}warm-up`;
           ok(await chat(stack, { model, messages: [{ role: 'user', content: 'warm up' }] }), `warm-up of ${provider}`);
           const seen = stack.emulators.upstream.requests().filter((r) => r.model === model);
-          if (!seen.some((r) => r.format === provider)) throw new Error(`${model} did not reach the ${provider} upstream`);
+          if (!seen.some((r) => r.format === UPSTREAM_FORMAT[provider])) throw new Error(`${model} did not reach the ${UPSTREAM_FORMAT[provider]} upstream`);
         }),
       ),
     );

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect } from 'vitest';
 import type { Reply } from '@aigw/emulators';
-import { PROVIDERS, modelPrefix, startConformanceStack, type ConformanceStack, type ProviderName } from './conformance-stack.js';
+import { PROVIDERS, modelPrefix, startConformanceStack, UPSTREAM_FORMAT, type ConformanceStack, type ProviderName } from './conformance-stack.js';
 import { countTokensCase, headerPassThroughCase, type Counted, type ProbeHeader } from './header-and-count-cases.js';
+import { carriesImageUrl, expectUsage, hasSignatures, hasSystemTurns, sendsSystemTurns, signsReasoning, STOP, type ClientName } from './protocol-rules.js';
 import { ResultsRecorder, type CaseOutcome } from './results-recorder.js';
 import {
   CACHED_PROMPT,
@@ -31,7 +32,7 @@ import {
 // feature's conversation through the SDK and checks that what the SDK parsed is exactly the emulator's
 // answer in that client protocol, and that the request reached the provider's upstream in its format.
 
-export type ClientName = 'openai' | 'anthropic' | 'gemini';
+export type { ClientName } from './protocol-rules.js';
 
 /** One official SDK, connected to the gateway, speaking the neutral conversations. */
 export interface ClientDriver {
@@ -52,52 +53,28 @@ export interface SuiteOptions {
   /** `import.meta.url` of the test file (names its results file). */
   testFile: string;
   connect(stack: ConformanceStack): ClientDriver;
+  /** Rows only this client format has (e.g. the Responses API's previous_response_id), after the shared ones. */
+  extraFeatures?: readonly ExtraFeature[];
 }
 
-/** Each client protocol's stop reason for the emulator's finish (Gemini has none of its own for tool calls). */
-const STOP: Record<ClientName, Record<Reply['finish'], string>> = {
-  openai: { stop: 'stop', length: 'length', tool_calls: 'tool_calls' },
-  anthropic: { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use' },
-  gemini: { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP' },
-};
-
-/**
- * Each client protocol's usage for the emulator's counts. Cached tokens are a part of OpenAI's
- * prompt_tokens and Gemini's promptTokenCount but beside Anthropic's input_tokens; reasoning tokens are
- * a part of OpenAI's completion_tokens and Anthropic's output_tokens, beside Gemini's candidatesTokenCount.
- */
-function expectUsage(client: ClientName, usage: Record<string, unknown> | undefined, reply: Reply): void {
-  const input = reply.inputTokens;
-  const cached = reply.cachedTokens ?? 0;
-  const output = reply.outputTokens + (reply.thinking?.tokens ?? 0);
-  if (client === 'openai') {
-    expect(usage).toMatchObject({ prompt_tokens: input + cached, completion_tokens: output, total_tokens: input + cached + output });
-    if (cached > 0) expect(usage?.['prompt_tokens_details']).toMatchObject({ cached_tokens: cached });
-  } else if (client === 'anthropic') {
-    expect(usage).toMatchObject({ input_tokens: input, output_tokens: output });
-    expect(usage?.['cache_read_input_tokens'] ?? 0).toBe(cached);
-  } else {
-    expect(usage).toMatchObject({ promptTokenCount: input + cached, totalTokenCount: input + cached + output });
-    expect(usage?.['cachedContentTokenCount'] ?? 0).toBe(cached);
-    // How output splits into answer and thoughts is the provider's to know (Anthropic reports one sum).
-    const candidates = usage?.['candidatesTokenCount'];
-    const thoughts = usage?.['thoughtsTokenCount'] ?? 0;
-    if (reply.thinking === undefined) expect({ candidates, thoughts }).toEqual({ candidates: output, thoughts: 0 });
-    else expect(Number(candidates) + Number(thoughts)).toBe(output);
-  }
+/** What an extra row's case gets to work with. */
+export interface ExtraCaseContext {
+  client: ClientName;
+  driver: ClientDriver;
+  stack: ConformanceStack;
+  expectAnswer(observed: Observed, reply: Reply, model: string, provider: ProviderName): void;
 }
 
-/** A Google upstream takes inline bytes only: a remote image URL from an OpenAI or Anthropic client cannot be carried. */
-const carriesImageUrl = (client: ClientName, provider: ProviderName) =>
-  client === 'gemini' || provider === 'openai' || provider === 'anthropic';
-
-/** Gemini has one systemInstruction and no system turns: a later system message travels as user text, in place. */
-const hasSystemTurns = (provider: ProviderName) => provider === 'openai' || provider === 'anthropic';
-/** Gemini's protocol has no system message inside `contents` to send. */
-const sendsSystemTurns = (client: ClientName) => client !== 'gemini';
-
-/** Reasoning signatures go back only to the provider family that made them; OpenAI-compatible reasoning has none. */
-const signsReasoning = (client: ClientName, provider: ProviderName) => client !== 'openai' && provider !== 'openai';
+/** A row of the table that one client format adds. */
+export interface ExtraFeature {
+  name: string;
+  /** Part of the model name, so each case's upstream requests are its own. */
+  slug: string;
+  modes: readonly Mode[];
+  /** Upstream requests the case makes, each checked like the shared rows' (format, mode, status 200). */
+  upstreamCalls: number;
+  run(ctx: ExtraCaseContext, model: string, mode: Mode, provider: ProviderName): Promise<CaseOutcome>;
+}
 
 const FEATURES = [
   'plain chat',
@@ -153,7 +130,7 @@ export function defineConformanceSuite(options: SuiteOptions): void {
   function expectAnswer(observed: Observed, reply: Reply, model: string, provider: ProviderName): void {
     expect(observed.text).toBe(reply.text);
     expect(observed.reasoning).toBe(reply.thinking?.text ?? '');
-    if (client !== 'openai') {
+    if (hasSignatures(client)) {
       const signed = reply.thinking !== undefined && signsReasoning(client, provider);
       expect(observed.signatures).toEqual(signed ? [reply.thinking?.signature] : []);
     }
@@ -169,7 +146,7 @@ export function defineConformanceSuite(options: SuiteOptions): void {
   /** Asserts the upstream got `calls` requests for the model, in the provider's own format and mode. */
   function expectUpstream(model: string, provider: ProviderName, mode: Mode, calls: number): void {
     const seen = stack.upstreamRequests(model).map((r) => ({ format: r.format, stream: r.stream, status: r.status }));
-    expect(seen).toEqual(Array.from({ length: calls }, () => ({ format: provider, stream: mode === 'stream', status: 200 })));
+    expect(seen).toEqual(Array.from({ length: calls }, () => ({ format: UPSTREAM_FORMAT[provider], stream: mode === 'stream', status: 200 })));
   }
 
   /** One exchange whose answer must be exact with nothing dropped. */
@@ -306,6 +283,16 @@ export function defineConformanceSuite(options: SuiteOptions): void {
             const model = `${modelPrefix(provider)}${SLUG[feature]}-${mode}`;
             const outcome = await features[feature](model, mode, provider);
             if (!JSON_ONLY.has(feature)) expectUpstream(model, provider, mode, feature === 'tool loop' ? 2 : 1);
+            return outcome;
+          });
+        }
+      }
+      for (const extra of options.extraFeatures ?? []) {
+        for (const mode of extra.modes) {
+          recorder.case(`${extra.name} (${mode})`, { provider, feature: extra.name, mode }, async () => {
+            const model = `${modelPrefix(provider)}${extra.slug}-${mode}`;
+            const outcome = await extra.run({ client, driver, stack, expectAnswer }, model, mode, provider);
+            expectUpstream(model, provider, mode, extra.upstreamCalls);
             return outcome;
           });
         }

@@ -1,6 +1,7 @@
 import { expect } from 'vitest';
 import type { Reply } from '@aigw/emulators';
-import type { ClientDriver, ClientName } from './conformance-suite.js';
+import type { ClientDriver } from './conformance-suite.js';
+import type { ClientName } from './protocol-rules.js';
 import type { ConformanceStack, ProviderName } from './conformance-stack.js';
 import type { CaseOutcome } from './results-recorder.js';
 import { emulatorReply, HISTORY, PROMPT, type Conversation, type Mode, type Observed } from './scenarios.js';
@@ -30,9 +31,16 @@ export interface CaseContext {
   expectAnswer(observed: Observed, reply: Reply, model: string, provider: ProviderName): void;
 }
 
-/** The header reaches the upstream only between a client and an upstream of one protocol (Google's are the account's). */
+/**
+ * The header reaches the upstream only between a client and an upstream of one protocol family (Google's are
+ * the account's): OpenAI's headers (openai-beta, …) are the same for Chat Completions and the Responses API, on
+ * either wire of an OpenAI provider.
+ */
 const deliversHeader = (client: ClientName, provider: ProviderName): boolean =>
-  (client === 'anthropic' && provider === 'anthropic') || (client === 'openai' && provider === 'openai');
+  (client === 'anthropic' && provider === 'anthropic') || ((client === 'openai' || client === 'responses') && provider.startsWith('openai'));
+
+/** OpenAI-kind providers have no count endpoint the gateway uses. */
+const countsUpstream = (provider: ProviderName): provider is Exclude<ProviderName, 'openai' | 'openai-responses'> => !provider.startsWith('openai');
 
 export async function headerPassThroughCase(ctx: CaseContext, model: string, mode: Mode, provider: ProviderName): Promise<CaseOutcome> {
   const { name, value } = ctx.driver.probeHeader;
@@ -55,7 +63,7 @@ export async function headerPassThroughCase(ctx: CaseContext, model: string, mod
 }
 
 /** Where each provider kind counts. */
-const COUNT_PATH: Record<Exclude<ProviderName, 'openai'>, RegExp> = {
+const COUNT_PATH: Record<Exclude<ProviderName, 'openai' | 'openai-responses'>, RegExp> = {
   anthropic: /^\/v1\/messages\/count_tokens$/,
   gemini: /^\/v1beta\/models\/[^/]+:countTokens$/,
   antigravity: /^\/v1internal:countTokens$/,
@@ -74,7 +82,7 @@ export async function countTokensCase(ctx: CaseContext, model: string, provider:
   };
   const reply = emulatorReply(model, { texts: [first, answer, last], lastUserText: last });
   const counted = await count.call(ctx.driver, model, conversation);
-  if (provider === 'openai') {
+  if (!countsUpstream(provider)) {
     // No count endpoint: the gateway's tokenizer, flagged, and no upstream call at all.
     expect(counted.how).toBe('estimate');
     expect(counted.dropped).toEqual([]);

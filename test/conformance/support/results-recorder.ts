@@ -27,10 +27,11 @@ export interface CaseKey {
 }
 
 /**
- * `pass`; the fields the gateway reported dropped (by design) while the rest was exact; or `estimate`: a token
- * count the provider cannot make, answered by the gateway's tokenizer and flagged as such.
+ * `pass`; the fields the gateway reported dropped (by design) while the rest was exact; `estimate`: a token
+ * count the provider cannot make, answered by the gateway's tokenizer and flagged as such; or `unsupported`:
+ * the provider kind has no such API and the gateway refused the call with a 400 naming it.
  */
-export type CaseOutcome = 'pass' | 'estimate' | { dropped: string[] };
+export type CaseOutcome = 'pass' | 'estimate' | 'unsupported' | { dropped: string[] };
 
 /** The installed version of an npm package (its manifest is not always among its exports). */
 export function packageVersion(name: string): string {

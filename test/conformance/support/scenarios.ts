@@ -26,6 +26,8 @@ export interface Observed {
   native: unknown;
   /** Structured output as the SDK parsed it (its own parser where it has one, else JSON.parse of the text). */
   parsed?: unknown;
+  /** The id the answer names itself by, where the protocol has one to continue from (Responses `resp_…`). */
+  responseId?: string;
 }
 
 export type Image = { base64: string; mimeType: string } | { url: string };
@@ -49,6 +51,8 @@ export interface Conversation {
   reasoning?: boolean;
   /** Ask for structured output the SDK's own way (response_format, output_config / output_format, responseJsonSchema). */
   output?: StructuredOutput;
+  /** Continue a stored answer (Responses `previous_response_id`): `turns` are then only the new input. */
+  previousResponseId?: string;
 }
 
 /** A zod schema, as users of every SDK write one, and the name OpenAI wants for it. */

@@ -69,11 +69,46 @@ describe('renderTable', () => {
       '| Anthropic Messages (`@anthropic-ai/sdk` 1.14.0) | count_tokens | ≈ estimate | ✅ |',
       '|  | plain chat | json ✅ · stream — | json — · stream ✅ |',
     ]);
-    expect(table).toContain('4 cases (client × provider × feature × mode): 3 exact, 0 reported as dropped, 1 estimated, 0 failed.');
+    expect(table).toContain('4 cases (client × provider × feature × mode): 3 exact, 0 reported as dropped, 1 estimated, 0 refused as unsupported, 0 failed.');
   });
 
   it('counts every outcome', () => {
-    expect(renderTable([openaiFile, anthropicFile])).toContain('7 cases (client × provider × feature × mode): 4 exact, 2 reported as dropped, 0 estimated, 1 failed.');
+    expect(renderTable([openaiFile, anthropicFile])).toContain(
+      '7 cases (client × provider × feature × mode): 4 exact, 2 reported as dropped, 0 estimated, 0 refused as unsupported, 1 failed.',
+    );
+  });
+
+  it('puts the Responses and embeddings formats beside the others, the Responses-wire provider after openai, and marks unsupported calls', () => {
+    const responsesFile: ResultsFile = {
+      client: 'responses',
+      sdk: 'openai',
+      sdkVersion: '6.49.0',
+      results: [
+        { client: 'responses', provider: 'openai-responses', feature: 'previous_response_id', mode: 'json', outcome: 'pass' },
+        { client: 'responses', provider: 'openai-responses', feature: 'previous_response_id', mode: 'stream', outcome: 'pass' },
+        { client: 'responses', provider: 'anthropic', feature: 'previous_response_id', mode: 'json', outcome: 'pass' },
+        { client: 'responses', provider: 'anthropic', feature: 'previous_response_id', mode: 'stream', outcome: 'pass' },
+      ],
+    };
+    const embeddingsFile: ResultsFile = {
+      client: 'embeddings',
+      sdk: 'openai',
+      sdkVersion: '6.49.0',
+      results: [
+        { client: 'embeddings', provider: 'anthropic', feature: 'two inputs', mode: 'json', outcome: 'unsupported' },
+        { client: 'embeddings', provider: 'openai-responses', feature: 'two inputs', mode: 'json', outcome: 'pass' },
+      ],
+    };
+    const table = renderTable([embeddingsFile, anthropicFile, responsesFile, openaiFile]);
+    expect(rows(table)).toEqual([
+      '| client format (SDK) | feature | openai | openai-responses | anthropic | gemini |',
+      '| OpenAI Chat Completions (`openai` 6.49.0) | plain chat | json ✅ · stream ❌ | — | — | ✅ |',
+      '|  | image (URL) | — | — | — | ⚠️ dropped `image_url:remote` |',
+      '| OpenAI Responses (`openai` 6.49.0) | previous_response_id | — | ✅ | ✅ | — |',
+      '| Anthropic Messages (`@anthropic-ai/sdk` 1.14.0) | plain chat | ✅ | — | — | — |',
+      '| OpenAI Embeddings (`openai` 6.49.0) | two inputs | — | ✅ | 🚫 400 | — |',
+    ]);
+    expect(table).toContain('13 cases (client × provider × feature × mode): 9 exact, 2 reported as dropped, 0 estimated, 1 refused as unsupported, 1 failed.');
   });
 
   it('escapes pipes so a field name cannot break the table', () => {

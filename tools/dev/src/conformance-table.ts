@@ -13,7 +13,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export type Mode = 'json' | 'stream';
 
-/** One (client SDK × provider × feature × mode) outcome: `pass`, `fail` or `dropped:<fields>`. */
+/** One (client SDK × provider × feature × mode) outcome: `pass`, `fail`, `dropped:<fields>`, `estimate` or `unsupported`. */
 export interface ConformanceResult {
   client: string;
   provider: string;
@@ -36,11 +36,13 @@ export const END_MARKER = '<!-- conformance:end -->';
 
 const CLIENT_FORMATS: Readonly<Record<string, string>> = {
   openai: 'OpenAI Chat Completions',
+  responses: 'OpenAI Responses',
   anthropic: 'Anthropic Messages',
   gemini: 'Gemini generateContent',
+  embeddings: 'OpenAI Embeddings',
 };
-const CLIENT_ORDER = ['openai', 'anthropic', 'gemini'];
-const PROVIDER_ORDER = ['openai', 'anthropic', 'gemini', 'antigravity'];
+const CLIENT_ORDER = ['openai', 'responses', 'anthropic', 'gemini', 'embeddings'];
+const PROVIDER_ORDER = ['openai', 'openai-responses', 'anthropic', 'gemini', 'antigravity'];
 
 export interface RepoPaths {
   readme: string;
@@ -86,6 +88,7 @@ function mark(outcome: string | undefined): string {
   if (outcome === 'pass') return '✅';
   if (outcome.startsWith('dropped:')) return `⚠️ dropped \`${outcome.slice('dropped:'.length)}\``;
   if (outcome === 'estimate') return '≈ estimate';
+  if (outcome === 'unsupported') return '🚫 400';
   return '❌';
 }
 
@@ -106,6 +109,8 @@ export function renderTable(files: readonly ResultsFile[]): string {
     '✅ the SDK parsed the answer and its content, tool arguments, stop reason and usage are exactly what the emulator',
     'produced; ⚠️ the field cannot be carried to that provider and the gateway named it in `x-aigw-dropped`; ❌ failed.',
     '≈ the provider has no count endpoint: the gateway answered a local tokenizer\'s count and said so (`x-aigw-token-count: estimate`).',
+    '🚫 the provider kind has no such API (embeddings): the gateway answered a 400 naming it, and called nothing.',
+    '`openai-responses` is an OpenAI provider that speaks the Responses API upstream.',
     'One mark when the non-streaming and the streaming call agree (token counts have no streaming call).',
     '',
     `| client format (SDK) | feature | ${providers.join(' | ')} |`,
@@ -125,7 +130,8 @@ export function renderTable(files: readonly ResultsFile[]): string {
     '',
     `${results.length} cases (client × provider × feature × mode): ${count((o) => o === 'pass')} exact, ` +
       `${count((o) => o.startsWith('dropped:'))} reported as dropped, ${count((o) => o === 'estimate')} estimated, ` +
-      `${count((o) => o !== 'pass' && o !== 'estimate' && !o.startsWith('dropped:'))} failed.`,
+      `${count((o) => o === 'unsupported')} refused as unsupported, ` +
+      `${count((o) => o !== 'pass' && o !== 'estimate' && o !== 'unsupported' && !o.startsWith('dropped:'))} failed.`,
   );
   return lines.join('\n');
 }
