@@ -11,6 +11,7 @@ describe('composeReplyText', () => {
     const text = '<system-reminder>\nAvailable agents: Explore\n</system-reminder>\n<system-reminder>Today is Monday.</system-reminder>\nSay hi [emu tool=none]';
     expect(composeReplyText('m', text)).toBe('Hello from m: Say hi');
     expect(composeReplyText('m', '<session_context>\nThis is the Gemini CLI.\n</session_context>\nSay hi')).toBe('Hello from m: Say hi');
+    expect(composeReplyText('m', '<environment_context>\n  <cwd>/w</cwd>\n</environment_context>\nSay hi')).toBe('Hello from m: Say hi');
     expect(composeReplyText('m', '<system-reminder>unclosed Say hi')).toBe('Hello from m: <system-reminder>unclosed Say hi');
   });
 

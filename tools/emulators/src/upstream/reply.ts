@@ -74,15 +74,16 @@ export const ECHO_LIMIT = 200;
 
 /**
  * Context a client tucks into the user's own turn before the prompt: Claude Code's `<system-reminder>`
- * blocks (agent list, date, CLAUDE.md), Gemini CLI's `<session_context>` (date, OS, directory tree), and the
- * `<system>` text a gateway puts in place of a system message the upstream has no turn for. A model reads them
+ * blocks (agent list, date, CLAUDE.md), Gemini CLI's `<session_context>` (date, OS, directory tree), Codex CLI's
+ * `<environment_context>` (directory, shell, date; a user message of its own, merged into the prompt's turn where a
+ * provider joins consecutive user messages), and the `<system>` text a gateway puts in place of a system message the upstream has no turn for. A model reads them
  * but answers the prompt.
  */
-const CLIENT_CONTEXT = /<(system-reminder|session_context|system)>[\s\S]*?<\/\1>/g;
+const CLIENT_CONTEXT = /<(system-reminder|session_context|environment_context|system)>[\s\S]*?<\/\1>/g;
 
 /** The user text without `[emu ...]` directives and client context blocks, trimmed and capped at ECHO_LIMIT. */
 export function echoOf(lastUserText: string): string {
-  const withoutContext = /<(system-reminder|session_context|system)>/.test(lastUserText) ? lastUserText.replace(CLIENT_CONTEXT, ' ') : lastUserText;
+  const withoutContext = /<(system-reminder|session_context|environment_context|system)>/.test(lastUserText) ? lastUserText.replace(CLIENT_CONTEXT, ' ') : lastUserText;
   const withoutDirectives = withoutContext.includes('[emu') ? withoutContext.replace(DIRECTIVE_PATTERN, ' ') : withoutContext;
   const echo = withoutDirectives.trim();
   return echo.length > ECHO_LIMIT ? capCodePoints(echo, ECHO_LIMIT).trimEnd() : echo;
