@@ -41,7 +41,6 @@ describe('planExchange', () => {
       model: 'up-model',
       input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }],
       store: false,
-      include: ['reasoning.encrypted_content'],
     });
     expect(exchange.droppedFields).toEqual(['logit_bias']);
     const answer = { id: 'resp_1', object: 'response', status: 'completed', output: [{ type: 'message', content: [{ type: 'output_text', text: 'Hello' }] }], usage: { input_tokens: 1, output_tokens: 2 } };

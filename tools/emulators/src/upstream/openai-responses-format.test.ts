@@ -141,6 +141,10 @@ describe('OpenAI Responses API', () => {
     });
     expect(await refusal({ model: MODEL, input: 'hi', max_output_tokens: 3 })).toMatchObject({ status: 400, error: { param: 'max_output_tokens', code: 'integer_below_min_value' } });
     expect(await refusal({ model: 'gpt-4o', input: 'hi', reasoning: { effort: 'low' } })).toMatchObject({ status: 400, error: { param: 'reasoning.effort' } });
+    expect(await refusal({ model: 'gpt-4o', input: 'hi', include: ['reasoning.encrypted_content'] })).toMatchObject({
+      status: 400,
+      error: { message: 'Encrypted content is not supported with this model.', param: 'include' },
+    });
     expect(await refusal({ model: MODEL, input: [{ role: 'assistant', content: [{ type: 'input_text', text: 'x' }] }] })).toMatchObject({ status: 400, error: { param: 'input[0].content[0].type' } });
     expect(await refusal({ model: MODEL, input: [{ type: 'reasoning', summary: [], encrypted_content: 'EqQBCkYIBxgCKkB' }] })).toMatchObject({ status: 400, error: { code: 'invalid_encrypted_content' } });
     expect(await refusal({ model: MODEL, input: [{ type: 'reasoning', id: 'rs_1', summary: [] }], store: false })).toMatchObject({ status: 404, error: { message: expect.stringMatching(/^Item with id 'rs_1' not found/) } });

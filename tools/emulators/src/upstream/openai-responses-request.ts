@@ -155,6 +155,9 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest | ParseFa
   const reasoning = parseReasoning(b.reasoning, model.reasoning === true);
   if ('error' in reasoning) return reasoning;
   const include = Array.isArray(b.include) ? b.include : [];
+  if (include.includes('reasoning.encrypted_content') && model.reasoning !== true) {
+    return { error: 'Encrypted content is not supported with this model.', param: 'include' };
+  }
 
   const echo: JsonObject = {};
   for (const key of ECHOED) if (b[key] !== undefined) echo[key] = b[key];

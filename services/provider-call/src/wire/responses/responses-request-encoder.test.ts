@@ -1,22 +1,35 @@
 import { describe, expect, it } from 'vitest';
 import type { IrRequest } from '../../ir/chat-ir.js';
-import { irToResponsesRequest, isOpenAiEncryptedReasoning } from './responses-request-encoder.js';
+import { irToResponsesRequest, isOpenAiEncryptedReasoning, reasonsByDefault } from './responses-request-encoder.js';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
 const base: IrRequest = { messages: [], tools: [], stop: [], stream: false, dropped: [] };
 const ENCRYPTED = 'gAAAAABpZ2VuY3J5cHRlZA==';
 
 describe('IR → Responses request', () => {
-  it('sends the system prompt as instructions and a stateless request that returns encrypted reasoning', () => {
-    const { body, dropped } = irToResponsesRequest({ ...base, system: 'be brief', messages: [{ role: 'user', parts: [text('hi')] }] }, 'gpt-5.1');
+  it('sends the system prompt as instructions in a stateless request; encrypted reasoning only where reasoning is', () => {
+    const hi: IrRequest = { ...base, system: 'be brief', messages: [{ role: 'user', parts: [text('hi')] }] };
+    const { body, dropped } = irToResponsesRequest(hi, 'gpt-4o');
+    // OpenAI refuses `include: ["reasoning.encrypted_content"]` for a model that does not reason.
     expect(body).toEqual({
-      model: 'gpt-5.1',
+      model: 'gpt-4o',
       instructions: 'be brief',
       input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'hi' }] }],
       store: false,
-      include: ['reasoning.encrypted_content'],
     });
     expect(dropped).toEqual([]);
+    expect(irToResponsesRequest({ ...hi, thinking: { enabled: true, effort: 'low' } }, 'my-model').body.include).toEqual(['reasoning.encrypted_content']);
+    expect(irToResponsesRequest(hi, 'gpt-5.1-codex').body.include).toEqual(['reasoning.encrypted_content']);
+    const handedBack: IrRequest = {
+      ...hi,
+      messages: [...hi.messages, { role: 'assistant', parts: [{ type: 'reasoning', text: 'r', signature: ENCRYPTED }, text('ok')] }, { role: 'user', parts: [text('more')] }],
+    };
+    expect(irToResponsesRequest(handedBack, 'my-model').body.include).toEqual(['reasoning.encrypted_content']);
+  });
+
+  it('knows the models that reason unasked by name', () => {
+    for (const model of ['o3', 'o4-mini', 'gpt-5', 'gpt-5.1-codex', 'gpt-5-mini', 'gpt-5.2-chat-latest', 'gpt-6']) expect(reasonsByDefault(model), model).toBe(true);
+    for (const model of ['gpt-4o', 'gpt-4.1-mini', 'gpt-5-chat-latest', 'glm-4.6', 'omni', 'o']) expect(reasonsByDefault(model), model).toBe(false);
   });
 
   it('writes a tool loop as items: function_call, then function_call_output, with images and later system messages in place', () => {

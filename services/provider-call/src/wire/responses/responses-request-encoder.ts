@@ -6,7 +6,20 @@ import { irToOpenAiResponseFormat, JSON_MODE_NOTE, mentionsJson } from '../opena
 // IR → a Responses API request (`POST {base}/responses`) for an upstream that speaks it. The request is
 // stateless: `store: false`, and the reasoning comes back encrypted (`include`), so a later turn hands it
 // back as a reasoning item with `encrypted_content` (the IR carries it as the reasoning part's signature)
-// instead of naming a response the upstream kept.
+// instead of naming a response the upstream kept. `include` is asked only where reasoning is (the client asked
+// for it, the conversation hands reasoning back, or the model reasons anyway): OpenAI refuses it for a model
+// that does not reason ("Encrypted content is not supported with this model.", param include).
+
+/**
+ * Whether an OpenAI model reasons whether asked or not, by name, as the official SDKs tell (the AI SDK's
+ * rule): the o-series and GPT-5 and later, except the non-reasoning `gpt-5-chat` snapshots.
+ */
+export function reasonsByDefault(model: string): boolean {
+  if (/^o\d+(?:-|$)/.test(model)) return true;
+  const gpt = /^gpt-(\d+)(?:\.(\d+))?(?:-(.+))?$/.exec(model);
+  if (gpt === null || Number(gpt[1]) < 5) return false;
+  return !(gpt[2] === undefined && (gpt[3] ?? '').startsWith('chat'));
+}
 
 /**
  * Whether a signature is OpenAI's encrypted reasoning (a Fernet token: version byte 0x80, so "gAAAAA" in
@@ -109,7 +122,10 @@ export function irToResponsesRequest(ir: IrRequest, model: string): { body: Json
     else if (message.role === 'system') input.push(systemItem(message.parts));
     else input.push(...assistantItems(message.parts, dropped));
   }
-  const body: JsonRecord = { model, input, store: false, include: ['reasoning.encrypted_content'] };
+  const body: JsonRecord = { model, input, store: false };
+  if (ir.thinking?.enabled === true || reasonsByDefault(model) || input.some((item) => item.type === 'reasoning')) {
+    body.include = ['reasoning.encrypted_content'];
+  }
   // OpenAI refuses json_object unless the input says "JSON" (as Chat Completions does).
   const jsonModeNote = ir.responseFormat?.type === 'json_object' && !mentionsJson(ir);
   if (ir.system !== undefined) body.instructions = jsonModeNote ? `${ir.system}\n\n${JSON_MODE_NOTE}` : ir.system;
