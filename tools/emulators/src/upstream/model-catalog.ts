@@ -22,7 +22,7 @@ const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`) / 1000;
 
 /**
  * OpenAI `GET /v1/models`: chat, reasoning and non-chat models alike. The codex models are served by the
- * Responses API only; the Responses endpoint answers a model of this list and 404s any other, as OpenAI does.
+ * Responses API only; the Responses endpoint keeps a listed model's rules (reasoning or not).
  */
 export const OPENAI_MODELS: readonly CatalogModel[] = [
   { id: 'gpt-4o', displayName: 'GPT-4o', created: day('2024-05-10') },

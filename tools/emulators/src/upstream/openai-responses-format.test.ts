@@ -123,7 +123,6 @@ describe('OpenAI Responses API', () => {
   });
 
   it('refuses what OpenAI refuses', async () => {
-    expect(await refusal({ model: 'up-model', input: 'hi' })).toMatchObject({ status: 404, error: { code: 'model_not_found' } });
     expect(await refusal({ model: MODEL, input: [{ type: 'bogus' }] })).toMatchObject({ status: 400, error: { param: 'input[0].type', code: 'invalid_value' } });
     expect(await refusal({ model: MODEL, input: [{ type: 'function_call_output', call_id: 'call_x', output: 'x' }] })).toMatchObject({
       status: 400,

@@ -11,8 +11,9 @@ import { countWords } from './words.js';
 // Responses API request (`POST /v1/responses`) → ChatRequest, checked as OpenAI checks it: flat function tools
 // and the functions of namespace tools (a schema must meet strict mode when the tool says `strict: true`; with
 // `strict` omitted OpenAI makes it strict where it can and otherwise calls best-effort, so nothing is refused),
-// `text.format`, `reasoning` (reasoning models only), `max_output_tokens` of at least 16, `previous_response_id` only for a response this emulator kept,
-// and the model must be one OpenAI lists. What the answer needs beyond ChatRequest rides in `responses`.
+// `text.format`, `reasoning` and encrypted reasoning (not on the models OpenAI lists as non-reasoning),
+// `max_output_tokens` of at least 16, `previous_response_id` only for a response this emulator kept. Any model
+// name is served, as by the Chat Completions endpoint. What the answer needs beyond ChatRequest rides in `responses`.
 
 /** What a Responses answer echoes and how it shapes itself. */
 export interface ResponsesOptions {
@@ -148,14 +149,14 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest | ParseFa
       };
     }
   }
-  const model = OPENAI_MODELS.find((m) => m.id === b.model);
-  if (model === undefined) {
-    return { error: `The model '${b.model}' does not exist or you do not have access to it.`, status: 404, code: 'model_not_found' };
-  }
-  const reasoning = parseReasoning(b.reasoning, model.reasoning === true);
+  // A model OpenAI lists keeps its own rules (reasoning or not); any other name is served as the Chat Completions
+  // endpoint serves it (a compatible server's own model, a test's name), reasoning when asked.
+  const listed = OPENAI_MODELS.find((m) => m.id === b.model);
+  const reasons = listed === undefined || listed.reasoning === true;
+  const reasoning = parseReasoning(b.reasoning, reasons);
   if ('error' in reasoning) return reasoning;
   const include = Array.isArray(b.include) ? b.include : [];
-  if (include.includes('reasoning.encrypted_content') && model.reasoning !== true) {
+  if (include.includes('reasoning.encrypted_content') && !reasons) {
     return { error: 'Encrypted content is not supported with this model.', param: 'include' };
   }
 
