@@ -57,10 +57,17 @@ function reasoningOf(response: Response): string {
     .join('');
 }
 
+/** The answer's text as the SDK's `output_text` joins it (which it adds to whole answers, not to stream events). */
+function textOf(response: Response): string | undefined {
+  if (typeof response.output_text === 'string') return response.output_text;
+  const texts = response.output.flatMap((item) => (item.type === 'message' ? item.content.flatMap((c) => (c.type === 'output_text' ? [c.text] : [])) : []));
+  return texts.length === 0 ? undefined : texts.join('');
+}
+
 function observe(response: Response, dropped: string[]): Observed {
   const parsed = (response as { output_parsed?: unknown }).output_parsed;
   return {
-    text: response.output_text,
+    text: textOf(response),
     reasoning: reasoningOf(response),
     signatures: [],
     toolCalls: response.output.flatMap((item) => (item.type === 'function_call' ? [{ id: item.call_id, name: item.name, args: JSON.parse(item.arguments) as unknown }] : [])),

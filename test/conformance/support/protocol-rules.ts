@@ -61,7 +61,10 @@ export const hasSystemTurns = (provider: ProviderName) => provider === 'openai' 
 /** Gemini's protocol has no system message inside `contents` to send. */
 export const sendsSystemTurns = (client: ClientName) => client !== 'gemini';
 
-/** Reasoning signatures go back only to the provider family that made them; OpenAI's reasoning has none. */
-export const signsReasoning = (client: ClientName, provider: ProviderName) => client !== 'openai' && client !== 'responses' && !provider.startsWith('openai');
+/**
+ * Reasoning signatures go back only to the provider family that made them; OpenAI's Chat Completions reasoning has
+ * none, its Responses API hands reasoning out as `encrypted_content`, which is the signature a client keeps.
+ */
+export const signsReasoning = (client: ClientName, provider: ProviderName) => client !== 'openai' && client !== 'responses' && provider !== 'openai';
 /** OpenAI's protocols have no signature field a client would read (Responses reasoning is opaque `encrypted_content`). */
 export const hasSignatures = (client: ClientName) => client !== 'openai' && client !== 'responses';
