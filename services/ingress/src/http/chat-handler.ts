@@ -96,7 +96,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
           signal: clientGone.signal,
           clientHeaders: collectClientHeaders(req.headers),
           responseId: turn?.responseId,
-          ...(endpoint.affinity === false ? {} : { affinityKey: conversationKey }),
+          affinityKey: endpoint.affinity === false ? undefined : conversationKey,
         },
         trace,
         sink,
