@@ -58,10 +58,9 @@ function reasoningOf(response: Response): string {
 }
 
 /** The answer's text as the SDK's `output_text` joins it (which it adds to whole answers, not to stream events). */
-function textOf(response: Response): string | undefined {
+function textOf(response: Response): string {
   if (typeof response.output_text === 'string') return response.output_text;
-  const texts = response.output.flatMap((item) => (item.type === 'message' ? item.content.flatMap((c) => (c.type === 'output_text' ? [c.text] : [])) : []));
-  return texts.length === 0 ? undefined : texts.join('');
+  return response.output.flatMap((item) => (item.type === 'message' ? item.content.flatMap((c) => (c.type === 'output_text' ? [c.text] : [])) : [])).join('');
 }
 
 function observe(response: Response, dropped: string[]): Observed {
