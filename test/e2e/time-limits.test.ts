@@ -92,10 +92,11 @@ describe('answers within the limits complete, however long they run', () => {
 });
 
 describe('a limit that ends a call is named, and cools no account down', () => {
-  const silent = '[emu chunks=6 chunk_delay_ms=50 pause_after=3 pause_ms=1500]';
+  // Silent for 3 s against a 1 s idle limit: a margin that a loaded machine's late timers cannot close.
+  const silent = '[emu chunks=6 chunk_delay_ms=50 pause_after=3 pause_ms=3000]';
 
   for (const protocol of ['openai', 'anthropic', 'gemini'] as const) {
-    it(`a ${protocol} stream that goes silent for 1.5 s ends with the protocol's error event naming the idle limit`, async () => {
+    it(`a ${protocol} stream that goes silent for 3 s ends with the protocol's error event naming the idle limit`, async () => {
       const model = `gpt-limits-silent-${protocol}`;
       const text = `think hard ${silent}`;
       const response =
@@ -116,7 +117,7 @@ describe('a limit that ends a call is named, and cools no account down', () => {
 
   it('a stream whose upstream sends no headers within the idle limit fails at once with 504, not retried elsewhere', async () => {
     const model = 'gpt-limits-no-headers';
-    const response = await messages(ctx.stack, anthropicBody(model, 'hello [emu delay_ms=1500]', { stream: true }));
+    const response = await messages(ctx.stack, anthropicBody(model, 'hello [emu delay_ms=3000]', { stream: true }));
     expect(response.status, response.text).toBe(504);
     expect(response.json).toEqual({
       type: 'error',
