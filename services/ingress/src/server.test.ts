@@ -15,21 +15,30 @@ async function app(options: Parameters<typeof fakeServerDeps>[0] = {}) {
   return { ...fake, app: createServer(fake.deps) };
 }
 
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 describe('request ids', () => {
   it('generates one for every response, 404s included', async () => {
     const { app: server } = await app();
     const res = await request(server).get('/nope');
     expect(res.status).toBe(404);
-    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers['x-request-id']).toMatch(UUID_V7);
     expect(res.body.error.code).toBe('not_found');
   });
 
-  it('reuses a valid client id and replaces an unsafe one', async () => {
+  it('never takes the client id as its own: keeps a safe one apart, echoed in x-client-request-id', async () => {
     const { app: server } = await app();
-    expect((await request(server).get('/healthz').set('x-request-id', 'abc.DEF_1-2')).headers['x-request-id']).toBe('abc.DEF_1-2');
+    const first = await request(server).get('/healthz').set('x-request-id', 'abc.DEF_1-2');
+    const second = await request(server).get('/healthz').set('x-request-id', 'abc.DEF_1-2');
+    expect(first.headers['x-request-id']).toMatch(UUID_V7);
+    expect(second.headers['x-request-id']).toMatch(UUID_V7);
+    expect(second.headers['x-request-id']).not.toBe(first.headers['x-request-id']);
+    expect([first.headers['x-client-request-id'], second.headers['x-client-request-id']]).toEqual(['abc.DEF_1-2', 'abc.DEF_1-2']);
     const unsafe = await request(server).get('/healthz').set('x-request-id', 'a b<script>');
-    expect(unsafe.headers['x-request-id']).not.toBe('a b<script>');
-    expect((await request(server).get('/healthz').set('x-request-id', 'x'.repeat(65))).headers['x-request-id']).toHaveLength(36);
+    expect(unsafe.headers['x-request-id']).toMatch(UUID_V7);
+    expect(unsafe.headers['x-client-request-id']).toBeUndefined();
+    expect((await request(server).get('/healthz').set('x-request-id', 'x'.repeat(65))).headers['x-client-request-id']).toBeUndefined();
+    expect((await request(server).get('/healthz')).headers['x-client-request-id']).toBeUndefined();
   });
 });
 
@@ -121,14 +130,15 @@ describe('proxied answers', () => {
     const fake = fakeBackends({ invoke: () => okResponse({ id: 'chatcmpl-1' }, { droppedFields: ['logprobs'] }) });
     const { app: server, published } = await app({ backends: fake.backends });
     const raw = '{ "model": "gpt-4o",   "messages": [{"role":"user","content":"hi"}] }';
-    const res = await request(server).post('/v1/chat/completions').set(auth).set('content-type', 'application/json').send(raw);
+    const res = await request(server).post('/v1/chat/completions').set(auth).set('x-request-id', 'client-1').set('content-type', 'application/json').send(raw);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ id: 'chatcmpl-1' });
+    expect(fake.calls.invokes[0]!.requestId).toBe(res.headers['x-request-id']);
     expect(res.headers['x-aigw-dropped']).toBe('logprobs');
     expect(fake.calls.invokes[0]!.body.toString()).toBe(raw);
     expect(fake.calls.invokes[0]!.clientFormat).toBe(ClientFormat.CLIENT_FORMAT_OPENAI);
     expect(published).toHaveLength(1);
-    expect(published[0]).toMatchObject({ requestId: res.headers['x-request-id'], apiKeyId: 7, model: 'gpt-4o', statusCode: 200, accountId: 11, attempts: 1 });
+    expect(published[0]).toMatchObject({ requestId: res.headers['x-request-id'], clientRequestId: 'client-1', apiKeyId: 7, model: 'gpt-4o', statusCode: 200, accountId: 11, attempts: 1 });
   });
 
   it('hands provider-call the allow-listed client headers only, never the client key', async () => {

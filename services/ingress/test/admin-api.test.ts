@@ -250,6 +250,7 @@ describe('stats', () => {
         latencyMs: n,
         clientFormat: 'openai',
         affinity: n === 3 ? 'hit' : null,
+        clientRequestId: n === 2 ? null : 'client-run-9',
         startedAt: new Date(now + n),
         createdAt: new Date(now + n),
       })),
@@ -261,5 +262,13 @@ describe('stats', () => {
     ]);
     expect(typeof logs.body.data[0].id).toBe('number');
     expect((await api().get('/stats/logs?limit=5000')).status).toBe(200);
+
+    const byClientId = await api().get('/stats/logs?clientRequestId=client-run-9');
+    expect(byClientId.body.data.map((l: { requestId: string; clientRequestId: string }) => [l.requestId, l.clientRequestId])).toEqual([
+      ['req-3', 'client-run-9'],
+      ['req-1', 'client-run-9'],
+    ]);
+    expect((await api().get('/stats/logs?clientRequestId=req-3')).body.data).toEqual([]);
+    expect((await api().get(`/stats/logs?clientRequestId=${'x'.repeat(65)}`)).status).toBe(400);
   });
 });

@@ -6,6 +6,8 @@ import { found, idParam } from './admin-params.js';
 const DAY_MS = 86_400_000;
 const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).default(100).transform((n) => Math.min(n, 1000)) });
+// clientRequestId finds every row a client's own id was sent with (indexed; many rows may share one).
+const logsQuery = limitQuery.extend({ clientRequestId: z.string().min(1).max(64).optional() });
 
 /** A daily rollup row of proxy_stats or account_stats. */
 interface DailyRow {
@@ -71,8 +73,12 @@ export function statsApi({ prisma }: AdminDeps): Router {
   });
 
   router.get('/logs', async (req, res) => {
-    const { limit } = limitQuery.parse(req.query);
-    const logs = await prisma.requestLog.findMany({ orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: limit });
+    const { limit, clientRequestId } = logsQuery.parse(req.query);
+    const logs = await prisma.requestLog.findMany({
+      ...(clientRequestId === undefined ? {} : { where: { clientRequestId } }),
+      orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+    });
     res.json({ data: logs.map((log) => ({ ...log, id: Number(log.id) })) });
   });
 

@@ -19,7 +19,7 @@ import { sendClientError, sendUpstreamBody } from './client-responses.js';
 import { jsonArraySink } from './json-array-sink.js';
 import { keySources } from './key-sources.js';
 import type { JsonBodyReader } from './read-json-body.js';
-import { requestIdOf } from './request-context.js';
+import { clientRequestIdOfResponse, requestIdOf } from './request-context.js';
 import { sseSink } from './sse-sink.js';
 
 /** What the chat routes need; main.ts wires the real ones, tests pass fakes. */
@@ -57,7 +57,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
     const startedAtMs = Date.now();
     const requestId = requestIdOf(res);
     const trace = newTrace();
-    const summary = newRequestSummary(requestId, protocol, startedAtMs);
+    const summary = newRequestSummary(requestId, clientRequestIdOfResponse(res), protocol, startedAtMs);
     const clientGone = new AbortController();
     res.once('close', () => {
       if (!res.writableFinished) clientGone.abort();

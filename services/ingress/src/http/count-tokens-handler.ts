@@ -9,7 +9,7 @@ import type { ChatDeps } from './chat-handler.js';
 import type { CountTokensEndpoint } from './chat-endpoints.js';
 import { sendClientError, sendUpstreamBody } from './client-responses.js';
 import { keySources } from './key-sources.js';
-import { requestIdOf } from './request-context.js';
+import { clientRequestIdOfResponse, requestIdOf } from './request-context.js';
 
 /** Says whether a count is the provider's own (`exact`) or a local tokenizer's (`estimate`). */
 export const TOKEN_COUNT_HEADER = 'x-aigw-token-count';
@@ -24,7 +24,7 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
   return async (req, res) => {
     const startedAtMs = Date.now();
     const requestId = requestIdOf(res);
-    const summary = newRequestSummary(requestId, protocol, startedAtMs);
+    const summary = newRequestSummary(requestId, clientRequestIdOfResponse(res), protocol, startedAtMs);
     const trace = newTrace();
     const clientGone = new AbortController();
     res.once('close', () => {

@@ -32,7 +32,9 @@ describe('withHotRoutes', () => {
   it('serves a POST to a hot path itself, query string and all, with a request id and metrics', async () => {
     const { handle, seen, metrics } = listener();
     const res = await request(handle).post('/v1/chat/completions?x=1').set('x-request-id', 'req-1').send({});
-    expect([res.status, res.body.id, res.headers['x-request-id'], seen]).toEqual([200, 'req-1', 'req-1', ['hot']]);
+    // The handler sees the gateway's own id, the one answered; the client's id is only echoed beside it.
+    expect([res.status, res.body.id, res.headers['x-client-request-id'], seen]).toEqual([200, res.headers['x-request-id'], 'req-1', ['hot']]);
+    expect(res.body.id).not.toBe('req-1');
     await expect.poll(async () => metrics.registry.metrics()).toMatch(/aigw_http_requests_total\{route="\/v1\/chat\/completions",status="200"\} 1/);
   });
 

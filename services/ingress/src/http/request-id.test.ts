@@ -1,17 +1,36 @@
 import { describe, expect, it } from 'vitest';
-import { requestIdFor } from './request-id.js';
+import { clientRequestIdOf, newRequestId } from './request-id.js';
 
-describe('requestIdFor', () => {
-  it('reuses a safe client id', () => {
-    expect(requestIdFor('req_01.AB-9')).toBe('req_01.AB-9');
-    expect(requestIdFor('a'.repeat(64))).toBe('a'.repeat(64));
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+describe('newRequestId', () => {
+  it('is a fresh UUIDv7 every time, ordered by time', () => {
+    const ids = Array.from({ length: 1000 }, newRequestId);
+    for (const id of ids) expect(id).toMatch(UUID_V7);
+    expect(new Set(ids).size).toBe(ids.length);
+    // v7 is monotonic within one process: ids sort as they were made, so request_logs sorts by them too.
+    expect([...ids].sort()).toEqual(ids);
+    const msPrefix = parseInt(ids[0]!.replaceAll('-', '').slice(0, 12), 16);
+    expect(Math.abs(msPrefix - Date.now())).toBeLessThan(5_000);
+  });
+});
+
+describe('clientRequestIdOf', () => {
+  it('keeps a safe x-request-id as the client id', () => {
+    expect(clientRequestIdOf({ 'x-request-id': 'req_01.AB-9' })).toBe('req_01.AB-9');
+    expect(clientRequestIdOf({ 'x-request-id': 'a'.repeat(64) })).toBe('a'.repeat(64));
   });
 
-  it('generates a UUID for missing, long, unsafe or repeated headers', () => {
-    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-    for (const header of [undefined, '', 'a'.repeat(65), 'has space', 'new\nline', ['a', 'b']]) {
-      expect(requestIdFor(header)).toMatch(uuid);
+  it("takes x-client-request-id (Codex CLI's session id) when there is no usable x-request-id", () => {
+    const codex = '01a25057-6f66-7f52-b86e-92c8830c14b9';
+    expect(clientRequestIdOf({ 'x-client-request-id': codex })).toBe(codex);
+    expect(clientRequestIdOf({ 'x-request-id': 'has space', 'x-client-request-id': codex })).toBe(codex);
+    expect(clientRequestIdOf({ 'x-request-id': 'mine', 'x-client-request-id': codex })).toBe('mine');
+  });
+
+  it('keeps nothing from a missing, long or unsafe header', () => {
+    for (const header of [undefined, '', 'a'.repeat(65), 'has space', 'new\nline', 'a, b', 'ünï', '<script>']) {
+      expect(clientRequestIdOf({ 'x-request-id': header, 'x-client-request-id': header })).toBe('');
     }
-    expect(requestIdFor(undefined)).not.toBe(requestIdFor(undefined));
   });
 });

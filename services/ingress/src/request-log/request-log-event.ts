@@ -9,7 +9,10 @@ export interface RequestLogSink {
 
 /** What the HTTP layer knows about a client request when it is over. */
 export interface RequestSummary {
+  /** The gateway's own id (the log row's identity). */
   requestId: string;
+  /** The client's own id, '' when none: only carried and searchable, never an identity. */
+  clientRequestId: string;
   protocol: ClientProtocol;
   /** 0 when the key was missing or unknown. */
   apiKeyId: number;
@@ -23,8 +26,8 @@ export interface RequestSummary {
 }
 
 /** The summary of a request that has just begun (status 500 until something better is known). */
-export function newRequestSummary(requestId: string, protocol: ClientProtocol, startedAtMs: number): RequestSummary {
-  return { requestId, protocol, apiKeyId: 0, model: '', stream: false, statusCode: 500, errorClass: '', startedAtMs, finishedAtMs: 0 };
+export function newRequestSummary(requestId: string, clientRequestId: string, protocol: ClientProtocol, startedAtMs: number): RequestSummary {
+  return { requestId, clientRequestId, protocol, apiKeyId: 0, model: '', stream: false, statusCode: 500, errorClass: '', startedAtMs, finishedAtMs: 0 };
 }
 
 /** The one RequestLogEvent of a client request. */
@@ -49,5 +52,6 @@ export function requestLogEvent(summary: RequestSummary, trace: RequestTrace): R
     finishedAtMs: summary.finishedAtMs,
     droppedFields: trace.droppedFields,
     affinity: trace.affinity,
+    clientRequestId: summary.clientRequestId,
   };
 }

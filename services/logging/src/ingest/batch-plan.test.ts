@@ -6,6 +6,7 @@ function row(requestId: string, overrides: Partial<LogRow> = {}): LogRow {
   const createdAt = overrides.createdAt ?? '2025-06-01 10:00:00.000';
   return {
     requestId,
+    clientRequestId: null,
     apiKeyId: 1,
     providerId: 1,
     model: 'm',

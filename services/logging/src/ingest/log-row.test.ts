@@ -9,6 +9,7 @@ const clock = { nowMs: RECEIVED, receivedAtMs: () => RECEIVED };
 function event(overrides: Partial<RequestLogEvent> = {}): RequestLogEvent {
   return RequestLogEvent.fromPartial({
     requestId: 'req-1',
+    clientRequestId: 'client-7',
     apiKeyId: 3,
     providerId: 2,
     model: 'gpt-4o',
@@ -34,6 +35,7 @@ describe('toLogRow', () => {
   it('maps every field to its column', () => {
     expect(toLogRow(event(), clock)).toEqual({
       requestId: 'req-1',
+      clientRequestId: 'client-7',
       apiKeyId: 3,
       providerId: 2,
       model: 'gpt-4o',
@@ -139,6 +141,11 @@ describe('toLogRow', () => {
 
   it('rejects an event without a request id', () => {
     expect(() => toLogRow(event({ requestId: '' }), clock)).toThrow(/request id/);
+  });
+
+  it('stores no client request id as NULL, and never lets it stand in for the request id', () => {
+    expect(toLogRow(event({ clientRequestId: '' }), clock).clientRequestId).toBeNull();
+    expect(() => toLogRow(event({ requestId: '', clientRequestId: 'client-7' }), clock)).toThrow(/request id/);
   });
 });
 

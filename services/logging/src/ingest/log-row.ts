@@ -5,6 +5,8 @@ import { AffinityOutcome, ClientFormat, type RequestLogEvent } from '@aigw/proto
 /** One `request_logs` row, already fitted to the column types so that a strict-mode insert cannot fail on it. */
 export interface LogRow {
   requestId: string;
+  /** The client's own id, null when it sent none: searchable, never the row's identity. */
+  clientRequestId: string | null;
   apiKeyId: number | null;
   providerId: number | null;
   model: string;
@@ -73,6 +75,7 @@ export function toLogRow(event: RequestLogEvent, clock: EventClock): LogRow {
   const createdAt = utcDateTime(createdMs);
   return {
     requestId: storedRequestId(event.requestId),
+    clientRequestId: event.clientRequestId === '' ? null : fit(event.clientRequestId, 64),
     apiKeyId: rowId(event.apiKeyId),
     providerId: rowId(event.providerId),
     model: fit(event.model, 128),

@@ -16,7 +16,7 @@ export type Literal = (value: SqlScalar) => string;
 export const MAX_STATEMENT_CHARS = 1_000_000;
 
 const LOG_COLUMNS =
-  'request_id, api_key_id, provider_id, model, upstream_model, account_id, proxy_id, status_code, input_tokens, output_tokens, cached_tokens, latency_ms, upstream_latency_ms, error_class, is_stream, attempts, client_format, dropped_fields, affinity, started_at, created_at';
+  'request_id, api_key_id, provider_id, model, upstream_model, account_id, proxy_id, status_code, input_tokens, output_tokens, cached_tokens, latency_ms, upstream_latency_ms, error_class, is_stream, attempts, client_format, dropped_fields, affinity, started_at, created_at, client_request_id';
 const INSERT_LOGS = `INSERT INTO request_logs (${LOG_COLUMNS}) VALUES `;
 
 /** The stored request ids among `ids` (at least one). */
@@ -26,7 +26,7 @@ export function selectStoredIdsSql(ids: readonly string[], literal: Literal): st
 
 /** One row of values, in LOG_COLUMNS order. */
 export function logTuple(r: LogRow, q: Literal): string {
-  // An array joined once makes less garbage than a 21-part template (one intermediate string per part).
+  // An array joined once makes less garbage than a 22-part template (one intermediate string per part).
   const values = [
     q(r.requestId),
     q(r.apiKeyId),
@@ -49,6 +49,7 @@ export function logTuple(r: LogRow, q: Literal): string {
     q(r.affinity),
     q(r.startedAt),
     q(r.createdAt),
+    q(r.clientRequestId),
   ];
   return `(${values.join(', ')})`;
 }

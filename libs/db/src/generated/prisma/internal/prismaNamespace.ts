@@ -1075,6 +1075,7 @@ export type ApiKeyScalarFieldEnum = (typeof ApiKeyScalarFieldEnum)[keyof typeof 
 export const RequestLogScalarFieldEnum = {
   id: 'id',
   requestId: 'requestId',
+  clientRequestId: 'clientRequestId',
   apiKeyId: 'apiKeyId',
   providerId: 'providerId',
   model: 'model',
@@ -1199,6 +1200,7 @@ export type ApiKeyOrderByRelevanceFieldEnum = (typeof ApiKeyOrderByRelevanceFiel
 
 export const RequestLogOrderByRelevanceFieldEnum = {
   requestId: 'requestId',
+  clientRequestId: 'clientRequestId',
   model: 'model',
   upstreamModel: 'upstreamModel',
   errorClass: 'errorClass',

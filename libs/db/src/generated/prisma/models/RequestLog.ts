@@ -59,6 +59,7 @@ export type RequestLogSumAggregateOutputType = {
 export type RequestLogMinAggregateOutputType = {
   id: bigint | null
   requestId: string | null
+  clientRequestId: string | null
   apiKeyId: number | null
   providerId: number | null
   model: string | null
@@ -84,6 +85,7 @@ export type RequestLogMinAggregateOutputType = {
 export type RequestLogMaxAggregateOutputType = {
   id: bigint | null
   requestId: string | null
+  clientRequestId: string | null
   apiKeyId: number | null
   providerId: number | null
   model: string | null
@@ -109,6 +111,7 @@ export type RequestLogMaxAggregateOutputType = {
 export type RequestLogCountAggregateOutputType = {
   id: number
   requestId: number
+  clientRequestId: number
   apiKeyId: number
   providerId: number
   model: number
@@ -166,6 +169,7 @@ export type RequestLogSumAggregateInputType = {
 export type RequestLogMinAggregateInputType = {
   id?: true
   requestId?: true
+  clientRequestId?: true
   apiKeyId?: true
   providerId?: true
   model?: true
@@ -191,6 +195,7 @@ export type RequestLogMinAggregateInputType = {
 export type RequestLogMaxAggregateInputType = {
   id?: true
   requestId?: true
+  clientRequestId?: true
   apiKeyId?: true
   providerId?: true
   model?: true
@@ -216,6 +221,7 @@ export type RequestLogMaxAggregateInputType = {
 export type RequestLogCountAggregateInputType = {
   id?: true
   requestId?: true
+  clientRequestId?: true
   apiKeyId?: true
   providerId?: true
   model?: true
@@ -328,6 +334,7 @@ export type RequestLogGroupByArgs<ExtArgs extends runtime.Types.Extensions.Inter
 export type RequestLogGroupByOutputType = {
   id: bigint
   requestId: string
+  clientRequestId: string | null
   apiKeyId: number | null
   providerId: number | null
   model: string
@@ -376,6 +383,7 @@ export type RequestLogWhereInput = {
   NOT?: Prisma.RequestLogWhereInput | Prisma.RequestLogWhereInput[]
   id?: Prisma.BigIntFilter<"RequestLog"> | bigint | number
   requestId?: Prisma.StringFilter<"RequestLog"> | string
+  clientRequestId?: Prisma.StringNullableFilter<"RequestLog"> | string | null
   apiKeyId?: Prisma.IntNullableFilter<"RequestLog"> | number | null
   providerId?: Prisma.IntNullableFilter<"RequestLog"> | number | null
   model?: Prisma.StringFilter<"RequestLog"> | string
@@ -401,6 +409,7 @@ export type RequestLogWhereInput = {
 export type RequestLogOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   requestId?: Prisma.SortOrder
+  clientRequestId?: Prisma.SortOrderInput | Prisma.SortOrder
   apiKeyId?: Prisma.SortOrderInput | Prisma.SortOrder
   providerId?: Prisma.SortOrderInput | Prisma.SortOrder
   model?: Prisma.SortOrder
@@ -430,6 +439,7 @@ export type RequestLogWhereUniqueInput = Prisma.AtLeast<{
   AND?: Prisma.RequestLogWhereInput | Prisma.RequestLogWhereInput[]
   OR?: Prisma.RequestLogWhereInput[]
   NOT?: Prisma.RequestLogWhereInput | Prisma.RequestLogWhereInput[]
+  clientRequestId?: Prisma.StringNullableFilter<"RequestLog"> | string | null
   apiKeyId?: Prisma.IntNullableFilter<"RequestLog"> | number | null
   providerId?: Prisma.IntNullableFilter<"RequestLog"> | number | null
   model?: Prisma.StringFilter<"RequestLog"> | string
@@ -455,6 +465,7 @@ export type RequestLogWhereUniqueInput = Prisma.AtLeast<{
 export type RequestLogOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   requestId?: Prisma.SortOrder
+  clientRequestId?: Prisma.SortOrderInput | Prisma.SortOrder
   apiKeyId?: Prisma.SortOrderInput | Prisma.SortOrder
   providerId?: Prisma.SortOrderInput | Prisma.SortOrder
   model?: Prisma.SortOrder
@@ -488,6 +499,7 @@ export type RequestLogScalarWhereWithAggregatesInput = {
   NOT?: Prisma.RequestLogScalarWhereWithAggregatesInput | Prisma.RequestLogScalarWhereWithAggregatesInput[]
   id?: Prisma.BigIntWithAggregatesFilter<"RequestLog"> | bigint | number
   requestId?: Prisma.StringWithAggregatesFilter<"RequestLog"> | string
+  clientRequestId?: Prisma.StringNullableWithAggregatesFilter<"RequestLog"> | string | null
   apiKeyId?: Prisma.IntNullableWithAggregatesFilter<"RequestLog"> | number | null
   providerId?: Prisma.IntNullableWithAggregatesFilter<"RequestLog"> | number | null
   model?: Prisma.StringWithAggregatesFilter<"RequestLog"> | string
@@ -513,6 +525,7 @@ export type RequestLogScalarWhereWithAggregatesInput = {
 export type RequestLogCreateInput = {
   id?: bigint | number
   requestId: string
+  clientRequestId?: string | null
   apiKeyId?: number | null
   providerId?: number | null
   model: string
@@ -538,6 +551,7 @@ export type RequestLogCreateInput = {
 export type RequestLogUncheckedCreateInput = {
   id?: bigint | number
   requestId: string
+  clientRequestId?: string | null
   apiKeyId?: number | null
   providerId?: number | null
   model: string
@@ -563,6 +577,7 @@ export type RequestLogUncheckedCreateInput = {
 export type RequestLogUpdateInput = {
   id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
   requestId?: Prisma.StringFieldUpdateOperationsInput | string
+  clientRequestId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   apiKeyId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   providerId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   model?: Prisma.StringFieldUpdateOperationsInput | string
@@ -588,6 +603,7 @@ export type RequestLogUpdateInput = {
 export type RequestLogUncheckedUpdateInput = {
   id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
   requestId?: Prisma.StringFieldUpdateOperationsInput | string
+  clientRequestId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   apiKeyId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   providerId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   model?: Prisma.StringFieldUpdateOperationsInput | string
@@ -613,6 +629,7 @@ export type RequestLogUncheckedUpdateInput = {
 export type RequestLogCreateManyInput = {
   id?: bigint | number
   requestId: string
+  clientRequestId?: string | null
   apiKeyId?: number | null
   providerId?: number | null
   model: string
@@ -638,6 +655,7 @@ export type RequestLogCreateManyInput = {
 export type RequestLogUpdateManyMutationInput = {
   id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
   requestId?: Prisma.StringFieldUpdateOperationsInput | string
+  clientRequestId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   apiKeyId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   providerId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   model?: Prisma.StringFieldUpdateOperationsInput | string
@@ -663,6 +681,7 @@ export type RequestLogUpdateManyMutationInput = {
 export type RequestLogUncheckedUpdateManyInput = {
   id?: Prisma.BigIntFieldUpdateOperationsInput | bigint | number
   requestId?: Prisma.StringFieldUpdateOperationsInput | string
+  clientRequestId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   apiKeyId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   providerId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   model?: Prisma.StringFieldUpdateOperationsInput | string
@@ -694,6 +713,7 @@ export type RequestLogOrderByRelevanceInput = {
 export type RequestLogCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   requestId?: Prisma.SortOrder
+  clientRequestId?: Prisma.SortOrder
   apiKeyId?: Prisma.SortOrder
   providerId?: Prisma.SortOrder
   model?: Prisma.SortOrder
@@ -734,6 +754,7 @@ export type RequestLogAvgOrderByAggregateInput = {
 export type RequestLogMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   requestId?: Prisma.SortOrder
+  clientRequestId?: Prisma.SortOrder
   apiKeyId?: Prisma.SortOrder
   providerId?: Prisma.SortOrder
   model?: Prisma.SortOrder
@@ -759,6 +780,7 @@ export type RequestLogMaxOrderByAggregateInput = {
 export type RequestLogMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   requestId?: Prisma.SortOrder
+  clientRequestId?: Prisma.SortOrder
   apiKeyId?: Prisma.SortOrder
   providerId?: Prisma.SortOrder
   model?: Prisma.SortOrder
@@ -809,6 +831,7 @@ export type BigIntFieldUpdateOperationsInput = {
 export type RequestLogSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   requestId?: boolean
+  clientRequestId?: boolean
   apiKeyId?: boolean
   providerId?: boolean
   model?: boolean
@@ -836,6 +859,7 @@ export type RequestLogSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
 export type RequestLogSelectScalar = {
   id?: boolean
   requestId?: boolean
+  clientRequestId?: boolean
   apiKeyId?: boolean
   providerId?: boolean
   model?: boolean
@@ -858,14 +882,21 @@ export type RequestLogSelectScalar = {
   createdAt?: boolean
 }
 
-export type RequestLogOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "requestId" | "apiKeyId" | "providerId" | "model" | "upstreamModel" | "accountId" | "proxyId" | "statusCode" | "inputTokens" | "outputTokens" | "cachedTokens" | "latencyMs" | "upstreamLatencyMs" | "errorClass" | "isStream" | "attempts" | "clientFormat" | "droppedFields" | "affinity" | "startedAt" | "createdAt", ExtArgs["result"]["requestLog"]>
+export type RequestLogOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "requestId" | "clientRequestId" | "apiKeyId" | "providerId" | "model" | "upstreamModel" | "accountId" | "proxyId" | "statusCode" | "inputTokens" | "outputTokens" | "cachedTokens" | "latencyMs" | "upstreamLatencyMs" | "errorClass" | "isStream" | "attempts" | "clientFormat" | "droppedFields" | "affinity" | "startedAt" | "createdAt", ExtArgs["result"]["requestLog"]>
 
 export type $RequestLogPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "RequestLog"
   objects: {}
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: bigint
+    /**
+     * The gateway's own id (UUIDv7): the row's identity.
+     */
     requestId: string
+    /**
+     * The client's own x-request-id, if it sent one: searchable, never an identity (many rows may share it).
+     */
+    clientRequestId: string | null
     apiKeyId: number | null
     providerId: number | null
     model: string
@@ -1260,6 +1291,7 @@ export interface Prisma__RequestLogClient<T, Null = never, ExtArgs extends runti
 export interface RequestLogFieldRefs {
   readonly id: Prisma.FieldRef<"RequestLog", 'BigInt'>
   readonly requestId: Prisma.FieldRef<"RequestLog", 'String'>
+  readonly clientRequestId: Prisma.FieldRef<"RequestLog", 'String'>
   readonly apiKeyId: Prisma.FieldRef<"RequestLog", 'Int'>
   readonly providerId: Prisma.FieldRef<"RequestLog", 'Int'>
   readonly model: Prisma.FieldRef<"RequestLog", 'String'>

@@ -20,7 +20,7 @@ export const protobufPackage = "aigw.logs.v1";
 
 export const protobufFileName = "aigw/logs/v1/logs.proto";
 
-/** Published by ingress on JetStream subject gateway.logs.request, message id = request_id. */
+/** Published by ingress on JetStream subject gateway.logs.request, message id = request_id (the gateway's own id). */
 export interface RequestLogEvent {
   requestId: string;
   apiKeyId: number;
@@ -45,6 +45,11 @@ export interface RequestLogEvent {
   finishedAtMs: number;
   droppedFields: string[];
   affinity: AffinityOutcome;
+  /**
+   * The client's own x-request-id (or x-client-request-id), "" when none: carried and searchable, never
+   * the event's identity (request_id is the gateway's own id).
+   */
+  clientRequestId: string;
 }
 
 function createBaseRequestLogEvent(): RequestLogEvent {
@@ -68,6 +73,7 @@ function createBaseRequestLogEvent(): RequestLogEvent {
     finishedAtMs: 0,
     droppedFields: [],
     affinity: 0,
+    clientRequestId: "",
   };
 }
 
@@ -129,6 +135,9 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     }
     if (message.affinity !== 0) {
       writer.uint32(152).int32(message.affinity);
+    }
+    if (message.clientRequestId !== "") {
+      writer.uint32(162).string(message.clientRequestId);
     }
     return writer;
   },
@@ -298,6 +307,14 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
             message.affinity = reader.int32() as any;
             continue;
           }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.clientRequestId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -387,6 +404,11 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
         ? object.dropped_fields.map((e: any) => globalThis.String(e))
         : [],
       affinity: isSet(object.affinity) ? affinityOutcomeFromJSON(object.affinity) : 0,
+      clientRequestId: isSet(object.clientRequestId)
+        ? globalThis.String(object.clientRequestId)
+        : isSet(object.client_request_id)
+        ? globalThis.String(object.client_request_id)
+        : "",
     };
   },
 
@@ -449,6 +471,9 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     if (message.affinity !== 0) {
       obj.affinity = affinityOutcomeToJSON(message.affinity);
     }
+    if (message.clientRequestId !== "") {
+      obj.clientRequestId = message.clientRequestId;
+    }
     return obj;
   },
 
@@ -476,6 +501,7 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     message.finishedAtMs = object.finishedAtMs ?? 0;
     message.droppedFields = object.droppedFields?.map((e) => e) || [];
     message.affinity = object.affinity ?? 0;
+    message.clientRequestId = object.clientRequestId ?? "";
     return message;
   },
 };
