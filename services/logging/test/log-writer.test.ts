@@ -33,6 +33,7 @@ describe('LogWriter against MariaDB', () => {
         upstreamModel: text,
         errorClass: text.slice(0, 60),
         droppedFields: [text, 'n'],
+        clientRequestId: text,
       }),
     );
     const writer = new LogWriter(fixture.writerDb);
@@ -46,11 +47,13 @@ describe('LogWriter against MariaDB', () => {
     expect(stored.map((row) => row.upstreamModel)).toEqual(hostile);
     expect(stored.map((row) => row.errorClass)).toEqual(hostile.map((text) => text.slice(0, 60)));
     expect(stored.map((row) => row.droppedFields)).toEqual(hostile.map((text) => `${text},n`));
+    expect(stored.map((row) => row.clientRequestId)).toEqual(hostile);
     expect(await fixture.prisma.account.count()).toBe(fixture.accountIds.length);
   });
 
   it('skips stored ids on rewrites and overlapping batches, counting each event once in the rollups', async () => {
-    const events = Array.from({ length: 300 }, (_, i) => makeEvent(fixture, i));
+    // Every event names the same client id: it is carried, never a key, so it merges nothing.
+    const events = Array.from({ length: 300 }, (_, i) => ({ ...makeEvent(fixture, i), clientRequestId: 'same-client-id' }));
     const writer = new LogWriter(fixture.writerDb);
     expect(await writer.write(events.slice(0, 200).map(rowOf))).toEqual({ inserted: 200, duplicates: 0 });
     // Redelivered whole: the insert hits the unique index, the retry looks the ids up.
@@ -60,6 +63,7 @@ describe('LogWriter against MariaDB', () => {
     expect(await writer.write(mixed)).toEqual({ inserted: 100, duplicates: 101 });
 
     expect(await countLogs(fixture.prisma)).toBe(300);
+    expect(await fixture.prisma.requestLog.count({ where: { clientRequestId: 'same-client-id' } })).toBe(300);
     const affinity = await fixture.prisma.requestLog.groupBy({ by: ['affinity'], _count: true, orderBy: { affinity: 'asc' } });
     expect(affinity.map((group) => [group.affinity, group._count])).toEqual([
       [null, 75],
