@@ -1,3 +1,4 @@
+import { randomFillSync } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { v7 } from 'uuid';
 
@@ -11,8 +12,21 @@ const CLIENT_ID = /^[A-Za-z0-9._-]{1,64}$/;
  * JetStream message id. Nothing the client sends ever becomes it (DESIGN §1, step 0).
  */
 export function newRequestId(): string {
-  return v7();
+  if (nextOption === POOLED_IDS) {
+    randomFillSync(pool);
+    nextOption = 0;
+  }
+  return v7(options[nextOption++]);
 }
+
+// uuid's v7() asks crypto.getRandomValues for 16 bytes per id (~1.6 µs, 10× the rest of the work); one fill
+// of a 4 KB pool serves 256 ids, as Node's randomUUID does internally. The option objects and their views are
+// made once, so an id allocates only its own bytes and string. Ids given their random bits this way are ordered by
+// millisecond (not within one, which nothing here relies on) and carry 73 random bits.
+const POOLED_IDS = 256;
+const pool = new Uint8Array(16 * POOLED_IDS);
+const options = Array.from({ length: POOLED_IDS }, (_, i) => ({ random: pool.subarray(16 * i, 16 * i + 16) }));
+let nextOption = POOLED_IDS;
 
 /**
  * The client's own id for a request, kept only as `client_request_id` (echoed, logged, searchable): its
