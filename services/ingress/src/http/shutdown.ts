@@ -1,5 +1,4 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
-import { closeGracefully } from './close-gracefully.js';
 
 export interface ShutdownTimes {
   /** Serving on while not ready, so load balancers stop sending before the listener closes. */
@@ -40,4 +39,24 @@ export class ShutdownGate {
     if (drainMs > 0) await new Promise((resolve) => setTimeout(resolve, drainMs));
     await closeGracefully(server, graceMs);
   }
+}
+
+/**
+ * Stops accepting connections and lets in-flight requests finish; idle keep-alive sockets are closed as they
+ * become idle, and whatever still runs after `graceMs` is cut.
+ */
+async function closeGracefully(server: Server, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  const sweeper = setInterval(() => server.closeIdleConnections(), 250);
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      server.closeAllConnections();
+      resolve();
+    }, graceMs);
+  });
+  server.closeIdleConnections();
+  await Promise.race([closed, timeout]);
+  clearInterval(sweeper);
+  clearTimeout(timer);
 }
