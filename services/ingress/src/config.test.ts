@@ -47,3 +47,18 @@ describe('ingressConfigSchema response store', () => {
     expect(problemsOf({ RESPONSE_STORE_MAX_BYTES: 'big' })).toEqual([expect.stringMatching(/^RESPONSE_STORE_MAX_BYTES: expected a byte size/)]);
   });
 });
+
+describe('ingressConfigSchema HTTP server and shutdown', () => {
+  it('defaults to a 10 s headers timeout, 120 s to receive a request, 65 s keep-alive and a 5 s drain', () => {
+    const config = loadConfig(ingressConfigSchema, required);
+    expect([config.HTTP_HEADERS_TIMEOUT_MS, config.HTTP_REQUEST_TIMEOUT_MS, config.HTTP_KEEPALIVE_TIMEOUT_MS]).toEqual([10_000, 120_000, 65_000]);
+    expect([config.SHUTDOWN_DRAIN_MS, config.SHUTDOWN_GRACE_MS]).toEqual([5_000, 25_000]);
+    expect(loadConfig(ingressConfigSchema, { ...required, SHUTDOWN_DRAIN_MS: '0' }).SHUTDOWN_DRAIN_MS).toBe(0);
+  });
+
+  it('refuses a headers timeout longer than the request timeout, which node would refuse at start', () => {
+    expect(problemsOf({ HTTP_HEADERS_TIMEOUT_MS: '20000', HTTP_REQUEST_TIMEOUT_MS: '10000' })).toEqual([
+      expect.stringMatching(/^HTTP_HEADERS_TIMEOUT_MS: must be at most HTTP_REQUEST_TIMEOUT_MS \(10000\)/),
+    ]);
+  });
+});

@@ -70,9 +70,38 @@ export const ingressConfigSchema = z.object({
   RESPONSE_STORE_TTL_S: z.coerce.number().int().min(0).max(30 * 86_400).default(86_400),
   /** Largest stored response (response object + the conversation's input items, JSON); larger ones are not kept. */
   RESPONSE_STORE_MAX_BYTES: byteSize('10mb'),
+  /**
+   * On SIGTERM, how long ingress keeps serving (new and kept-alive connections, every answer with
+   * `Connection: close`) while /readyz already answers 503, so load balancers take it out before the listener
+   * closes. At least the balancer's health-check interval × unhealthy threshold, or endpoint propagation in
+   * Kubernetes (a few seconds); 0 closes the listener at once (the dev stack, tests).
+   */
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).default(5_000),
+  /** After the drain: how long requests and streams in flight get to finish before their sockets are cut. */
   SHUTDOWN_GRACE_MS: positiveInt(25_000),
+  /**
+   * Time from a request's first byte until its headers are complete; then 408 and the socket is closed. Headers
+   * are a few KB, so a slow client needs far less; a long one lets idle sockets pile up (slowloris).
+   */
+  HTTP_HEADERS_TIMEOUT_MS: positiveInt(10_000),
+  /**
+   * Time to receive a whole request, body included (answers are bound by REQUEST_TIMEOUT_MS and STREAM_TIMEOUT_MS
+   * instead). BODY_LIMIT (10mb) over a 1 Mbit/s link takes 80 s, hence 120 s; a trickling body holds its share
+   * of BODY_BUDGET no longer than this.
+   */
+  HTTP_REQUEST_TIMEOUT_MS: positiveInt(120_000),
+  /**
+   * How long an idle kept-alive connection stays open. It must exceed the idle timeout of whatever sits in front
+   * (AWS ALB 60 s by default; Google's LB wants 620 s for its 600 s), so the balancer always closes first and never
+   * sends a request on a socket ingress is closing at that moment (a 502 at the balancer).
+   */
+  HTTP_KEEPALIVE_TIMEOUT_MS: positiveInt(65_000),
   LOG_MAX_IN_FLIGHT: positiveInt(256),
 }).superRefine((config, ctx) => {
+  // node refuses a server whose headers may take longer than the whole request.
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['HTTP_HEADERS_TIMEOUT_MS'], message: `must be at most HTTP_REQUEST_TIMEOUT_MS (${config.HTTP_REQUEST_TIMEOUT_MS})` });
+  }
   const limit = bytesOf(config.BODY_LIMIT);
   const budget = bytesOf(config.BODY_BUDGET);
   // Sizes that are not positive byte sizes are reported by their own fields already.

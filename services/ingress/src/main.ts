@@ -1,4 +1,3 @@
-import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ensureLogStream, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
@@ -10,10 +9,11 @@ import { CredentialCipher } from '@aigw/secrets';
 import { invalidateOnChange } from './cache-invalidation.js';
 import { ingressConfigSchema } from './config.js';
 import { openConnections, readinessChecks } from './dependencies.js';
-import { closeGracefully } from './http/close-gracefully.js';
 import { BodyBudget } from './http/body-budget.js';
+import { createHttpServer, listen } from './http/http-server.js';
 import { parseByteSize } from './http/byte-size.js';
 import { jsonBodyReader } from './http/read-json-body.js';
+import { ShutdownGate } from './http/shutdown.js';
 import { ApiKeyCache } from './keys/api-key-cache.js';
 import { ClientRateLimiter } from './keys/client-rate-limit.js';
 import { prismaApiKeyStore } from './keys/prisma-api-key-store.js';
@@ -35,7 +35,6 @@ import { RouteCache } from './routing/route-cache.js';
 import { createServer } from './server.js';
 
 const config = loadConfig(ingressConfigSchema);
-const REQUEST_RECEIVE_TIMEOUT_MS = 120_000;
 const logger = createLogger({ service: 'ingress', level: config.LOG_LEVEL });
 
 const connections = await openConnections(config, logger);
@@ -99,7 +98,7 @@ const responseStore = {
       : NO_RESPONSE_STORE,
   metrics: createResponseStoreMetrics(metrics.registry),
 };
-let accepting = true;
+const gate = new ShutdownGate();
 const app = createServer({
   apiKeys,
   rateLimiter: new ClientRateLimiter(redisWindowCounter(redis), (error) => logger.warn({ err: error }, 'client rate limit unavailable; request allowed')),
@@ -131,26 +130,27 @@ const app = createServer({
     logger,
   },
   readinessChecks: readinessChecks(config, connections, () => routes.loaded),
-  accepting: () => accepting,
+  accepting: () => gate.accepting,
   modelCatalog,
   responseStore,
 });
 
-const server = createHttpServer(app).listen(config.HTTP_PORT, config.HTTP_HOST);
-await new Promise<void>((resolve, reject) => {
-  server.once('listening', resolve);
-  server.once('error', reject);
-});
-// The time to receive a whole request (body included); answers are not bound by it (streams run for up to
-// STREAM_TIMEOUT_MS). Node's default (300 s) would let a trickling body hold its budget share that long.
-server.requestTimeout = REQUEST_RECEIVE_TIMEOUT_MS;
-server.keepAliveTimeout = 65_000;
+const server = await listen(
+  createHttpServer(gate.listener(app), {
+    headersTimeoutMs: config.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: config.HTTP_REQUEST_TIMEOUT_MS,
+    keepAliveTimeoutMs: config.HTTP_KEEPALIVE_TIMEOUT_MS,
+  }),
+  config.HTTP_PORT,
+  config.HTTP_HOST,
+);
 const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.HTTP_HOST) : undefined;
 logger.info({ port: (server.address() as AddressInfo).port, host: config.HTTP_HOST, metricsPort: metricsServer?.port }, 'ready');
 
 onShutdownSignal(logger, async () => {
-  accepting = false;
-  await closeGracefully(server, config.SHUTDOWN_GRACE_MS);
+  // /readyz 503 at once, serve through the drain, then close and let in-flight work finish (README "Failure behaviour").
+  logger.info({ drainMs: config.SHUTDOWN_DRAIN_MS, graceMs: config.SHUTDOWN_GRACE_MS }, 'not ready; draining');
+  await gate.shutdown(server, { drainMs: config.SHUTDOWN_DRAIN_MS, graceMs: config.SHUTDOWN_GRACE_MS });
   metricsServer?.server.close();
   routes.stop();
   modelCatalog.stop();

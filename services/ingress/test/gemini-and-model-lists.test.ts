@@ -121,6 +121,9 @@ describe('Gemini routes against a real key and route table', () => {
       // glm's only account was deactivated above; the fake selector has none for it either.
       { res: await post('/v1beta/models/glm-4.6:generateContent').send(body), code: 404, status: 'NOT_FOUND' },
       { res: await post('/v1beta/models/gemini-exp:countTokens').send({ contents: 'not a list' }), code: 400, status: 'INVALID_ARGUMENT' },
+      // A path express's router cannot decode (a truncated percent-escape) is the client's fault, never a 500.
+      { res: await post('/v1beta/models/%E0%A4%A:generateContent').send(body), code: 400, status: 'INVALID_ARGUMENT' },
+      { res: await request(server.app).get('/v1beta/models/gemini-%ZZ').set('x-goog-api-key', key), code: 400, status: 'INVALID_ARGUMENT' },
     ];
     for (const { res, code, status } of cases) {
       expect(res.status).toBe(code);

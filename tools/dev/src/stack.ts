@@ -173,6 +173,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             PROVIDER_CALL_ADDR: grpcTarget(grpcAddresses['provider-call']),
             AIGW_ADMIN_TOKEN: adminToken,
             AIGW_ENCRYPTION_KEY: keyHex,
+            // No load balancer to wait for: a stopped stack closes its listener at once (options.env may set one).
+            SHUTDOWN_DRAIN_MS: '0',
           };
       }
     };

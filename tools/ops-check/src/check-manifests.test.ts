@@ -86,6 +86,18 @@ describe('kubernetes rules', () => {
       'base: deployment/selector: terminationGracePeriodSeconds 15 is not longer than preStop 5 s + drain 10000 ms',
     ]);
   });
+
+  it('count ingress’s not-ready drain (SHUTDOWN_DRAIN_MS) with its grace', () => {
+    const files = ['config.yaml', 'secret.yaml', 'migrate-job.yaml', 'ingress.yaml'];
+    const objects = parseYamlDocuments(files.map((file) => readFileSync(join(REPO_ROOT, 'deploy/base', file), 'utf8')).join('\n---\n')) as K8sObject[];
+    const expectIngress = { ...EXPECT, autoscaled: ['ingress'] };
+    expect(checkBuild(objects, expectIngress, REPO_ROOT, 'base')).toEqual([]);
+    const pod = find(objects, 'Deployment', 'ingress').spec?.template?.spec;
+    if (pod) pod.terminationGracePeriodSeconds = 30;
+    expect(checkBuild(objects, expectIngress, REPO_ROOT, 'base')).toEqual([
+      'base: deployment/ingress: terminationGracePeriodSeconds 30 is not longer than preStop 0 s + drain 35000 ms',
+    ]);
+  });
 });
 
 describe('compose rules', () => {

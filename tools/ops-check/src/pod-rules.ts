@@ -73,8 +73,9 @@ function checkProbes(container: Container, where: string): string[] {
 
 const httpPath = (probe: Probe) => probe.httpGet?.path;
 
-// SIGTERM comes after preStop; the process then drains for SHUTDOWN_GRACE_MS. Both must fit in the grace
-// period, or Kubernetes kills in-flight requests.
+// SIGTERM comes after preStop; ingress then serves on, not ready, for SHUTDOWN_DRAIN_MS, and every process lets
+// in-flight work finish for SHUTDOWN_GRACE_MS. All of it must fit in the grace period, or Kubernetes kills
+// in-flight requests.
 function checkGracePeriod(pod: PodSpec, owner: string): string[] {
   const graceSeconds = pod.terminationGracePeriodSeconds;
   if (graceSeconds === undefined) return [`${owner}: terminationGracePeriodSeconds not set (default 30 s may cut the drain)`];
@@ -82,7 +83,8 @@ function checkGracePeriod(pod: PodSpec, owner: string): string[] {
   for (const container of pod.containers ?? []) {
     const sleep = container.lifecycle?.preStop?.exec?.command;
     const preStopSeconds = sleep?.[0] === 'sleep' ? Number(sleep[1] ?? 0) : 0;
-    const drainMs = Number(container.env?.find((e) => e.name === 'SHUTDOWN_GRACE_MS')?.value ?? 0);
+    const envMs = (name: string) => Number(container.env?.find((e) => e.name === name)?.value ?? 0);
+    const drainMs = envMs('SHUTDOWN_DRAIN_MS') + envMs('SHUTDOWN_GRACE_MS');
     if (preStopSeconds * 1000 + drainMs >= graceSeconds * 1000) {
       problems.push(`${owner}: terminationGracePeriodSeconds ${graceSeconds} is not longer than preStop ${preStopSeconds} s + drain ${drainMs} ms`);
     }

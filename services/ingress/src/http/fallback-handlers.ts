@@ -18,10 +18,22 @@ export const notFound: RequestHandler = (req, res) => {
   sendClientError(res, protocolOfPath(req.path), new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
 };
 
+/**
+ * An error express's router raised before any handler ran, as the client's fault: a path parameter that is not
+ * valid percent-encoding (`%E0%A4%A`) fails decodeURIComponent, and the router marks that URIError status 400.
+ * Everything else is ours (500).
+ */
+export function routingErrorOf(thrown: unknown): AppError {
+  if (thrown instanceof URIError && (thrown as URIError & { status?: number }).status === 400) {
+    return new AppError('INVALID_REQUEST', 'the request path is not valid percent-encoding (RFC 3986 section 2.1)');
+  }
+  return toAppError(thrown);
+}
+
 /** Last resort for errors nothing else rendered: JSON, no stack trace. */
 export function lastResortErrorHandler(logger: Logger): ErrorRequestHandler {
   return (thrown: unknown, req, res, _next) => {
-    const error = toAppError(thrown);
+    const error = routingErrorOf(thrown);
     if (error.code === 'INTERNAL') logger.error({ err: thrown, requestId: requestIdOf(res) }, 'unhandled error');
     if (res.headersSent) res.end();
     else sendClientError(res, protocolOfPath(req.path), error);

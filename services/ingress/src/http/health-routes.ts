@@ -16,9 +16,13 @@ export function healthRoutes({ checks, accepting, metrics }: HealthDeps): Router
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
+    // Shutting down: not ready at once, without waiting on dependency checks that may be slow right then.
+    if (!accepting()) {
+      res.status(503).json({ status: 'not_ready', failing: ['shutting_down'] });
+      return;
+    }
     const { ready, failing } = await checkReadiness(checks);
-    if (!accepting()) failing.unshift('shutting_down');
-    res.status(ready && accepting() ? 200 : 503).json(ready && accepting() ? { status: 'ready' } : { status: 'not_ready', failing });
+    res.status(ready ? 200 : 503).json(ready ? { status: 'ready' } : { status: 'not_ready', failing });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
