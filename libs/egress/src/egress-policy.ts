@@ -40,8 +40,11 @@ export class EgressPolicy {
   readonly #addresses = new BlockList();
   readonly #names = new Set<string>();
   readonly #allowPrivate: boolean;
+  readonly #resolve: typeof dnsLookup;
 
-  constructor(allowance: EgressAllowance = {}) {
+  /** `resolve` stands in for dns.lookup (tests give names fixed addresses). */
+  constructor(allowance: EgressAllowance = {}, resolve: typeof dnsLookup = dnsLookup) {
+    this.#resolve = resolve;
     this.#allowPrivate = allowance.allowPrivate === true;
     for (const raw of allowance.allow ?? []) {
       const entry = raw.trim();
@@ -101,7 +104,7 @@ export class EgressPolicy {
    * is refused (a name answering with a public and a private address must not be a way in).
    */
   readonly lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
+    this.#resolve(hostname, { ...(options as LookupOptions), all: true }, (error, addresses: LookupAddress[]) => {
       if (error !== null) return callback(error, '', 0);
       const allowedName = this.#names.has(hostname.toLowerCase().replace(/\.$/, ''));
       for (const { address } of allowedName ? [] : addresses) {
