@@ -47,6 +47,17 @@ describe('Dispatchers egress', () => {
     await pools.close();
   });
 
+  it('resolves the name of a proxy through the policy too', async () => {
+    const refused = dispatchers([]);
+    // The local server stands in for the proxy: reaching it at all would be the failure.
+    await expect(request('http://api.example/v1', { dispatcher: refused.get(`http://inside.example:${port}`) })).rejects.toMatchObject({ code: 'EGRESS_REFUSED' });
+    await refused.close();
+    const allowed = dispatchers(['127.0.0.0/8']);
+    const response = await request('http://api.example/v1', { dispatcher: allowed.get(`http://inside.example:${port}`) });
+    expect(await response.body.text()).toBe('internal secret');
+    await allowed.close();
+  });
+
   it('refuses proxies it cannot use: SOCKS schemes and refused hosts', () => {
     const pools = dispatchers([]);
     expect(() => pools.get('socks5h://proxy.example:1080')).toThrow(UnusableProxyError);
