@@ -43,3 +43,11 @@ export const grpcServiceFields = (grpcPort: number, shutdownGraceMs = 10_000) =>
   /** How long in-flight calls get to finish on SIGTERM before the server is forced down. */
   SHUTDOWN_GRACE_MS: positiveInt(shutdownGraceMs),
 });
+
+/** The egress policy's allowances (DESIGN §9; @aigw/egress reads them): internal addresses are refused unless listed. */
+export const egressFields = {
+  /** Comma-separated IPs, CIDRs and host names the gateway may reach though they are not public, e.g. `127.0.0.0/8,::1`. */
+  EGRESS_ALLOW: z.string().default(''),
+  /** Allow every private address (RFC 1918, CGNAT 100.64/10, IPv6 ULA); loopback and link-local still need EGRESS_ALLOW. */
+  EGRESS_ALLOW_PRIVATE: bool(false),
+};

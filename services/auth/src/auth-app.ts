@@ -1,5 +1,7 @@
+import { Agent } from 'undici';
 import { onConfigChanged, publishConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
 import type { PrismaClient } from '@aigw/db';
+import { egressConnector, type EgressPolicy } from '@aigw/egress';
 import type { ServiceBinding } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import type { RedisClient } from '@aigw/redis';
@@ -9,6 +11,7 @@ import { CredentialService } from './credentials/credential-service.js';
 import { OAuthTokens, type OAuthTokenSettings } from './oauth/oauth-tokens.js';
 import { RedisTokenCache } from './oauth/redis-token-cache.js';
 import { RefreshLock } from './oauth/refresh-lock.js';
+import { requestRefreshGrant } from './oauth/token-endpoint.js';
 import { createServer } from './server.js';
 
 export interface AuthAppDeps {
@@ -20,24 +23,28 @@ export interface AuthAppDeps {
   logger: Logger;
   oauth: OAuthTokenSettings & { lockTtlMs: number };
   credentialCacheTtlMs: number;
+  /** Which token endpoints may be connected to (EGRESS_ALLOW, EGRESS_ALLOW_PRIVATE), checked after DNS resolution. */
+  egress: EgressPolicy;
 }
 
 export interface AuthApp {
   binding: ServiceBinding;
   credentials: CredentialService;
-  /** Stops the config subscription; connections belong to the caller. */
+  /** Stops the config subscription and closes the token endpoints' connection pool; other connections belong to the caller. */
   close(): void;
 }
 
 /** Wires credential loading, the OAuth token caches and config-change handling to their connections. */
 export function createAuthApp(deps: AuthAppDeps): AuthApp {
   const store = new AccountStore(deps.prisma, deps.cipher);
+  const tokenEndpoints = new Agent({ connect: egressConnector(deps.egress) });
   const oauth = new OAuthTokens({
     store,
     shared: new RedisTokenCache(deps.redis, deps.oauth.marginMs),
     lock: new RefreshLock(deps.redis, deps.oauth.lockTtlMs),
     logger: deps.logger,
     settings: deps.oauth,
+    grant: (accountId, oauth, timeoutMs) => requestRefreshGrant(accountId, oauth, timeoutMs, tokenEndpoints),
   });
   const credentials = new CredentialService(store, oauth, deps.credentialCacheTtlMs);
   const subscription = onConfigChanged(deps.nc, deps.names, (change) => {
@@ -50,5 +57,12 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     // Sibling replicas (and ingress's credential cache) still hold the rejected token in memory.
     onInvalidated: (accountId) => publishConfigChanged(deps.nc, deps.names, { entity: 'account', id: accountId }),
   });
-  return { binding, credentials, close: () => subscription.unsubscribe() };
+  return {
+    binding,
+    credentials,
+    close: () => {
+      subscription.unsubscribe();
+      tokenEndpoints.close().catch(() => undefined);
+    },
+  };
 }

@@ -1,8 +1,9 @@
-import { commonFields, encryptionKey, grpcServiceFields, positiveInt, z } from '@aigw/config';
+import { commonFields, egressFields, encryptionKey, grpcServiceFields, positiveInt, z } from '@aigw/config';
 
 /** Environment of the auth service. */
 export const authConfigSchema = z.object({
   ...commonFields,
+  ...egressFields,
   ...grpcServiceFields(50052),
   AIGW_ENCRYPTION_KEY: encryptionKey(),
   /** Refresh an OAuth access token when less than this is left of it. */

@@ -1,6 +1,7 @@
 import { busNames, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { createPrisma } from '@aigw/db';
+import { EgressPolicy } from '@aigw/egress';
 import { runGrpcService } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { createRedis } from '@aigw/redis';
@@ -30,6 +31,7 @@ runGrpcService('auth', config, logger, async () => {
       pollMs: config.OAUTH_LOCK_POLL_MS,
     },
     credentialCacheTtlMs: config.CREDENTIAL_CACHE_TTL_MS,
+    egress: EgressPolicy.fromConfig(config),
   });
   // Fail at start, not on the first request, when MySQL is unreachable.
   await prisma.$queryRaw`SELECT 1`;

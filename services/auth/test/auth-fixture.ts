@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { busNames, connectBus, type BusNames, type NatsConnection } from '@aigw/bus';
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
+import { EgressPolicy } from '@aigw/egress';
 import { startOAuthEmulator, type OAuthEmulator } from '@aigw/emulators';
 import { callUnary, createClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
@@ -68,6 +69,8 @@ export async function createAuthWorld(): Promise<AuthWorld> {
       logger,
       oauth: { marginMs: 300_000, tokenTimeoutMs: 2_000, lockTtlMs: 10_000, lockWaitMs: 15_000, pollMs: 20 },
       credentialCacheTtlMs: 300_000,
+      // The token endpoint emulator listens on 127.0.0.1; the name `localhost` stays refused (a test relies on it).
+      egress: new EgressPolicy({ allow: ['127.0.0.0/8'] }),
     });
     await nc.flush();
     const grpc: GrpcServer = await startGrpcServer('127.0.0.1:0', [app.binding], logger);

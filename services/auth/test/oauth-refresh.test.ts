@@ -159,6 +159,16 @@ describe('OAuth GetCredential', () => {
     expect(await failure(b.getCredential(id))).toMatchObject({ code: 'UNAVAILABLE', message: `oauth token endpoint unreachable for account ${id}` });
   });
 
+  it('refuses a token endpoint the egress policy does not allow, saying so, without calling it', async () => {
+    const providerId = await world.seedProvider('antigravity-egress', 'antigravity');
+    const tokenUrl = world.oauth.url.replace('127.0.0.1', 'localhost');
+    const id = await world.seedAccount(providerId, 'oauth', { clientId: 'egress-client', clientSecret: 's', refreshToken: 'r', tokenUrl });
+    expect(await failure(b.getCredential(id))).toMatchObject({
+      code: 'UNAVAILABLE',
+      message: `oauth token endpoint unreachable for account ${id} (egress to localhost refused: localhost is this machine; allow it with EGRESS_ALLOW)`,
+    });
+  });
+
   it('never writes a token or client secret to the logs', async () => {
     const logs = world.logs();
     expect(logs).toContain('oauth token refreshed');

@@ -1,4 +1,4 @@
-import { commonFields, encryptionKey, port, positiveInt, z } from '@aigw/config';
+import { commonFields, egressFields, encryptionKey, port, positiveInt, z } from '@aigw/config';
 import { parseByteSize } from './http/byte-size.js';
 
 /** Bytes of a size in express.json's syntax, or undefined when it is not one. */
@@ -20,6 +20,7 @@ const byteSize = (fallback: string) =>
 /** Everything ingress reads from the environment; parsed once in main.ts. */
 export const ingressConfigSchema = z.object({
   ...commonFields,
+  ...egressFields,
   HTTP_PORT: port(8080),
   HTTP_HOST: z.string().default('0.0.0.0'),
   SELECTOR_ADDR: z.string().default('127.0.0.1:50051'),

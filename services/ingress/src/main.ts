@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { ensureLogStream, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
+import { EgressPolicy } from '@aigw/egress';
 import { onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { createRegistry, serveMetrics } from '@aigw/metrics';
@@ -127,6 +128,7 @@ const app = createServer({
       publishConfigChanged(nc, names, change);
     },
     proxyPool: { recalculate: recalculateAssignments, list: listAssignments },
+    egress: EgressPolicy.fromConfig(config),
     logger,
   },
   readinessChecks: readinessChecks(config, connections, () => routes.loaded),

@@ -1,9 +1,10 @@
-import { commonFields, grpcServiceFields, positiveInt, z } from '@aigw/config';
+import { commonFields, egressFields, grpcServiceFields, positiveInt, z } from '@aigw/config';
 
 /** provider-call's environment. */
 export const configSchema = z.object({
   ...commonFields,
   ...grpcServiceFields(50053, 15_000),
+  ...egressFields,
   /**
    * Longest non-streaming upstream call, headers included (such an upstream sends its headers with the finished
    * answer, and a long generation takes minutes); the caller's gRPC deadline bounds it further.

@@ -1,6 +1,7 @@
 import { busNames, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { createPrisma } from '@aigw/db';
+import { EgressPolicy } from '@aigw/egress';
 import { runGrpcService } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { createRedis } from '@aigw/redis';
@@ -29,6 +30,7 @@ runGrpcService('provider-call', config, logger, async (registry) => {
     },
     proxyRefreshMs: config.PROXY_REFRESH_MS,
     proxyHealthFlushMs: config.PROXY_HEALTH_FLUSH_MS,
+    egress: EgressPolicy.fromConfig(config),
   });
   return {
     bindings: [app.binding],

@@ -1,5 +1,6 @@
 import { onConfigChanged, publishConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
 import type { PrismaClient } from '@aigw/db';
+import type { EgressPolicy } from '@aigw/egress';
 import type { ServiceBinding } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import type { Registry } from '@aigw/metrics';
@@ -23,6 +24,8 @@ export interface ProviderCallAppOptions {
   upstream: { callTimeoutMs: number; streamIdleTimeoutMs: number; maxConnections: number; keepAliveMs: number };
   proxyRefreshMs: number;
   proxyHealthFlushMs: number;
+  /** Which upstream and proxy hosts may be connected to (EGRESS_ALLOW, EGRESS_ALLOW_PRIVATE). */
+  egress: EgressPolicy;
 }
 
 export interface ProviderCallApp {
@@ -34,7 +37,7 @@ export interface ProviderCallApp {
 /** Wires the service: proxy pool cache and health, upstream pools, and the gRPC binding. */
 export async function createProviderCallApp(options: ProviderCallAppOptions): Promise<ProviderCallApp> {
   const { prisma, redis, nc, names, logger } = options;
-  const dispatchers = new Dispatchers({ connectionsPerHost: options.upstream.maxConnections, keepAliveMs: options.upstream.keepAliveMs });
+  const dispatchers = new Dispatchers({ connectionsPerHost: options.upstream.maxConnections, keepAliveMs: options.upstream.keepAliveMs, egress: options.egress });
   const directory = new ProxyDirectory({ load: loadProxiesFromDatabase(prisma), logger, onLoaded: (urls) => dispatchers.retain(urls) });
   await directory.start(options.proxyRefreshMs);
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { busNames, connectBus, type BusNames, type NatsConnection } from '@aigw/bus';
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
+import { EgressPolicy } from '@aigw/egress';
 import { startForwardProxy, startUpstreamEmulator, type ForwardProxy, type UpstreamEmulator } from '@aigw/emulators';
 import { callUnary, createClient, MuxClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
@@ -24,8 +25,11 @@ export interface TestStack {
   emulator: UpstreamEmulator;
   proxyA: ForwardProxy;
   proxyB: ForwardProxy;
-  /** proxy_pool ids: A and B are live; `dead` points at a closed port and fails after 2 tries. */
-  proxyIds: { a: number; b: number; dead: number };
+  /**
+   * proxy_pool ids: A and B are live; `dead` points at a closed port and fails after 2 tries; `socks` is a
+   * SOCKS URL stored before the admin API refused them (fails after 2 tries).
+   */
+  proxyIds: { a: number; b: number; dead: number; socks: number };
   prisma: PrismaClient;
   redis: RedisClient;
   redisPrefix: string;
@@ -63,6 +67,8 @@ export async function startTestStack(): Promise<TestStack> {
   const b = await prisma.proxy.create({ data: { label: 'b', proxyUrl: proxyB.url, capacity: 10 } });
   const dead = await prisma.proxy.create({ data: { label: 'dead', proxyUrl: `http://127.0.0.1:${await closedPort()}`, capacity: 10, maxFailures: 2 } });
 
+  const socks = await prisma.proxy.create({ data: { label: 'socks', proxyUrl: `socks5://127.0.0.1:${await closedPort()}`, capacity: 10, maxFailures: 2 } });
+
   const redisPrefix = `test:pc:${run}:`;
   const redis = createRedis('redis://127.0.0.1:6379', { keyPrefix: redisPrefix });
   const nc = await connectBus('nats://127.0.0.1:4222', `provider-call-test-${run}`);
@@ -77,6 +83,8 @@ export async function startTestStack(): Promise<TestStack> {
     upstream: { callTimeoutMs: 30_000, streamIdleTimeoutMs: 10_000, maxConnections: 16, keepAliveMs: 5_000 },
     proxyRefreshMs: 60_000,
     proxyHealthFlushMs: 20,
+    // The emulator and the proxies listen on loopback.
+    egress: new EgressPolicy({ allow: ['127.0.0.0/8', '::1'] }),
   });
   const grpc: GrpcServer = await startGrpcServer('127.0.0.1:0', [app.binding], logger);
   const client = createClient(ProviderCallServiceClient, `127.0.0.1:${grpc.port}`, SERVICE);
@@ -86,7 +94,7 @@ export async function startTestStack(): Promise<TestStack> {
     emulator,
     proxyA,
     proxyB,
-    proxyIds: { a: a.id, b: b.id, dead: dead.id },
+    proxyIds: { a: a.id, b: b.id, dead: dead.id, socks: socks.id },
     prisma,
     redis,
     redisPrefix,

@@ -134,7 +134,7 @@ describe('unusable answers and upstreams', () => {
     );
     expect(response.status).toBe(503);
     expect(JSON.parse(response.body.toString())).toEqual({
-      error: { message: 'upstream answered with status 503: <html><body>Service Unavailable</body></html>', type: 'server_error', param: null, code: 'service_unavailable' },
+      error: { message: 'upstream answered with status 503 and an error body in no known error format', type: 'server_error', param: null, code: 'service_unavailable' },
     });
   });
 
@@ -235,6 +235,21 @@ describe('cancellation', () => {
   });
 });
 
+describe('egress policy', () => {
+  it('refuses upstream addresses the policy does not allow, directly and through a proxy, without connecting', async () => {
+    for (const baseUrl of ['http://169.254.169.254/v1', 'http://0x0a000001/v1', 'http://[fd00::1]:8080/v1']) {
+      const direct = await invokeError(stack.invoke(invokeRequest({ clientFormat: OPENAI, account: { id: 61, providerKind: 'openai', baseUrl }, body: openAiBody('hi') })));
+      expect(direct.code, baseUrl).toBe('UPSTREAM_UNREACHABLE');
+      expect(direct.message, baseUrl).toMatch(/egress to .* refused: .* is a (link-local|private) address/);
+      const proxied = await invokeError(
+        stack.invoke(invokeRequest({ clientFormat: OPENAI, account: { id: 62, providerKind: 'openai', baseUrl, proxyId: stack.proxyIds.b }, body: openAiBody('hi') })),
+      );
+      expect(proxied.code, baseUrl).toBe('UPSTREAM_UNREACHABLE');
+      expect(proxied.message, baseUrl).toMatch(/egress refused: .* is a (link-local|private) address/);
+    }
+  });
+});
+
 describe('failing proxies', () => {
   it('counts connect failures, disables the proxy at max_failures, reassigns its accounts and tells the other replicas', async () => {
     const provider = await stack.prisma.provider.create({ data: { name: 'openai-test', kind: 'openai', baseUrl: `${stack.emulator.url}/v1` } });
@@ -259,6 +274,20 @@ describe('failing proxies', () => {
     const later = await invokeError(stack.invoke(invokeRequest({ clientFormat: OPENAI, account, body: openAiBody('hi') })));
     expect(later.message).toBe(`proxy ${stack.proxyIds.dead} is disabled`);
     subscription.unsubscribe();
+  });
+
+  it('counts a SOCKS proxy stored before the admin API refused them as failing, disables it and rebinds its accounts', async () => {
+    const provider = await stack.prisma.provider.create({ data: { name: 'openai-socks', kind: 'openai', baseUrl: `${stack.emulator.url}/v1` } });
+    const bound = await stack.prisma.account.create({
+      data: { providerId: provider.id, label: 'socks-bound', authType: 'api_key', authData: 'x', proxyId: stack.proxyIds.socks },
+    });
+    const account = { id: bound.id, providerKind: 'openai', baseUrl: `${stack.emulator.url}/v1`, proxyId: stack.proxyIds.socks };
+    const first = await invokeError(stack.invoke(invokeRequest({ clientFormat: OPENAI, account, body: openAiBody('hi') })));
+    expect(first.code).toBe('UPSTREAM_UNREACHABLE');
+    expect(first.message).toBe(`proxy ${stack.proxyIds.socks} cannot be used: proxy scheme socks5 is not supported (http and https are)`);
+    await stack.invoke(invokeRequest({ clientFormat: OPENAI, account, body: openAiBody('hi') })).catch(() => undefined);
+    await expect.poll(async () => (await stack.prisma.proxy.findUniqueOrThrow({ where: { id: stack.proxyIds.socks } })).isActive).toBe(false);
+    await expect.poll(async () => (await stack.prisma.account.findUniqueOrThrow({ where: { id: bound.id } })).proxyId).not.toBe(stack.proxyIds.socks);
   });
 
   it('never calls directly when the bound proxy is unknown', async () => {

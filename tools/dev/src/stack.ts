@@ -154,6 +154,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       DATABASE_URL: databaseUrl,
       METRICS_PORT: '0',
       GRPC_HOST: '127.0.0.1',
+      // The emulators (upstreams, token endpoint, proxies) listen on loopback: the egress policy must allow it.
+      EGRESS_ALLOW: '127.0.0.0/8,::1',
     };
     const ownEnv = (name: ServiceName, index: number): Record<string, string> => {
       switch (name) {

@@ -11,9 +11,9 @@ const SNAKE = /\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g;
 const RUNTIME_NAMES = ['NODE_ENV', 'NODE_OPTIONS', 'NODE_EXTRA_CA_CERTS', 'TZ'];
 
 /** Field groups of libs/config that a schema spreads into itself. */
-const SHARED_GROUPS = ['commonFields', 'grpcServiceFields'] as const;
+const SHARED_GROUPS = ['commonFields', 'grpcServiceFields', 'egressFields'] as const;
 
-/** Names declared in one of libs/config's shared field groups (`commonFields`, `grpcServiceFields`). */
+/** Names declared in one of libs/config's shared field groups (`commonFields`, `grpcServiceFields`, `egressFields`). */
 export function sharedFieldNames(repoRoot: string, group: (typeof SHARED_GROUPS)[number]): string[] {
   const source = readFileSync(join(repoRoot, 'libs/config/src/fields.ts'), 'utf8');
   const body = new RegExp(`export const ${group} = [^{]*\\{([\\s\\S]*?)\\n\\}\\)?;`).exec(source)?.[1] ?? '';

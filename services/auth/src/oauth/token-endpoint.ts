@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { AppError } from '@aigw/errors';
 import type { OAuthData } from '../credentials/auth-data.js';
 
@@ -39,8 +39,11 @@ export function interpretTokenResponse(accountId: number, status: number, body: 
   });
 }
 
-/** Runs the refresh-token grant against the account's token endpoint. */
-export async function requestRefreshGrant(accountId: number, oauth: OAuthData, timeoutMs: number): Promise<TokenGrant> {
+/**
+ * Runs the refresh-token grant against the account's token endpoint, through `dispatcher` (the one obeying the
+ * egress policy in the service; undici's global one when omitted).
+ */
+export async function requestRefreshGrant(accountId: number, oauth: OAuthData, timeoutMs: number, dispatcher?: Dispatcher): Promise<TokenGrant> {
   const form = new URLSearchParams({
     grant_type: 'refresh_token',
     refresh_token: oauth.refreshToken,
@@ -57,13 +60,16 @@ export async function requestRefreshGrant(accountId: number, oauth: OAuthData, t
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),
+      ...(dispatcher === undefined ? {} : { dispatcher }),
     });
     status = response.statusCode;
     text = await response.body.text();
   } catch (error) {
     // The cause keeps the failure's kind (ECONNREFUSED, timeout) and drops everything else it may quote.
-    const { name, code } = error as { name?: string; code?: string };
-    throw new AppError('UNAVAILABLE', `oauth token endpoint unreachable for account ${accountId}`, {
+    const { name, code, message } = error as { name?: string; code?: string; message?: string };
+    // The egress policy's refusal names no secret and tells the operator what to change.
+    const refused = code === 'EGRESS_REFUSED' ? ` (${message ?? 'egress refused'})` : '';
+    throw new AppError('UNAVAILABLE', `oauth token endpoint unreachable for account ${accountId}${refused}`, {
       cause: new Error([name, code].filter(Boolean).join(' ') || 'request failed'),
     });
   }

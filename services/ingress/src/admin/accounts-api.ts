@@ -4,6 +4,7 @@ import { AppError } from '@aigw/errors';
 import { z } from '@aigw/config';
 import { AUTH_TYPES, parseCredentials, type AuthType } from './account-credentials.js';
 import type { AdminDeps } from './admin-deps.js';
+import { checkEgress } from './egress-field.js';
 import { found, idParam } from './admin-params.js';
 import { providerRefFields, resolveProviderId } from './provider-ref.js';
 
@@ -27,6 +28,12 @@ const createSchema = z.strictObject({
   rateLimitPerMin: accountFields.rateLimitPerMin.optional(),
 });
 const patchSchema = z.strictObject({ ...providerRefFields, ...accountFields }).partial();
+
+/** The OAuth token endpoint in parsed credentials, if they are OAuth ones. */
+function tokenUrlOf(credentials: Record<string, unknown> | undefined): string | undefined {
+  const tokenUrl = credentials?.['tokenUrl'];
+  return typeof tokenUrl === 'string' ? tokenUrl : undefined;
+}
 
 type AccountWithProvider = Account & { provider: { name: string } };
 
@@ -67,7 +74,7 @@ async function findAccount(prisma: PrismaClient, id: number): Promise<AccountWit
 }
 
 /** /accounts: upstream logins, credentials encrypted on the way in and never shown on the way out. */
-export function accountsApi({ prisma, cipher, notify, proxyPool }: AdminDeps): Router {
+export function accountsApi({ prisma, cipher, notify, proxyPool, egress }: AdminDeps): Router {
   const router = Router();
   // New, removed or (de)activated accounts change how proxies are shared, and every replica must know.
   const afterChange = async (id: number, rebind: boolean) => {
@@ -87,6 +94,8 @@ export function accountsApi({ prisma, cipher, notify, proxyPool }: AdminDeps): R
   router.post('/', async (req, res) => {
     const body = createSchema.parse(req.body);
     const credentials = parseCredentials(body.authType, body.credentials);
+    checkEgress(egress, 'baseUrl', body.baseUrl);
+    checkEgress(egress, 'credentials.tokenUrl', tokenUrlOf(credentials));
     const providerId = await resolveProviderId(prisma, body);
     const created = await prisma.account.create({
       data: {
@@ -107,8 +116,11 @@ export function accountsApi({ prisma, cipher, notify, proxyPool }: AdminDeps): R
   router.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const body = patchSchema.parse(req.body);
+    checkEgress(egress, 'baseUrl', body.baseUrl);
     const existing = await findAccount(prisma, id);
     const authType = (body.authType ?? existing.authType) as AuthType;
+    const credentials = body.credentials === undefined ? undefined : parseCredentials(authType, body.credentials);
+    checkEgress(egress, 'credentials.tokenUrl', tokenUrlOf(credentials));
     if (body.authType !== undefined && body.authType !== existing.authType && body.credentials === undefined) {
       throw new AppError('INVALID_REQUEST', 'changing authType needs new credentials', { details: { param: 'credentials' } });
     }
@@ -119,7 +131,7 @@ export function accountsApi({ prisma, cipher, notify, proxyPool }: AdminDeps): R
         providerId: changesProvider ? await resolveProviderId(prisma, body) : undefined,
         label: body.label,
         authType: body.authType,
-        authData: body.credentials === undefined ? undefined : cipher.encryptJson(parseCredentials(authType, body.credentials)),
+        authData: credentials === undefined ? undefined : cipher.encryptJson(credentials),
         baseUrl: body.baseUrl,
         settings: body.settings === undefined ? undefined : body.settings === null ? null : JSON.stringify(body.settings),
         isActive: body.isActive,

@@ -1,5 +1,6 @@
 import type { ConfigChange } from '@aigw/bus';
 import type { PrismaClient } from '@aigw/db';
+import type { EgressPolicy } from '@aigw/egress';
 import type { Logger } from '@aigw/logger';
 import type { ProxyAssignments, RecalculateResult } from '@aigw/proxy-pool';
 import type { CredentialCipher } from '@aigw/secrets';
@@ -16,5 +17,7 @@ export interface AdminDeps {
     recalculate: (prisma: PrismaClient) => Promise<RecalculateResult>;
     list: (prisma: PrismaClient) => Promise<ProxyAssignments[]>;
   };
+  /** Refuses upstream, token and proxy URLs pointing inside (EGRESS_ALLOW, EGRESS_ALLOW_PRIVATE). */
+  egress: EgressPolicy;
   logger: Logger;
 }

@@ -3,6 +3,7 @@ import type { Provider } from '@aigw/db';
 import { AppError } from '@aigw/errors';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
+import { checkEgress } from './egress-field.js';
 import { parseModelNames, storeModelNames } from '../routing/model-names.js';
 import { found, idParam } from './admin-params.js';
 import { modelNamesField } from './model-names-field.js';
@@ -40,7 +41,7 @@ function present(provider: Provider) {
 }
 
 /** /providers: upstream providers that accounts and routes refer to. */
-export function providersApi({ prisma, notify }: AdminDeps): Router {
+export function providersApi({ prisma, notify, egress }: AdminDeps): Router {
   const router = Router();
 
   router.get('/', async (_req, res) => {
@@ -54,6 +55,7 @@ export function providersApi({ prisma, notify }: AdminDeps): Router {
   router.post('/', async (req, res) => {
     const { models, ...fields } = createSchema.parse(req.body);
     checkWire(fields.kind, fields.wire);
+    checkEgress(egress, 'baseUrl', fields.baseUrl);
     const created = await prisma.provider.create({ data: { ...fields, models: storeModelNames(models ?? null) } });
     notify({ entity: 'provider', id: created.id });
     res.status(201).json(present(created));
@@ -62,6 +64,7 @@ export function providersApi({ prisma, notify }: AdminDeps): Router {
   router.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const { models, ...fields } = patchSchema.parse(req.body);
+    checkEgress(egress, 'baseUrl', fields.baseUrl);
     const current = found(await prisma.provider.findUnique({ where: { id }, select: { kind: true, wire: true } }), 'provider');
     checkWire(fields.kind ?? current.kind, fields.wire === undefined ? current.wire : fields.wire);
     const updated = await prisma.provider.update({ where: { id }, data: { ...fields, ...(models === undefined ? {} : { models: storeModelNames(models) }) } });

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { PrismaClient, Proxy } from '@aigw/db';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
+import { checkEgress } from './egress-field.js';
 import { found, idParam } from './admin-params.js';
 import { maskProxyUrl, proxyUrlSchema } from './proxy-url.js';
 
@@ -38,7 +39,7 @@ async function findProxy(prisma: PrismaClient, id: number) {
 }
 
 /** /proxies: the outbound proxy pool, its account assignments and their recalculation. */
-export function proxiesApi({ prisma, notify, proxyPool }: AdminDeps): Router {
+export function proxiesApi({ prisma, notify, proxyPool, egress }: AdminDeps): Router {
   const router = Router();
   const rebind = async () => {
     const result = await proxyPool.recalculate(prisma);
@@ -66,6 +67,7 @@ export function proxiesApi({ prisma, notify, proxyPool }: AdminDeps): Router {
 
   router.post('/', async (req, res) => {
     const body = createSchema.parse(req.body);
+    checkEgress(egress, 'proxyUrl', body.proxyUrl);
     const created = await prisma.proxy.create({ data: body });
     notify({ entity: 'proxy', id: created.id });
     await rebind();
@@ -75,6 +77,7 @@ export function proxiesApi({ prisma, notify, proxyPool }: AdminDeps): Router {
   router.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
     const body = patchSchema.parse(req.body);
+    checkEgress(egress, 'proxyUrl', body.proxyUrl);
     const existing = await findProxy(prisma, id);
     const reactivated = body.isActive === true && !existing.isActive;
     // Re-enabling a proxy that was disabled for failing starts its failure count afresh.

@@ -15,9 +15,14 @@ describe('maskProxyUrl', () => {
 });
 
 describe('proxyUrlSchema', () => {
-  it('accepts http(s) and socks URLs and refuses others or a masked password', () => {
+  it('accepts http(s) URLs and refuses SOCKS, other schemes or a masked password', () => {
     expect(proxyUrlSchema.safeParse('http://u:p@h:1').success).toBe(true);
-    expect(proxyUrlSchema.safeParse('socks5://h:1080').success).toBe(true);
+    expect(proxyUrlSchema.safeParse('https://h:443').success).toBe(true);
+    for (const socks of ['socks://h:1080', 'socks4://h:1080', 'socks4a://h:1080', 'socks5://h:1080', 'socks5h://u:p@h:1080']) {
+      const result = proxyUrlSchema.safeParse(socks);
+      expect(result.success, socks).toBe(false);
+      expect(result.error?.issues.map((issue) => issue.message), socks).toEqual([expect.stringMatching(/^SOCKS proxies are not supported/)]);
+    }
     expect(proxyUrlSchema.safeParse('ftp://h').success).toBe(false);
     expect(proxyUrlSchema.safeParse('nope').success).toBe(false);
     expect(proxyUrlSchema.safeParse('http://u:***@h:1').success).toBe(false);

@@ -1,5 +1,6 @@
 import type { ConfigChange } from '@aigw/bus';
 import type { PrismaClient } from '@aigw/db';
+import { EgressPolicy } from '@aigw/egress';
 import { createLogger } from '@aigw/logger';
 import { Registry } from '@aigw/metrics';
 import type { RequestLogEvent } from '@aigw/proto';
@@ -99,6 +100,8 @@ export async function fakeServerDeps(options: FakeDepsOptions = {}) {
         recalculate: async () => ({ changed: 0, assignments: [] }),
         list: async () => [],
       },
+      // Tests stand loopback and private addresses in for upstreams and proxies; admin-egress.test.ts runs the default policy.
+      egress: new EgressPolicy({ allow: ['127.0.0.0/8', '::1', 'localhost'], allowPrivate: true }),
       logger: silentLogger,
       ...options.admin,
     },

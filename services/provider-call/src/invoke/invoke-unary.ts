@@ -2,6 +2,7 @@ import { toAppError } from '@aigw/errors';
 import type { CallContext } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import { InvokeResponse, type InvokeRequest } from '@aigw/proto';
+import { logExcerpt } from '../adapters/error-excerpt.js';
 import type { Exchange, UpstreamRequest } from '../adapters/provider-adapter.js';
 import { retryAfterMs } from '../upstream/retry-after.js';
 import type { UpstreamExchange, UpstreamResponse } from '../upstream/upstream-client.js';
@@ -70,7 +71,8 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
     }
   }
   const error = exchange.readError(upstream.status, upstream.text);
-  deps.logger.debug({ requestId: request.requestId, accountId: account.id, status: upstream.status }, 'upstream answered with an error');
+  // The body's start is for operators only (the client's message holds the provider's own message, or the status).
+  deps.logger.debug({ requestId: request.requestId, accountId: account.id, status: upstream.status, excerpt: logExcerpt(upstream.text) }, 'upstream answered with an error');
   return InvokeResponse.fromPartial({
     ...base,
     body: Buffer.from(error.body),

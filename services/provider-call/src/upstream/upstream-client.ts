@@ -6,7 +6,7 @@ import type { UpstreamRequest } from '../adapters/provider-adapter.js';
 import type { ProxyDirectory, ProxyEntry } from '../proxies/proxy-directory.js';
 import type { ProxyHealth } from '../proxies/proxy-health.js';
 import { CallSignal, isProxyFault, type CallLimits } from './call-signal.js';
-import type { Dispatchers } from './dispatchers.js';
+import { UnusableProxyError, type Dispatchers } from './dispatchers.js';
 import { WholeAnswer, type WholeAnswerResult } from './whole-answer.js';
 
 export interface UpstreamClientOptions {
@@ -57,7 +57,7 @@ export class UpstreamClient {
 
   /** A streamed call: resolves once the headers are in; the caller reads the body. */
   async send(upstream: UpstreamRequest, proxyId: number, ctx: CallContext): Promise<UpstreamResponse> {
-    const { proxy, call, dispatcher } = await this.#prepare(proxyId, ctx, { idleMs: this.options.streamIdleTimeoutMs, deadline: ctx.deadline });
+    const { proxy, call, dispatcher } = await this.#prepare(upstream.url, proxyId, ctx, { idleMs: this.options.streamIdleTimeoutMs, deadline: ctx.deadline });
     const started = performance.now();
     let response: Dispatcher.ResponseData;
     try {
@@ -98,7 +98,7 @@ export class UpstreamClient {
   async exchange(upstream: UpstreamRequest, proxyId: number, ctx: CallContext): Promise<UpstreamExchange> {
     let prepared: PreparedCall;
     try {
-      prepared = await this.#prepare(proxyId, ctx, { callMs: this.options.callTimeoutMs, deadline: ctx.deadline });
+      prepared = await this.#prepare(upstream.url, proxyId, ctx, { callMs: this.options.callTimeoutMs, deadline: ctx.deadline });
     } catch (error) {
       return { kind: 'failed', error: toAppError(error) };
     }
@@ -138,12 +138,25 @@ export class UpstreamClient {
     return { kind: 'answer', status: result.status, headers: result.headers, text: utf8Text(result.body), headersMs };
   }
 
-  async #prepare(proxyId: number, ctx: CallContext, limits: CallLimits): Promise<PreparedCall> {
+  async #prepare(url: string, proxyId: number, ctx: CallContext, limits: CallLimits): Promise<PreparedCall> {
     const proxy = proxyId === 0 ? undefined : await this.#proxy(proxyId);
     if (ctx.deadline <= Date.now()) throw new AppError('DEADLINE_EXCEEDED', 'no time left for the upstream call');
+    let dispatcher: Dispatcher;
+    try {
+      dispatcher = this.options.dispatchers.get(proxy?.url);
+    } catch (error) {
+      if (!(error instanceof UnusableProxyError) || proxy === undefined) throw error;
+      // Counted like any proxy failure, so the proxy is disabled and its accounts rebound rather than failing forever.
+      this.options.health.requested(proxy.id);
+      this.options.health.failed(proxy.id);
+      throw new AppError('UPSTREAM_UNREACHABLE', `proxy ${proxy.id} cannot be used: ${error.message}`, { cause: error });
+    }
+    // Directly, the connector judges every connection; through a proxy only the URL's literal host can be.
+    const refused = proxy === undefined ? undefined : this.options.dispatchers.proxiedTargetRefusal(url);
+    if (refused !== undefined) throw new AppError('UPSTREAM_UNREACHABLE', `upstream unreachable (egress refused: ${refused})`);
     const call = new CallSignal(ctx.signal, limits);
     if (proxy !== undefined) this.options.health.requested(proxy.id);
-    return { proxy, call, dispatcher: this.options.dispatchers.get(proxy?.url) };
+    return { proxy, call, dispatcher };
   }
 
   /** No response headers: the AppError, counted against the proxy when it is the proxy's fault. */

@@ -29,7 +29,7 @@ describe('Anthropic pass-through', () => {
     expect(exchange.readResponse(answer)).toEqual({ body: answer, usage: { inputTokens: 10, outputTokens: 3, cachedInputTokens: 8 } });
     const error = JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
     expect(exchange.readError(529, error).body).toBe(error);
-    expect(JSON.parse(exchange.readError(502, '<html>').body)).toEqual({ type: 'error', error: { type: 'api_error', message: 'upstream answered with status 502: <html>' } });
+    expect(JSON.parse(exchange.readError(502, '<html>').body)).toEqual({ type: 'error', error: { type: 'api_error', message: 'upstream answered with status 502 and an error body in no known error format' } });
   });
 
   it('streams events through, keeps usage from message_start and message_delta, and breaks on an error event', () => {

@@ -51,7 +51,7 @@ describe('anthropic errors', () => {
 
   it('reads Anthropic error bodies and the status of an error type', () => {
     expect(decodeAnthropicError(529, JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }))).toEqual({ status: 529, message: 'Overloaded' });
-    expect(decodeAnthropicError(500, '').message).toBe('upstream answered with status 500');
+    expect(decodeAnthropicError(500, '').message).toBe('upstream answered with status 500 and an error body in no known error format');
     expect(anthropicTypeStatus('rate_limit_error')).toBe(429);
     expect(anthropicTypeStatus('something_new')).toBeUndefined();
   });

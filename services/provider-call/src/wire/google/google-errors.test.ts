@@ -13,7 +13,7 @@ describe('decodeGoogleError', () => {
     });
     expect(decodeGoogleError(429, body)).toEqual({ status: 429, message: 'Resource has been exhausted', retryAfterMs: 1500 });
     expect(decodeGoogleError(400, `[${JSON.stringify({ error: { message: 'bad' } })}]`).message).toBe('bad');
-    expect(decodeGoogleError(502, '<html>Bad Gateway</html>').message).toBe('upstream answered with status 502: <html>Bad Gateway</html>');
+    expect(decodeGoogleError(502, '<html>Bad Gateway</html>').message).toBe('upstream answered with status 502 and an error body in no known error format');
   });
 
   it('parses protobuf durations', () => {

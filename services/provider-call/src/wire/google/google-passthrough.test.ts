@@ -27,7 +27,7 @@ describe('Gemini pass-through', () => {
     expect(exchange.readResponse(text)).toEqual({ body: text, usage: { inputTokens: 4, outputTokens: 1, cachedInputTokens: 2 } });
     const error = JSON.stringify({ error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }] } });
     expect(exchange.readError(429, error)).toEqual({ body: error, retryAfterMs: 2000 });
-    expect(JSON.parse(exchange.readError(502, 'Bad Gateway').body)).toEqual({ error: { code: 502, message: 'upstream answered with status 502: Bad Gateway', status: 'INTERNAL' } });
+    expect(JSON.parse(exchange.readError(502, 'Bad Gateway').body)).toEqual({ error: { code: 502, message: 'upstream answered with status 502 and an error body in no known error format', status: 'INTERNAL' } });
   });
 
   it('wraps a Gemini client body for Cloud Code and unwraps its answers', () => {

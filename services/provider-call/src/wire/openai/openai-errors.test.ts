@@ -12,6 +12,6 @@ describe('openai errors', () => {
     expect(decodeOpenAiError(429, '{"error":{"message":"Rate limit reached","type":"requests"}}')).toEqual({ status: 429, message: 'Rate limit reached' });
     expect(decodeOpenAiError(400, '{"error":"model not loaded"}').message).toBe('model not loaded');
     expect(decodeOpenAiError(400, '{"message":"bad input","code":1214}').message).toBe('bad input');
-    expect(decodeOpenAiError(502, '')).toEqual({ status: 502, message: 'upstream answered with status 502' });
+    expect(decodeOpenAiError(502, '')).toEqual({ status: 502, message: 'upstream answered with status 502 and an error body in no known error format' });
   });
 });
