@@ -22,6 +22,7 @@ export function logEvent(prefix: string, i: number, nowMs: number): RequestLogEv
   const latencyMs = 150 + ((i * 7919) % 400);
   return {
     requestId: `${prefix}${randomUUID()}`,
+    clientRequestId: '',
     apiKeyId: 1,
     providerId: 1,
     model: 'gpt-4o-mini',
