@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
-import { admin, post, type HttpResult } from './support/http.js';
+import { admin, post, request, type HttpResult } from './support/http.js';
 import { parseSse } from './support/sse.js';
 
 // Issue 13: the Responses API's stored responses through the whole stack. A response is created, continued
@@ -44,17 +44,7 @@ const theirs = () => ({ bearer: otherKey });
 const create = (body: Record<string, unknown>, credential = mine()): Promise<HttpResult> => post(ctx.stack, '/v1/responses', body, credential);
 
 /** GET or DELETE on a stored-response path. */
-async function call(method: 'GET' | 'DELETE', path: string, credential = mine()): Promise<HttpResult> {
-  const response = await fetch(`${ctx.stack.ingressUrl}${path}`, { method, headers: { authorization: `Bearer ${credential.bearer}` } });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json, requestId: response.headers.get('x-request-id') ?? '' };
-}
+const call = (method: 'GET' | 'DELETE', path: string, credential = mine()): Promise<HttpResult> => request(ctx.stack, method, path, credential);
 
 function ok(result: HttpResult): ResponseObject {
   expect(result.status, result.text).toBe(200);

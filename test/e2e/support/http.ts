@@ -58,15 +58,20 @@ export function admin(stack: Stack, method: string, path: string, body?: unknown
   });
 }
 
-/** GET on ingress without credentials (health endpoints). */
 /** The result of a call that must succeed (setting a stack up); throws with the answer otherwise. */
 export function ok(result: HttpResult, what: string): HttpResult {
   if (result.status < 200 || result.status > 299) throw new Error(`${what}: HTTP ${result.status} ${result.text}`);
   return result;
 }
 
+/** A GET or DELETE on an ingress path, as `credential` (none by default: health endpoints). */
+export function request(stack: Stack, method: 'GET' | 'DELETE', path: string, credential: Credential = 'none'): Promise<HttpResult> {
+  return send(`${stack.ingressUrl}${path}`, { method, headers: authHeaders(credential) });
+}
+
+/** GET on ingress without credentials (health endpoints). */
 export function get(stack: Stack, path: string): Promise<HttpResult> {
-  return send(`${stack.ingressUrl}${path}`, { method: 'GET' });
+  return request(stack, 'GET', path);
 }
 
 /** A small OpenAI chat body. */
