@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TcpSwitch } from '../../services/logging/test/tcp-switch.js';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
 import { eventually } from './support/eventually.js';
-import { openaiBody, post } from './support/http.js';
+import { get, openaiBody, post } from './support/http.js';
 
 // DESIGN §2 "NATS" (issue 14: "NATS cut, then ingress killed" / "then SIGTERM"): ingress keeps every request-log
 // batch JetStream has not acknowledged in its on-disk outbox, so neither a crash nor a deploy during a NATS
@@ -38,6 +38,11 @@ afterAll(async () => {
   await nats?.off();
 });
 
+/** Waits until ingress is ready (routes loaded, backends serving), as a balancer would before sending traffic. */
+async function ingressReady(): Promise<void> {
+  await eventually(async () => expect((await get(ctx.stack, '/readyz')).status).toBe(200), { timeoutMs: 60_000, intervalMs: 250 });
+}
+
 /** Sends `count` requests, 20 at a time; returns the gateway's id of each (all must be answered 200). */
 async function answeredRequests(count: number, label: string): Promise<string[]> {
   const ids: string[] = [];
@@ -71,6 +76,7 @@ async function expectOneRowEach(ids: string[]): Promise<void> {
 describe('request logs through a NATS outage', () => {
   it('ingress killed (kill -9) while NATS is cut: every answered request gets exactly one row after the restart', async () => {
     const ingress = ctx.stack.service('ingress');
+    await ingressReady();
     await cutNats();
     const ids = await answeredRequests(REQUESTS, 'killed');
     expect(new Set(ids).size).toBe(REQUESTS);
@@ -84,6 +90,7 @@ describe('request logs through a NATS outage', () => {
 
   it('ingress stopped (SIGTERM) while NATS is cut: what could not be flushed is replayed by the next start', async () => {
     const ingress = ctx.stack.service('ingress');
+    await ingressReady();
     await cutNats();
     const ids = await answeredRequests(REQUESTS, 'stopped');
     const beforeStop = ctx.stack.logs().length;
