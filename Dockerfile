@@ -51,9 +51,11 @@ RUN tar -xf /tmp/dist.tar \
       node --input-type=module -e "await import('./${entry}')" \
       || { echo "cannot load ${entry} with production dependencies" >&2; exit 1; }; \
     done \
- && rm -rf /tmp/* /root/.npm
+ && rm -rf /tmp/* /root/.npm \
+ && mkdir -p /var/lib/aigw/outbox && chown 1000:1000 /var/lib/aigw/outbox
 # Numeric, so that Kubernetes' runAsNonRoot can verify it. The app files stay root-owned and read-only to
-# the process; /tmp is the only writable place it may need.
+# the process; /tmp and ingress's request-log outbox (a volume on /var/lib/aigw/outbox, created here owned by
+# the process so that a fresh named volume takes that owner) are the only writable places it may need.
 USER 1000:1000
 EXPOSE 8080 50051 50052 50053 9464
 ENTRYPOINT ["node", "--max-old-space-size=160", "--wasm-tiering-budget=2000000000"]

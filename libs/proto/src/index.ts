@@ -39,4 +39,4 @@ export {
   UpstreamModel,
   type ProviderCallServiceServer,
 } from './gen/aigw/providercall/v1/provider_call.js';
-export { RequestLogEvent } from './gen/aigw/logs/v1/logs.js';
+export { RequestLogBatch, RequestLogEvent } from './gen/aigw/logs/v1/logs.js';

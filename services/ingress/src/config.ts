@@ -97,7 +97,22 @@ export const ingressConfigSchema = z.object({
    * sends a request on a socket ingress is closing at that moment (a 502 at the balancer).
    */
   HTTP_KEEPALIVE_TIMEOUT_MS: positiveInt(65_000),
+  /** Request-log batches published and awaiting JetStream's ack at once. */
   LOG_MAX_IN_FLIGHT: positiveInt(256),
+  /**
+   * Directory of the request-log outbox (batches JetStream has not acknowledged, replayed by the next start).
+   * One ingress process per directory; a volume that outlives the process (an emptyDir in Kubernetes, a named
+   * volume in compose). Empty: `<tmpdir>/aigw-log-outbox/ingress-<HTTP_PORT>` (one per port on a host).
+   */
+  LOG_OUTBOX_DIR: z.string().default(''),
+  /**
+   * Bytes the outbox may hold; beyond it new events are dropped and counted (aigw_request_log_dropped_total).
+   * Unacknowledged batches are held in memory too, so this bounds ingress's memory as well. 64mb is about
+   * 200,000 events: 20 minutes of a NATS outage at 150 requests a second.
+   */
+  LOG_OUTBOX_MAX_BYTES: byteSize('64mb'),
+  /** On SIGTERM, after the HTTP drain: how long ingress waits for JetStream to ack the outbox (what is left stays on disk). */
+  LOG_FLUSH_TIMEOUT_MS: positiveInt(5_000),
 }).superRefine((config, ctx) => {
   // node refuses a server whose headers may take longer than the whole request.
   if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {

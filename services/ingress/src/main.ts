@@ -1,5 +1,7 @@
 import type { AddressInfo } from 'node:net';
-import { ensureLogStream, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureLogStream, LogOutbox, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { EgressPolicy } from '@aigw/egress';
 import { onShutdownSignal } from '@aigw/grpc';
@@ -25,6 +27,7 @@ import { ModelCatalog } from './models/model-catalog.js';
 import { createIngressMetrics } from './observability/ingress-metrics.js';
 import { registerModelListMetrics } from './observability/model-list-metrics.js';
 import { AttemptLoop } from './proxying/attempt-loop.js';
+import { createRequestLogMetrics } from './request-log/request-log-metrics.js';
 import { CredentialCache } from './proxying/credential-cache.js';
 import { grpcBackends } from './proxying/grpc-backends.js';
 import { SuccessReportThrottle } from './proxying/success-report-throttle.js';
@@ -74,20 +77,39 @@ const subscription = onConfigChanged(nc, names, invalidateOnChange({ apiKeys, ro
 // durable from the moment JetStream acks them. Creating it is idempotent, so every replica may do it.
 await ensureLogStream(nc, names).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the log stream; publishes retry'));
 
+const bodyBudget = new BodyBudget(parseByteSize(config.BODY_BUDGET));
+const metrics = createIngressMetrics(createRegistry('ingress'), { bodyBytesHeld: () => bodyBudget.used });
+registerModelListMetrics(metrics.registry, modelCatalog);
+
+// Every batch of request-log events is kept on disk until JetStream acks it; what a previous process (a crash,
+// a deploy whose flush ran out of time) left there goes out first (README "Request logs").
+const outboxDir = config.LOG_OUTBOX_DIR || join(tmpdir(), 'aigw-log-outbox', `ingress-${config.HTTP_PORT}`);
+const outbox = LogOutbox.open(outboxDir, { maxBytes: parseByteSize(config.LOG_OUTBOX_MAX_BYTES) });
 let lastPublishWarning = 0;
+let lastDropWarning = 0;
+let droppedSinceWarning = 0;
 const requestLog = new LogPublisher(nc, names, {
   maxInFlight: config.LOG_MAX_IN_FLIGHT,
+  outbox,
   onError: (error) => {
     // JetStream outages produce one failure per retry; one warning every 10 s is enough.
     if (Date.now() - lastPublishWarning < 10_000) return;
     lastPublishWarning = Date.now();
-    logger.warn({ err: error }, 'request log publish failed; retrying');
+    logger.warn({ err: error, pending: requestLog.pending }, 'request log publish failed; kept in the outbox, retrying');
+  },
+  onDropped: (events, reason) => {
+    requestLogMetrics.dropped(events, reason);
+    droppedSinceWarning += events;
+    if (Date.now() - lastDropWarning < 10_000) return;
+    lastDropWarning = Date.now();
+    logger.error({ dropped: droppedSinceWarning, reason, outboxBytes: outbox.bytes }, 'request log events dropped: the outbox is full');
+    droppedSinceWarning = 0;
   },
 });
-
-const bodyBudget = new BodyBudget(parseByteSize(config.BODY_BUDGET));
-const metrics = createIngressMetrics(createRegistry('ingress'), { bodyBytesHeld: () => bodyBudget.used });
-registerModelListMetrics(metrics.registry, modelCatalog);
+const requestLogMetrics = createRequestLogMetrics(metrics.registry, { pendingEvents: () => requestLog.pending, outboxBytes: () => outbox.bytes });
+if (requestLog.pending > 0 || outbox.skippedBytes > 0) {
+  logger.info({ events: requestLog.pending, dir: outboxDir, skippedBytes: outbox.skippedBytes }, 'replaying request-log events left in the outbox');
+}
 const responseStore = {
   store:
     config.RESPONSE_STORE_TTL_S > 0
@@ -157,7 +179,12 @@ onShutdownSignal(logger, async () => {
   routes.stop();
   modelCatalog.stop();
   subscription.unsubscribe();
-  if (!(await requestLog.flush(5_000))) logger.warn({ pending: requestLog.pending }, 'request log not fully flushed');
+  // What JetStream does not ack in time stays in the outbox for the next start: nothing answered is lost.
+  if (!(await requestLog.flush(config.LOG_FLUSH_TIMEOUT_MS))) {
+    logger.warn({ pending: requestLog.pending, dir: outboxDir }, 'request log not fully flushed; the rest stays in the outbox for the next start');
+  }
   requestLog.close();
-  await connections.close();
+  // Draining a NATS connection that is away waits for it to come back; nothing is left to send by now (the outbox
+  // keeps what JetStream did not ack), so the exit does not wait on it past the grace period's budget.
+  await Promise.race([connections.close(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
 });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encryptionKey, loadConfig, z } from '@aigw/config';
 import { applyMigrations, createPrisma } from '@aigw/db';
 import { CredentialCipher } from '@aigw/secrets';
@@ -104,6 +107,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const ports = await resolvePorts(options.ports ?? 0, options.replicas ?? {});
   const captured: LogLine[] = [];
   const processes: ServiceProcess[] = [];
+  // Each ingress replica's request-log outbox: its own directory (one process per outbox), kept across its
+  // restart() so that a killed replica finds what it left, removed with the stack.
+  const outboxRoot = mkdtempSync(join(tmpdir(), 'aigw-stack-outbox-'));
   let emulators: EmulatorSet | undefined;
 
   const stop = async () => {
@@ -113,6 +119,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // Only now: a launcher that exits while stopping (a second Ctrl-C) still kills what is left.
     process.off('exit', killAll);
     await emulators?.close();
+    rmSync(outboxRoot, { recursive: true, force: true });
   };
   const killAll = () => processes.forEach((p) => p.killNow());
   // Children must not outlive a crashed test runner or launcher.
@@ -177,6 +184,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             AIGW_ENCRYPTION_KEY: keyHex,
             // No load balancer to wait for: a stopped stack closes its listener at once (options.env may set one).
             SHUTDOWN_DRAIN_MS: '0',
+            LOG_OUTBOX_DIR: join(outboxRoot, `ingress-${index}`),
           };
       }
     };

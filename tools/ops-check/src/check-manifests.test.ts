@@ -87,7 +87,7 @@ describe('kubernetes rules', () => {
     ]);
   });
 
-  it('count ingress’s not-ready drain (SHUTDOWN_DRAIN_MS) with its grace', () => {
+  it('count ingress’s not-ready drain (SHUTDOWN_DRAIN_MS) and request-log flush with its grace', () => {
     const files = ['config.yaml', 'secret.yaml', 'migrate-job.yaml', 'ingress.yaml'];
     const objects = parseYamlDocuments(files.map((file) => readFileSync(join(REPO_ROOT, 'deploy/base', file), 'utf8')).join('\n---\n')) as K8sObject[];
     const expectIngress = { ...EXPECT, autoscaled: ['ingress'] };
@@ -95,7 +95,25 @@ describe('kubernetes rules', () => {
     const pod = find(objects, 'Deployment', 'ingress').spec?.template?.spec;
     if (pod) pod.terminationGracePeriodSeconds = 30;
     expect(checkBuild(objects, expectIngress, REPO_ROOT, 'base')).toEqual([
-      'base: deployment/ingress: terminationGracePeriodSeconds 30 is not longer than preStop 0 s + drain 35000 ms',
+      'base: deployment/ingress: terminationGracePeriodSeconds 30 is not longer than preStop 0 s + drain 40000 ms',
+    ]);
+  });
+
+  it('report a request-log outbox that is not a volume of its own, or an emptyDir without a size limit', () => {
+    const files = ['config.yaml', 'secret.yaml', 'migrate-job.yaml', 'ingress.yaml'];
+    const objects = parseYamlDocuments(files.map((file) => readFileSync(join(REPO_ROOT, 'deploy/base', file), 'utf8')).join('\n---\n')) as K8sObject[];
+    const expectIngress = { ...EXPECT, autoscaled: ['ingress'] };
+    const pod = find(objects, 'Deployment', 'ingress').spec?.template?.spec;
+    const outbox = pod?.volumes?.find((v) => v.name === 'log-outbox');
+    if (!outbox?.emptyDir) throw new Error('ingress has no log-outbox emptyDir');
+    delete outbox.emptyDir.sizeLimit;
+    expect(checkBuild(objects, expectIngress, REPO_ROOT, 'base')).toEqual([
+      'base: deployment/ingress container ingress: the outbox emptyDir log-outbox has no sizeLimit',
+    ]);
+    const ingress = container(find(objects, 'Deployment', 'ingress'));
+    ingress.volumeMounts = ingress.volumeMounts?.filter((m) => m.name !== 'log-outbox');
+    expect(checkBuild(objects, expectIngress, REPO_ROOT, 'base')).toEqual([
+      'base: deployment/ingress container ingress: LOG_OUTBOX_DIR /var/lib/aigw/outbox is not on a volume of its own',
     ]);
   });
 });
@@ -119,6 +137,15 @@ describe('compose rules', () => {
       'compose service selector: cap_drop does not include ALL',
       'compose service selector: env REDIS_ULR is not read by services/selector/src/main.ts',
     ]);
+  });
+
+  it('report an ingress whose request-log outbox is not on a volume', () => {
+    const file = only(compose(), [...KEEP, 'auth', 'provider-call', 'logging', 'ingress']);
+    const ingress = file.services?.['ingress'];
+    if (ingress === undefined) throw new Error('ingress missing from docker-compose.yml');
+    expect(checkCompose(file, REPO_ROOT)).toEqual([]);
+    delete ingress.volumes;
+    expect(checkCompose(file, REPO_ROOT)).toEqual(['compose service ingress: LOG_OUTBOX_DIR /var/lib/aigw/outbox is not on a volume']);
   });
 
   it('report a service that starts before migrations ran', () => {

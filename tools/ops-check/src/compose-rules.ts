@@ -12,6 +12,8 @@ export interface ComposeService {
   read_only?: boolean;
   cap_drop?: string[];
   tmpfs?: string[] | string;
+  /** `source:target[:mode]` strings, or objects in `docker-compose config` output. */
+  volumes?: (string | { target?: string })[];
   healthcheck?: { test?: unknown; disable?: boolean };
   restart?: string;
   depends_on?: Record<string, { condition?: string }> | string[];
@@ -48,6 +50,7 @@ export function checkCompose(compose: ComposeFile, repoRoot: string): string[] {
     if (entry === undefined) problems.push(`${where}: no .ts entry in command`);
     else if (reads === undefined) problems.push(`${where}: runs ${entry}, which does not exist`);
     else for (const env of envNames(service.environment)) if (!reads.has(env)) problems.push(`${where}: env ${env} is not read by ${entry}`);
+    if (reads?.has('LOG_OUTBOX_DIR')) problems.push(...checkOutbox(service, where));
 
     if (entry?.startsWith('services/')) {
       const needs: [string | undefined, string][] = [
@@ -81,4 +84,18 @@ function conditionOf(service: ComposeService, dependency: string): string | unde
   const dependsOn = service.depends_on;
   if (Array.isArray(dependsOn)) return dependsOn.includes(dependency) ? 'service_started' : undefined;
   return dependsOn?.[dependency]?.condition;
+}
+
+/** The request-log outbox (LOG_OUTBOX_DIR) must be a volume, or a restarted container would not find it. */
+function checkOutbox(service: ComposeService, where: string): string[] {
+  const environment = service.environment;
+  const dir = Array.isArray(environment)
+    ? environment.find((line) => line.startsWith('LOG_OUTBOX_DIR='))?.slice('LOG_OUTBOX_DIR='.length)
+    : environment?.['LOG_OUTBOX_DIR'];
+  if (!dir) return [`${where}: LOG_OUTBOX_DIR not set (the request-log outbox must outlive the container)`];
+  const targets = (service.volumes ?? []).map((volume) => (typeof volume === 'string' ? volume.split(':')[1] : volume.target));
+  if (!targets.some((target) => target !== undefined && (dir === target || String(dir).startsWith(`${target}/`)))) {
+    return [`${where}: LOG_OUTBOX_DIR ${String(dir)} is not on a volume`];
+  }
+  return [];
 }

@@ -35,7 +35,7 @@ export interface PodSpec {
   securityContext?: { runAsNonRoot?: boolean; runAsUser?: number; seccompProfile?: { type?: string } };
   containers?: Container[];
   initContainers?: Container[];
-  volumes?: { name?: string; emptyDir?: object }[];
+  volumes?: { name?: string; emptyDir?: { sizeLimit?: string }; persistentVolumeClaim?: object }[];
   terminationGracePeriodSeconds?: number;
 }
 

@@ -40,6 +40,7 @@ export function checkPod(pod: PodSpec, context: PodContext): string[] {
       if (!container.resources?.[group]?.[resource]) problems.push(`${where}: resources.${field} missing`);
     }
     problems.push(...checkEnv(container, where, context));
+    problems.push(...checkOutbox(pod, container, where, context));
   }
   if (context.longRunning) {
     for (const container of pod.containers ?? []) problems.push(...checkProbes(container, `${context.owner} container ${container.name ?? '?'}`));
@@ -84,7 +85,8 @@ function checkGracePeriod(pod: PodSpec, owner: string): string[] {
     const sleep = container.lifecycle?.preStop?.exec?.command;
     const preStopSeconds = sleep?.[0] === 'sleep' ? Number(sleep[1] ?? 0) : 0;
     const envMs = (name: string) => Number(container.env?.find((e) => e.name === name)?.value ?? 0);
-    const drainMs = envMs('SHUTDOWN_DRAIN_MS') + envMs('SHUTDOWN_GRACE_MS');
+    // ingress flushes its request-log outbox after the HTTP drain, within LOG_FLUSH_TIMEOUT_MS.
+    const drainMs = envMs('SHUTDOWN_DRAIN_MS') + envMs('SHUTDOWN_GRACE_MS') + envMs('LOG_FLUSH_TIMEOUT_MS');
     if (preStopSeconds * 1000 + drainMs >= graceSeconds * 1000) {
       problems.push(`${owner}: terminationGracePeriodSeconds ${graceSeconds} is not longer than preStop ${preStopSeconds} s + drain ${drainMs} ms`);
     }
@@ -110,6 +112,21 @@ function checkEnv(container: Container, where: string, context: PodContext): str
     if (!reads.has(name)) problems.push(`${where}: env ${name} is not read by ${entry}`);
   }
   return problems;
+}
+
+/** The request-log outbox (LOG_OUTBOX_DIR) must be a volume of its own, with a size limit when an emptyDir. */
+function checkOutbox(pod: PodSpec, container: Container, where: string, context: PodContext): string[] {
+  const entry = entryOf([...(container.command ?? []), ...(container.args ?? [])]);
+  const reads = entry === undefined ? undefined : envNamesReadBy(context.repoRoot, entry);
+  if (!reads?.has('LOG_OUTBOX_DIR')) return [];
+  const dir = container.env?.find((e) => e.name === 'LOG_OUTBOX_DIR')?.value;
+  if (!dir) return [`${where}: LOG_OUTBOX_DIR not set (the request-log outbox must outlive the container)`];
+  const mount = container.volumeMounts?.find((m) => m.mountPath !== '/tmp' && (dir === m.mountPath || dir.startsWith(`${m.mountPath}/`)));
+  const volume = (pod.volumes ?? []).find((v) => v.name === mount?.name);
+  if (volume === undefined) return [`${where}: LOG_OUTBOX_DIR ${dir} is not on a volume of its own`];
+  if (volume.emptyDir !== undefined && !volume.emptyDir.sizeLimit) return [`${where}: the outbox emptyDir ${volume.name ?? '?'} has no sizeLimit`];
+  if (volume.emptyDir === undefined && volume.persistentVolumeClaim === undefined) return [`${where}: the outbox volume ${volume.name ?? '?'} is neither an emptyDir nor a claim`];
+  return [];
 }
 
 /** The pod template of a workload object, if it has one. */

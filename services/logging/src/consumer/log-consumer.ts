@@ -1,6 +1,6 @@
-import { ensureLogConsumer, ensureLogStream, type BusNames, type NatsConnection } from '@aigw/bus';
+import { ensureLogConsumer, ensureLogStream, LOG_KIND_BATCH, LOG_KIND_HEADER, type BusNames, type NatsConnection } from '@aigw/bus';
 import type { Logger } from '@aigw/logger';
-import { RequestLogEvent } from '@aigw/proto';
+import { RequestLogBatch, RequestLogEvent } from '@aigw/proto';
 import type { Consumer, JsMsg } from 'nats';
 import { toLogRow, type EventClock, type LogRow } from '../ingest/log-row.js';
 import type { WriteResult } from '../ingest/log-writer.js';
@@ -9,9 +9,17 @@ import type { LoggingMetrics } from '../observability/logging-metrics.js';
 import { BatchQueue } from './batch-queue.js';
 import { Backoff } from './backoff.js';
 
-/** A delivered event and the row it decoded to. */
-interface Entry {
+/** A delivered message (one RequestLogBatch, or one bare RequestLogEvent) and how many of its rows are not written yet. */
+interface Delivery {
   msg: JsMsg;
+  remaining: number;
+  /** Negatively acknowledged already: JetStream redelivers it whole, so it is never acked now. */
+  failed: boolean;
+}
+
+/** One event of a delivered message and the row it decoded to. */
+interface Entry {
+  delivery: Delivery;
   row: LogRow;
 }
 
@@ -42,12 +50,16 @@ export interface LogConsumerDeps {
 }
 
 /**
- * The durable pull consumer of request-log events. Events are batched, written, and acknowledged only after
- * the commit; a failed write is negatively acknowledged with a delay, so JetStream keeps every event until it
- * is stored. Events that cannot be decoded are terminated so they never hold the stream up.
+ * The durable pull consumer of request-log events. A message is a RequestLogBatch (header `Aigw-Kind: batch`,
+ * what ingress publishes) or a bare RequestLogEvent (what older ingress versions published; still read so that
+ * an upgrade loses nothing in the stream). Their events are batched into database transactions by count, and a
+ * message is acknowledged only once every one of its events is committed; a failed write negatively
+ * acknowledges its messages with a delay, so JetStream keeps every event until it is stored (a redelivered
+ * message's events already stored are skipped by their unique request id). Messages that cannot be decoded are
+ * terminated so they never hold the stream up.
  */
 export class LogConsumer {
-  private readonly queue: BatchQueue<JsMsg>;
+  private readonly queue: BatchQueue<Entry>;
   private readonly backoff: Backoff;
   private readonly fetchBackoff: Backoff;
   private consumer: Consumer | undefined;
@@ -56,7 +68,7 @@ export class LogConsumer {
 
   constructor(private readonly deps: LogConsumerDeps) {
     const concurrency = Math.max(1, deps.options.writeConcurrency ?? 1);
-    this.queue = new BatchQueue<JsMsg>(deps.options.batchMax, deps.options.batchMax * (concurrency + 1));
+    this.queue = new BatchQueue<Entry>(deps.options.batchMax, deps.options.batchMax * (concurrency + 1));
     this.backoff = new Backoff(deps.options.retryMinMs, deps.options.retryMaxMs);
     this.fetchBackoff = new Backoff(deps.options.retryMinMs, deps.options.retryMaxMs);
   }
@@ -91,15 +103,32 @@ export class LogConsumer {
 
   private async readLoop(): Promise<void> {
     const { batchMax } = this.deps.options;
+    // Events per message in the last fetch. A batch message holds up to 500 events: asking for BATCH_MAX of
+    // those would pull up to a million rows into memory, so a pull asks for about BATCH_MAX events' worth.
+    let eventsPerMessage = 1;
     while (!this.stopping) {
       try {
         const consumer = (this.consumer ??= await this.open());
-        const messages = await consumer.fetch({ max_messages: batchMax, expires: FETCH_EXPIRES_MS });
+        const maxMessages = Math.max(1, Math.min(batchMax, Math.ceil(batchMax / eventsPerMessage)));
+        const messages = await consumer.fetch({ max_messages: maxMessages, expires: FETCH_EXPIRES_MS });
+        const clock = new MessageClock(Date.now());
+        let fetched = 0;
+        let events = 0;
         // A full queue stops this loop, and with it the next pull request: a slow database slows the intake.
         for await (const msg of messages) {
-          const full = this.queue.push(msg);
-          if (full) await full;
+          clock.msg = msg;
+          const rows = this.decode(msg, clock);
+          if (rows === undefined) continue;
+          fetched += 1;
+          events += rows.length;
+          const delivery: Delivery = { msg, remaining: rows.length, failed: false };
+          if (rows.length === 0) settle([msg], (m) => m.ack(), this.deps.logger);
+          for (const row of rows) {
+            const full = this.queue.push({ delivery, row });
+            if (full) await full;
+          }
         }
+        if (fetched > 0) eventsPerMessage = Math.max(1, events / fetched);
         this.fetchBackoff.reset();
       } catch (error) {
         const delayMs = this.fetchBackoff.next();
@@ -125,21 +154,12 @@ export class LogConsumer {
     await Promise.all(inFlight);
   }
 
-  private async handle(batch: JsMsg[]): Promise<void> {
+  private async handle(entries: Entry[]): Promise<void> {
     const { logger, metrics } = this.deps;
-    const entries: Entry[] = [];
-    const clock = new MessageClock(Date.now());
-    for (const msg of batch) {
-      clock.msg = msg;
-      const row = this.decode(msg, clock);
-      if (row !== undefined) entries.push({ msg, row });
-    }
-    if (entries.length === 0) return;
-
-    const settled = new Set<JsMsg>();
+    const written = new Set<Entry>();
     const endTimer = metrics?.batchSeconds.startTimer();
     try {
-      const result = await this.writeIsolating(entries, settled);
+      const result = await this.writeIsolating(entries, written);
       endTimer?.();
       this.backoff.reset();
       metrics?.eventsWritten.inc(result.inserted);
@@ -147,41 +167,41 @@ export class LogConsumer {
       logger.debug({ events: entries.length, ...result }, 'log batch written');
     } catch (error) {
       const delayMs = this.backoff.next();
-      const unsettled = entries.map((entry) => entry.msg).filter((msg) => !settled.has(msg));
+      const unsettled = new Set<Delivery>();
+      for (const entry of entries) if (!written.has(entry) && !entry.delivery.failed) unsettled.add(entry.delivery);
+      for (const delivery of unsettled) delivery.failed = true;
       metrics?.batchFailures.inc();
-      logger.error({ error: describeError(error), events: unsettled.length, retryInMs: delayMs }, 'log batch not written; will retry');
-      settle(unsettled, (msg) => msg.nak(delayMs), logger);
+      logger.error({ error: describeError(error), events: entries.length - written.size, retryInMs: delayMs }, 'log batch not written; will retry');
+      settle([...unsettled].map((delivery) => delivery.msg), (msg) => msg.nak(delayMs), logger);
       // Redeliveries come back after delayMs; pausing too keeps new events from failing the same way meanwhile.
       if (!this.stopping) await this.backoff.wait(delayMs);
     }
   }
 
   /**
-   * Writes and acks `entries`. Should the database refuse a row's values (which toLogRow is meant to prevent),
-   * the batch is halved until the offending event stands alone and is terminated, so one bad event cannot hold
-   * every event batched with it. Any other error is thrown, leaving the unwritten entries unsettled.
+   * Writes `entries` and acks the messages whose events are all written. Should the database refuse a row's
+   * values (which toLogRow is meant to prevent), the batch is halved until the offending event stands alone and
+   * is skipped (counted), so one bad event cannot hold every event batched with it. Any other error is thrown,
+   * leaving the unwritten entries' messages unsettled.
    */
-  private async writeIsolating(entries: Entry[], settled: Set<JsMsg>): Promise<WriteResult & { rejected: number }> {
+  private async writeIsolating(entries: Entry[], written: Set<Entry>): Promise<WriteResult & { rejected: number }> {
     const { writer, logger, metrics } = this.deps;
     try {
       const result = await writer.write(entries.map((entry) => entry.row));
-      const messages = entries.map((entry) => entry.msg);
-      settle(messages, (msg) => msg.ack(), logger);
-      for (const msg of messages) settled.add(msg);
+      this.done(entries, written);
       return { ...result, rejected: 0 };
     } catch (error) {
       if (!isRowRejected(error)) throw error;
       const [only] = entries;
       if (entries.length === 1 && only) {
-        logger.warn({ streamSeq: only.msg.seq, error: describeError(error) }, 'log event refused by the database; terminated');
+        logger.warn({ streamSeq: only.delivery.msg.seq, error: describeError(error) }, 'log event refused by the database; skipped');
         metrics?.eventsInvalid.inc();
-        settle([only.msg], (msg) => msg.term(), logger);
-        settled.add(only.msg);
+        this.done(entries, written);
         return { inserted: 0, duplicates: 0, rejected: 1 };
       }
       const half = Math.ceil(entries.length / 2);
-      const first = await this.writeIsolating(entries.slice(0, half), settled);
-      const second = await this.writeIsolating(entries.slice(half), settled);
+      const first = await this.writeIsolating(entries.slice(0, half), written);
+      const second = await this.writeIsolating(entries.slice(half), written);
       return {
         inserted: first.inserted + second.inserted,
         duplicates: first.duplicates + second.duplicates,
@@ -190,14 +210,38 @@ export class LogConsumer {
     }
   }
 
-  private decode(msg: JsMsg, clock: EventClock): LogRow | undefined {
+  /** Entries are settled: a message whose last event this was is acknowledged. */
+  private done(entries: Entry[], written: Set<Entry>): void {
+    const complete: Delivery[] = [];
+    for (const entry of entries) {
+      written.add(entry);
+      const { delivery } = entry;
+      delivery.remaining -= 1;
+      if (delivery.remaining === 0 && !delivery.failed) complete.push(delivery);
+    }
+    settle(complete.map((delivery) => delivery.msg), (msg) => msg.ack(), this.deps.logger);
+  }
+
+  /** The rows of a message; undefined (and the message terminated) when it cannot be decoded. */
+  private decode(msg: JsMsg, clock: EventClock): LogRow[] | undefined {
     try {
-      return toLogRow(RequestLogEvent.decode(msg.data), clock);
+      if (msg.headers?.get(LOG_KIND_HEADER) !== LOG_KIND_BATCH) return [toLogRow(RequestLogEvent.decode(msg.data), clock)];
+      const rows: LogRow[] = [];
+      for (const event of RequestLogBatch.decode(msg.data).events) {
+        try {
+          rows.push(toLogRow(event, clock));
+        } catch (error) {
+          // One bad event of a batch is skipped (counted); the others are kept.
+          this.deps.logger.warn({ streamSeq: msg.seq, reason: describeError(error).message }, 'undecodable log event in a batch skipped');
+          this.deps.metrics?.eventsInvalid.inc();
+        }
+      }
+      return rows;
     } catch (error) {
       // The payload is never logged: it is client data.
       this.deps.logger.warn(
         { streamSeq: msg.seq, deliveries: msg.info.redeliveryCount, bytes: msg.data.length, reason: describeError(error).message },
-        'undecodable log event terminated',
+        'undecodable log message terminated',
       );
       this.deps.metrics?.eventsInvalid.inc();
       settle([msg], (m) => m.term(), this.deps.logger);
@@ -205,8 +249,7 @@ export class LogConsumer {
     }
   }
 }
-
-/** The clock of one batch, pointed at each message in turn (no closure per message on the hot path). */
+/** The clock of one fetch, pointed at each message in turn (no closure per message on the hot path). */
 class MessageClock implements EventClock {
   msg: JsMsg | undefined;
 

@@ -20,7 +20,10 @@ export const protobufPackage = "aigw.logs.v1";
 
 export const protobufFileName = "aigw/logs/v1/logs.proto";
 
-/** Published by ingress on JetStream subject gateway.logs.request, message id = request_id (the gateway's own id). */
+/**
+ * One client request's log event. ingress publishes them inside RequestLogBatch messages; a bare RequestLogEvent
+ * message (message id = request_id) is what ingress published before batches and the logging service still reads.
+ */
 export interface RequestLogEvent {
   requestId: string;
   apiKeyId: number;
@@ -50,6 +53,14 @@ export interface RequestLogEvent {
    * the event's identity (request_id is the gateway's own id).
    */
   clientRequestId: string;
+}
+
+/**
+ * What ingress publishes on JetStream subject gateway.logs.request: the events of one event-loop turn (bounded
+ * in count and bytes), header `Aigw-Kind: batch`, message id `<ingress instance id>:<batch sequence>`.
+ */
+export interface RequestLogBatch {
+  events: RequestLogEvent[];
 }
 
 function createBaseRequestLogEvent(): RequestLogEvent {
@@ -502,6 +513,77 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     message.droppedFields = object.droppedFields?.map((e) => e) || [];
     message.affinity = object.affinity ?? 0;
     message.clientRequestId = object.clientRequestId ?? "";
+    return message;
+  },
+};
+
+function createBaseRequestLogBatch(): RequestLogBatch {
+  return { events: [] };
+}
+
+export const RequestLogBatch: MessageFns<RequestLogBatch> = {
+  encode(message: RequestLogBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.events) {
+      RequestLogEvent.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RequestLogBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRequestLogBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.events.push(RequestLogEvent.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RequestLogBatch {
+    return {
+      events: globalThis.Array.isArray(object?.events)
+        ? object.events.map((e: any) => RequestLogEvent.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: RequestLogBatch): unknown {
+    const obj: any = {};
+    if (message.events?.length) {
+      obj.events = message.events.map((e) => RequestLogEvent.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RequestLogBatch>, I>>(base?: I): RequestLogBatch {
+    return RequestLogBatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RequestLogBatch>, I>>(object: I): RequestLogBatch {
+    const message = createBaseRequestLogBatch();
+    message.events = object.events?.map((e) => RequestLogEvent.fromPartial(e)) || [];
     return message;
   },
 };
