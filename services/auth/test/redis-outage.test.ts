@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Registry } from '@aigw/metrics';
-import { TcpSwitch } from '../../../libs/redis/test/tcp-switch.js';
+import { TcpSwitch } from '../../../test/faults/support/tcp-switch.js';
 import { createAuthWorld, type AuthReplica, type AuthWorld } from './auth-fixture.js';
 
 let world: AuthWorld;

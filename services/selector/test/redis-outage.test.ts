@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Registry } from '@aigw/metrics';
 import { redisKeys } from '@aigw/redis';
-import { TcpSwitch } from '../../../libs/redis/test/tcp-switch.js';
+import { TcpSwitch } from '../../../test/faults/support/tcp-switch.js';
 import { createSelectorWorld, seedProvider, type Replica, type SelectorWorld } from './selector-fixture.js';
 
 let world: SelectorWorld;

@@ -66,7 +66,10 @@ export interface OutcomeRecorderDeps {
 
 /** Turns upstream outcomes into cooldowns that the selection script (and, without Redis, LocalRotation) honours. */
 export class OutcomeRecorder {
-  constructor(private readonly deps: OutcomeRecorderDeps) {}
+  constructor(private readonly deps: OutcomeRecorderDeps) {
+    // Defined before the client sends anything: see defineSelectScript() for the crash a later definition causes.
+    withOutcome(deps.redis);
+  }
 
   /**
    * Records the outcome of a call with `accountId` on `model`; returns how long the account is now

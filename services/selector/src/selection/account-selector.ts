@@ -5,7 +5,7 @@ import type { AccountCache } from '../accounts/account-cache.js';
 import type { SelectorMetrics } from '../observability/selector-metrics.js';
 import type { LocalRotation } from './local-rotation.js';
 import { minuteWindow, type AffinityPick } from './ring-walk.js';
-import { runSelectScript } from './select-script.js';
+import { defineSelectScript, runSelectScript } from './select-script.js';
 
 /** Ingress sends a short digest; anything longer is not one of its keys. */
 export const MAX_AFFINITY_KEY_LENGTH = 200;
@@ -38,6 +38,7 @@ export class AccountSelector {
 
   constructor(private readonly deps: AccountSelectorDeps) {
     this.now = deps.now ?? Date.now;
+    defineSelectScript(deps.redis);
   }
 
   /**
