@@ -152,13 +152,17 @@ describe('OAuthTokens', () => {
     const hung = new Promise<void>((resolve) => (release = resolve));
     const tokens = new OAuthTokens({
       ...deps,
-      settings: { ...settings, refreshWaitMs: 30 },
+      settings: { ...settings, refreshWaitMs: 300 },
       grant: async () => {
         await hung;
         return { accessToken: 'late', expiresInMs: 3_600_000 };
       },
     });
     await expect(tokens.token(1, 'p')).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterMs: 1_000 });
+    // The refresh is known to be slow now: the next caller is not made to wait again.
+    const started = Date.now();
+    await expect(tokens.token(1, 'p')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    expect(Date.now() - started).toBeLessThan(150);
     release();
     await vi.waitFor(async () => expect((await tokens.token(1, 'p')).accessToken).toBe('late'));
   });

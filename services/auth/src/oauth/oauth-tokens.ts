@@ -26,6 +26,7 @@ export interface OAuthTokenSettings {
 interface Flight {
   done: Promise<CachedToken>;
   usable: Promise<CachedToken>;
+  startedAt: number;
 }
 
 export interface OAuthTokensDeps {
@@ -130,16 +131,20 @@ export class OAuthTokens {
       const done = this.#obtain(accountId, providerName, found).finally(() => this.#flights.delete(accountId));
       // Background refreshes have no caller; their failures are logged and backed off in #grantWithBackoff.
       done.catch(() => undefined);
-      flight = { done, usable };
+      flight = { done, usable, startedAt: this.#now() };
       this.#flights.set(accountId, flight);
     }
     return flight;
   }
 
-  /** Waits for the flight at most refreshWaitMs; a still valid token the flight found meanwhile also does. */
+  /**
+   * Waits for the flight until refreshWaitMs after it started (so once a refresh is known to be slow, later callers
+   * fail at once instead of each waiting again); a still valid token the flight found meanwhile also does.
+   */
   async #await(accountId: number, flight: Flight): Promise<CachedToken> {
-    const waitMs = this.deps.settings.refreshWaitMs;
-    const slowError = new AppError('UNAVAILABLE', `oauth refresh of account ${accountId} takes longer than ${waitMs} ms`, { retryAfterMs: 1_000 });
+    const limitMs = this.deps.settings.refreshWaitMs;
+    const waitMs = Math.max(0, flight.startedAt + limitMs - this.#now());
+    const slowError = new AppError('UNAVAILABLE', `oauth refresh of account ${accountId} takes longer than ${limitMs} ms`, { retryAfterMs: 1_000 });
     let timer: NodeJS.Timeout | undefined;
     const slow = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(slowError), waitMs);
