@@ -10,7 +10,7 @@ export const authConfigSchema = z.object({
   OAUTH_REFRESH_MARGIN_MS: positiveInt(300_000),
   /** Budget of one call to a token endpoint; keep it well under OAUTH_LOCK_TTL_MS. */
   OAUTH_TOKEN_TIMEOUT_MS: positiveInt(5_000),
-  /** How long a GetCredential with no valid token waits for a refresh before failing (ingress tries another account). */
+  /** How long after a refresh began a GetCredential whose token expired waits for it before failing (ingress tries another account). */
   OAUTH_REFRESH_WAIT_MS: positiveInt(1_000),
   /** Wait after an account's first failed refresh, doubling per further failure up to OAUTH_BACKOFF_MAX_MS. */
   OAUTH_BACKOFF_BASE_MS: positiveInt(1_000),

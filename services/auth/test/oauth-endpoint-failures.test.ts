@@ -65,9 +65,14 @@ describe.each(['hang', 'error'] as const)('a token endpoint that fails for one a
     world.oauth.setFailure(failing.clientId, undefined);
   });
 
-  it('fails fast and retryable for an account with no valid token, trying the endpoint a bounded number of times, and heals', async () => {
+  it('fails fast and retryable for an account whose token expired, trying the endpoint a bounded number of times, and heals', async () => {
     const failing = await oauthAccount();
+    // A token this replica holds that expires in a moment.
+    const key = `${world.prefix}${redisKeys.oauthToken('antigravity', failing.id)}`;
+    await world.rawRedis.set(key, JSON.stringify({ accessToken: 'expiring', expiresAt: Date.now() + 1_000 }), 'PX', 1_000);
     world.oauth.setFailure(failing.clientId, mode);
+    expect((await timed(failing.id)).value).toBe('Bearer expiring');
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
 
     const results = await hammer(failing.id, 3_500);
     for (const result of results) {
@@ -82,4 +87,13 @@ describe.each(['hang', 'error'] as const)('a token endpoint that fails for one a
     await expect.poll(async () => (await timed(failing.id)).value, { timeout: 10_000, interval: 200 }).toMatch(/^Bearer ya29\.emu-/);
     expect(world.oauth.refreshCountFor(failing.clientId)).toBe(1);
   });
+});
+
+it('waits for an account’s first token for as long as the token endpoint takes (up to its timeout)', async () => {
+  const cold = await oauthAccount();
+  world.oauth.setFailure(cold.clientId, 'hang');
+  setTimeout(() => world.oauth.setFailure(cold.clientId, undefined), 200);
+  // The first try hangs until the 2 s token timeout; the account then backs off: a first token is never cut short
+  // by the refresh wait, so the caller sees the endpoint's own failure.
+  expect((await timed(cold.id)).error).toMatchObject({ code: 'UNAVAILABLE', message: expect.stringContaining('unreachable') });
 });

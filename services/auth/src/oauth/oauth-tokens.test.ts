@@ -146,25 +146,45 @@ describe('OAuthTokens', () => {
     expect((await tokens.token(1, 'p')).accessToken).toMatch(/^at-/);
   });
 
-  it('fails after refreshWaitMs when the endpoint hangs, and serves the token once the refresh lands', async () => {
-    const { deps } = fakes(Date.now);
+  it('fails after refreshWaitMs when the endpoint hangs on an expired token, and serves the token once the refresh lands', async () => {
+    let clock = Date.now();
+    const { deps } = fakes(() => clock);
+    let hangs = false;
     let release: () => void = () => undefined;
     const hung = new Promise<void>((resolve) => (release = resolve));
     const tokens = new OAuthTokens({
       ...deps,
+      now: () => clock,
       settings: { ...settings, refreshWaitMs: 300 },
       grant: async () => {
-        await hung;
-        return { accessToken: 'late', expiresInMs: 3_600_000 };
+        if (hangs) await hung;
+        return { accessToken: hangs ? 'late' : 'first', expiresInMs: 3_600_000 };
       },
     });
+    expect((await tokens.token(1, 'p')).accessToken).toBe('first');
+    hangs = true;
+    clock += 3_600_000;
     await expect(tokens.token(1, 'p')).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterMs: 1_000 });
     // The refresh is known to be slow now: the next caller is not made to wait again.
+    clock += 300;
     const started = Date.now();
     await expect(tokens.token(1, 'p')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
     expect(Date.now() - started).toBeLessThan(150);
     release();
     await vi.waitFor(async () => expect((await tokens.token(1, 'p')).accessToken).toBe('late'));
+  });
+
+  it('waits for a first token within the refresh’s own limits (a slow cold start is not a failure)', async () => {
+    const { deps } = fakes(Date.now);
+    const tokens = new OAuthTokens({
+      ...deps,
+      settings: { ...settings, refreshWaitMs: 10 },
+      grant: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        return { accessToken: 'slow-first', expiresInMs: 3_600_000 };
+      },
+    });
+    expect((await tokens.token(1, 'p')).accessToken).toBe('slow-first');
   });
 
   it('refreshes on its own, once, when Redis fails, and still serves from memory', async () => {

@@ -57,6 +57,8 @@ export interface OAuthTokensDeps {
 export class OAuthTokens {
   readonly #memory = new Map<number, CachedToken>();
   readonly #flights = new Map<number, Flight>();
+  /** Accounts this process has held a token of: only their refreshes are cut short by refreshWaitMs. */
+  readonly #hadToken = new Set<number>();
   /** The access token an upstream rejected, per account: never taken back from auth_data (Redis may not have let us clear it). */
   readonly #rejected = new Map<number, string>();
   readonly #grant: NonNullable<OAuthTokensDeps['grant']>;
@@ -87,8 +89,11 @@ export class OAuthTokens {
       this.#metrics.failedFast('backoff');
       throw error;
     }
-    // check() passed, so the account does not back off and a flight exists.
-    return this.#await(accountId, this.#flight(accountId, providerName)!);
+    // check() passed, so the account does not back off and a flight exists. A first token (a cold start, a new
+    // account) is waited for within the flight's own limits: failing it early would fail every account at once
+    // on a slow machine.
+    const flight = this.#flight(accountId, providerName)!;
+    return this.#hadToken.has(accountId) ? this.#await(accountId, flight) : flight.done;
   }
 
   /** Drops the token everywhere it is kept, so that the next call refreshes (after an upstream 401). */
@@ -242,6 +247,7 @@ export class OAuthTokens {
 
   #remember(accountId: number, token: CachedToken): CachedToken {
     this.#memory.set(accountId, token);
+    this.#hadToken.add(accountId);
     return token;
   }
 
