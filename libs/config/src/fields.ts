@@ -29,6 +29,8 @@ export const commonFields = {
   REDIS_KEY_PREFIX: z.string().default(''),
   /** Comma-separated host:port seeds; connects to a Redis Cluster instead of REDIS_URL when set. */
   REDIS_CLUSTER_NODES: z.string().default(''),
+  /** Budget of one Redis command (queued time included); past it the caller uses its fallback. */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt(500),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   NATS_SUBJECT_PREFIX: z.string().default('gateway'),
   NATS_LOG_STREAM: z.string().default('GATEWAY_LOGS'),

@@ -4,10 +4,12 @@ import type { PrismaClient } from '@aigw/db';
 import { egressConnector, type EgressPolicy } from '@aigw/egress';
 import type { ServiceBinding } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
-import type { RedisClient } from '@aigw/redis';
+import type { Registry } from '@aigw/metrics';
+import { RedisOutage, type RedisClient } from '@aigw/redis';
 import type { CredentialCipher } from '@aigw/secrets';
 import { AccountStore } from './credentials/account-store.js';
 import { CredentialService } from './credentials/credential-service.js';
+import { createAuthMetrics, NO_AUTH_METRICS } from './observability/auth-metrics.js';
 import { OAuthTokens, type OAuthTokenSettings } from './oauth/oauth-tokens.js';
 import { RedisTokenCache } from './oauth/redis-token-cache.js';
 import { RefreshLock } from './oauth/refresh-lock.js';
@@ -25,6 +27,8 @@ export interface AuthAppDeps {
   credentialCacheTtlMs: number;
   /** Which token endpoints may be connected to (EGRESS_ALLOW, EGRESS_ALLOW_PRIVATE), checked after DNS resolution. */
   egress: EgressPolicy;
+  /** Where the refresh and fallback counters go (none in tests that do not look). */
+  registry?: Registry;
 }
 
 export interface AuthApp {
@@ -45,6 +49,13 @@ export function createAuthApp(deps: AuthAppDeps): AuthApp {
     logger: deps.logger,
     settings: deps.oauth,
     grant: (accountId, oauth, timeoutMs) => requestRefreshGrant(accountId, oauth, timeoutMs, tokenEndpoints),
+    // One line when Redis goes away and one when it is back, however many calls did without it meanwhile.
+    outage: new RedisOutage({
+      onDown: (error) =>
+        deps.logger.warn({ error: (error as Error)?.message }, 'redis unreachable: serving tokens from memory, refreshing without the cross-replica lock'),
+      onUp: (downMs) => deps.logger.info({ downMs }, 'redis answers again'),
+    }),
+    metrics: deps.registry === undefined ? NO_AUTH_METRICS : createAuthMetrics(deps.registry),
   });
   const credentials = new CredentialService(store, oauth, deps.credentialCacheTtlMs);
   const subscription = onConfigChanged(deps.nc, deps.names, (change) => {

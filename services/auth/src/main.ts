@@ -12,9 +12,14 @@ import { authConfigSchema } from './config.js';
 const config = loadConfig(authConfigSchema);
 const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL });
 
-runGrpcService('auth', config, logger, async () => {
+runGrpcService('auth', config, logger, async (registry) => {
   const prisma = createPrisma(config.DATABASE_URL);
-  const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, clusterNodes: config.REDIS_CLUSTER_NODES });
+  const redis = createRedis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    clusterNodes: config.REDIS_CLUSTER_NODES,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    logger,
+  });
   const nc = await connectBus(config.NATS_URL, 'auth');
   const app = createAuthApp({
     prisma,
@@ -29,7 +34,10 @@ runGrpcService('auth', config, logger, async () => {
       lockTtlMs: config.OAUTH_LOCK_TTL_MS,
       lockWaitMs: config.OAUTH_LOCK_WAIT_MS,
       pollMs: config.OAUTH_LOCK_POLL_MS,
+      refreshWaitMs: config.OAUTH_REFRESH_WAIT_MS,
+      backoff: { baseMs: config.OAUTH_BACKOFF_BASE_MS, maxMs: config.OAUTH_BACKOFF_MAX_MS },
     },
+    registry,
     credentialCacheTtlMs: config.CREDENTIAL_CACHE_TTL_MS,
     egress: EgressPolicy.fromConfig(config),
   });

@@ -7,6 +7,7 @@ import { startOAuthEmulator, type OAuthEmulator } from '@aigw/emulators';
 import { callUnary, createClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { AuthServiceClient, type Credential } from '@aigw/proto';
+import type { Registry } from '@aigw/metrics';
 import { createRedis, type RedisClient } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
 import { createAuthApp } from '../src/auth-app.js';
@@ -21,6 +22,12 @@ export interface AuthReplica {
   close(): Promise<void>;
 }
 
+export interface ReplicaOptions {
+  /** Reach Redis through this port (a TcpSwitch in front of it) instead of 6379. */
+  redisPort?: number;
+  registry?: Registry;
+}
+
 /** A test file's world: its own database, Redis key prefix, NATS subjects, encryption key and token endpoint. */
 export interface AuthWorld {
   prisma: PrismaClient;
@@ -32,7 +39,7 @@ export interface AuthWorld {
   names: BusNames;
   /** Every log line the replicas wrote. */
   logs(): string;
-  startReplica(): Promise<AuthReplica>;
+  startReplica(options?: ReplicaOptions): Promise<AuthReplica>;
   seedProvider(name: string, kind: string): Promise<number>;
   seedAccount(providerId: number, authType: string, authData: unknown): Promise<number>;
   /** An OAuth account whose refresh token the emulator has never seen. */
@@ -56,8 +63,9 @@ export async function createAuthWorld(): Promise<AuthWorld> {
   const logger = createLogger({ service: 'auth-test', level: 'debug', destination: logStream });
   const replicas: AuthReplica[] = [];
 
-  async function startReplica(): Promise<AuthReplica> {
-    const redis = createRedis(REDIS_URL, { keyPrefix: prefix });
+  async function startReplica(options: ReplicaOptions = {}): Promise<AuthReplica> {
+    const redisUrl = options.redisPort === undefined ? REDIS_URL : `redis://127.0.0.1:${options.redisPort}`;
+    const redis = createRedis(redisUrl, { keyPrefix: prefix, commandTimeoutMs: 300, logger });
     const nc: NatsConnection = await connectBus(NATS_URL, 'auth-test');
     const replicaPrisma = createPrisma(db.url);
     const app = createAuthApp({
@@ -67,7 +75,17 @@ export async function createAuthWorld(): Promise<AuthWorld> {
       names,
       cipher,
       logger,
-      oauth: { marginMs: 300_000, tokenTimeoutMs: 2_000, lockTtlMs: 10_000, lockWaitMs: 15_000, pollMs: 20 },
+      oauth: {
+        marginMs: 300_000,
+        tokenTimeoutMs: 2_000,
+        lockTtlMs: 10_000,
+        lockWaitMs: 15_000,
+        pollMs: 20,
+        // Generous for a loaded CI machine: the concurrency tests must not see a healthy refresh as slow.
+        refreshWaitMs: 1_500,
+        backoff: { baseMs: 1_000, maxMs: 60_000 },
+      },
+      registry: options.registry,
       credentialCacheTtlMs: 300_000,
       // The token endpoint emulator listens on 127.0.0.1; the name `localhost` stays refused (a test relies on it).
       egress: new EgressPolicy({ allow: ['127.0.0.0/8'] }),

@@ -27,13 +27,11 @@ export interface Connections {
 
 /** Opens Redis, MySQL, NATS and the three gRPC channels. */
 export async function openConnections(config: IngressConfig, logger: Logger): Promise<Connections> {
-  const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, clusterNodes: config.REDIS_CLUSTER_NODES });
-  // Without a listener ioredis prints reconnect errors as plain text; one JSON line per 10 s is enough.
-  let lastRedisWarning = 0;
-  redis.on('error', (error: Error) => {
-    if (Date.now() - lastRedisWarning < 10_000) return;
-    lastRedisWarning = Date.now();
-    logger.warn({ err: { message: error.message } }, 'redis connection error');
+  const redis = createRedis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    clusterNodes: config.REDIS_CLUSTER_NODES,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    logger,
   });
   const prisma = createPrisma(config.DATABASE_URL);
   const nc = await connectBus(config.NATS_URL, 'ingress');

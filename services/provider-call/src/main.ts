@@ -13,7 +13,12 @@ const logger = createLogger({ service: 'provider-call', level: config.LOG_LEVEL 
 
 runGrpcService('provider-call', config, logger, async (registry) => {
   const prisma = createPrisma(config.DATABASE_URL);
-  const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, clusterNodes: config.REDIS_CLUSTER_NODES });
+  const redis = createRedis(config.REDIS_URL, {
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    clusterNodes: config.REDIS_CLUSTER_NODES,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    logger,
+  });
   const nc = await connectBus(config.NATS_URL, 'provider-call');
   const app = await createProviderCallApp({
     prisma,

@@ -2,12 +2,16 @@ import { onConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
 import type { PrismaClient } from '@aigw/db';
 import type { ServiceBinding } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
-import type { RedisClient } from '@aigw/redis';
+import { RedisOutage, type RedisClient } from '@aigw/redis';
+import type { Registry } from '@aigw/metrics';
 import { AccountCache } from './accounts/account-cache.js';
 import { loadProviderAccounts } from './accounts/account-loader.js';
 import type { CooldownSettings } from './outcomes/cooldown-policy.js';
+import { LocalCooldowns } from './outcomes/local-cooldowns.js';
 import { OutcomeRecorder } from './outcomes/outcome-recorder.js';
+import { createSelectorMetrics, NO_SELECTOR_METRICS } from './observability/selector-metrics.js';
 import { AccountSelector } from './selection/account-selector.js';
+import { LocalRotation } from './selection/local-rotation.js';
 import { createServer } from './server.js';
 
 export interface SelectorAppDeps {
@@ -22,6 +26,8 @@ export interface SelectorAppDeps {
   affinityTtlMs: number;
   /** Wall clock for the per-minute windows; tests pin it. */
   now?: () => number;
+  /** Where the fallback counters go (none in tests that do not look). */
+  registry?: Registry;
 }
 
 export interface SelectorApp {
@@ -41,9 +47,25 @@ export async function createSelectorApp(deps: SelectorAppDeps): Promise<Selector
   const subscription = onConfigChanged(deps.nc, deps.names, (change) => {
     if (RING_ENTITIES.has(change.entity)) void cache.refresh();
   });
+  const metrics = deps.registry === undefined ? NO_SELECTOR_METRICS : createSelectorMetrics(deps.registry);
+  // One line when Redis goes away and one when it is back, however many requests fell back meanwhile.
+  const outage = new RedisOutage({
+    onDown: (error) =>
+      deps.logger.warn({ error: (error as Error)?.message }, 'redis unreachable: selecting accounts in process until it answers again'),
+    onUp: (downMs) => deps.logger.info({ downMs }, 'redis answers again: selecting accounts in redis'),
+  });
+  const cooldowns = new LocalCooldowns(deps.cooldown, deps.now);
   const binding = createServer({
-    selector: new AccountSelector(deps.redis, cache, deps.affinityTtlMs, deps.now),
-    outcomes: new OutcomeRecorder(deps.redis, cache, deps.cooldown),
+    selector: new AccountSelector({
+      redis: deps.redis,
+      cache,
+      affinityTtlMs: deps.affinityTtlMs,
+      outage,
+      local: new LocalRotation(cooldowns, deps.now),
+      metrics,
+      now: deps.now,
+    }),
+    outcomes: new OutcomeRecorder({ redis: deps.redis, cache, settings: deps.cooldown, outage, local: cooldowns, metrics }),
     logger: deps.logger,
   });
   return {

@@ -1,15 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { busNames, connectBus, publishConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
 import { callUnary, createClient, MuxClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { SelectorServiceClient, type Account, type AffinityOutcome, type SelectorMuxRequest, type SelectorMuxResponse } from '@aigw/proto';
+import type { Registry } from '@aigw/metrics';
 import { createRedis, type RedisClient } from '@aigw/redis';
 import { createSelectorApp, type SelectorApp } from '../src/selector-app.js';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const NATS_URL = 'nats://127.0.0.1:4222';
-const logger = createLogger({ service: 'selector-test', level: 'silent' });
+let logText = '';
+const logStream = new PassThrough();
+logStream.on('data', (chunk: Buffer) => (logText += chunk.toString('utf8')));
+const logger = createLogger({ service: 'selector-test', level: 'info', destination: logStream });
 
 export const cooldown = { baseMs: 1_000, maxMs: 60_000, authFailureMs: 30_000 };
 
@@ -28,6 +33,9 @@ export interface Replica {
 export interface ReplicaOptions {
   now?: () => number;
   affinityTtlMs?: number;
+  /** Reach Redis through this port (a TcpSwitch in front of it) instead of 6379. */
+  redisPort?: number;
+  registry?: Registry;
 }
 
 /** A test file's world: its own database, Redis key prefix and NATS subjects. */
@@ -39,6 +47,8 @@ export interface SelectorWorld {
   names: BusNames;
   nc: NatsConnection;
   startReplica(options?: ReplicaOptions): Promise<Replica>;
+  /** Every log line the replicas of this test file wrote. */
+  logs(): string;
   publishAccountChange(): void;
   close(): Promise<void>;
 }
@@ -54,7 +64,8 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
   const replicas: Replica[] = [];
 
   async function startReplica(options: ReplicaOptions = {}): Promise<Replica> {
-    const redis = createRedis(REDIS_URL, { keyPrefix: prefix });
+    const redisUrl = options.redisPort === undefined ? REDIS_URL : `redis://127.0.0.1:${options.redisPort}`;
+    const redis = createRedis(redisUrl, { keyPrefix: prefix, commandTimeoutMs: 300, logger });
     const replicaNc = await connectBus(NATS_URL, 'selector-test');
     const replicaPrisma = createPrisma(db.url);
     const app = await createSelectorApp({
@@ -67,6 +78,7 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
       cooldown,
       affinityTtlMs: options.affinityTtlMs ?? 3_600_000,
       now: options.now,
+      registry: options.registry,
     });
     // A round trip to the server makes sure the config subscription is registered before the test publishes.
     await replicaNc.flush();
@@ -110,6 +122,7 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
     names,
     nc,
     startReplica,
+    logs: () => logText,
     publishAccountChange: () => publishConfigChanged(nc, names, { entity: 'account' }),
     async close() {
       await Promise.allSettled(replicas.map((r) => r.close()));

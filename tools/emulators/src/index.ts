@@ -37,7 +37,7 @@ export {
 } from './upstream/tool-answer.js';
 export { composeThinking, thinkingSignature, type Thinking, type ThinkingPlan } from './upstream/thinking.js';
 export { encryptedReasoning } from './upstream/openai-responses-reasoning.js';
-export { startOAuthEmulator, type OAuthEmulator, type OAuthEmulatorOptions } from './oauth/oauth-emulator.js';
+export { startOAuthEmulator, type OAuthEmulator, type OAuthEmulatorOptions, type TokenFailureMode } from './oauth/oauth-emulator.js';
 export {
   startForwardProxy,
   type ForwardProxy,

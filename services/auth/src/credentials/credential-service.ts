@@ -1,3 +1,4 @@
+import { AppError } from '@aigw/errors';
 import type { Credential } from '@aigw/proto';
 import type { OAuthTokens } from '../oauth/oauth-tokens.js';
 import type { AccountStore } from './account-store.js';
@@ -5,6 +6,9 @@ import { apiKeyHeader, bearerHeader } from './credential-header.js';
 
 /** What is kept in memory per account: the finished header for static secrets, only the home for OAuth. */
 type KnownAccount = { loadedAt: number } & ({ kind: 'static'; credential: Credential } | { kind: 'oauth'; providerName: string });
+
+/** How long past its TTL an account's facts are still used while reloading them fails. */
+const STALE_MAX_MS = 3_600_000;
 
 /** Hands out the header that authenticates an account upstream. */
 export class CredentialService {
@@ -50,6 +54,14 @@ export class CredentialService {
     if (loading === undefined) {
       loading = this.#load(accountId).finally(() => this.#loading.delete(accountId));
       this.#loading.set(accountId, loading);
+    }
+    // MySQL unreachable: what was loaded before still authenticates (config changes drop it via forget()). An
+    // AppError is an answer (the account is gone, its secret unreadable), not an outage.
+    if (known !== undefined && this.now() - known.loadedAt < this.cacheTtlMs + STALE_MAX_MS) {
+      return loading.catch((error: unknown) => {
+        if (error instanceof AppError) throw error;
+        return known;
+      });
     }
     return loading;
   }

@@ -28,7 +28,11 @@ export class RefreshLock {
   constructor(
     private readonly redis: RedisClient,
     private readonly ttlMs: number,
-  ) {}
+  ) {
+    // Defined before the client sends anything: an auto-pipeline batch made before the definition lacks the
+    // command, and ioredis then fails the whole batch with a TypeError thrown outside any promise (a crash).
+    withRelease(redis);
+  }
 
   /** A token naming one holding of the lock. */
   newOwner(): string {

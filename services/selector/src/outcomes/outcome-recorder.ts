@@ -1,6 +1,8 @@
-import { redisKeys, type RedisClient } from '@aigw/redis';
+import { redisKeys, type RedisClient, type RedisOutage } from '@aigw/redis';
 import type { AccountCache } from '../accounts/account-cache.js';
+import type { SelectorMetrics } from '../observability/selector-metrics.js';
 import { cooldownAction, type CooldownSettings } from './cooldown-policy.js';
+import type { LocalCooldowns } from './local-cooldowns.js';
 
 // Applies a CooldownAction in one atomic round trip. The backoff arithmetic mirrors backoffMs() in
 // cooldown-policy.ts. A streak outlives its cooldown by max ms: failures further apart start over.
@@ -52,30 +54,54 @@ function withOutcome(redis: RedisClient): WithOutcome {
   return redis as WithOutcome;
 }
 
-/** Turns upstream outcomes into cooldowns that the selection script honours. */
+export interface OutcomeRecorderDeps {
+  redis: RedisClient;
+  cache: AccountCache;
+  settings: CooldownSettings;
+  outage: RedisOutage;
+  /** This process's copy of the cooldowns, which the in-process rotation honours while Redis is away. */
+  local: LocalCooldowns;
+  metrics: SelectorMetrics;
+}
+
+/** Turns upstream outcomes into cooldowns that the selection script (and, without Redis, LocalRotation) honours. */
 export class OutcomeRecorder {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly cache: AccountCache,
-    private readonly settings: CooldownSettings,
-  ) {}
+  constructor(private readonly deps: OutcomeRecorderDeps) {
+    // Defined before the client sends anything: see defineSelectScript() for the crash a later definition causes.
+    withOutcome(deps.redis);
+  }
 
   /**
    * Records the outcome of a call with `accountId` on `model`; returns how long the account is now
-   * skipped for that model. An account the cache no longer knows (just deactivated) is ignored.
+   * skipped for that model. An account the cache no longer knows (just deactivated) is ignored. Never fails
+   * because of Redis: without it the cooldown is kept in this process only.
    */
   async report(accountId: number, model: string, status: number, retryAfterMs: number): Promise<number> {
-    const home = this.cache.home(accountId);
-    const action = cooldownAction(status, retryAfterMs, this.settings);
+    const { cache, settings, local } = this.deps;
+    const home = cache.home(accountId);
+    const action = cooldownAction(status, retryAfterMs, settings);
     if (home === undefined || action.kind === 'none') return 0;
     const ms = action.kind === 'fixed' ? action.ms : action.kind === 'backoff' ? action.fixedMs : 0;
-    return withOutcome(this.redis)[COMMAND](
-      redisKeys.cooldown(home.providerName, accountId, model),
-      failureStreakKey(home.providerName, accountId, model),
-      action.kind,
-      ms,
-      this.settings.baseMs,
-      this.settings.maxMs,
-    );
+    try {
+      const ran = await this.deps.outage.run(() =>
+        withOutcome(this.deps.redis)[COMMAND](
+          redisKeys.cooldown(home.providerName, accountId, model),
+          failureStreakKey(home.providerName, accountId, model),
+          action.kind,
+          ms,
+          settings.baseMs,
+          settings.maxMs,
+        ),
+      );
+      if (ran !== undefined) {
+        if (action.kind === 'reset') local.apply(accountId, model, action);
+        else local.note(accountId, model, ran.value);
+        return ran.value;
+      }
+      this.deps.metrics.fallback('report', 'redis_down');
+    } catch {
+      this.deps.metrics.fallback('report', 'redis_error');
+    }
+    return local.apply(accountId, model, action);
   }
 }

@@ -1,9 +1,11 @@
 import { AppError } from '@aigw/errors';
 import type { Account, AffinityOutcome } from '@aigw/proto';
-import { redisKeys, type RedisClient } from '@aigw/redis';
+import { redisKeys, type RedisClient, type RedisOutage } from '@aigw/redis';
 import type { AccountCache } from '../accounts/account-cache.js';
-import { minuteWindow } from './ring-walk.js';
-import { runSelectScript } from './select-script.js';
+import type { SelectorMetrics } from '../observability/selector-metrics.js';
+import type { LocalRotation } from './local-rotation.js';
+import { minuteWindow, type AffinityPick } from './ring-walk.js';
+import { defineSelectScript, runSelectScript } from './select-script.js';
 
 /** Ingress sends a short digest; anything longer is not one of its keys. */
 export const MAX_AFFINITY_KEY_LENGTH = 200;
@@ -14,15 +16,30 @@ export interface Selection {
   affinity: AffinityOutcome;
 }
 
-/** Picks the account for one attempt: cluster-wide round robin over a provider's active accounts. */
+export interface AccountSelectorDeps {
+  redis: RedisClient;
+  cache: AccountCache;
+  /** How long a conversation's binding outlives its last turn. */
+  affinityTtlMs: number;
+  /** Whether Redis answers; while it does not, selections skip it. */
+  outage: RedisOutage;
+  /** The same rule in process, used while Redis is unreachable. */
+  local: LocalRotation;
+  metrics: SelectorMetrics;
+  now?: () => number;
+}
+
+/**
+ * Picks the account for one attempt: cluster-wide round robin over a provider's active accounts, kept in Redis;
+ * while Redis is unreachable, the same rotation in this process (see LocalRotation).
+ */
 export class AccountSelector {
-  constructor(
-    private readonly redis: RedisClient,
-    private readonly cache: AccountCache,
-    /** How long a conversation's binding outlives its last turn. */
-    private readonly affinityTtlMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly now: () => number;
+
+  constructor(private readonly deps: AccountSelectorDeps) {
+    this.now = deps.now ?? Date.now;
+    defineSelectScript(deps.redis);
+  }
 
   /**
    * The next account of the provider's ring for `model`, skipping `exclude`, accounts cooling down and
@@ -35,7 +52,7 @@ export class AccountSelector {
     if (affinityKey.length > MAX_AFFINITY_KEY_LENGTH) {
       throw new AppError('INVALID_REQUEST', `affinity_key is longer than ${MAX_AFFINITY_KEY_LENGTH} characters`);
     }
-    const ring = this.cache.provider(providerId);
+    const ring = this.deps.cache.provider(providerId);
     const accounts = ring?.accounts ?? [];
     if (ring === undefined || accounts.length === 0) {
       throw new AppError('NO_ACCOUNT', `no active account for provider ${ring?.providerName ?? providerId}`);
@@ -43,17 +60,37 @@ export class AccountSelector {
     const tag = ring.providerName;
     const { window, msToNext } = minuteWindow(this.now());
     const excluded = new Set(exclude);
-    const { pick, affinity } = await runSelectScript(this.redis, {
-      counterKey: redisKeys.roundRobin(tag, model),
-      cooldownKeys: accounts.map(({ account }) => redisKeys.cooldown(tag, account.id, model)),
-      rateLimitKeys: accounts.map(({ account }) => redisKeys.rateLimit(tag, account.id, window)),
-      excluded: accounts.map(({ account }) => excluded.has(account.id)),
-      limits: accounts.map(({ limit }) => limit),
-      accountIds: accounts.map(({ account }) => account.id),
-      bindingKey: affinityKey === '' ? undefined : redisKeys.affinity(tag, model, affinityKey),
-      bindingTtlMs: this.affinityTtlMs,
-      msToNextWindow: msToNext,
-    });
+    const bindingKey = affinityKey === '' ? undefined : redisKeys.affinity(tag, model, affinityKey);
+    const inProcess = (): Omit<AffinityPick, 'advancesCounter'> => this.deps.local.select(tag, accounts, model, excluded, bindingKey ?? '');
+    let result: Omit<AffinityPick, 'advancesCounter'>;
+    try {
+      const ran = await this.deps.outage.run(() =>
+        runSelectScript(this.deps.redis, {
+          counterKey: redisKeys.roundRobin(tag, model),
+          cooldownKeys: accounts.map(({ account }) => redisKeys.cooldown(tag, account.id, model)),
+          rateLimitKeys: accounts.map(({ account }) => redisKeys.rateLimit(tag, account.id, window)),
+          excluded: accounts.map(({ account }) => excluded.has(account.id)),
+          limits: accounts.map(({ limit }) => limit),
+          accountIds: accounts.map(({ account }) => account.id),
+          bindingKey,
+          bindingTtlMs: this.deps.affinityTtlMs,
+          msToNextWindow: msToNext,
+        }),
+      );
+      if (ran === undefined) {
+        this.deps.metrics.fallback('select', 'redis_down');
+        result = inProcess();
+      } else {
+        result = ran.value;
+        const chosen = result.pick.kind === 'chosen' ? accounts[result.pick.index] : undefined;
+        if (bindingKey !== undefined && chosen !== undefined) this.deps.local.remember(bindingKey, chosen.account.id);
+      }
+    } catch {
+      // Logged once per outage by the outage's onDown; a request must not fail because Redis did.
+      this.deps.metrics.fallback('select', 'redis_error');
+      result = inProcess();
+    }
+    const { pick, affinity } = result;
     if (pick.kind === 'chosen') {
       const chosen = accounts[pick.index];
       if (chosen !== undefined) return { account: chosen.account, affinity };

@@ -92,6 +92,15 @@ export interface SelectScriptInput {
 
 const defined = new WeakSet<RedisClient>();
 
+/**
+ * Defines the script's command on `redis`. Call it before the client sends anything: an auto-pipeline batch
+ * made before a command was defined lacks it, and ioredis then fails the whole batch with a TypeError
+ * thrown outside any promise (a crash).
+ */
+export function defineSelectScript(redis: RedisClient): void {
+  withSelect(redis);
+}
+
 function withSelect(redis: RedisClient): WithSelect {
   // defineCommand sends EVALSHA and falls back to EVAL once per connection when the script is not loaded.
   if (!defined.has(redis)) {

@@ -79,6 +79,18 @@ describe('OAuth token endpoint', () => {
     await refresh(grant('rt-s1', 'c1'));
     await refresh(grant('rt-s1', 'c1'));
     const stats = await (await fetch(oauth.url.replace('/token', '/_emu/stats'))).json();
-    expect(stats).toEqual({ refreshes: 1, rejected: 1, byClientId: { c1: { refreshes: 1, rejected: 1 } } });
+    expect(stats).toEqual({ refreshes: 1, rejected: 1, failed: 0, byClientId: { c1: { refreshes: 1, rejected: 1, failed: 0 } } });
+  });
+
+  it('fails one client with 500 or by hanging, set directly or through /_emu/config, and heals', async () => {
+    oauth.setFailure('c-bad', 'error');
+    expect((await refresh(grant('rt-f1', 'c-bad'))).status).toBe(500);
+    expect((await refresh(grant('rt-f2', 'c-good'))).status).toBe(200);
+    await fetch(oauth.url.replace('/token', '/_emu/config'), { method: 'POST', body: JSON.stringify({ failure: { clientId: 'c-bad', mode: 'hang' } }) });
+    const hung = await fetch(oauth.url, { method: 'POST', body: new URLSearchParams(grant('rt-f3', 'c-bad')), signal: AbortSignal.timeout(200) }).catch((e: Error) => e.name);
+    expect(hung).toBe('TimeoutError');
+    expect(oauth.failedCountFor('c-bad')).toBe(2);
+    oauth.setFailure('c-bad', undefined);
+    expect((await refresh(grant('rt-f4', 'c-bad'))).status).toBe(200);
   });
 });

@@ -11,7 +11,8 @@ import { TokenStore } from './token-store.js';
 //   → {access_token, expires_in, token_type:"Bearer", refresh_token (rotated), scope}
 //   GET  /_emu/stats    {refreshes, rejected, byClientId:{id:{refreshes, rejected}}}
 //   POST /_emu/reset    same as reset()
-//   POST /_emu/config   {"expiresInSeconds": n}, same as setExpiresIn(n)
+//   POST /_emu/config   {"expiresInSeconds": n}, same as setExpiresIn(n);
+//                       {"failure": {"clientId": "…", "mode": "hang" | "error" | null}}, same as setFailure()
 
 const SCOPE = 'https://www.googleapis.com/auth/cloud-platform https://www.googleapis.com/auth/userinfo.email';
 const DEFAULT_EXPIRES_IN = 3600;
@@ -36,13 +37,23 @@ export interface OAuthEmulator {
   isValidAccessToken(token: string): boolean;
   /** Lifetime of access tokens issued from now on. */
   setExpiresIn(seconds: number): void;
-  /** Forgets every token and count, and restores the starting lifetime. */
+  /**
+   * Makes the token requests of one client fail: `hang` never answers them (until the client gives up), `error`
+   * answers 500; undefined makes them work again. Counted as `failed`.
+   */
+  setFailure(clientId: string, mode: TokenFailureMode | undefined): void;
+  /** Token requests of the client that setFailure made fail. */
+  failedCountFor(clientId: string): number;
+  /** Forgets every token, count and failure, and restores the starting lifetime. */
   reset(): void;
 }
+
+export type TokenFailureMode = 'hang' | 'error';
 
 interface ClientCounts {
   refreshes: number;
   rejected: number;
+  failed: number;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -73,12 +84,18 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
   let expiresIn = initialExpiresIn;
   const store = new TokenStore();
   const counts = new Map<string, ClientCounts>();
-  let total: ClientCounts = { refreshes: 0, rejected: 0 };
+  const failures = new Map<string, TokenFailureMode>();
+  let total: ClientCounts = { refreshes: 0, rejected: 0, failed: 0 };
 
   function countFor(clientId: string): ClientCounts {
     let c = counts.get(clientId);
-    if (c === undefined) counts.set(clientId, (c = { refreshes: 0, rejected: 0 }));
+    if (c === undefined) counts.set(clientId, (c = { refreshes: 0, rejected: 0, failed: 0 }));
     return c;
+  }
+
+  function setFailure(clientId: string, mode: TokenFailureMode | undefined): void {
+    if (mode === undefined) failures.delete(clientId);
+    else failures.set(clientId, mode);
   }
 
   async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -101,6 +118,14 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
     if (missing.length > 0 || !refreshToken || !clientId) {
       return sendJson(res, 400, { error: 'invalid_request', error_description: `Missing required parameter: ${missing.join(', ')}` });
     }
+    const failure = failures.get(clientId);
+    if (failure !== undefined) {
+      total.failed++;
+      countFor(clientId).failed++;
+      // A hung endpoint: the request is read and never answered; the socket closes when the client gives up.
+      if (failure === 'hang') return;
+      return sendJson(res, 500, { error: 'internal_failure', error_description: 'token endpoint failure (emulated)' });
+    }
     const outcome = store.refresh(refreshToken, clientId, expiresIn);
     if (!outcome.ok) {
       total.rejected++;
@@ -121,7 +146,8 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
   function reset(): void {
     store.clear();
     counts.clear();
-    total = { refreshes: 0, rejected: 0 };
+    failures.clear();
+    total = { refreshes: 0, rejected: 0, failed: 0 };
     expiresIn = initialExpiresIn;
   }
 
@@ -143,8 +169,13 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
       return sendJson(res, 200, { ok: true });
     }
     if (route === 'POST /_emu/config') {
-      const config = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8')) as { expiresInSeconds?: unknown };
+      const config = JSON.parse((await readBody(req, 64 * 1024)).toString('utf8')) as {
+        expiresInSeconds?: unknown;
+        failure?: { clientId?: unknown; mode?: unknown };
+      };
       if (typeof config.expiresInSeconds === 'number') setExpiresIn(config.expiresInSeconds);
+      const { clientId, mode } = config.failure ?? {};
+      if (typeof clientId === 'string') setFailure(clientId, mode === 'hang' || mode === 'error' ? mode : undefined);
       return sendJson(res, 200, { expiresInSeconds: expiresIn });
     }
     req.resume();
@@ -167,6 +198,8 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
     refreshCountFor: (clientId) => counts.get(clientId)?.refreshes ?? 0,
     isValidAccessToken: (token) => store.isValidAccessToken(token),
     setExpiresIn,
+    setFailure,
+    failedCountFor: (clientId) => counts.get(clientId)?.failed ?? 0,
     reset,
   };
 }
