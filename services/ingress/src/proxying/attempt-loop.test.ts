@@ -28,7 +28,8 @@ function setup(options: FakeBackendOptions & { fallback?: ResolvedRoute; maxAtte
     credentials: new CredentialCache((id, d) => fake.backends.getCredential(id, d), { maxAgeMs: 60_000 }),
     resolveFallback: (model) => (options.fallback?.model === model ? options.fallback : undefined),
     maxAttempts: options.maxAttempts ?? 3,
-    backendTimeoutMs: 1_000,
+    selectorTimeoutMs: 1_000,
+    authTimeoutMs: 1_000,
     logger: silentLogger,
   });
   return { ...fake, loop };
@@ -313,7 +314,8 @@ describe('AttemptLoop success reports', () => {
       credentials: new CredentialCache((id, d) => fake.backends.getCredential(id, d), { maxAgeMs: 60_000 }),
       resolveFallback: () => undefined,
       maxAttempts: 1,
-      backendTimeoutMs: 1_000,
+      selectorTimeoutMs: 1_000,
+    authTimeoutMs: 1_000,
       successReports: new SuccessReportThrottle(60_000),
       logger: silentLogger,
     });
