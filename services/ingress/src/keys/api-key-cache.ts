@@ -34,6 +34,8 @@ interface Entry {
   checkedAt: number;
   /** The clear() generation it was checked in: an older one is rechecked before it is trusted again. */
   generation: number;
+  /** A recheck after a change event failed: served, but rechecked on every use until one succeeds. */
+  unconfirmed?: boolean;
 }
 
 /**
@@ -74,7 +76,7 @@ export class ApiKeyCache {
     if (entry === undefined) return this.load(keyHash).catch(unavailable);
     const age = this.now() - entry.checkedAt;
     const current = entry.generation === this.generation;
-    if (current && age < this.lifetime(entry)) return Promise.resolve(entry.record);
+    if (current && !entry.unconfirmed && age < this.lifetime(entry)) return Promise.resolve(entry.record);
     if (age >= this.staleIfErrorMs) return this.load(keyHash).catch(unavailable);
     if (current) {
       // Stale-while-revalidate: the recheck's failure is recorded in storeFailing.
@@ -86,6 +88,7 @@ export class ApiKeyCache {
     // from then on it is served while being rechecked, so the outage costs one wait, not one per request.
     return this.load(keyHash).catch(() => {
       entry.generation = this.generation;
+      entry.unconfirmed = true;
       this.options.onStaleServed?.();
       return entry.record;
     });
