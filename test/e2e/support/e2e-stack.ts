@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { busNames, connectBus, deleteLogStream } from '@aigw/bus';
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
-import { startStack, type ServiceName, type Stack, type StackOptions } from '@aigw/dev';
+import { startStack, type Stack, type StackOptions } from '@aigw/dev';
 import { createRedis } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
 import { knownSecrets } from './secrets.js';
@@ -18,16 +18,19 @@ export interface E2eContext {
   teardown(): Promise<void>;
 }
 
-export interface E2eOptions extends Partial<StackOptions> {
-  /** The database URL a service connects with, from the test database's (e.g. through a TcpSwitch); others use it as is. */
-  serviceDatabaseUrl?: Partial<Record<ServiceName, (url: string) => string>>;
-}
-
 /**
  * Starts an isolated stack (fresh database, prefixes, stream). E2E_ECHO_LOGS=1 echoes service output;
  * E2E_LOG_LEVEL (default info) runs the services at another level, e.g. debug for the secret scan.
  */
-export async function startE2eStack(name: string, options: E2eOptions = {}): Promise<E2eContext> {
+export interface E2eStackOptions extends Partial<StackOptions> {
+  /**
+   * `host:port` at which the services reach MySQL instead of the server the test database lives on (a
+   * TcpSwitch in front of it); the test's own `prisma` always connects directly.
+   */
+  databaseAddress?: string;
+}
+
+export async function startE2eStack(name: string, options: E2eStackOptions = {}): Promise<E2eContext> {
   // A free port is found by binding to 0 and letting go; until the service binds it, any outgoing connection on
   // the machine may take it as its own source port. A stack that lost that race starts again on new ports.
   for (let attempt = 1; ; attempt++) {
@@ -40,20 +43,16 @@ export async function startE2eStack(name: string, options: E2eOptions = {}): Pro
   }
 }
 
-async function startE2eStackOnce(name: string, { serviceDatabaseUrl = {}, ...options }: E2eOptions): Promise<E2eContext> {
+async function startE2eStackOnce(name: string, { databaseAddress, ...options }: E2eStackOptions): Promise<E2eContext> {
   const id = `${name}_${randomBytes(3).toString('hex')}`;
   const db: TestDatabase = await createTestDatabase(`aigw_e2e_${name}`.slice(0, 30));
   const redisKeyPrefix = `e2e:${id}:`;
   const natsSubjectPrefix = `e2e_${id}`;
   const logStream = `E2E_${id.toUpperCase()}`;
-  const env = { ...options.env };
-  for (const [service, rewrite] of Object.entries(serviceDatabaseUrl) as [ServiceName, (url: string) => string][]) {
-    env[service] = { ...env[service], DATABASE_URL: rewrite(db.url) };
-  }
   let stack: Stack;
   try {
     stack = await startStack({
-      databaseUrl: db.url,
+      databaseUrl: databaseAddress === undefined ? db.url : withAddress(db.url, databaseAddress),
       redisKeyPrefix,
       natsSubjectPrefix,
       logStream,
@@ -61,7 +60,6 @@ async function startE2eStackOnce(name: string, { serviceDatabaseUrl = {}, ...opt
       logLevel: process.env['E2E_LOG_LEVEL'] || 'info',
       ...(process.env['E2E_ECHO_LOGS'] ? { onLog: (l) => process.stderr.write(`${l.service} ${l.line}\n`) } : {}),
       ...options,
-      env,
     });
   } catch (error) {
     await cleanInfrastructure(redisKeyPrefix, natsSubjectPrefix, logStream);
@@ -90,6 +88,12 @@ async function startE2eStackOnce(name: string, { serviceDatabaseUrl = {}, ...opt
     throw error;
   }
   return ctx;
+}
+
+function withAddress(url: string, address: string): string {
+  const parsed = new URL(url);
+  parsed.host = address;
+  return parsed.toString();
 }
 
 async function cleanInfrastructure(redisKeyPrefix: string, natsSubjectPrefix: string, logStream: string): Promise<void> {
