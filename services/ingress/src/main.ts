@@ -25,6 +25,7 @@ import { grpcModelLister } from './models/grpc-model-lister.js';
 import { ModelCatalog } from './models/model-catalog.js';
 import { createIngressMetrics } from './observability/ingress-metrics.js';
 import { registerModelListMetrics } from './observability/model-list-metrics.js';
+import { dependencyError } from './observability/dependency-error.js';
 import { createResilienceMetrics } from './observability/resilience-metrics.js';
 import { AttemptLoop } from './proxying/attempt-loop.js';
 import { CredentialCache } from './proxying/credential-cache.js';
@@ -59,11 +60,11 @@ const apiKeys = new ApiKeyCache(prismaApiKeyStore(prisma), {
   timeoutMs: config.DB_TIMEOUT_MS,
   onStaleServed: () => resilience.staleServed('api_key'),
 });
-const routes = new RouteCache(prismaRouteLoader(prisma), (error) => logger.warn({ err: error }, 'route refresh failed'), {
+const routes = new RouteCache(prismaRouteLoader(prisma), (error) => logger.warn({ err: dependencyError(error) }, 'route refresh failed'), {
   staleIfErrorMs: config.STALE_IF_ERROR_MS,
   onStaleServed: () => resilience.staleServed('route'),
 });
-await routes.refresh().catch((error: unknown) => logger.error({ err: error }, 'initial route load failed; retrying on the timer'));
+await routes.refresh().catch((error: unknown) => logger.error({ err: dependencyError(error) }, 'initial route load failed; retrying on the timer'));
 routes.startTimer(config.ROUTE_REFRESH_MS);
 
 const modelCatalog = new ModelCatalog({
@@ -93,13 +94,13 @@ const stopEventsWatch = watchConfigEvents(nc, {
     resilience.setConfigEventsConnected(connected);
     apiKeys.setEventsConnected(connected);
     // Route changes missed meanwhile.
-    if (connected) routes.refresh().catch((error: unknown) => logger.warn({ err: error }, 'route refresh failed'));
+    if (connected) routes.refresh().catch((error: unknown) => logger.warn({ err: dependencyError(error) }, 'route refresh failed'));
   },
 });
 
 // The stream must exist before the first publish, whether or not a logging consumer runs yet: events are
 // durable from the moment JetStream acks them. Creating it is idempotent, so every replica may do it.
-await ensureLogStream(nc, names).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the log stream; publishes retry'));
+await ensureLogStream(nc, names).catch((error: unknown) => logger.warn({ err: dependencyError(error) }, 'could not ensure the log stream; publishes retry'));
 
 let lastPublishWarning = 0;
 const requestLog = new LogPublisher(nc, names, {
@@ -108,7 +109,7 @@ const requestLog = new LogPublisher(nc, names, {
     // JetStream outages produce one failure per retry; one warning every 10 s is enough.
     if (Date.now() - lastPublishWarning < 10_000) return;
     lastPublishWarning = Date.now();
-    logger.warn({ err: error }, 'request log publish failed; retrying');
+    logger.warn({ err: dependencyError(error) }, 'request log publish failed; retrying');
   },
 });
 
@@ -135,7 +136,7 @@ const app = createServer({
     // One line per 10 s: during a Redis outage every limited request lands here.
     if (Date.now() - lastRateLimitWarning < 10_000) return;
     lastRateLimitWarning = Date.now();
-    logger.warn({ err: error }, 'client rate limit unavailable; requests allowed (aigw_client_rate_limit_skipped_total)');
+    logger.warn({ err: dependencyError(error) }, 'client rate limit unavailable; requests allowed (aigw_client_rate_limit_skipped_total)');
   }),
   routes,
   attemptLoop: new AttemptLoop({

@@ -32,9 +32,9 @@ type Exhausted =
   | { kind: 'rejected'; status: number; body: Buffer; retryAfterMs: number }
   | { kind: 'error'; error: AppError };
 
-/** ACCOUNTS_EXHAUSTED always tells the client when to come back. */
+/** ACCOUNTS_EXHAUSTED and UNAVAILABLE (a backend down or restarting) always tell the client when to come back. */
 function withRetryHint(error: AppError): AppError {
-  if (error.code !== 'ACCOUNTS_EXHAUSTED' || error.retryAfterMs !== undefined) return error;
+  if ((error.code !== 'ACCOUNTS_EXHAUSTED' && error.code !== 'UNAVAILABLE') || error.retryAfterMs !== undefined) return error;
   return new AppError(error.code, error.message, { cause: error.cause, retryAfterMs: 1_000, details: { ...error.details } });
 }
 
