@@ -84,7 +84,8 @@ describe('a stalled or restarted backend', () => {
     const providerCall = ctx.stack.service('provider-call');
     const startedAt = performance.now();
     let readyAtMs = Number.POSITIVE_INFINITY;
-    const run = runLoad(ctx.stack, { ratePerSecond: 20, durationMs: 16_000 });
+    // Long enough for a restart of several seconds on a busy machine, plus the 2 s, plus some.
+    const run = runLoad(ctx.stack, { ratePerSecond: 20, durationMs: 30_000 });
     await sleep(2_000);
     await providerCall.kill('SIGKILL');
     // Down long enough for grpc-js's default reconnect backoff (1 s growing 1.6×) to reach seconds.

@@ -46,7 +46,7 @@ const BACKEND_DOWN: ReadonlySet<string> = new Set(['UNAVAILABLE', 'DEADLINE_EXCE
 /** Pause before the next attempt after provider-call or auth was unavailable (doubling): a restart is a blip. */
 const UNAVAILABLE_PAUSE_MS = 100;
 
-/** A stalled or unreachable selector: nothing to choose an account with, so the client is told to come back. */
+/** A stalled selector: nothing to choose an account with, so the client is told to come back. */
 function selectorDown(cause: AppError): AppError {
   return new AppError('UNAVAILABLE', 'account selection is unavailable right now; try again shortly', { cause, retryAfterMs: 1_000 });
 }
@@ -105,7 +105,10 @@ export class AttemptLoop {
       } catch (thrown) {
         const error = toAppError(thrown);
         if (SELECTOR_GAVE_UP.has(error.code)) return last ?? { kind: 'error', error };
-        if (BACKEND_DOWN.has(error.code) && !this.requestOver(request)) return last ?? { kind: 'error', error: selectorDown(error) };
+        // Its own UNAVAILABLE says why (no open stream, its dependencies); a stall past its budget says nothing.
+        if (BACKEND_DOWN.has(error.code) && !this.requestOver(request)) {
+          return last ?? { kind: 'error', error: error.code === 'DEADLINE_EXCEEDED' ? selectorDown(error) : error };
+        }
         throw error;
       }
       exclude.push(account.id);
