@@ -25,8 +25,16 @@ export function channelOptions(serviceName: string): ChannelOptions {
         },
       ],
     }),
-    'grpc.keepalive_time_ms': 30_000,
-    'grpc.keepalive_timeout_ms': 10_000,
+    // A backend that restarts is usable again within about a second: grpc-js's default reconnect backoff (1 s,
+    // growing 1.6× to 2 min) left ingress answering 503 for seconds after provider-call was back. Reconnecting to
+    // a refused port costs next to nothing, so the cap stays low.
+    'grpc.initial_reconnect_backoff_ms': 100,
+    'grpc.max_reconnect_backoff_ms': 500,
+    // A peer that stopped answering (a stalled process, a dead node, a cut connection) is found within 15 s and
+    // its calls fail (UNAVAILABLE, retried elsewhere) instead of waiting for their deadlines. The servers allow
+    // pings this often (server.ts).
+    'grpc.keepalive_time_ms': 10_000,
+    'grpc.keepalive_timeout_ms': 5_000,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.max_receive_message_length': 32 * 1024 * 1024,
     // Large answers arrive in one flight rather than 64 KB at a time (see HTTP2_WINDOW_BYTES).

@@ -17,7 +17,12 @@ export interface MuxClientOptions<Req, Res> {
    * opened before the channel was ready lands on the first replica that was) evens out.
    */
   maxStreamAgeMs?: number;
-  /** Reconnect delay after a stream failed without ever answering: doubles from min to max (default 50 ms–1 s). */
+  /**
+   * Reconnect delay after a stream failed without ever answering: doubles from min to max (default 50–250 ms).
+   * While the backend is down a new stream fails at once and locally (the channel is in TRANSIENT_FAILURE), so
+   * retrying often is cheap, and a backend that comes back gets its streams within a quarter second of the
+   * channel reconnecting.
+   */
   backoffMinMs?: number;
   backoffMaxMs?: number;
   /** Told about every stream that ended with an error (for a log line). */
@@ -164,7 +169,7 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
     // A stream that served calls and then ended (a server draining) is replaced at once; one that never
     // answered (backend down, refused) waits, longer each time.
     const min = this.options.backoffMinMs ?? 50;
-    const max = this.options.backoffMaxMs ?? 1_000;
+    const max = this.options.backoffMaxMs ?? 250;
     let delay = 0;
     if (lane.answered === 0) {
       this.#backoffMs = Math.min(max, Math.max(min, this.#backoffMs * 2));

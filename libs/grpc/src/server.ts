@@ -20,11 +20,13 @@ export interface GrpcServer {
   shutdown(graceMs?: number): Promise<void>;
 }
 
+// Clients ping every 10 s, calls or not (client.ts); a server that enforced a longer interval would answer with
+// GOAWAY "too_many_pings" (grpc-js servers do not enforce it today, other implementations in between may).
 const SERVER_OPTIONS = {
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
   'grpc.keepalive_permit_without_calls': 1,
-  'grpc.http2.min_ping_interval_without_data_ms': 10_000,
+  'grpc.http2.min_ping_interval_without_data_ms': 5_000,
   'grpc.max_receive_message_length': 32 * 1024 * 1024,
   'grpc.max_send_message_length': 32 * 1024 * 1024,
 };

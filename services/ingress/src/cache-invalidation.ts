@@ -2,6 +2,7 @@ import type { ConfigChange } from '@aigw/bus';
 import type { Logger } from '@aigw/logger';
 import type { ApiKeyCache } from './keys/api-key-cache.js';
 import type { ModelCatalog } from './models/model-catalog.js';
+import { dependencyError } from './observability/dependency-error.js';
 import type { CredentialCache } from './proxying/credential-cache.js';
 import type { RouteCache } from './routing/route-cache.js';
 
@@ -19,7 +20,7 @@ export function invalidateOnChange(caches: IngressCaches, logger: Logger): (chan
   const refreshRoutes = (models?: 'new' | 'all') =>
     caches.routes.refresh().then(
       () => (models === undefined ? undefined : caches.models?.refresh(models === 'all')),
-      (error: unknown) => logger.warn({ err: error }, 'route refresh failed'),
+      (error: unknown) => logger.warn({ err: dependencyError(error) }, 'route refresh failed'),
     );
   return (change) => {
     switch (change.entity) {

@@ -44,8 +44,24 @@ export const ingressConfigSchema = z.object({
   /** Time limit of a streaming request, arrival to last event; its silences are bounded by provider-call's STREAM_IDLE_TIMEOUT_MS. */
   STREAM_TIMEOUT_MS: positiveInt(3_600_000),
   MAX_ATTEMPTS: positiveInt(3),
-  /** Cap on one selector/auth call, so a stuck backend cannot eat the whole request budget. */
+  /** Cap on one backend call off the request path (model-list discovery). */
   BACKEND_TIMEOUT_MS: positiveInt(5_000),
+  /** Cap on one SelectAccount call: a stalled selector answers 503 + Retry-After after this, not at the deadline. */
+  SELECTOR_TIMEOUT_MS: positiveInt(1_000),
+  /** Cap on one GetCredential call: a stalled auth costs an attempt this long, then the next account is tried. */
+  AUTH_TIMEOUT_MS: positiveInt(1_000),
+  /** Cap on one MySQL lookup of a request (client key): a cut or stalled database never holds a request longer. */
+  DB_TIMEOUT_MS: positiveInt(2_000),
+  /**
+   * Cap on one Redis operation a request waits for: the client rate limit (past it the request is allowed and
+   * counted) and the Responses store (a save that fails is logged, the answer still goes out).
+   */
+  REDIS_REQUEST_TIMEOUT_MS: positiveInt(500),
+  /**
+   * How long client keys, the routing table and credentials without an expiry are served from memory after
+   * their source (MySQL, auth) last answered, while it fails; then a request needing them gets 503.
+   */
+  STALE_IF_ERROR_MS: positiveInt(600_000),
   /** Long-lived streams per multiplexed backend (selector, provider-call); round robin spreads them over replicas. */
   MUX_STREAMS: positiveInt(8),
   ROUTE_REFRESH_MS: positiveInt(30_000),
@@ -59,6 +75,11 @@ export const ingressConfigSchema = z.object({
   MODEL_LIST_TIMEOUT_MS: positiveInt(15_000),
   API_KEY_CACHE_TTL_MS: positiveInt(60_000),
   API_KEY_NEGATIVE_TTL_MS: positiveInt(5_000),
+  /**
+   * Client-key cache lifetime while the config-change subscription (NATS) is down: revocations then arrive by
+   * rechecking MySQL this often instead of by event (README "MySQL outage").
+   */
+  API_KEY_TTL_BUS_DOWN_MS: positiveInt(3_000),
   CREDENTIAL_CACHE_MAX_MS: positiveInt(60_000),
   /** Successes reach selector at most this often per account and model (after a failure: at once); 0 = always. */
   SUCCESS_REPORT_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),

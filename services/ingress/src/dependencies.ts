@@ -33,7 +33,8 @@ export async function openConnections(config: IngressConfig, logger: Logger): Pr
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     logger,
   });
-  const prisma = createPrisma(config.DATABASE_URL);
+  // A query of a request (a client key) is bounded by DB_TIMEOUT_MS anyway; failing as fast frees the pool's queue.
+  const prisma = createPrisma(config.DATABASE_URL, { acquireTimeoutMs: config.DB_TIMEOUT_MS });
   const nc = await connectBus(config.NATS_URL, 'ingress');
   const selector = createClient(SelectorServiceClient, config.SELECTOR_ADDR, SERVICE_NAMES.selector);
   const providerCall = createClient(ProviderCallServiceClient, config.PROVIDER_CALL_ADDR, SERVICE_NAMES.providerCall);

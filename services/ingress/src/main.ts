@@ -10,6 +10,7 @@ import { createRegistry, serveMetrics } from '@aigw/metrics';
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
 import { CredentialCipher } from '@aigw/secrets';
 import { invalidateOnChange } from './cache-invalidation.js';
+import { watchConfigEvents } from './config-events-liveness.js';
 import { ingressConfigSchema } from './config.js';
 import { openConnections, readinessChecks } from './dependencies.js';
 import { BodyBudget } from './http/body-budget.js';
@@ -26,6 +27,8 @@ import { grpcModelLister } from './models/grpc-model-lister.js';
 import { ModelCatalog } from './models/model-catalog.js';
 import { createIngressMetrics } from './observability/ingress-metrics.js';
 import { registerModelListMetrics } from './observability/model-list-metrics.js';
+import { dependencyError } from './observability/dependency-error.js';
+import { createResilienceMetrics } from './observability/resilience-metrics.js';
 import { AttemptLoop } from './proxying/attempt-loop.js';
 import { createRequestLogMetrics } from './request-log/request-log-metrics.js';
 import { CredentialCache } from './proxying/credential-cache.js';
@@ -44,14 +47,27 @@ const logger = createLogger({ service: 'ingress', level: config.LOG_LEVEL });
 const connections = await openConnections(config, logger);
 const { prisma, redis, nc, names } = connections;
 
+const registry = createRegistry('ingress');
+const resilience = createResilienceMetrics(registry);
 const backends = grpcBackends(connections.clients, logger);
-const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), { maxAgeMs: config.CREDENTIAL_CACHE_MAX_MS });
+const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), {
+  maxAgeMs: config.CREDENTIAL_CACHE_MAX_MS,
+  staleMaxMs: config.STALE_IF_ERROR_MS,
+  onStaleServed: () => resilience.staleServed('credential'),
+});
 const apiKeys = new ApiKeyCache(prismaApiKeyStore(prisma), {
   ttlMs: config.API_KEY_CACHE_TTL_MS,
   negativeTtlMs: config.API_KEY_NEGATIVE_TTL_MS,
+  busDownTtlMs: config.API_KEY_TTL_BUS_DOWN_MS,
+  staleIfErrorMs: config.STALE_IF_ERROR_MS,
+  timeoutMs: config.DB_TIMEOUT_MS,
+  onStaleServed: () => resilience.staleServed('api_key'),
 });
-const routes = new RouteCache(prismaRouteLoader(prisma), (error) => logger.warn({ err: error }, 'route refresh failed'));
-await routes.refresh().catch((error: unknown) => logger.error({ err: error }, 'initial route load failed; retrying on the timer'));
+const routes = new RouteCache(prismaRouteLoader(prisma), (error) => logger.warn({ err: dependencyError(error) }, 'route refresh failed'), {
+  staleIfErrorMs: config.STALE_IF_ERROR_MS,
+  onStaleServed: () => resilience.staleServed('route'),
+});
+await routes.refresh().catch((error: unknown) => logger.error({ err: dependencyError(error) }, 'initial route load failed; retrying on the timer'));
 routes.startTimer(config.ROUTE_REFRESH_MS);
 
 const modelCatalog = new ModelCatalog({
@@ -72,13 +88,25 @@ const modelCatalog = new ModelCatalog({
 modelCatalog.startTimer(Math.min(60_000, config.MODEL_LIST_REFRESH_MS));
 
 const subscription = onConfigChanged(nc, names, invalidateOnChange({ apiKeys, routes, credentials, models: modelCatalog }, logger));
+// Without change events a revoked key would work until its cache entry expires: recheck keys often meanwhile.
+const stopEventsWatch = watchConfigEvents(nc, {
+  intervalMs: 1_000,
+  timeoutMs: 1_500,
+  onChange: (connected) => {
+    logger.warn({ connected }, connected ? 'config events reach ingress again; caches rechecked' : 'config events lost; client keys rechecked in MySQL every API_KEY_TTL_BUS_DOWN_MS');
+    resilience.setConfigEventsConnected(connected);
+    apiKeys.setEventsConnected(connected);
+    // Route changes missed meanwhile.
+    if (connected) routes.refresh().catch((error: unknown) => logger.warn({ err: dependencyError(error) }, 'route refresh failed'));
+  },
+});
 
 // The stream must exist before the first publish, whether or not a logging consumer runs yet: events are
 // durable from the moment JetStream acks them. Creating it is idempotent, so every replica may do it.
-await ensureLogStream(nc, names).catch((error: unknown) => logger.warn({ err: error }, 'could not ensure the log stream; publishes retry'));
+await ensureLogStream(nc, names).catch((error: unknown) => logger.warn({ err: dependencyError(error) }, 'could not ensure the log stream; publishes retry'));
 
 const bodyBudget = new BodyBudget(parseByteSize(config.BODY_BUDGET));
-const metrics = createIngressMetrics(createRegistry('ingress'), { bodyBytesHeld: () => bodyBudget.used });
+const metrics = createIngressMetrics(registry, { bodyBytesHeld: () => bodyBudget.used });
 registerModelListMetrics(metrics.registry, modelCatalog);
 
 // Every batch of request-log events is kept on disk until JetStream acks it; what a previous process (a crash,
@@ -95,7 +123,7 @@ const requestLog = new LogPublisher(nc, names, {
     // JetStream outages produce one failure per retry; one warning every 10 s is enough.
     if (Date.now() - lastPublishWarning < 10_000) return;
     lastPublishWarning = Date.now();
-    logger.warn({ err: error, pending: requestLog.pending }, 'request log publish failed; kept in the outbox, retrying');
+    logger.warn({ err: dependencyError(error), pending: requestLog.pending }, 'request log publish failed; kept in the outbox, retrying');
   },
   onDropped: (events, reason) => {
     requestLogMetrics.dropped(events, reason);
@@ -116,22 +144,30 @@ const responseStore = {
       ? new RedisResponseStore(redis, {
           ttlSeconds: config.RESPONSE_STORE_TTL_S,
           maxBytes: parseByteSize(config.RESPONSE_STORE_MAX_BYTES),
-          timeoutMs: config.BACKEND_TIMEOUT_MS,
+          timeoutMs: config.REDIS_REQUEST_TIMEOUT_MS,
         })
       : NO_RESPONSE_STORE,
   metrics: createResponseStoreMetrics(metrics.registry),
 };
 const gate = new ShutdownGate();
+let lastRateLimitWarning = 0;
 const app = createServer({
   apiKeys,
-  rateLimiter: new ClientRateLimiter(redisWindowCounter(redis), (error) => logger.warn({ err: error }, 'client rate limit unavailable; request allowed')),
+  rateLimiter: new ClientRateLimiter(redisWindowCounter(redis, config.REDIS_REQUEST_TIMEOUT_MS), (error) => {
+    resilience.rateLimitSkipped();
+    // One line per 10 s: during a Redis outage every limited request lands here.
+    if (Date.now() - lastRateLimitWarning < 10_000) return;
+    lastRateLimitWarning = Date.now();
+    logger.warn({ err: dependencyError(error) }, 'client rate limit unavailable; requests allowed (aigw_client_rate_limit_skipped_total)');
+  }),
   routes,
   attemptLoop: new AttemptLoop({
     backends,
     credentials,
     resolveFallback: (model) => routes.tryResolve(model),
     maxAttempts: config.MAX_ATTEMPTS,
-    backendTimeoutMs: config.BACKEND_TIMEOUT_MS,
+    selectorTimeoutMs: config.SELECTOR_TIMEOUT_MS,
+    authTimeoutMs: config.AUTH_TIMEOUT_MS,
     successReports: new SuccessReportThrottle(config.SUCCESS_REPORT_INTERVAL_MS),
     logger,
   }),
@@ -178,6 +214,7 @@ onShutdownSignal(logger, async () => {
   metricsServer?.server.close();
   routes.stop();
   modelCatalog.stop();
+  stopEventsWatch();
   subscription.unsubscribe();
   // What JetStream does not ack in time stays in the outbox for the next start: nothing answered is lost.
   if (!(await requestLog.flush(config.LOG_FLUSH_TIMEOUT_MS))) {

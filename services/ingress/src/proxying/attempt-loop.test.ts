@@ -28,7 +28,8 @@ function setup(options: FakeBackendOptions & { fallback?: ResolvedRoute; maxAtte
     credentials: new CredentialCache((id, d) => fake.backends.getCredential(id, d), { maxAgeMs: 60_000 }),
     resolveFallback: (model) => (options.fallback?.model === model ? options.fallback : undefined),
     maxAttempts: options.maxAttempts ?? 3,
-    backendTimeoutMs: 1_000,
+    selectorTimeoutMs: 1_000,
+    authTimeoutMs: 1_000,
     logger: silentLogger,
   });
   return { ...fake, loop };
@@ -313,11 +314,106 @@ describe('AttemptLoop success reports', () => {
       credentials: new CredentialCache((id, d) => fake.backends.getCredential(id, d), { maxAgeMs: 60_000 }),
       resolveFallback: () => undefined,
       maxAttempts: 1,
-      backendTimeoutMs: 1_000,
+      selectorTimeoutMs: 1_000,
+    authTimeoutMs: 1_000,
       successReports: new SuccessReportThrottle(60_000),
       logger: silentLogger,
     });
     for (let i = 0; i < 5; i += 1) await loop.run(proxyRequest(), newTrace());
     expect(fake.calls.outcomes.map((o) => o.status)).toEqual([200, 500, 200]);
+  });
+});
+
+describe('AttemptLoop (stalled backends)', () => {
+  const stalled = () => new AppError('DEADLINE_EXCEEDED', 'backend call failed: DEADLINE_EXCEEDED');
+
+  function withClock(options: FakeBackendOptions & { authDown?: () => boolean }) {
+    let now = Date.now();
+    const fake = fakeBackends(options);
+    const stale: number[] = [];
+    const credentials = new CredentialCache(
+      (id, deadline) => {
+        if (options.authDown?.()) return Promise.reject(stalled());
+        return fake.backends.getCredential(id, deadline);
+      },
+      { maxAgeMs: 60_000, now: () => now, onStaleServed: () => stale.push(1) },
+    );
+    const loop = new AttemptLoop({
+      backends: fake.backends,
+      credentials,
+      resolveFallback: () => undefined,
+      maxAttempts: 3,
+      selectorTimeoutMs: 1_000,
+      authTimeoutMs: 1_000,
+      logger: silentLogger,
+      now: () => now,
+    });
+    return { ...fake, loop, stale, credentials, advance: (ms: number) => (now += ms), request: () => proxyRequest({ deadline: now + 10_000 }) };
+  }
+
+  it('tries the next account when auth stalls past its budget, instead of failing the request', async () => {
+    let authDown = true;
+    const { loop, calls, request } = withClock({ authDown: () => authDown && calls.select.length === 1 });
+    const outcome = await loop.run(request(), newTrace());
+    expect(outcome).toMatchObject({ kind: 'response', status: 200 });
+    expect(calls.invokes.map((r) => r.account!.id)).toEqual([12]);
+    // The stall says nothing about the account: no cooldown report for it.
+    expect(calls.outcomes.map((o) => o.accountId)).toEqual([12]);
+    authDown = false;
+  });
+
+  it('keeps using a cached credential past its cache age while auth does not answer, and counts it', async () => {
+    let authDown = false;
+    const { loop, calls, stale, advance, request } = withClock({ accounts: { 1: [account(11)] }, authDown: () => authDown });
+    await loop.run(request(), newTrace());
+    authDown = true;
+    advance(5 * 60_000);
+    for (let i = 0; i < 3; i++) expect(await loop.run(request(), newTrace())).toMatchObject({ status: 200 });
+    expect(calls.invokes.map((r) => r.credential!.headerValue)).toEqual(Array(4).fill('Bearer k-11-1'));
+    // The first stale use starts the refresh that fails; the uses after it are counted.
+    expect(stale.length).toBeGreaterThanOrEqual(1);
+    authDown = false;
+  });
+
+  it('fails an account whose only credential has expired once auth is down, and moves on', async () => {
+    let authDown = false;
+    const { loop, calls, credentials, advance, request } = withClock({
+      accounts: { 1: [account(11), account(12)] },
+      authDown: () => authDown,
+      credential: (id, n) => ({ headerName: 'authorization', headerValue: `Bearer ${id}-${n}`, expiresAtMs: id === 11 ? Date.now() + 6 * 60_000 : 0 }),
+    });
+    await credentials.get(11, Infinity);
+    await credentials.get(12, Infinity);
+    authDown = true;
+    advance(6 * 60_000); // 11's token has expired; 12's API key has none
+    const outcome = await loop.run(request(), newTrace());
+    expect(outcome).toMatchObject({ status: 200 });
+    expect(calls.invokes.at(-1)!.account!.id).toBe(12);
+  });
+
+  it('answers a stalled or unreachable selector with 503 and a retry hint, not a hang or a 500', async () => {
+    for (const error of [stalled(), new AppError('UNAVAILABLE', 'selector is unavailable (no open stream)')]) {
+      const { loop, calls, request } = withClock({ selectError: () => error });
+      await expect(loop.run(request(), newTrace())).rejects.toMatchObject({ code: 'UNAVAILABLE', retryAfterMs: 1_000 });
+      expect(calls.select).toHaveLength(1);
+    }
+  });
+
+  it('keeps an upstream answer it already has when selector stalls on the next attempt', async () => {
+    const { loop, request } = withClock({ invoke: () => errorResponse(503, 2_000), selectError: (n) => (n === 2 ? stalled() : undefined) });
+    expect(await loop.run(request(), newTrace())).toMatchObject({ kind: 'response', status: 503 });
+  });
+
+  it('pauses briefly before the next attempt when provider-call is unavailable, so a restart is a blip', async () => {
+    const started = Date.now();
+    const { loop } = setup({
+      invoke: (_r, n) => {
+        if (n < 3) throw new AppError('UNAVAILABLE', 'provider-call restarting');
+        return okResponse();
+      },
+    });
+    expect(await loop.run(proxyRequest(), newTrace())).toMatchObject({ status: 200 });
+    // 100 ms, then 200 ms (correctness of the pause, not a speed claim: it must not be skipped).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
   });
 });

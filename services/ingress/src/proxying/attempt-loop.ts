@@ -17,8 +17,10 @@ export interface AttemptLoopDeps {
   /** Resolves a route's fallback model. */
   resolveFallback: (model: string) => ResolvedRoute | undefined;
   maxAttempts: number;
-  /** Cap on one selector/auth call. */
-  backendTimeoutMs: number;
+  /** Cap on one selector call: a stalled selector answers the request with 503 after this, not at its deadline. */
+  selectorTimeoutMs: number;
+  /** Cap on one auth call: a stalled auth costs an attempt this long, then the next account is tried. */
+  authTimeoutMs: number;
   /** Which successes reach selector (all of them when absent). */
   successReports?: SuccessReportThrottle;
   logger: Logger;
@@ -30,13 +32,24 @@ type Exhausted =
   | { kind: 'rejected'; status: number; body: Buffer; retryAfterMs: number }
   | { kind: 'error'; error: AppError };
 
-/** ACCOUNTS_EXHAUSTED always tells the client when to come back. */
+/** ACCOUNTS_EXHAUSTED and UNAVAILABLE (a backend down or restarting) always tell the client when to come back. */
 function withRetryHint(error: AppError): AppError {
-  if (error.code !== 'ACCOUNTS_EXHAUSTED' || error.retryAfterMs !== undefined) return error;
+  if ((error.code !== 'ACCOUNTS_EXHAUSTED' && error.code !== 'UNAVAILABLE') || error.retryAfterMs !== undefined) return error;
   return new AppError(error.code, error.message, { cause: error.cause, retryAfterMs: 1_000, details: { ...error.details } });
 }
 
 const SELECTOR_GAVE_UP: ReadonlySet<string> = new Set(['NO_ACCOUNT', 'ACCOUNTS_EXHAUSTED']);
+
+/** A backend (selector, auth, provider-call) that did not answer: down, restarting, or stalled past its budget. */
+const BACKEND_DOWN: ReadonlySet<string> = new Set(['UNAVAILABLE', 'DEADLINE_EXCEEDED']);
+
+/** Pause before the next attempt after provider-call or auth was unavailable (doubling): a restart is a blip. */
+const UNAVAILABLE_PAUSE_MS = 100;
+
+/** A stalled selector: nothing to choose an account with, so the client is told to come back. */
+function selectorDown(cause: AppError): AppError {
+  return new AppError('UNAVAILABLE', 'account selection is unavailable right now; try again shortly', { cause, retryAfterMs: 1_000 });
+}
 
 /**
  * The request path's retry logic: per attempt pick an account (excluding those tried), get its credential,
@@ -86,13 +99,17 @@ export class AttemptLoop {
       this.assertTimeLeft(request);
       let account: Account;
       try {
-        const selection = await this.deps.backends.selectAccount(route.providerId, route.upstreamModel, exclude, affinityKey, this.backendDeadline(request));
+        const selection = await this.deps.backends.selectAccount(route.providerId, route.upstreamModel, exclude, affinityKey, this.backendDeadline(request, this.deps.selectorTimeoutMs));
         account = selection.account;
         trace.affinity = selection.affinity;
       } catch (thrown) {
         const error = toAppError(thrown);
-        if (!SELECTOR_GAVE_UP.has(error.code)) throw error;
-        return last ?? { kind: 'error', error };
+        if (SELECTOR_GAVE_UP.has(error.code)) return last ?? { kind: 'error', error };
+        // Its own UNAVAILABLE says why (no open stream, its dependencies); a stall past its budget says nothing.
+        if (BACKEND_DOWN.has(error.code) && !this.requestOver(request)) {
+          return last ?? { kind: 'error', error: error.code === 'DEADLINE_EXCEEDED' ? selectorDown(error) : error };
+        }
+        throw error;
       }
       exclude.push(account.id);
       trace.accountId = account.id;
@@ -102,6 +119,9 @@ export class AttemptLoop {
       if (result.kind === 'rejected' && !isRetryableStatus(result.status) && !isCredentialRejection(result.status)) {
         const { status, body, retryAfterMs } = result;
         return { kind: 'answered', outcome: { kind: 'response', status, body, retryAfterMs } };
+      }
+      if (result.kind === 'failed' && result.error.code === 'UNAVAILABLE' && attempt + 1 < this.deps.maxAttempts) {
+        await this.pause(request, UNAVAILABLE_PAUSE_MS * 2 ** attempt);
       }
     }
     return last ?? { kind: 'error', error: new AppError('ACCOUNTS_EXHAUSTED', 'no upstream account could serve the request') };
@@ -119,11 +139,12 @@ export class AttemptLoop {
     for (let refreshed = false; ; refreshed = true) {
       let credential: Credential;
       try {
-        credential = await credentials.get(account.id, this.backendDeadline(request));
+        credential = await credentials.get(account.id, this.backendDeadline(request, this.deps.authTimeoutMs));
       } catch (thrown) {
-        // One account's broken login (e.g. a revoked refresh token) must not fail a request others can serve.
+        // One account's broken login (e.g. a revoked refresh token) must not fail a request others can serve, and
+        // neither must auth stalling past its budget: the next account may have a usable cached credential.
         const error = toAppError(thrown);
-        if (error.code === 'CANCELLED' || error.code === 'DEADLINE_EXCEEDED') throw error;
+        if (error.code === 'CANCELLED' || this.requestOver(request)) throw error;
         this.deps.logger.warn({ requestId: request.requestId, accountId: account.id, code: error.code }, 'no credential for account');
         return { kind: 'failed', error: new AppError('UNAVAILABLE', 'no credential for the account', { cause: error }) };
       }
@@ -137,7 +158,7 @@ export class AttemptLoop {
           : await unaryAttempt(backends, request, invokeRequest, trace);
       if (result.kind === 'rejected' && result.status === 401 && !refreshed) {
         credentials.drop(account.id);
-        await backends.invalidateCredential(account.id, this.backendDeadline(request)).catch((error: unknown) => {
+        await backends.invalidateCredential(account.id, this.backendDeadline(request, this.deps.authTimeoutMs)).catch((error: unknown) => {
           this.deps.logger.warn({ requestId: request.requestId, accountId: account.id, err: error }, 'invalidating credential failed');
         });
         continue;
@@ -164,7 +185,27 @@ export class AttemptLoop {
     if (this.now() >= request.deadline) throw new AppError('DEADLINE_EXCEEDED', 'request timed out in the gateway');
   }
 
-  private backendDeadline(request: ProxyRequest): number {
-    return Math.min(request.deadline, this.now() + this.deps.backendTimeoutMs);
+  /** The client left or the request's own deadline passed: nothing more to try. */
+  private requestOver(request: ProxyRequest): boolean {
+    return request.signal.aborted || this.now() >= request.deadline;
+  }
+
+  private backendDeadline(request: ProxyRequest, timeoutMs: number): number {
+    return Math.min(request.deadline, this.now() + timeoutMs);
+  }
+
+  /** Waits `ms` (less when the deadline is nearer), or until the client leaves. */
+  private pause(request: ProxyRequest, ms: number): Promise<void> {
+    const wait = Math.min(ms, request.deadline - this.now());
+    if (wait <= 0 || request.signal.aborted) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        request.signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, wait);
+      request.signal.addEventListener('abort', done, { once: true });
+    });
   }
 }

@@ -59,4 +59,44 @@ describe('CredentialCache', () => {
     await cache.get(1, Infinity);
     expect(fetched).toEqual([1, 1]);
   });
+
+  it('hands out a still-valid credential while auth fails, counting each use, and waits for auth once it has expired', async () => {
+    let now = 1_000_000;
+    let authUp = true;
+    const stale: number[] = [];
+    const cache = new CredentialCache(
+      async (id): Promise<Credential> => {
+        if (!authUp) throw new Error('DEADLINE_EXCEEDED');
+        return { headerName: 'authorization', headerValue: `Bearer ${id}`, expiresAtMs: now + 20 * 60_000 };
+      },
+      { maxAgeMs: 60_000, now: () => now, onStaleServed: () => stale.push(1) },
+    );
+    await cache.get(1, Infinity);
+    authUp = false;
+    now += 10 * 60_000;
+    expect((await cache.get(1, Infinity)).headerValue).toBe('Bearer 1');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await cache.get(1, Infinity)).headerValue).toBe('Bearer 1');
+    expect(stale).toHaveLength(1);
+    now += 10 * 60_000 - 29_000; // 29 s left: too little to hand out
+    await expect(cache.get(1, Infinity)).rejects.toThrow('DEADLINE_EXCEEDED');
+  });
+
+  it('uses a credential without an expiry for staleMaxMs after its last fetch while auth fails', async () => {
+    let now = 0;
+    let authUp = true;
+    const cache = new CredentialCache(
+      async (): Promise<Credential> => {
+        if (!authUp) throw new Error('UNAVAILABLE');
+        return { headerName: 'x-api-key', headerValue: 'k', expiresAtMs: 0 };
+      },
+      { maxAgeMs: 60_000, staleMaxMs: 600_000, now: () => now },
+    );
+    await cache.get(1, Infinity);
+    authUp = false;
+    now = 599_000;
+    expect((await cache.get(1, Infinity)).headerValue).toBe('k');
+    now = 600_001;
+    await expect(cache.get(1, Infinity)).rejects.toThrow('UNAVAILABLE');
+  });
 });

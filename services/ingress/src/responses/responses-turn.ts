@@ -19,6 +19,7 @@ import type { JsonBody } from '../http/read-json-body.js';
 import { NO_RESPONSE_STORE, type ResponseStore, type StoredTurnRecord } from './response-store.js';
 import type { ResponseStoreMetrics } from './response-store-metrics.js';
 import { ResponseKeeper } from './response-keeper.js';
+import { dependencyError } from '../observability/dependency-error.js';
 
 // One Responses API request around its upstream call: before it, the response id is chosen, the stored
 // turn that `previous_response_id` names is merged into `input` and `item_reference` items are replaced
@@ -112,7 +113,7 @@ export class ResponsesTurns {
       return await read();
     } catch (thrown) {
       this.deps.metrics.failed(operation);
-      this.deps.logger.warn({ err: thrown, operation }, 'response store read failed');
+      this.deps.logger.warn({ err: dependencyError(thrown), operation }, 'response store read failed');
       throw new AppError('UNAVAILABLE', 'the response store is unavailable; retry shortly', { cause: thrown, retryAfterMs: 1_000 });
     }
   }

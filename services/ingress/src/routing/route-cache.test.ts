@@ -37,4 +37,29 @@ describe('RouteCache', () => {
     await queued;
     expect(cache.listModels().map((m) => m.id)).toEqual(['c']);
   });
+
+  it('routes by the last table while loads fail or hang, counted, and answers UNAVAILABLE once it is too old', async () => {
+    let now = 0;
+    let state: 'up' | 'down' | 'stalled' = 'up';
+    const stale: number[] = [];
+    const cache = new RouteCache(
+      () => (state === 'up' ? Promise.resolve([rule('gpt-*')]) : state === 'down' ? Promise.reject(new Error('db down')) : new Promise<never>(() => undefined)),
+      () => undefined,
+      { timeoutMs: 20, staleIfErrorMs: 60_000, now: () => now, onStaleServed: () => stale.push(1) },
+    );
+    await cache.refresh();
+    cache.resolve('gpt-4o');
+    expect(stale).toHaveLength(0);
+    state = 'stalled';
+    await expect(cache.refresh()).rejects.toThrow('timed out');
+    expect(cache.resolve('gpt-4o')).toMatchObject({ model: 'gpt-4o' });
+    state = 'down';
+    await expect(cache.refresh()).rejects.toThrow('db down');
+    now = 60_001;
+    expect(() => cache.resolve('gpt-4o')).toThrow(expect.objectContaining({ code: 'UNAVAILABLE' }));
+    expect(stale).toHaveLength(1);
+    state = 'up';
+    await cache.refresh();
+    expect(cache.resolve('gpt-4o')).toMatchObject({ model: 'gpt-4o' });
+  });
 });

@@ -42,7 +42,7 @@ export async function startDbServer(backendOptions: FakeBackendOptions = {}): Pr
     backends: fake.backends,
     apiKeyStore: prismaApiKeyStore(prisma),
     routeLoader: prismaRouteLoader(prisma),
-    windowCounter: redisWindowCounter(redis),
+    windowCounter: redisWindowCounter(redis, 250),
     admin: {
       prisma,
       notify: (change) => {

@@ -46,6 +46,8 @@ export interface FakeBackendOptions {
   accounts?: Record<number, Account[]>;
   /** What selector says when no account is left (default NO_ACCOUNT). */
   exhaustedError?: () => AppError;
+  /** An error selector fails the n-th selection with (a stall, an outage), or undefined to answer. */
+  selectError?: (call: number) => AppError | undefined;
   invoke?: (request: InvokeRequest, call: number) => InvokeResponse | Promise<InvokeResponse>;
   stream?: (request: InvokeRequest, call: number) => StreamStep[];
   credential?: (accountId: number, call: number) => { headerName: string; headerValue: string; expiresAtMs: number };
@@ -72,6 +74,8 @@ export function fakeBackends(options: FakeBackendOptions = {}) {
   const backends: Backends = {
     async selectAccount(providerId, model, exclude, affinityKey) {
       calls.select.push({ providerId, model, exclude: [...exclude], affinityKey });
+      const failure = options.selectError?.(calls.select.length);
+      if (failure) throw failure;
       const next = (accounts[providerId] ?? []).find((a) => !exclude.includes(a.id));
       if (!next) throw options.exhaustedError?.() ?? new AppError('NO_ACCOUNT', 'no active account for provider');
       // Like selector: a key is bound on its first selection and rebound when the request fails over.
