@@ -44,6 +44,16 @@ export const ingressConfigSchema = z.object({
   /** Time limit of a streaming request, arrival to last event; its silences are bounded by provider-call's STREAM_IDLE_TIMEOUT_MS. */
   STREAM_TIMEOUT_MS: positiveInt(3_600_000),
   MAX_ATTEMPTS: positiveInt(3),
+  /**
+   * Proxied requests served at once (a stream holds its slot until its last event). Past it requests wait in a
+   * short queue, then are shed with 503 + Retry-After. Sized for a 2-core pod with the capped heap: about 100 KB
+   * of heap per request in flight; raise it with the heap when most traffic is long, idle streams.
+   */
+  MAX_IN_FLIGHT: positiveInt(512),
+  /** Requests waiting for a slot at once; past it a request is shed at once (0: no queue). */
+  MAX_QUEUE: z.coerce.number().int().min(0).default(512),
+  /** Longest wait for a slot before the request is shed: far below any client's timeout, so no one waits in vain. */
+  MAX_QUEUE_MS: z.coerce.number().int().min(0).default(1_000),
   /** Cap on one selector/auth call, so a stuck backend cannot eat the whole request budget. */
   BACKEND_TIMEOUT_MS: positiveInt(5_000),
   /** Long-lived streams per multiplexed backend (selector, provider-call); round robin spreads them over replicas. */

@@ -10,6 +10,7 @@ import { CredentialCipher } from '@aigw/secrets';
 import { invalidateOnChange } from './cache-invalidation.js';
 import { ingressConfigSchema } from './config.js';
 import { openConnections, readinessChecks } from './dependencies.js';
+import { AdmissionGate } from './http/admission-gate.js';
 import { BodyBudget } from './http/body-budget.js';
 import { createHttpServer, listen } from './http/http-server.js';
 import { parseByteSize } from './http/byte-size.js';
@@ -86,7 +87,16 @@ const requestLog = new LogPublisher(nc, names, {
 });
 
 const bodyBudget = new BodyBudget(parseByteSize(config.BODY_BUDGET));
-const metrics = createIngressMetrics(createRegistry('ingress'), { bodyBytesHeld: () => bodyBudget.used });
+const admission: AdmissionGate = new AdmissionGate({
+  maxInFlight: config.MAX_IN_FLIGHT,
+  maxQueue: config.MAX_QUEUE,
+  maxQueueMs: config.MAX_QUEUE_MS,
+  onShed: (reason) => metrics.countShed(reason),
+});
+const metrics = createIngressMetrics(createRegistry('ingress'), {
+  bodyBytesHeld: () => bodyBudget.used,
+  admission: { inFlight: () => admission.inFlight, queued: () => admission.queued },
+});
 registerModelListMetrics(metrics.registry, modelCatalog);
 const responseStore = {
   store:
@@ -119,6 +129,7 @@ const app = createServer({
   logger,
   requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   streamTimeoutMs: config.STREAM_TIMEOUT_MS,
+  admission,
   admin: {
     prisma,
     cipher: new CredentialCipher(config.AIGW_ENCRYPTION_KEY),
