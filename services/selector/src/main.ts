@@ -10,7 +10,7 @@ import { createSelectorApp } from './selector-app.js';
 const config = loadConfig(selectorConfigSchema);
 const logger = createLogger({ service: 'selector', level: config.LOG_LEVEL });
 
-runGrpcService('selector', config, logger, async () => {
+runGrpcService('selector', config, logger, async (registry) => {
   const prisma = createPrisma(config.DATABASE_URL);
   const redis = createRedis(config.REDIS_URL, { keyPrefix: config.REDIS_KEY_PREFIX, clusterNodes: config.REDIS_CLUSTER_NODES });
   const nc = await connectBus(config.NATS_URL, 'selector');
@@ -20,6 +20,7 @@ runGrpcService('selector', config, logger, async () => {
     nc,
     names: busNames(config.NATS_SUBJECT_PREFIX, config.NATS_LOG_STREAM),
     logger,
+    registry,
     accountRefreshMs: config.ACCOUNT_REFRESH_MS,
     affinityTtlMs: config.AFFINITY_TTL_MS,
     cooldown: { baseMs: config.COOLDOWN_BASE_MS, maxMs: config.COOLDOWN_MAX_MS, authFailureMs: config.AUTH_FAILURE_COOLDOWN_MS },

@@ -2,9 +2,11 @@ import { onConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
 import type { PrismaClient } from '@aigw/db';
 import type { ServiceBinding } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
+import type { Registry } from '@aigw/metrics';
 import type { RedisClient } from '@aigw/redis';
 import { AccountCache } from './accounts/account-cache.js';
 import { loadProviderAccounts } from './accounts/account-loader.js';
+import { withoutProxyReport } from './accounts/without-proxy-report.js';
 import type { CooldownSettings } from './outcomes/cooldown-policy.js';
 import { OutcomeRecorder } from './outcomes/outcome-recorder.js';
 import { AccountSelector } from './selection/account-selector.js';
@@ -20,6 +22,8 @@ export interface SelectorAppDeps {
   cooldown: CooldownSettings;
   /** How long a session-affinity binding outlives its conversation's last turn. */
   affinityTtlMs: number;
+  /** Where aigw_accounts_without_proxy is exported (none in tests that do not look). */
+  registry?: Registry;
   /** Wall clock for the per-minute windows; tests pin it. */
   now?: () => number;
 }
@@ -36,7 +40,8 @@ const RING_ENTITIES = new Set(['provider', 'account', 'proxy']);
 
 /** Wires cache, selection and outcomes to their connections; loads the accounts before returning. */
 export async function createSelectorApp(deps: SelectorAppDeps): Promise<SelectorApp> {
-  const cache = new AccountCache(() => loadProviderAccounts(deps.prisma), deps.logger);
+  const report = withoutProxyReport(deps.logger, deps.registry);
+  const cache = new AccountCache(() => loadProviderAccounts(deps.prisma, report), deps.logger);
   await cache.start(deps.accountRefreshMs);
   const subscription = onConfigChanged(deps.nc, deps.names, (change) => {
     if (RING_ENTITIES.has(change.entity)) void cache.refresh();
