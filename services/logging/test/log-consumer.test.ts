@@ -19,7 +19,7 @@ import {
   storedStats,
   type LoggingFixture,
 } from './logging-fixture.js';
-import { TcpSwitch } from './tcp-switch.js';
+import { TcpSwitch } from '../../../test/faults/support/tcp-switch.js';
 
 let fixture: LoggingFixture;
 const running: LoggingServer[] = [];

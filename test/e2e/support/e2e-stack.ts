@@ -22,7 +22,15 @@ export interface E2eContext {
  * Starts an isolated stack (fresh database, prefixes, stream). E2E_ECHO_LOGS=1 echoes service output;
  * E2E_LOG_LEVEL (default info) runs the services at another level, e.g. debug for the secret scan.
  */
-export async function startE2eStack(name: string, options: Partial<StackOptions> = {}): Promise<E2eContext> {
+export interface E2eStackOptions extends Partial<StackOptions> {
+  /**
+   * `host:port` at which the services reach MySQL instead of the server the test database lives on (a
+   * TcpSwitch in front of it); the test's own `prisma` always connects directly.
+   */
+  databaseAddress?: string;
+}
+
+export async function startE2eStack(name: string, options: E2eStackOptions = {}): Promise<E2eContext> {
   // A free port is found by binding to 0 and letting go; until the service binds it, any outgoing connection on
   // the machine may take it as its own source port. A stack that lost that race starts again on new ports.
   for (let attempt = 1; ; attempt++) {
@@ -35,7 +43,7 @@ export async function startE2eStack(name: string, options: Partial<StackOptions>
   }
 }
 
-async function startE2eStackOnce(name: string, options: Partial<StackOptions>): Promise<E2eContext> {
+async function startE2eStackOnce(name: string, { databaseAddress, ...options }: E2eStackOptions): Promise<E2eContext> {
   const id = `${name}_${randomBytes(3).toString('hex')}`;
   const db: TestDatabase = await createTestDatabase(`aigw_e2e_${name}`.slice(0, 30));
   const redisKeyPrefix = `e2e:${id}:`;
@@ -44,7 +52,7 @@ async function startE2eStackOnce(name: string, options: Partial<StackOptions>): 
   let stack: Stack;
   try {
     stack = await startStack({
-      databaseUrl: db.url,
+      databaseUrl: databaseAddress === undefined ? db.url : withAddress(db.url, databaseAddress),
       redisKeyPrefix,
       natsSubjectPrefix,
       logStream,
@@ -80,6 +88,12 @@ async function startE2eStackOnce(name: string, options: Partial<StackOptions>): 
     throw error;
   }
   return ctx;
+}
+
+function withAddress(url: string, address: string): string {
+  const parsed = new URL(url);
+  parsed.host = address;
+  return parsed.toString();
 }
 
 async function cleanInfrastructure(redisKeyPrefix: string, natsSubjectPrefix: string, logStream: string): Promise<void> {
