@@ -153,19 +153,19 @@ beforeAll(async () => {
   // "half": its first account (round robin starts there) refuses connections, the second one works.
   await created(await admin(ctx.stack, 'POST', '/providers', { name: 'half-refusing', kind: 'openai', baseUrl: upstream }));
   const accounts = [
-    await created(await admin(ctx.stack, 'POST', '/accounts', { provider: 'half-refusing', label: 'refuses', authType: 'api_key', credentials: { apiKey: 'sk-refuses' }, baseUrl: refused })),
-    await created(await admin(ctx.stack, 'POST', '/accounts', { provider: 'half-refusing', label: 'works', authType: 'api_key', credentials: { apiKey: 'sk-works' } })),
+    await created(await admin(ctx.stack, 'POST', '/accounts', { provider: 'half-refusing', label: 'refuses', authType: 'api_key', credentials: { apiKey: 'sk-refuses' }, baseUrl: refused, egress: 'direct' })),
+    await created(await admin(ctx.stack, 'POST', '/accounts', { provider: 'half-refusing', label: 'works', authType: 'api_key', credentials: { apiKey: 'sk-works' }, egress: 'direct' })),
   ];
   // "all": every account refuses connections.
   await created(await admin(ctx.stack, 'POST', '/providers', { name: 'all-refusing', kind: 'openai', baseUrl: refused }));
   for (const label of ['dead-1', 'dead-2']) {
-    accounts.push(await created(await admin(ctx.stack, 'POST', '/accounts', { provider: 'all-refusing', label, authType: 'api_key', credentials: { apiKey: `sk-${label}` } })));
+    accounts.push(await created(await admin(ctx.stack, 'POST', '/accounts', { provider: 'all-refusing', label, authType: 'api_key', credentials: { apiKey: `sk-${label}` }, egress: 'direct' })));
   }
   await created(await admin(ctx.stack, 'POST', '/routes', { pattern: 'half-*', provider: 'half-refusing' }));
   await created(await admin(ctx.stack, 'POST', '/routes', { pattern: 'all-*', provider: 'all-refusing' }));
 
-  // The demo proxies are full, so these accounts go out directly and the refusal is a real connect error
-  // in provider-call (through a proxy it would be the proxy's 502).
+  // These accounts go out directly (egress 'direct'; the demo proxies are full anyway), so the refusal is a
+  // real connect error in provider-call (through a proxy it would be the proxy's 502).
   const rows = await ctx.prisma.account.findMany({ where: { id: { in: accounts.map((a) => a.id) } } });
   expect(rows.map((row) => row.proxyId)).toEqual([null, null, null, null]);
 

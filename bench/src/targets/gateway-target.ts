@@ -8,8 +8,8 @@ import type { Target } from './target.js';
 // launcher, LOG_LEVEL info, every other setting at its default), real Redis, MariaDB and NATS, the logging
 // pipeline live. Only the data is the benchmark's: one OpenAI-format provider pointing at the shared
 // emulator, two API-key accounts (round robin between them), a `gpt-*` route and a client key, all created
-// through the admin API as an operator would. The accounts are bound to no proxy, like the other targets,
-// which reach the emulator directly as well.
+// through the admin API as an operator would. The accounts go out directly (egress 'direct'), like the other
+// targets, which reach the emulator directly as well.
 
 export interface Gateway {
   stack: Stack;
@@ -82,7 +82,7 @@ async function provision(stack: Stack, upstreamUrl: string): Promise<string> {
   };
   await admin('/providers', { name: 'openai', kind: 'openai', baseUrl: `${upstreamUrl}/v1` });
   for (const n of [1, 2]) {
-    await admin('/accounts', { provider: 'openai', label: `bench-openai-${n}`, authType: 'api_key', credentials: { apiKey: `sk-bench-${randomBytes(12).toString('hex')}` } });
+    await admin('/accounts', { provider: 'openai', label: `bench-openai-${n}`, authType: 'api_key', credentials: { apiKey: `sk-bench-${randomBytes(12).toString('hex')}` }, egress: 'direct' });
   }
   await admin('/routes', { pattern: 'gpt-*', provider: 'openai' });
   const created = await admin('/keys', { name: 'bench' });

@@ -25,7 +25,7 @@ const implementation: SelectorServiceServer = {
     if (request.model === 'exhausted') throw new AppError('ACCOUNTS_EXHAUSTED', 'all cooling down', { retryAfterMs: 1234 });
     if (request.model === 'crash') throw new Error('secret=hunter2');
     if (request.model === 'slow') await new Promise((resolve) => setTimeout(resolve, 300));
-    return { account: { id: 7, providerId: request.providerId, providerName: 'p', providerKind: 'openai', label: 'a', baseUrl: '', proxyId: 0, authType: 'api_key', settingsJson: '', providerWire: '' }, affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE };
+    return { account: { id: 7, providerId: request.providerId, providerName: 'p', providerKind: 'openai', label: 'a', baseUrl: '', proxyId: 0, authType: 'api_key', settingsJson: '', providerWire: '', poolEgress: false }, affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE };
   }),
   reportOutcome: unary(logger, 'ReportOutcome', async () => ({ cooldownMs: 0 })),
   mux: (call) => call.end(),

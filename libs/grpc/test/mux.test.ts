@@ -13,7 +13,7 @@ import { createClient, MuxClient, muxService, startGrpcServer, unary, type CallC
 const logger = createLogger({ service: 'mux-test', level: 'silent' });
 const SERVICE = 'aigw.selector.v1.SelectorService';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const account = (id: number, label = 'a') => ({ id, providerId: 1, providerName: 'p', providerKind: 'openai', label, baseUrl: '', proxyId: 0, authType: 'api_key', settingsJson: '', providerWire: '' });
+const account = (id: number, label = 'a') => ({ id, providerId: 1, providerName: 'p', providerKind: 'openai', label, baseUrl: '', proxyId: 0, authType: 'api_key', settingsJson: '', providerWire: '', poolEgress: false });
 
 /** A selector whose `model` steers the handler: "slow:<ms>", "fail", "crash", "wait" (until aborted). */
 function fakeSelector(name: string, seen: { aborted: number; contexts: CallContext[]; batches: number }) {

@@ -72,7 +72,14 @@ describe('assignProxies', () => {
     expect(result.get(2)).toBe(1);
   });
 
-  it('sends everything direct when there is no active proxy or no capacity', () => {
+  it('gives accounts the operator sent direct no proxy and no capacity, even a proxy they had', () => {
+    const direct: AccountBinding = { id: 1, proxyId: 1, isActive: true, egress: 'direct' };
+    const result = assignProxies([direct, account(2)], [proxy(1, 1)]);
+    expect(result.get(1)).toBeNull();
+    expect(result.get(2)).toBe(1);
+  });
+
+  it('leaves every account without a proxy when there is no active proxy or no capacity', () => {
     expect([...assignProxies([account(1), account(2, 1)], []).values()]).toEqual([null, null]);
     expect([...assignProxies([account(1)], [proxy(1, 0), proxy(2, 3, false)]).values()]).toEqual([null]);
     expect([...assignProxies([account(1)], [proxy(1, -4)]).values()]).toEqual([null]);

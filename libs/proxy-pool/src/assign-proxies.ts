@@ -3,6 +3,8 @@ export interface AccountBinding {
   id: number;
   proxyId: number | null;
   isActive: boolean;
+  /** 'direct': the operator chose no proxy for it (it takes no slot); anything else goes through the pool. */
+  egress?: string;
 }
 
 /** The fields of a proxy that decide how many accounts it takes. */
@@ -15,8 +17,8 @@ export interface ProxySlot {
 /**
  * Binds accounts to proxies, fill-first and sticky: an active account keeps its active proxy while that
  * proxy has room (existing bindings are honoured first, in account id order), every other active account
- * goes to the first active proxy (id order) with room, and none left means direct (null).
- * Inactive accounts get null. Pure: the same input always gives the same map, and feeding the result
+ * goes to the first active proxy (id order) with room, and none left means none (null): such an account is
+ * not selectable until it has a proxy (DESIGN §9), never sent direct. Inactive and `direct` accounts get null. Pure: the same input always gives the same map, and feeding the result
  * back in changes nothing.
  */
 export function assignProxies(accounts: readonly AccountBinding[], proxies: readonly ProxySlot[]): Map<number, number | null> {
@@ -34,7 +36,7 @@ export function assignProxies(accounts: readonly AccountBinding[], proxies: read
   const unbound: number[] = [];
 
   for (const account of byId) {
-    if (!account.isActive) {
+    if (!account.isActive || account.egress === 'direct') {
       result.set(account.id, null);
       continue;
     }

@@ -1,7 +1,7 @@
 import { Prisma, type PrismaClient } from '@aigw/db';
 import { assignProxies, changedBindings } from './assign-proxies.js';
 
-/** One account's binding after a recalculation; null means direct. */
+/** One account's binding after a recalculation; null means none (direct only when its egress says so). */
 export interface Assignment {
   accountId: number;
   proxyId: number | null;
@@ -37,7 +37,7 @@ async function recalculateIn(tx: Prisma.TransactionClient): Promise<RecalculateR
   // so the reads below see everything a concurrent recalculation committed while we waited.
   await tx.$queryRaw`SELECT id FROM proxy_pool ORDER BY id FOR UPDATE`;
   const proxies = await tx.proxy.findMany({ select: { id: true, capacity: true, isActive: true }, orderBy: { id: 'asc' } });
-  const accounts = await tx.account.findMany({ select: { id: true, proxyId: true, isActive: true }, orderBy: { id: 'asc' } });
+  const accounts = await tx.account.findMany({ select: { id: true, proxyId: true, isActive: true, egress: true }, orderBy: { id: 'asc' } });
 
   const next = assignProxies(accounts, proxies);
   const changes = changedBindings(accounts, next);

@@ -13,6 +13,8 @@ export const redisKeys = {
   refreshLock: (accountId: number) => `lock:refresh:{${accountId}}`,
   proxyRequests: (proxyId: number) => `stats:proxy:{${proxyId}}:requests`,
   proxyFailures: (proxyId: number) => `stats:proxy:{${proxyId}}:failures`,
+  /** Held (SET NX PX) by the one provider-call replica that probes disabled proxies this round. */
+  proxyProbeLock: () => 'lock:proxy-probe',
   clientRateLimit: (apiKeyId: number, window: number) => `rl:key:{${apiKeyId}}:${window}`,
   /**
    * A stored Responses API response of one client key (hash: the response object, the input items that

@@ -44,6 +44,17 @@ export const ingressConfigSchema = z.object({
   /** Time limit of a streaming request, arrival to last event; its silences are bounded by provider-call's STREAM_IDLE_TIMEOUT_MS. */
   STREAM_TIMEOUT_MS: positiveInt(3_600_000),
   MAX_ATTEMPTS: positiveInt(3),
+  /**
+   * Proxied requests served at once (a stream holds its slot until its last event). Past it requests wait in a
+   * short queue, then are shed with 503 + Retry-After. Sized for a 2-core pod with the capped heap: a burst of
+   * 1,000 connections peaks near 210 MB RSS (test/faults/burst.test.ts); raise it with the memory limit when
+   * most traffic is long, mostly idle streams.
+   */
+  MAX_IN_FLIGHT: positiveInt(512),
+  /** Requests waiting for a slot at once; past it a request is shed at once (0: no queue). */
+  MAX_QUEUE: z.coerce.number().int().min(0).default(512),
+  /** Longest wait for a slot before the request is shed: far below any client's timeout, so no one waits in vain. */
+  MAX_QUEUE_MS: z.coerce.number().int().min(0).default(1_000),
   /** Cap on one backend call off the request path (model-list discovery). */
   BACKEND_TIMEOUT_MS: positiveInt(5_000),
   /** Cap on one SelectAccount call: a stalled selector answers 503 + Retry-After after this, not at the deadline. */

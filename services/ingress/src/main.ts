@@ -13,6 +13,7 @@ import { invalidateOnChange } from './cache-invalidation.js';
 import { watchConfigEvents } from './config-events-liveness.js';
 import { ingressConfigSchema } from './config.js';
 import { openConnections, readinessChecks } from './dependencies.js';
+import { AdmissionGate } from './http/admission-gate.js';
 import { BodyBudget } from './http/body-budget.js';
 import { createHttpServer, listen } from './http/http-server.js';
 import { parseByteSize } from './http/byte-size.js';
@@ -106,7 +107,16 @@ const stopEventsWatch = watchConfigEvents(nc, {
 await ensureLogStream(nc, names).catch((error: unknown) => logger.warn({ err: dependencyError(error) }, 'could not ensure the log stream; publishes retry'));
 
 const bodyBudget = new BodyBudget(parseByteSize(config.BODY_BUDGET));
-const metrics = createIngressMetrics(registry, { bodyBytesHeld: () => bodyBudget.used });
+const admission: AdmissionGate = new AdmissionGate({
+  maxInFlight: config.MAX_IN_FLIGHT,
+  maxQueue: config.MAX_QUEUE,
+  maxQueueMs: config.MAX_QUEUE_MS,
+  onShed: (reason) => metrics.countShed(reason),
+});
+const metrics = createIngressMetrics(registry, {
+  bodyBytesHeld: () => bodyBudget.used,
+  admission: { inFlight: () => admission.inFlight, queued: () => admission.queued },
+});
 registerModelListMetrics(metrics.registry, modelCatalog);
 
 // Every batch of request-log events is kept on disk until JetStream acks it; what a previous process (a crash,
@@ -177,6 +187,7 @@ const app = createServer({
   logger,
   requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   streamTimeoutMs: config.STREAM_TIMEOUT_MS,
+  admission,
   admin: {
     prisma,
     cipher: new CredentialCipher(config.AIGW_ENCRYPTION_KEY),

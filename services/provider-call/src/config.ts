@@ -26,6 +26,15 @@ export const configSchema = z.object({
   PROXY_REFRESH_MS: positiveInt(30_000),
   /** Proxy failure/success outcomes are written to the database at most this often. */
   PROXY_HEALTH_FLUSH_MS: positiveInt(1_000),
+  /** How often a proxy disabled after failures is probed (one replica a round, Redis lock); 0 never probes. */
+  PROXY_PROBE_INTERVAL_MS: z.coerce.number().int().min(0).default(30_000),
+  /**
+   * What a probe fetches through the proxy: any answer below 500 from it proves the proxy carries traffic.
+   * Plain http is sent to the proxy in absolute form, https through a CONNECT tunnel; it obeys the egress policy.
+   */
+  PROXY_PROBE_URL: z.url({ protocol: /^https?$/ }).default('https://www.gstatic.com/generate_204'),
+  /** Time limit of one probe. */
+  PROXY_PROBE_TIMEOUT_MS: positiveInt(5_000),
 });
 
 export type Config = z.infer<typeof configSchema>;

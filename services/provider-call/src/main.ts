@@ -35,6 +35,7 @@ runGrpcService('provider-call', config, logger, async (registry) => {
     },
     proxyRefreshMs: config.PROXY_REFRESH_MS,
     proxyHealthFlushMs: config.PROXY_HEALTH_FLUSH_MS,
+    proxyProbe: { intervalMs: config.PROXY_PROBE_INTERVAL_MS, url: config.PROXY_PROBE_URL, timeoutMs: config.PROXY_PROBE_TIMEOUT_MS },
     egress: EgressPolicy.fromConfig(config),
   });
   return {

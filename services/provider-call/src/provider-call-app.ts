@@ -10,6 +10,7 @@ import { createCallMetrics } from './invoke/call-metrics.js';
 import { loadProxiesFromDatabase, ProxyDirectory } from './proxies/proxy-directory.js';
 import { prismaProxyFailureStore } from './proxies/proxy-failure-store.js';
 import { ProxyHealth } from './proxies/proxy-health.js';
+import { httpProbe, prismaProbeStore, ProxyProber } from './proxies/proxy-prober.js';
 import { createServer } from './server.js';
 import { Dispatchers } from './upstream/dispatchers.js';
 import { UpstreamClient } from './upstream/upstream-client.js';
@@ -24,6 +25,8 @@ export interface ProviderCallAppOptions {
   upstream: { callTimeoutMs: number; streamIdleTimeoutMs: number; maxConnections: number; keepAliveMs: number };
   proxyRefreshMs: number;
   proxyHealthFlushMs: number;
+  /** Probing of proxies disabled after failures (intervalMs 0: none). */
+  proxyProbe?: { intervalMs: number; url: string; timeoutMs: number };
   /** Which upstream and proxy hosts may be connected to (EGRESS_ALLOW, EGRESS_ALLOW_PRIVATE). */
   egress: EgressPolicy;
 }
@@ -41,19 +44,35 @@ export async function createProviderCallApp(options: ProviderCallAppOptions): Pr
   const directory = new ProxyDirectory({ load: loadProxiesFromDatabase(prisma), logger, onLoaded: (urls) => dispatchers.retain(urls) });
   await directory.start(options.proxyRefreshMs);
 
+  // Proxies disabled or back: rebind the accounts (those without room wait, never direct), tell every replica.
+  const rebind = async (ids: number[], what: string) => {
+    const { changed } = await recalculateAssignments(prisma);
+    logger.info({ proxyIds: ids, accountsMoved: changed }, `accounts reassigned after proxies were ${what}`);
+    for (const id of ids) publishConfigChanged(nc, names, { entity: 'proxy', id });
+    await directory.refresh();
+  };
   const health = new ProxyHealth({
     store: prismaProxyFailureStore(prisma),
     directory,
     redis,
     logger,
     flushMs: options.proxyHealthFlushMs,
-    onDisabled: async (ids) => {
-      const { changed } = await recalculateAssignments(prisma);
-      logger.info({ proxyIds: ids, accountsMoved: changed }, 'accounts reassigned after proxies were disabled');
-      for (const id of ids) publishConfigChanged(nc, names, { entity: 'proxy', id });
-      await directory.refresh();
-    },
+    onDisabled: (ids) => rebind(ids, 'disabled'),
   });
+  const probe = options.proxyProbe;
+  const prober =
+    probe !== undefined && probe.intervalMs > 0
+      ? new ProxyProber({
+          store: prismaProbeStore(prisma),
+          probe: httpProbe(dispatchers, probe.url, probe.timeoutMs),
+          redis,
+          logger,
+          intervalMs: probe.intervalMs,
+          registry: options.registry,
+          onReenabled: (ids) => rebind(ids, 're-enabled'),
+        })
+      : undefined;
+  prober?.start();
   const subscription = onConfigChanged(nc, names, (change) => {
     if (change.entity !== 'proxy') return;
     directory.refresh().catch((err: unknown) => logger.warn({ err }, 'proxy refresh failed'));
@@ -73,6 +92,7 @@ export async function createProviderCallApp(options: ProviderCallAppOptions): Pr
     async close() {
       subscription.unsubscribe();
       directory.stop();
+      await prober?.stop();
       await health.flush().catch((err: unknown) => logger.warn({ err }, 'final proxy health flush failed'));
       await dispatchers.close();
     },

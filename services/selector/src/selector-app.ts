@@ -6,6 +6,7 @@ import { RedisOutage, type RedisClient } from '@aigw/redis';
 import type { Registry } from '@aigw/metrics';
 import { AccountCache } from './accounts/account-cache.js';
 import { loadProviderAccounts } from './accounts/account-loader.js';
+import { withoutProxyReport } from './accounts/without-proxy-report.js';
 import type { CooldownSettings } from './outcomes/cooldown-policy.js';
 import { LocalCooldowns } from './outcomes/local-cooldowns.js';
 import { OutcomeRecorder } from './outcomes/outcome-recorder.js';
@@ -24,6 +25,8 @@ export interface SelectorAppDeps {
   cooldown: CooldownSettings;
   /** How long a session-affinity binding outlives its conversation's last turn. */
   affinityTtlMs: number;
+  /** Where aigw_accounts_without_proxy is exported (none in tests that do not look). */
+  registry?: Registry;
   /** Wall clock for the per-minute windows; tests pin it. */
   now?: () => number;
   /** Where the fallback counters go (none in tests that do not look). */
@@ -42,7 +45,8 @@ const RING_ENTITIES = new Set(['provider', 'account', 'proxy']);
 
 /** Wires cache, selection and outcomes to their connections; loads the accounts before returning. */
 export async function createSelectorApp(deps: SelectorAppDeps): Promise<SelectorApp> {
-  const cache = new AccountCache(() => loadProviderAccounts(deps.prisma), deps.logger);
+  const report = withoutProxyReport(deps.logger, deps.registry);
+  const cache = new AccountCache(() => loadProviderAccounts(deps.prisma, report), deps.logger);
   await cache.start(deps.accountRefreshMs);
   const subscription = onConfigChanged(deps.nc, deps.names, (change) => {
     if (RING_ENTITIES.has(change.entity)) void cache.refresh();

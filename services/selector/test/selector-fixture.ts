@@ -145,7 +145,7 @@ export async function seedProvider(
   const accountIds: number[] = [];
   for (let i = 0; i < count; i++) {
     const account = await prisma.account.create({
-      data: { providerId: provider.id, label: `${name}-${i + 1}`, authType: 'api_key', authData: 'v1.not.read.here', ...accountFields },
+      data: { providerId: provider.id, label: `${name}-${i + 1}`, authType: 'api_key', authData: 'v1.not.read.here', egress: 'direct', ...accountFields },
     });
     accountIds.push(account.id);
   }

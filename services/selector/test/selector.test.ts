@@ -252,7 +252,7 @@ describe('account cache', () => {
 
     await world.prisma.account.update({ where: { id: dropped }, data: { isActive: false } });
     const added = await world.prisma.account.create({
-      data: { providerId: refreshing.providerId, label: 'refreshing-new', authType: 'api_key', authData: 'v1.x.y.z' },
+      data: { providerId: refreshing.providerId, label: 'refreshing-new', authType: 'api_key', authData: 'v1.x.y.z', egress: 'direct' },
     });
     world.publishAccountChange();
 

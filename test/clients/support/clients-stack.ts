@@ -79,6 +79,8 @@ export async function startClientsStack(name: string): Promise<ClientsStack> {
             label: `${p.name}-1`,
             authType: 'api_key',
             credentials: { apiKey: `clients-${randomBytes(18).toString('base64url')}` },
+            // The demo proxies are full (the seed fills them): this account goes out directly, by choice.
+            egress: 'direct',
           }),
           `create account of ${p.name}`,
         );

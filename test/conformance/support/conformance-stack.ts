@@ -66,6 +66,8 @@ export async function startConformanceStack(name: string): Promise<ConformanceSt
           label: `${providerName}-1`,
           authType: 'api_key',
           credentials: { apiKey: `conf-${randomBytes(18).toString('base64url')}` },
+          // The demo proxies are full (the seed fills them): this account goes out directly, by choice.
+          egress: 'direct',
         }),
         `create account of ${providerName}`,
       );

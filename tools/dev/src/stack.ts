@@ -167,8 +167,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const ownEnv = (name: ServiceName, index: number): Record<string, string> => {
       switch (name) {
         case 'selector':
-        case 'provider-call':
           return { GRPC_PORT: String(ports.grpc[name][index]) };
+        case 'provider-call':
+          // Disabled proxies are probed through to the upstream emulator (the default target is on the internet).
+          return { GRPC_PORT: String(ports.grpc[name][index]), ...(emulators ? { PROXY_PROBE_URL: `${emulators.upstream.url.replace(/\/+$/, '')}/v1/models` } : {}) };
         case 'auth':
           return { GRPC_PORT: String(ports.grpc.auth[index]), AIGW_ENCRYPTION_KEY: keyHex };
         case 'logging':

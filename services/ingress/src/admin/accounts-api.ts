@@ -17,6 +17,8 @@ const accountFields = {
   settings: settingsSchema,
   isActive: z.boolean(),
   rateLimitPerMin: z.number().int().positive().nullable(),
+  /** pool: only through a proxy of the pool (never direct); direct: the operator chose no proxy. */
+  egress: z.enum(['pool', 'direct']),
 };
 
 const createSchema = z.strictObject({
@@ -26,6 +28,7 @@ const createSchema = z.strictObject({
   settings: accountFields.settings.optional(),
   isActive: accountFields.isActive.optional(),
   rateLimitPerMin: accountFields.rateLimitPerMin.optional(),
+  egress: accountFields.egress.optional(),
 });
 const patchSchema = z.strictObject({ ...providerRefFields, ...accountFields }).partial();
 
@@ -58,6 +61,9 @@ function present(account: AccountWithProvider) {
     baseUrl: account.baseUrl,
     settings: parseSettings(account.settings),
     proxyId: account.proxyId,
+    egress: account.egress,
+    // Active, bound to the pool, no proxy: selector leaves it out until the pool has room (DESIGN §9).
+    waitingForProxy: account.isActive && account.egress !== 'direct' && account.proxyId === null,
     isActive: account.isActive,
     rateLimitPerMin: account.rateLimitPerMin,
     lastUsedAt: account.lastUsedAt,
@@ -107,6 +113,7 @@ export function accountsApi({ prisma, cipher, notify, proxyPool, egress }: Admin
         settings: body.settings ? JSON.stringify(body.settings) : null,
         isActive: body.isActive ?? true,
         rateLimitPerMin: body.rateLimitPerMin ?? null,
+        egress: body.egress ?? 'pool',
       },
     });
     await afterChange(created.id, true);
@@ -136,9 +143,11 @@ export function accountsApi({ prisma, cipher, notify, proxyPool, egress }: Admin
         settings: body.settings === undefined ? undefined : body.settings === null ? null : JSON.stringify(body.settings),
         isActive: body.isActive,
         rateLimitPerMin: body.rateLimitPerMin,
+        egress: body.egress,
       },
     });
-    await afterChange(id, body.isActive !== undefined && body.isActive !== existing.isActive);
+    const rebind = (body.isActive !== undefined && body.isActive !== existing.isActive) || (body.egress !== undefined && body.egress !== existing.egress);
+    await afterChange(id, rebind);
     res.json(present(await findAccount(prisma, id)));
   });
 

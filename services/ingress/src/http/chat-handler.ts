@@ -14,6 +14,7 @@ import { upstreamErrorClass } from '../proxying/retry-policy.js';
 import { errorClassOf, withLimitNamed } from '../proxying/time-limits.js';
 import { newRequestSummary, requestLogEvent, type RequestLogSink } from '../request-log/request-log-event.js';
 import type { RouteCache } from '../routing/route-cache.js';
+import { UNBOUNDED_ADMISSION, type AdmissionGate, type Release } from './admission-gate.js';
 import type { ChatCall, ChatEndpoint } from './chat-endpoints.js';
 import { sendClientError, sendUpstreamBody } from './client-responses.js';
 import { jsonArraySink } from './json-array-sink.js';
@@ -36,6 +37,8 @@ export interface ChatDeps {
   requestTimeoutMs: number;
   /** Time limit of a streaming request, from arrival to its last event (default: requestTimeoutMs). */
   streamTimeoutMs?: number;
+  /** Bounds the proxied requests served at once (MAX_IN_FLIGHT); without it, none. */
+  admission?: AdmissionGate;
 }
 
 function sinkFor(res: ServerResponse, call: ChatCall): StreamSink | undefined {
@@ -64,7 +67,10 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
     });
     let sink: StreamSink | undefined;
     let limit = { stream: false, deadline: startedAtMs + deps.requestTimeoutMs, timeLimitMs: deps.requestTimeoutMs };
+    let release: Release | undefined;
     try {
+      // First, before the key check and the body: a shed request costs next to nothing. A stream holds its slot to its end.
+      release = await (deps.admission ?? UNBOUNDED_ADMISSION).enter(clientGone.signal);
       const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = key.id;
       await deps.rateLimiter.check(key);
@@ -122,6 +128,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
         sink.end();
       } else if (!res.writableEnded) res.end();
     } finally {
+      release?.();
       summary.finishedAtMs = Date.now();
       deps.requestLog.publish(requestLogEvent(summary, trace));
       deps.metrics.countAttempts(trace.providerId, trace.attempts);

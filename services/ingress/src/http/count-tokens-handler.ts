@@ -5,6 +5,7 @@ import { authenticateClient } from '../keys/authenticate-client.js';
 import { newTrace } from '../proxying/backends.js';
 import { appErrorClass, upstreamErrorClass } from '../proxying/retry-policy.js';
 import { newRequestSummary, requestLogEvent } from '../request-log/request-log-event.js';
+import { UNBOUNDED_ADMISSION, type Release } from './admission-gate.js';
 import type { ChatDeps } from './chat-handler.js';
 import type { CountTokensEndpoint } from './chat-endpoints.js';
 import { sendClientError, sendUpstreamBody } from './client-responses.js';
@@ -30,7 +31,9 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
     res.once('close', () => {
       if (!res.writableFinished) clientGone.abort();
     });
+    let release: Release | undefined;
     try {
+      release = await (deps.admission ?? UNBOUNDED_ADMISSION).enter(clientGone.signal);
       const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = key.id;
       await deps.rateLimiter.check(key);
@@ -66,6 +69,7 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
       if (error.code === 'INTERNAL') deps.logger.error({ requestId, err: thrown }, 'request failed');
       sendClientError(res, protocol, error);
     } finally {
+      release?.();
       summary.finishedAtMs = Date.now();
       deps.requestLog.publish(requestLogEvent(summary, trace));
       deps.metrics.countAttempts(trace.providerId, trace.attempts);

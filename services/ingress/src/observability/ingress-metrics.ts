@@ -10,6 +10,8 @@ export interface IngressMetrics {
   countAttempts(providerId: number, attempts: number): void;
   /** What session affinity did for a request's account (nothing counted for NONE). */
   countAffinity(providerId: number, outcome: AffinityOutcome): void;
+  /** A request the admission gate shed (503 + Retry-After), by why. */
+  countShed(reason: string): void;
 }
 
 const AFFINITY_LABELS: Partial<Record<AffinityOutcome, string>> = {
@@ -22,11 +24,37 @@ const AFFINITY_LABELS: Partial<Record<AffinityOutcome, string>> = {
 export interface IngressGauges {
   /** Request-body bytes held at once over all requests (BodyBudget.used). */
   bodyBytesHeld?: () => number;
+  /** Proxied requests being served and waiting for a slot (AdmissionGate). */
+  admission?: { inFlight: () => number; queued: () => number };
 }
 
 /** Registers the ingress metrics on `registry`. */
 export function createIngressMetrics(registry: Registry, gauges: IngressGauges = {}): IngressMetrics {
-  const { bodyBytesHeld } = gauges;
+  const { bodyBytesHeld, admission } = gauges;
+  if (admission !== undefined) {
+    new Gauge({
+      name: 'aigw_ingress_in_flight',
+      help: 'Proxied requests being served (streams until their end); bounded by MAX_IN_FLIGHT',
+      registers: [registry],
+      collect() {
+        this.set(admission.inFlight());
+      },
+    });
+    new Gauge({
+      name: 'aigw_ingress_queued',
+      help: 'Proxied requests waiting for a slot (at most MAX_QUEUE, each at most MAX_QUEUE_MS)',
+      registers: [registry],
+      collect() {
+        this.set(admission.queued());
+      },
+    });
+  }
+  const shed = new Counter({
+    name: 'aigw_ingress_shed_total',
+    help: 'Requests answered 503 with Retry-After at once because ingress was overloaded, by reason (queue_full, queue_timeout)',
+    labelNames: ['reason'] as const,
+    registers: [registry],
+  });
   if (bodyBytesHeld !== undefined) {
     new Gauge({
       name: 'aigw_http_body_bytes_held',
@@ -74,6 +102,9 @@ export function createIngressMetrics(registry: Registry, gauges: IngressGauges =
     countAffinity(providerId, outcome) {
       const label = AFFINITY_LABELS[outcome];
       if (label !== undefined) affinity.inc({ provider: String(providerId), outcome: label });
+    },
+    countShed(reason) {
+      shed.inc({ reason });
     },
   };
 }

@@ -40,5 +40,7 @@ export function upstreamErrorClass(status: number): string {
 
 /** Error class of an AppError, for the request log. */
 export function appErrorClass(error: AppError): string {
+  // A request the admission gate shed (see http/admission-gate.ts).
+  if (error.details.shed !== undefined) return 'overloaded';
   return error.code.toLowerCase();
 }

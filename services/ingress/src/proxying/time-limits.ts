@@ -47,5 +47,6 @@ export function errorClassOf(error: AppError, stream: boolean): string {
   // provider-call's only time limit on a stream is the idle one, on a non-streaming call the whole-call one.
   if (error.code === 'UPSTREAM_TIMEOUT') return stream ? 'stream_idle_timeout' : 'call_timeout';
   if (error.code === 'CANCELLED') return 'client_cancelled';
+  if (error.details.shed !== undefined) return 'overloaded';
   return error.code.toLowerCase();
 }

@@ -16,6 +16,7 @@ export function account(id: number, providerId = 1): Account {
     authType: 'api_key',
     settingsJson: '',
     providerWire: '',
+    poolEgress: false,
   };
 }
 

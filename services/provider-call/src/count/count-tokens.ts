@@ -9,6 +9,7 @@ import { addClientHeaders, requireAccount, upstreamTarget } from '../invoke/plan
 import { retryAfterMs } from '../upstream/retry-after.js';
 import { decodeCount, upstreamCount } from './count-plan.js';
 import { estimateInputTokens } from './token-estimate.js';
+import { egressProxyId } from '../proxies/egress-proxy-id.js';
 
 /**
  * Upstream answers that leave the client with the upstream's own answer: the request itself is wrong (the
@@ -57,7 +58,7 @@ export async function countTokens(deps: InvokeDeps, request: CountTokensRequest,
   }
   const dropped = [...new Set([...upstream.dropped, ...addClientHeaders(upstream.request, request.clientHeaders, codec.format as HeaderProtocol, account.providerKind)])];
 
-  const answer = await deps.upstream.exchange(upstream.request, account.proxyId, ctx);
+  const answer = await deps.upstream.exchange(upstream.request, egressProxyId(account), ctx);
   if (answer.kind === 'failed') {
     if (ctx.signal.aborted) throw answer.error;
     deps.logger.info({ requestId: request.requestId, accountId: account.id, code: answer.error.code }, 'count endpoint failed; estimating');

@@ -12,6 +12,7 @@ import { statusClass } from './call-metrics.js';
 import { protoUsage } from './proto-usage.js';
 import type { InvokeDeps } from './invoke-unary.js';
 import { planExchange, requireAccount } from './plan-exchange.js';
+import { egressProxyId } from '../proxies/egress-proxy-id.js';
 
 type Send = (chunk: StreamChunk) => Promise<boolean>;
 
@@ -142,7 +143,7 @@ export async function invokeStream(
   const promptEstimate = exchange.promptEstimate?.().catch(() => undefined);
   let upstream: UpstreamResponse;
   try {
-    upstream = await deps.upstream.send(exchange.request, account.proxyId, ctx);
+    upstream = await deps.upstream.send(exchange.request, egressProxyId(account), ctx);
   } catch (error) {
     deps.metrics?.observe(account.providerKind, toAppError(error).code);
     throw error;

@@ -9,6 +9,7 @@ import type { UpstreamExchange, UpstreamResponse } from '../upstream/upstream-cl
 import { statusClass, type CallMetrics } from './call-metrics.js';
 import { planExchange, requireAccount } from './plan-exchange.js';
 import { protoUsage } from './proto-usage.js';
+import { egressProxyId } from '../proxies/egress-proxy-id.js';
 
 /** What both invoke paths need. */
 export interface InvokeDeps {
@@ -44,7 +45,7 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   const started = performance.now();
   // An answer that may carry no token count is counted locally, while the upstream works.
   const estimate = exchange.promptEstimate?.().catch(() => undefined);
-  const { upstream, texts } = await sendRequests(deps, exchange, account.proxyId, ctx);
+  const { upstream, texts } = await sendRequests(deps, exchange, egressProxyId(account), ctx);
   if (upstream.kind === 'failed') {
     deps.metrics?.observe(account.providerKind, upstream.error.code, upstream.headersMs);
     throw upstream.error;

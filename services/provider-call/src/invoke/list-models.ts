@@ -6,6 +6,7 @@ import { parseJson } from '../ir/json-shape.js';
 import { retryAfterMs } from '../upstream/retry-after.js';
 import type { InvokeDeps } from './invoke-unary.js';
 import { requireAccount, upstreamTarget } from './plan-exchange.js';
+import { egressProxyId } from '../proxies/egress-proxy-id.js';
 
 /** Bound on pages per list: a provider that keeps answering a next page must not hold the call forever. */
 const MAX_PAGES = 50;
@@ -23,7 +24,7 @@ export async function listModels(deps: InvokeDeps, request: ListModelsRequest, c
   const found = new Map<string, UpstreamModel>();
   let pageToken: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const answer = await deps.upstream.exchange(provider.listModels.pageRequest(target, pageToken), account.proxyId, ctx);
+    const answer = await deps.upstream.exchange(provider.listModels.pageRequest(target, pageToken), egressProxyId(account), ctx);
     if (answer.kind === 'failed') throw answer.error;
     if (answer.status < 200 || answer.status > 299) {
       const error = provider.decodeError(answer.status, answer.text);

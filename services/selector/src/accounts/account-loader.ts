@@ -1,8 +1,14 @@
 import type { PrismaClient } from '@aigw/db';
-import { toProviderAccounts, type ProviderAccounts } from './provider-accounts.js';
+import { accountsWithoutProxy, toProviderAccounts, type AccountWithoutProxy, type ProviderAccounts } from './provider-accounts.js';
 
-/** Reads every active provider with its active accounts (one query, no credentials). */
-export async function loadProviderAccounts(prisma: PrismaClient): Promise<ProviderAccounts[]> {
+/**
+ * Reads every active provider with its active accounts (one query, no credentials); `onWithoutProxy` hears
+ * which of them are left out because they wait for a proxy.
+ */
+export async function loadProviderAccounts(
+  prisma: PrismaClient,
+  onWithoutProxy?: (accounts: AccountWithoutProxy[]) => void,
+): Promise<ProviderAccounts[]> {
   const rows = await prisma.provider.findMany({
     where: { isActive: true },
     select: {
@@ -21,10 +27,12 @@ export async function loadProviderAccounts(prisma: PrismaClient): Promise<Provid
           baseUrl: true,
           settings: true,
           proxyId: true,
+          egress: true,
           rateLimitPerMin: true,
         },
       },
     },
   });
+  onWithoutProxy?.(accountsWithoutProxy(rows));
   return toProviderAccounts(rows);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toProviderAccounts, type ProviderRow } from './provider-accounts.js';
+import { accountsWithoutProxy, toProviderAccounts, type ProviderRow } from './provider-accounts.js';
 
 const account = (id: number, overrides: Partial<ProviderRow['accounts'][number]> = {}) => ({
   id,
@@ -8,6 +8,7 @@ const account = (id: number, overrides: Partial<ProviderRow['accounts'][number]>
   baseUrl: null,
   settings: null,
   proxyId: null,
+  egress: 'direct',
   rateLimitPerMin: null,
   ...overrides,
 });
@@ -21,7 +22,7 @@ describe('toProviderAccounts', () => {
       wire: null,
       baseUrl: 'https://cloudcode.example',
       accounts: [
-        account(9, { authType: 'oauth', settings: '{"project":"p1"}', proxyId: 3, rateLimitPerMin: 60 }),
+        account(9, { authType: 'oauth', settings: '{"project":"p1"}', proxyId: 3, egress: 'pool', rateLimitPerMin: 60 }),
         account(2, { baseUrl: 'https://own.example', rateLimitPerMin: 0 }),
       ],
     },
@@ -48,12 +49,47 @@ describe('toProviderAccounts', () => {
         authType: 'oauth',
         settingsJson: '{"project":"p1"}',
         providerWire: '',
+        poolEgress: true,
       },
       limit: 60,
     });
   });
 
-  it('treats a missing or zero limit as unlimited and a missing proxy as direct', () => {
-    expect(ring?.accounts[0]).toMatchObject({ limit: 0, account: { proxyId: 0, settingsJson: '' } });
+  it('treats a missing or zero limit as unlimited, and an account the operator sent direct as direct', () => {
+    expect(ring?.accounts[0]).toMatchObject({ limit: 0, account: { proxyId: 0, settingsJson: '', poolEgress: false } });
+  });
+});
+
+describe('accounts bound to the proxy pool (DESIGN §9)', () => {
+  const rows: ProviderRow[] = [
+    {
+      id: 1,
+      name: 'openai',
+      kind: 'openai',
+      wire: null,
+      baseUrl: 'https://api.example',
+      accounts: [
+        account(1, { egress: 'pool', proxyId: 7 }),
+        account(2, { egress: 'pool', proxyId: null }),
+        account(3, { egress: 'direct', proxyId: null }),
+      ],
+    },
+  ];
+
+  it('leaves a pool account without a proxy out of the ring, never sending it direct', () => {
+    const [ring] = toProviderAccounts(rows);
+    expect(ring?.accounts.map((a) => [a.account.id, a.account.proxyId, a.account.poolEgress])).toEqual([
+      [1, 7, true],
+      [3, 0, false],
+    ]);
+  });
+
+  it('names the accounts it left out', () => {
+    expect(accountsWithoutProxy(rows)).toEqual([{ id: 2, label: 'acct-2', providerName: 'openai' }]);
+  });
+
+  it('gives a provider whose every account waits for a proxy an empty ring (the usual no-account answer)', () => {
+    const [ring] = toProviderAccounts([{ ...rows[0]!, accounts: [account(4, { egress: 'pool' })] }]);
+    expect(ring?.accounts).toEqual([]);
   });
 });

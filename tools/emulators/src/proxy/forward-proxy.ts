@@ -36,6 +36,11 @@ export interface ForwardProxy {
   close(): Promise<void>;
   stats(): ForwardProxyStats;
   reset(): void;
+  /**
+   * While failing, the proxy resets every connection at once (open ones included), as a crashed or unreachable
+   * proxy would look to its clients; false makes it work again on the same address.
+   */
+  setFailing(failing: boolean): void;
 }
 
 /** True when the Proxy-Authorization header carries exactly username:password. */
@@ -126,6 +131,17 @@ export async function startForwardProxy(opts: ForwardProxyOptions): Promise<Forw
     openTunnel(req, socket, head, track, () => tunnels++);
   });
 
+  const sockets = new Set<Socket>();
+  let failing = false;
+  server.on('connection', (socket: Socket) => {
+    if (failing) {
+      socket.destroy();
+      return;
+    }
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+
   tuneForKeepAlive(server);
   const port = await listen(server, host, opts.port ?? 0);
   const hostPart = host.includes(':') ? `[${host}]` : host;
@@ -142,5 +158,10 @@ export async function startForwardProxy(opts: ForwardProxyOptions): Promise<Forw
     },
     stats,
     reset,
+    setFailing(on) {
+      failing = on;
+      if (!on) return;
+      for (const s of [...sockets, ...tunnelSockets]) s.destroy();
+    },
   };
 }

@@ -101,6 +101,7 @@ export const AccountScalarFieldEnum = {
   baseUrl: 'baseUrl',
   settings: 'settings',
   proxyId: 'proxyId',
+  egress: 'egress',
   isActive: 'isActive',
   rateLimitPerMin: 'rateLimitPerMin',
   lastUsedAt: 'lastUsedAt',
@@ -251,7 +252,8 @@ export const AccountOrderByRelevanceFieldEnum = {
   authType: 'authType',
   authData: 'authData',
   baseUrl: 'baseUrl',
-  settings: 'settings'
+  settings: 'settings',
+  egress: 'egress'
 } as const
 
 export type AccountOrderByRelevanceFieldEnum = (typeof AccountOrderByRelevanceFieldEnum)[keyof typeof AccountOrderByRelevanceFieldEnum]

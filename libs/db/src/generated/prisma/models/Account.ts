@@ -51,6 +51,7 @@ export type AccountMinAggregateOutputType = {
   baseUrl: string | null
   settings: string | null
   proxyId: number | null
+  egress: string | null
   isActive: boolean | null
   rateLimitPerMin: number | null
   lastUsedAt: Date | null
@@ -68,6 +69,7 @@ export type AccountMaxAggregateOutputType = {
   baseUrl: string | null
   settings: string | null
   proxyId: number | null
+  egress: string | null
   isActive: boolean | null
   rateLimitPerMin: number | null
   lastUsedAt: Date | null
@@ -85,6 +87,7 @@ export type AccountCountAggregateOutputType = {
   baseUrl: number
   settings: number
   proxyId: number
+  egress: number
   isActive: number
   rateLimitPerMin: number
   lastUsedAt: number
@@ -120,6 +123,7 @@ export type AccountMinAggregateInputType = {
   baseUrl?: true
   settings?: true
   proxyId?: true
+  egress?: true
   isActive?: true
   rateLimitPerMin?: true
   lastUsedAt?: true
@@ -137,6 +141,7 @@ export type AccountMaxAggregateInputType = {
   baseUrl?: true
   settings?: true
   proxyId?: true
+  egress?: true
   isActive?: true
   rateLimitPerMin?: true
   lastUsedAt?: true
@@ -154,6 +159,7 @@ export type AccountCountAggregateInputType = {
   baseUrl?: true
   settings?: true
   proxyId?: true
+  egress?: true
   isActive?: true
   rateLimitPerMin?: true
   lastUsedAt?: true
@@ -258,6 +264,7 @@ export type AccountGroupByOutputType = {
   baseUrl: string | null
   settings: string | null
   proxyId: number | null
+  egress: string
   isActive: boolean
   rateLimitPerMin: number | null
   lastUsedAt: Date | null
@@ -298,6 +305,7 @@ export type AccountWhereInput = {
   baseUrl?: Prisma.StringNullableFilter<"Account"> | string | null
   settings?: Prisma.StringNullableFilter<"Account"> | string | null
   proxyId?: Prisma.IntNullableFilter<"Account"> | number | null
+  egress?: Prisma.StringFilter<"Account"> | string
   isActive?: Prisma.BoolFilter<"Account"> | boolean
   rateLimitPerMin?: Prisma.IntNullableFilter<"Account"> | number | null
   lastUsedAt?: Prisma.DateTimeNullableFilter<"Account"> | Date | string | null
@@ -317,6 +325,7 @@ export type AccountOrderByWithRelationInput = {
   baseUrl?: Prisma.SortOrderInput | Prisma.SortOrder
   settings?: Prisma.SortOrderInput | Prisma.SortOrder
   proxyId?: Prisma.SortOrderInput | Prisma.SortOrder
+  egress?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrderInput | Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -340,6 +349,7 @@ export type AccountWhereUniqueInput = Prisma.AtLeast<{
   baseUrl?: Prisma.StringNullableFilter<"Account"> | string | null
   settings?: Prisma.StringNullableFilter<"Account"> | string | null
   proxyId?: Prisma.IntNullableFilter<"Account"> | number | null
+  egress?: Prisma.StringFilter<"Account"> | string
   isActive?: Prisma.BoolFilter<"Account"> | boolean
   rateLimitPerMin?: Prisma.IntNullableFilter<"Account"> | number | null
   lastUsedAt?: Prisma.DateTimeNullableFilter<"Account"> | Date | string | null
@@ -359,6 +369,7 @@ export type AccountOrderByWithAggregationInput = {
   baseUrl?: Prisma.SortOrderInput | Prisma.SortOrder
   settings?: Prisma.SortOrderInput | Prisma.SortOrder
   proxyId?: Prisma.SortOrderInput | Prisma.SortOrder
+  egress?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrderInput | Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -384,6 +395,7 @@ export type AccountScalarWhereWithAggregatesInput = {
   baseUrl?: Prisma.StringNullableWithAggregatesFilter<"Account"> | string | null
   settings?: Prisma.StringNullableWithAggregatesFilter<"Account"> | string | null
   proxyId?: Prisma.IntNullableWithAggregatesFilter<"Account"> | number | null
+  egress?: Prisma.StringWithAggregatesFilter<"Account"> | string
   isActive?: Prisma.BoolWithAggregatesFilter<"Account"> | boolean
   rateLimitPerMin?: Prisma.IntNullableWithAggregatesFilter<"Account"> | number | null
   lastUsedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Account"> | Date | string | null
@@ -398,6 +410,7 @@ export type AccountCreateInput = {
   authData: string
   baseUrl?: string | null
   settings?: string | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -417,6 +430,7 @@ export type AccountUncheckedCreateInput = {
   baseUrl?: string | null
   settings?: string | null
   proxyId?: number | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -431,6 +445,7 @@ export type AccountUpdateInput = {
   authData?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -450,6 +465,7 @@ export type AccountUncheckedUpdateInput = {
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   proxyId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -467,6 +483,7 @@ export type AccountCreateManyInput = {
   baseUrl?: string | null
   settings?: string | null
   proxyId?: number | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -481,6 +498,7 @@ export type AccountUpdateManyMutationInput = {
   authData?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -498,6 +516,7 @@ export type AccountUncheckedUpdateManyInput = {
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   proxyId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -531,6 +550,7 @@ export type AccountCountOrderByAggregateInput = {
   baseUrl?: Prisma.SortOrder
   settings?: Prisma.SortOrder
   proxyId?: Prisma.SortOrder
+  egress?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
@@ -556,6 +576,7 @@ export type AccountMaxOrderByAggregateInput = {
   baseUrl?: Prisma.SortOrder
   settings?: Prisma.SortOrder
   proxyId?: Prisma.SortOrder
+  egress?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
@@ -573,6 +594,7 @@ export type AccountMinOrderByAggregateInput = {
   baseUrl?: Prisma.SortOrder
   settings?: Prisma.SortOrder
   proxyId?: Prisma.SortOrder
+  egress?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
@@ -691,6 +713,7 @@ export type AccountCreateWithoutProviderInput = {
   authData: string
   baseUrl?: string | null
   settings?: string | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -708,6 +731,7 @@ export type AccountUncheckedCreateWithoutProviderInput = {
   baseUrl?: string | null
   settings?: string | null
   proxyId?: number | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -754,6 +778,7 @@ export type AccountScalarWhereInput = {
   baseUrl?: Prisma.StringNullableFilter<"Account"> | string | null
   settings?: Prisma.StringNullableFilter<"Account"> | string | null
   proxyId?: Prisma.IntNullableFilter<"Account"> | number | null
+  egress?: Prisma.StringFilter<"Account"> | string
   isActive?: Prisma.BoolFilter<"Account"> | boolean
   rateLimitPerMin?: Prisma.IntNullableFilter<"Account"> | number | null
   lastUsedAt?: Prisma.DateTimeNullableFilter<"Account"> | Date | string | null
@@ -768,6 +793,7 @@ export type AccountCreateWithoutProxyInput = {
   authData: string
   baseUrl?: string | null
   settings?: string | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -785,6 +811,7 @@ export type AccountUncheckedCreateWithoutProxyInput = {
   authData: string
   baseUrl?: string | null
   settings?: string | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -827,6 +854,7 @@ export type AccountCreateManyProviderInput = {
   baseUrl?: string | null
   settings?: string | null
   proxyId?: number | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -841,6 +869,7 @@ export type AccountUpdateWithoutProviderInput = {
   authData?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -858,6 +887,7 @@ export type AccountUncheckedUpdateWithoutProviderInput = {
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   proxyId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -874,6 +904,7 @@ export type AccountUncheckedUpdateManyWithoutProviderInput = {
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   proxyId?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -890,6 +921,7 @@ export type AccountCreateManyProxyInput = {
   authData: string
   baseUrl?: string | null
   settings?: string | null
+  egress?: string
   isActive?: boolean
   rateLimitPerMin?: number | null
   lastUsedAt?: Date | string | null
@@ -904,6 +936,7 @@ export type AccountUpdateWithoutProxyInput = {
   authData?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -921,6 +954,7 @@ export type AccountUncheckedUpdateWithoutProxyInput = {
   authData?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -937,6 +971,7 @@ export type AccountUncheckedUpdateManyWithoutProxyInput = {
   authData?: Prisma.StringFieldUpdateOperationsInput | string
   baseUrl?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   settings?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  egress?: Prisma.StringFieldUpdateOperationsInput | string
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
@@ -956,6 +991,7 @@ export type AccountSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   baseUrl?: boolean
   settings?: boolean
   proxyId?: boolean
+  egress?: boolean
   isActive?: boolean
   rateLimitPerMin?: boolean
   lastUsedAt?: boolean
@@ -977,6 +1013,7 @@ export type AccountSelectScalar = {
   baseUrl?: boolean
   settings?: boolean
   proxyId?: boolean
+  egress?: boolean
   isActive?: boolean
   rateLimitPerMin?: boolean
   lastUsedAt?: boolean
@@ -985,7 +1022,7 @@ export type AccountSelectScalar = {
   updatedAt?: boolean
 }
 
-export type AccountOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "providerId" | "label" | "authType" | "authData" | "baseUrl" | "settings" | "proxyId" | "isActive" | "rateLimitPerMin" | "lastUsedAt" | "usageCount" | "createdAt" | "updatedAt", ExtArgs["result"]["account"]>
+export type AccountOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "providerId" | "label" | "authType" | "authData" | "baseUrl" | "settings" | "proxyId" | "egress" | "isActive" | "rateLimitPerMin" | "lastUsedAt" | "usageCount" | "createdAt" | "updatedAt", ExtArgs["result"]["account"]>
 export type AccountInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   provider?: boolean | Prisma.ProviderDefaultArgs<ExtArgs>
   proxy?: boolean | Prisma.Account$proxyArgs<ExtArgs>
@@ -1015,6 +1052,10 @@ export type $AccountPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
      */
     settings: string | null
     proxyId: number | null
+    /**
+     * pool: only through a proxy of the pool (not selectable while it has none) | direct: the operator chose no proxy.
+     */
+    egress: string
     isActive: boolean
     rateLimitPerMin: number | null
     lastUsedAt: Date | null
@@ -1400,6 +1441,7 @@ export interface AccountFieldRefs {
   readonly baseUrl: Prisma.FieldRef<"Account", 'String'>
   readonly settings: Prisma.FieldRef<"Account", 'String'>
   readonly proxyId: Prisma.FieldRef<"Account", 'Int'>
+  readonly egress: Prisma.FieldRef<"Account", 'String'>
   readonly isActive: Prisma.FieldRef<"Account", 'Boolean'>
   readonly rateLimitPerMin: Prisma.FieldRef<"Account", 'Int'>
   readonly lastUsedAt: Prisma.FieldRef<"Account", 'DateTime'>

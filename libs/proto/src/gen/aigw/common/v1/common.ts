@@ -150,6 +150,11 @@ export interface Account {
    * "openai"), "responses" = the OpenAI Responses API (providers.wire).
    */
   providerWire: string;
+  /**
+   * True when the account goes out only through the proxy pool (accounts.egress 'pool'): provider-call refuses
+   * it while proxy_id is 0 rather than calling the upstream directly. False: proxy_id 0 means direct by choice.
+   */
+  poolEgress: boolean;
 }
 
 /** Asks the server to stop working on one multiplexed call (the caller went away or gave up). */
@@ -307,6 +312,7 @@ function createBaseAccount(): Account {
     authType: "",
     settingsJson: "",
     providerWire: "",
+    poolEgress: false,
   };
 }
 
@@ -341,6 +347,9 @@ export const Account: MessageFns<Account> = {
     }
     if (message.providerWire !== "") {
       writer.uint32(82).string(message.providerWire);
+    }
+    if (message.poolEgress !== false) {
+      writer.uint32(88).bool(message.poolEgress);
     }
     return writer;
   },
@@ -438,6 +447,14 @@ export const Account: MessageFns<Account> = {
             message.providerWire = reader.string();
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.poolEgress = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -494,6 +511,11 @@ export const Account: MessageFns<Account> = {
         : isSet(object.provider_wire)
         ? globalThis.String(object.provider_wire)
         : "",
+      poolEgress: isSet(object.poolEgress)
+        ? globalThis.Boolean(object.poolEgress)
+        : isSet(object.pool_egress)
+        ? globalThis.Boolean(object.pool_egress)
+        : false,
     };
   },
 
@@ -529,6 +551,9 @@ export const Account: MessageFns<Account> = {
     if (message.providerWire !== "") {
       obj.providerWire = message.providerWire;
     }
+    if (message.poolEgress !== false) {
+      obj.poolEgress = message.poolEgress;
+    }
     return obj;
   },
 
@@ -547,6 +572,7 @@ export const Account: MessageFns<Account> = {
     message.authType = object.authType ?? "";
     message.settingsJson = object.settingsJson ?? "";
     message.providerWire = object.providerWire ?? "";
+    message.poolEgress = object.poolEgress ?? false;
     return message;
   },
 };

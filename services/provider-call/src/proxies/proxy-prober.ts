@@ -1,0 +1,129 @@
+import type { PrismaClient } from '@aigw/db';
+import type { Logger } from '@aigw/logger';
+import { Counter, type Registry } from '@aigw/metrics';
+import { redisKeys, type RedisClient } from '@aigw/redis';
+import { request } from 'undici';
+import type { Dispatchers } from '../upstream/dispatchers.js';
+
+/** A proxy that repeated failures disabled. `url` may hold credentials: never log it. */
+export interface DisabledProxy {
+  id: number;
+  url: string;
+}
+
+/** Where the prober finds disabled proxies and re-enables them; an interface so the round is testable alone. */
+export interface ProbeStore {
+  /** Proxies that failures disabled (is_active false, failure_count ≥ max_failures); an operator's own disabling is left alone. */
+  disabledByFailures(): Promise<DisabledProxy[]>;
+  /** Marks the proxy active with no failures if it is still disabled; true when this write did it. */
+  reenable(id: number): Promise<boolean>;
+}
+
+/** proxy_pool through Prisma. */
+export function prismaProbeStore(prisma: PrismaClient): ProbeStore {
+  return {
+    async disabledByFailures() {
+      const rows = await prisma.proxy.findMany({
+        where: { isActive: false },
+        select: { id: true, proxyUrl: true, failureCount: true, maxFailures: true },
+        orderBy: { id: 'asc' },
+      });
+      return rows.filter((r) => r.failureCount >= r.maxFailures).map((r) => ({ id: r.id, url: r.proxyUrl }));
+    },
+    async reenable(id) {
+      const { count } = await prisma.proxy.updateMany({ where: { id, isActive: false }, data: { isActive: true, failureCount: 0 } });
+      return count > 0;
+    },
+  };
+}
+
+/** True when the proxy carried a request to the probe target. */
+export type ProbeFn = (proxy: DisabledProxy) => Promise<boolean>;
+
+/**
+ * A GET of `probeUrl` through the proxy, with the same dispatchers (and so the same egress policy and proxy
+ * credentials) as real calls. Any answer from the target (< 500) proves the proxy works; a refused or cut
+ * connection, a 407, or the proxy's own 5xx (it could not reach the target) does not.
+ */
+export function httpProbe(dispatchers: Dispatchers, probeUrl: string, timeoutMs: number): ProbeFn {
+  return async (proxy) => {
+    if (dispatchers.proxiedTargetRefusal(probeUrl) !== undefined) return false;
+    try {
+      const answer = await request(probeUrl, {
+        method: 'GET',
+        dispatcher: dispatchers.get(proxy.url),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      await answer.body.dump();
+      return answer.statusCode < 500 && answer.statusCode !== 407;
+    } catch {
+      return false;
+    }
+  };
+}
+
+export interface ProxyProberOptions {
+  store: ProbeStore;
+  probe: ProbeFn;
+  redis: RedisClient;
+  logger: Logger;
+  intervalMs: number;
+  /** Rebinds accounts and tells the other replicas, once proxies came back. */
+  onReenabled: (ids: number[]) => Promise<void>;
+  registry?: Registry;
+}
+
+/**
+ * Active health checks of disabled proxies (issue 14): every intervalMs, the one replica that takes the Redis
+ * lock probes each proxy that failures disabled, and re-enables those that answer (failures reset), so their
+ * accounts are bound again. Without it a recovered proxy stayed disabled until an operator noticed.
+ */
+export class ProxyProber {
+  #timer: NodeJS.Timeout | undefined;
+  #round: Promise<void> = Promise.resolve();
+  readonly #outcomes: Counter<'outcome'> | undefined;
+
+  constructor(private readonly options: ProxyProberOptions) {
+    this.#outcomes = options.registry
+      ? new Counter({
+          name: 'aigw_proxy_probes_total',
+          help: 'Health probes of proxies disabled after failures, by outcome (ok: re-enabled, failed: stays disabled)',
+          labelNames: ['outcome'] as const,
+          registers: [options.registry],
+        })
+      : undefined;
+  }
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      this.#round = this.#round.then(() => this.round()).catch((err: unknown) => this.options.logger.warn({ err }, 'proxy probe round failed'));
+    }, this.options.intervalMs);
+    this.#timer.unref();
+  }
+
+  /** Stops the timer and waits for a round in progress. */
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#round;
+  }
+
+  /** One round: probes and re-enables, if this replica holds the lock for it. */
+  async round(): Promise<void> {
+    const { store, probe, redis, logger } = this.options;
+    // Held for a whole interval (never released): one replica probes per interval, however many run.
+    const locked = await redis.set(redisKeys.proxyProbeLock(), '1', 'PX', this.options.intervalMs, 'NX');
+    if (locked !== 'OK') return;
+    const reenabled: number[] = [];
+    for (const proxy of await store.disabledByFailures()) {
+      const works = await probe(proxy);
+      this.#outcomes?.inc({ outcome: works ? 'ok' : 'failed' });
+      if (works && (await store.reenable(proxy.id))) {
+        logger.info({ proxyId: proxy.id }, 'proxy re-enabled: its health probe succeeded');
+        reenabled.push(proxy.id);
+      }
+    }
+    if (reenabled.length > 0) await this.options.onReenabled(reenabled);
+  }
+}
