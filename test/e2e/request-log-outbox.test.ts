@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TcpSwitch } from '../../services/logging/test/tcp-switch.js';
+import { TcpSwitch } from '../faults/support/tcp-switch.js';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
 import { eventually } from './support/eventually.js';
 import { get, openaiBody, post } from './support/http.js';

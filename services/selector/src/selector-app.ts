@@ -25,12 +25,10 @@ export interface SelectorAppDeps {
   cooldown: CooldownSettings;
   /** How long a session-affinity binding outlives its conversation's last turn. */
   affinityTtlMs: number;
-  /** Where aigw_accounts_without_proxy is exported (none in tests that do not look). */
+  /** Where the fallback counters and aigw_accounts_without_proxy go (none in tests that do not look). */
   registry?: Registry;
   /** Wall clock for the per-minute windows; tests pin it. */
   now?: () => number;
-  /** Where the fallback counters go (none in tests that do not look). */
-  registry?: Registry;
 }
 
 export interface SelectorApp {
