@@ -124,7 +124,7 @@ describe('logging consumer against NATS JetStream and MariaDB', () => {
     expect(await countLogs(fixture.prisma)).toBe(30);
   });
 
-  it('isolates and terminates an event the database refuses, storing the rest of its batch', async () => {
+  it('isolates and skips an event the database refuses, storing the rest of its batch', async () => {
     const events = Array.from({ length: 300 }, (_, i) => makeEvent(fixture, i));
     const poison = events[137]!.requestId;
     const realWriter = new LogWriter(fixture.writerDb);
