@@ -144,7 +144,8 @@ export class LogPublisher {
     const events = this.turn;
     this.turn = [];
     const maxEvents = this.options.batchMaxEvents ?? 500;
-    const maxBytes = this.options.batchMaxBytes ?? 512 * 1024;
+    // Half the server's largest message, should it be set below 1 MB: a batch it refuses would be retried forever.
+    const maxBytes = Math.min(this.options.batchMaxBytes ?? 512 * 1024, (this.nc.info?.max_payload ?? 1024 * 1024) / 2);
     let writer = new BinaryWriter();
     let count = 0;
     let bytes = 0;

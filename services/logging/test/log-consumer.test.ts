@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectBus, LogPublisher } from '@aigw/bus';
+import { headers } from 'nats';
+import { connectBus, LOG_KIND_BATCH, LOG_KIND_HEADER, LogPublisher } from '@aigw/bus';
 import { createPrismaWithLiterals } from '@aigw/db';
 import { Registry } from '@aigw/metrics';
-import { RequestLogEvent } from '@aigw/proto';
+import { RequestLogBatch, RequestLogEvent } from '@aigw/proto';
 import { LogConsumer } from '../src/consumer/log-consumer.js';
 import { LogWriter } from '../src/ingest/log-writer.js';
 import { createLoggingMetrics } from '../src/observability/logging-metrics.js';
@@ -103,7 +104,27 @@ describe('logging consumer against NATS JetStream and MariaDB', () => {
     expect(await countLogs(fixture.prisma)).toBe(50);
   });
 
-  it('isolates and terminates an event the database refuses, storing the rest of its batch', async () => {
+  it('reads RequestLogBatch messages beside bare events, skipping a bad event of a batch and terminating an undecodable batch', async () => {
+    await start();
+    const batchHeaders = () => {
+      const h = headers();
+      h.set(LOG_KIND_HEADER, LOG_KIND_BATCH);
+      return h;
+    };
+    const events = Array.from({ length: 30 }, (_, i) => makeEvent(fixture, i));
+    const js = fixture.nc.jetstream();
+    await js.publish(
+      fixture.names.logSubject,
+      RequestLogBatch.encode({ events: [...events.slice(0, 20), RequestLogEvent.fromPartial({ model: 'no request id' })] }).finish(),
+      { headers: batchHeaders() },
+    );
+    await js.publish(fixture.names.logSubject, Uint8Array.from([0x0a, 0x80]), { headers: batchHeaders() });
+    await publishRaw(events.slice(20).map((event) => RequestLogEvent.encode(event).finish()));
+    await eventually(async () => (await countLogs(fixture.prisma)) === 30 && (await drained()));
+    expect(await countLogs(fixture.prisma)).toBe(30);
+  });
+
+  it('isolates and skips an event the database refuses, storing the rest of its batch', async () => {
     const events = Array.from({ length: 300 }, (_, i) => makeEvent(fixture, i));
     const poison = events[137]!.requestId;
     const realWriter = new LogWriter(fixture.writerDb);

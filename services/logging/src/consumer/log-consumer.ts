@@ -104,8 +104,9 @@ export class LogConsumer {
   private async readLoop(): Promise<void> {
     const { batchMax } = this.deps.options;
     // Events per message in the last fetch. A batch message holds up to 500 events: asking for BATCH_MAX of
-    // those would pull up to a million rows into memory, so a pull asks for about BATCH_MAX events' worth.
-    let eventsPerMessage = 1;
+    // those would pull up to a million rows into memory, so a pull asks for about BATCH_MAX events' worth. The
+    // first pull assumes full batches (a backlog after an outage); small messages raise the next pull's count.
+    let eventsPerMessage = 500;
     while (!this.stopping) {
       try {
         const consumer = (this.consumer ??= await this.open());
