@@ -93,7 +93,7 @@ export class OAuthTokens {
     // account) is waited for within the flight's own limits: failing it early would fail every account at once
     // on a slow machine.
     const flight = this.#flight(accountId, providerName)!;
-    return this.#hadToken.has(accountId) ? this.#await(accountId, flight) : flight.done;
+    return this.#hadToken.has(accountId) ? this.#await(accountId, flight) : Promise.race([flight.done, this.#foundUsable(flight)]);
   }
 
   /** Drops the token everywhere it is kept, so that the next call refreshes (after an upstream 401). */
@@ -155,7 +155,7 @@ export class OAuthTokens {
       timer = setTimeout(() => reject(slowError), waitMs);
     });
     try {
-      return await Promise.race([flight.done, flight.usable, slow]);
+      return await Promise.race([flight.done, this.#foundUsable(flight), slow]);
     } catch (error) {
       const found = this.#memory.get(accountId);
       if (this.#usable(found)) return found;
@@ -164,6 +164,11 @@ export class OAuthTokens {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The valid token the flight found on its way, if it is still valid now (a long flight outlives it); else never. */
+  #foundUsable(flight: Flight): Promise<CachedToken> {
+    return flight.usable.then((token) => (this.#usable(token) ? token : new Promise<never>(() => undefined)));
   }
 
   async #obtain(accountId: number, providerName: string, found: (token: CachedToken) => void): Promise<CachedToken> {
