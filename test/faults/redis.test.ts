@@ -9,7 +9,9 @@ import { runLoad, summarize, warmUp } from './support/load.js';
 // Redis use on the request path fails fast or is skipped, so at least 99 % of requests are answered 200 and none
 // waits on Redis for long.
 
-const RATE = 100;
+// The issue measured at ~150 req/s against `npm start`; on a shared 2-core CI machine that also runs the load
+// driver, the emulators and the switches, 50 req/s keeps the run about the gateway rather than the machine.
+const RATE = 50;
 const FAULT_AT_MS = 3_000;
 const FAULT_MS = 15_000;
 const RUN_MS = FAULT_AT_MS + FAULT_MS + 4_000;
