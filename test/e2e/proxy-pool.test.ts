@@ -134,8 +134,8 @@ describe('a proxy that fails and comes back', () => {
     const after = (await accounts()).filter((a) => bound.some((b) => b.id === a.id));
     expect(after.every((a) => a.proxyId === row.id && !a.waitingForProxy)).toBe(true);
     const since = ctx.stack.emulators.upstream.requests().length;
-    // Cooldowns from the failed attempts run out within seconds.
-    await eventually(async () => expectOk(await chat(ctx.stack, openaiBody('gpt-4o', 'proxy is back'))));
+    // Once the cooldowns from the failed attempts (at most COOLDOWN_MAX_MS, 60 s) have run out.
+    await eventually(async () => expectOk(await chat(ctx.stack, openaiBody('gpt-4o', 'proxy is back'))), { timeoutMs: 75_000, intervalMs: 1_000 });
     const served = ctx.stack.emulators.upstream.requests().slice(since).filter((r) => r.status === 200);
     expect(served.length).toBeGreaterThan(0);
     expect(served.every((r) => r.viaProxy === proxy2.name)).toBe(true);

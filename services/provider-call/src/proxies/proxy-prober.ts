@@ -115,15 +115,17 @@ export class ProxyProber {
     // Held for a whole interval (never released): one replica probes per interval, however many run.
     const locked = await redis.set(redisKeys.proxyProbeLock(), '1', 'PX', this.options.intervalMs, 'NX');
     if (locked !== 'OK') return;
-    const reenabled: number[] = [];
-    for (const proxy of await store.disabledByFailures()) {
-      const works = await probe(proxy);
-      this.#outcomes?.inc({ outcome: works ? 'ok' : 'failed' });
-      if (works && (await store.reenable(proxy.id))) {
+    // All at once: a round of dead proxies then takes one probe timeout, not one per proxy.
+    const results = await Promise.all(
+      (await store.disabledByFailures()).map(async (proxy) => {
+        const works = await probe(proxy);
+        this.#outcomes?.inc({ outcome: works ? 'ok' : 'failed' });
+        if (!works || !(await store.reenable(proxy.id))) return undefined;
         logger.info({ proxyId: proxy.id }, 'proxy re-enabled: its health probe succeeded');
-        reenabled.push(proxy.id);
-      }
-    }
+        return proxy.id;
+      }),
+    );
+    const reenabled = results.filter((id): id is number => id !== undefined);
     if (reenabled.length > 0) await this.options.onReenabled(reenabled);
   }
 }
