@@ -124,7 +124,7 @@ describe('accounts: rotation and OAuth tokens (selector ×2, auth ×2)', () => {
     }
   });
 
-  it('a cached token with less than 5 minutes left is refreshed before use, once for all replicas', async () => {
+  it('a cached token with less than 5 minutes left is served while it is refreshed behind the caller, once for all replicas', async () => {
     const { oauth } = ctx.stack.emulators;
     const account = oauthAccounts[0]!;
     const clientId = String(account.authData['clientId']);
@@ -160,7 +160,19 @@ describe('accounts: rotation and OAuth tokens (selector ×2, auth ×2)', () => {
       // grpc-js shares subchannels between clients of one address, so a channel may still be in its reconnect
       // backoff after the restart and fail fast with UNAVAILABLE; such a call never reaches auth, so retrying
       // it cannot cause a refresh.
-      const renewed = await eventually(() => getCredential(firstClient, account.id), { timeoutMs: 15_000, intervalMs: 100 });
+      // The token is still valid, so the first caller gets it at once and the refresh runs behind it (a slow
+      // token endpoint costs no request anything); a later call gets the new token.
+      const served = await eventually(() => getCredential(firstClient, account.id), { timeoutMs: 15_000, intervalMs: 100 });
+      expect(oauth.isValidAccessToken(bearerToken(served))).toBe(true);
+      expect(served.expiresAtMs).toBeGreaterThan(Date.now());
+      const renewed = await eventually(
+        async () => {
+          const credential = await getCredential(firstClient, account.id);
+          expect(bearerToken(credential)).not.toBe(bearerToken(current));
+          return credential;
+        },
+        { timeoutMs: 15_000, intervalMs: 100 },
+      );
       expect(oauth.refreshCountFor(clientId)).toBe(start + 1);
       expect(bearerToken(renewed)).not.toBe(bearerToken(current));
       expect(oauth.isValidAccessToken(bearerToken(renewed))).toBe(true);
