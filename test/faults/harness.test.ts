@@ -1,11 +1,14 @@
 import { once } from 'node:events';
 import { connect, createServer, type Server } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFaultStack, type FaultContext } from './support/fault-stack.js';
 import { expectCleanOutput, expectOneLogRowEach } from './support/invariants.js';
 import { runLoad, summarize, warmUp } from './support/load.js';
 import { TcpSwitch } from './support/tcp-switch.js';
+
+// A scenario runs its load for tens of seconds, then waits for the log rows: more than the project's 60 s.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // The fault suite's own parts, proved before any scenario leans on them: the switch really cuts, stalls and
 // restores a connection, and a healthy stack behind the switches passes the invariant every scenario asserts.

@@ -1,9 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../e2e/support/eventually.js';
 import { startFaultStack, type FaultContext } from './support/fault-stack.js';
 import { expectCleanOutput, expectOneLogRowEach } from './support/invariants.js';
 import { runLoad, summarize, warmUp } from './support/load.js';
+
+// A scenario runs its load for tens of seconds, then waits for the log rows: more than the project's 60 s.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // Issue 14: "one account's OAuth token endpoint hangs 40 s" (and answers 500 instead). Tokens live 20 s here, so
 // the failing account's token runs out during the fault: while it is valid it is served, once expired that

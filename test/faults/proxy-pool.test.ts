@@ -1,10 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { eventually } from '../e2e/support/eventually.js';
 import { chat, openaiBody } from '../e2e/support/http.js';
 import { startFaultStack, type FaultContext } from './support/fault-stack.js';
 import { expectCleanOutput, expectOneLogRowEach } from './support/invariants.js';
 import { runLoad, summarize, warmUp } from './support/load.js';
+
+// A scenario runs its load for tens of seconds, then waits for the log rows: more than the project's 60 s.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // Issue 14, "a full proxy pool never sends an account direct": under a steady load on the OpenAI accounts, their
 // proxy fails for 3 s. The demo seed leaves no room elsewhere, so the proxy is disabled and its accounts wait

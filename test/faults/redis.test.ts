@@ -1,8 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFaultStack, type FaultContext } from './support/fault-stack.js';
 import { expectCleanOutput, expectOneLogRowEach } from './support/invariants.js';
 import { runLoad, summarize, warmUp } from './support/load.js';
+
+// A scenario runs its load for tens of seconds, then waits for the log rows: more than the project's 60 s.
+vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
 
 // Issue 14: "Redis connections cut 15 s" and "Redis paused 15 s (connections open, nothing answered)" at a steady
 // load. Selector rotates over its cached accounts in process, auth serves its cached credentials, and every other

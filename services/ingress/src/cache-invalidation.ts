@@ -2,7 +2,7 @@ import type { ConfigChange } from '@aigw/bus';
 import type { Logger } from '@aigw/logger';
 import type { ApiKeyCache } from './keys/api-key-cache.js';
 import type { ModelCatalog } from './models/model-catalog.js';
-import { dependencyError } from './observability/dependency-error.js';
+import { dependencyError } from '@aigw/logger';
 import type { CredentialCache } from './proxying/credential-cache.js';
 import type { RouteCache } from './routing/route-cache.js';
 

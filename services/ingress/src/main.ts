@@ -28,7 +28,7 @@ import { grpcModelLister } from './models/grpc-model-lister.js';
 import { ModelCatalog } from './models/model-catalog.js';
 import { createIngressMetrics } from './observability/ingress-metrics.js';
 import { registerModelListMetrics } from './observability/model-list-metrics.js';
-import { dependencyError } from './observability/dependency-error.js';
+import { dependencyError } from '@aigw/logger';
 import { createResilienceMetrics } from './observability/resilience-metrics.js';
 import { AttemptLoop } from './proxying/attempt-loop.js';
 import { createRequestLogMetrics } from './request-log/request-log-metrics.js';

@@ -1,3 +1,4 @@
+import { dependencyError } from '@aigw/logger';
 import { onConfigChanged, publishConfigChanged, type BusNames, type NatsConnection } from '@aigw/bus';
 import type { PrismaClient } from '@aigw/db';
 import type { EgressPolicy } from '@aigw/egress';
@@ -75,7 +76,7 @@ export async function createProviderCallApp(options: ProviderCallAppOptions): Pr
   prober?.start();
   const subscription = onConfigChanged(nc, names, (change) => {
     if (change.entity !== 'proxy') return;
-    directory.refresh().catch((err: unknown) => logger.warn({ err }, 'proxy refresh failed'));
+    directory.refresh().catch((err: unknown) => logger.warn({ err: dependencyError(err) }, 'proxy refresh failed'));
   });
 
   const upstream = new UpstreamClient({
@@ -93,7 +94,7 @@ export async function createProviderCallApp(options: ProviderCallAppOptions): Pr
       subscription.unsubscribe();
       directory.stop();
       await prober?.stop();
-      await health.flush().catch((err: unknown) => logger.warn({ err }, 'final proxy health flush failed'));
+      await health.flush().catch((err: unknown) => logger.warn({ err: dependencyError(err) }, 'final proxy health flush failed'));
       await dispatchers.close();
     },
   };

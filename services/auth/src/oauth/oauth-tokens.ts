@@ -1,3 +1,4 @@
+import { dependencyError } from '@aigw/logger';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
@@ -228,7 +229,7 @@ export class OAuthTokens {
       });
     } catch (error) {
       // The access token still works; only a rotated refresh token is at risk, and that needs an operator.
-      this.deps.logger.error({ err: error, accountId, rotated: grant.refreshToken !== undefined }, 'could not store the refreshed oauth token');
+      this.deps.logger.error({ err: dependencyError(error), accountId, rotated: grant.refreshToken !== undefined }, 'could not store the refreshed oauth token');
     }
     await this.#writeShared(providerName, accountId, token);
     this.deps.logger.info({ accountId, expiresAt, rotated: grant.refreshToken !== undefined }, 'oauth token refreshed');
@@ -291,7 +292,7 @@ export class OAuthTokens {
       await this.deps.lock.release(accountId, owner);
     } catch (error) {
       // The lock's TTL frees it anyway; a failed release must not hide the refresh's own outcome.
-      this.deps.logger.warn({ err: error, accountId }, 'could not release the refresh lock');
+      this.deps.logger.warn({ err: dependencyError(error), accountId }, 'could not release the refresh lock');
     }
   }
 }

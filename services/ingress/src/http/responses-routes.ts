@@ -1,3 +1,4 @@
+import { dependencyError } from '@aigw/logger';
 import { Router, type Request, type Response } from 'express';
 import { AppError, toAppError } from '@aigw/errors';
 import { checkInputItemsQuery, inputItemsPage, isResponseId, responseNotFound } from '@aigw/formats';
@@ -32,7 +33,7 @@ async function fromStore<T>(deps: ResponsesRoutesDeps, operation: string, call: 
     return await call();
   } catch (thrown) {
     deps.metrics.failed(operation);
-    deps.logger.warn({ err: thrown, operation }, 'response store call failed');
+    deps.logger.warn({ err: dependencyError(thrown), operation }, 'response store call failed');
     throw new AppError('UNAVAILABLE', 'the response store is unavailable; retry shortly', { cause: thrown, retryAfterMs: 1_000 });
   }
 }

@@ -3,7 +3,7 @@ import type { Logger } from '@aigw/logger';
 import type { StreamSink } from '../proxying/backends.js';
 import type { ResponseStore } from './response-store.js';
 import type { ResponseStoreMetrics } from './response-store-metrics.js';
-import { dependencyError } from '../observability/dependency-error.js';
+import { dependencyError } from '@aigw/logger';
 
 // Keeps the answer of one Responses request that asked to be stored. It is written before the client
 // can see the end of the answer (before a whole body is sent, before the chunk with the stream's final

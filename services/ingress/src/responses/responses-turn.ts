@@ -19,7 +19,7 @@ import type { JsonBody } from '../http/read-json-body.js';
 import { NO_RESPONSE_STORE, type ResponseStore, type StoredTurnRecord } from './response-store.js';
 import type { ResponseStoreMetrics } from './response-store-metrics.js';
 import { ResponseKeeper } from './response-keeper.js';
-import { dependencyError } from '../observability/dependency-error.js';
+import { dependencyError } from '@aigw/logger';
 
 // One Responses API request around its upstream call: before it, the response id is chosen, the stored
 // turn that `previous_response_id` names is merged into `input` and `item_reference` items are replaced

@@ -1,3 +1,4 @@
+import { dependencyError } from '@aigw/logger';
 import type { PrismaClient } from '@aigw/db';
 import type { Logger } from '@aigw/logger';
 
@@ -55,7 +56,7 @@ export class ProxyDirectory {
   async start(intervalMs: number): Promise<void> {
     await this.refresh();
     this.#timer = setInterval(() => {
-      this.refresh().catch((err: unknown) => this.options.logger.warn({ err }, 'proxy refresh failed'));
+      this.refresh().catch((err: unknown) => this.options.logger.warn({ err: dependencyError(err) }, 'proxy refresh failed'));
     }, intervalMs);
     this.#timer.unref();
   }

@@ -1,3 +1,4 @@
+import { dependencyError } from '@aigw/logger';
 import type { Logger } from '@aigw/logger';
 import { redisKeys, type RedisClient } from '@aigw/redis';
 import type { ProxyDirectory } from './proxy-directory.js';
@@ -74,7 +75,7 @@ export class ProxyHealth {
   #schedule(): void {
     if (this.#timer !== undefined) return;
     this.#timer = setTimeout(() => {
-      this.flush().catch((err: unknown) => this.options.logger.warn({ err }, 'proxy health flush failed'));
+      this.flush().catch((err: unknown) => this.options.logger.warn({ err: dependencyError(err) }, 'proxy health flush failed'));
     }, this.options.flushMs);
     this.#timer.unref();
   }
@@ -85,7 +86,7 @@ export class ProxyHealth {
     const disabled: number[] = [];
     for (const [id, { reset, add }] of batch) {
       const state = await this.options.store.apply(id, reset, add).catch((err: unknown) => {
-        this.options.logger.warn({ err, proxyId: id }, 'could not record proxy outcome');
+        this.options.logger.warn({ err: dependencyError(err), proxyId: id }, 'could not record proxy outcome');
         return undefined;
       });
       if (state === undefined) continue;

@@ -1,3 +1,4 @@
+import { dependencyError } from '@aigw/logger';
 import type { PrismaClient } from '@aigw/db';
 import type { Logger } from '@aigw/logger';
 import { Counter, type Registry } from '@aigw/metrics';
@@ -98,7 +99,7 @@ export class ProxyProber {
 
   start(): void {
     this.#timer = setInterval(() => {
-      this.#round = this.#round.then(() => this.round()).catch((err: unknown) => this.options.logger.warn({ err }, 'proxy probe round failed'));
+      this.#round = this.#round.then(() => this.round()).catch((err: unknown) => this.options.logger.warn({ err: dependencyError(err) }, 'proxy probe round failed'));
     }, this.options.intervalMs);
     this.#timer.unref();
   }

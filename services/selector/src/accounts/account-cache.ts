@@ -1,3 +1,4 @@
+import { dependencyError } from '@aigw/logger';
 import type { Logger } from '@aigw/logger';
 import type { ProviderAccounts } from './provider-accounts.js';
 
@@ -66,7 +67,7 @@ export class AccountCache {
     try {
       this.#install(await this.load());
     } catch (error) {
-      this.logger.warn({ err: error }, 'account cache reload failed, keeping the previous snapshot');
+      this.logger.warn({ err: dependencyError(error) }, 'account cache reload failed, keeping the previous snapshot');
     }
   }
 
