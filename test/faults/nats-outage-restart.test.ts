@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TcpSwitch } from '../faults/support/tcp-switch.js';
-import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
-import { eventually } from './support/eventually.js';
-import { get, openaiBody, post } from './support/http.js';
+import { TcpSwitch } from './support/tcp-switch.js';
+import { startE2eStack, type E2eContext } from '../e2e/support/e2e-stack.js';
+import { eventually } from '../e2e/support/eventually.js';
+import { get, openaiBody, post } from '../e2e/support/http.js';
 
 // DESIGN §2 "NATS" (issue 14: "NATS cut, then ingress killed" / "then SIGTERM"): ingress keeps every request-log
 // batch JetStream has not acknowledged in its on-disk outbox, so neither a crash nor a deploy during a NATS
