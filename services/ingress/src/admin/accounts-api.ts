@@ -4,6 +4,7 @@ import { AppError } from '@aigw/errors';
 import { z } from '@aigw/config';
 import { AUTH_TYPES, parseCredentials, type AuthType } from './account-credentials.js';
 import type { AdminDeps } from './admin-deps.js';
+import { resourceDocs } from './openapi/route-docs.js';
 import { checkEgress } from './egress-field.js';
 import { found, idParam } from './admin-params.js';
 import { providerRefFields, resolveProviderId } from './provider-ref.js';
@@ -161,3 +162,12 @@ export function accountsApi({ prisma, cipher, notify, proxyPool, egress }: Admin
 
   return router;
 }
+
+/** The routes above, for the OpenAPI document (admin-openapi.ts). */
+export const accountsDocs = resourceDocs('accounts', [
+  { method: 'get', path: '/', summary: 'List accounts (credentials never shown)' },
+  { method: 'get', path: '/:id', summary: 'One account' },
+  { method: 'post', path: '/', summary: 'Create an account', body: createSchema, status: 201 },
+  { method: 'patch', path: '/:id', summary: 'Change an account', body: patchSchema },
+  { method: 'delete', path: '/:id', summary: 'Delete an account' },
+]);

@@ -4,6 +4,7 @@ import type { ApiKey } from '@aigw/db';
 import { z } from '@aigw/config';
 import { hashClientKey } from '../keys/client-key.js';
 import type { AdminDeps } from './admin-deps.js';
+import { resourceDocs } from './openapi/route-docs.js';
 import { found, idParam } from './admin-params.js';
 
 const createSchema = z.strictObject({
@@ -63,3 +64,10 @@ export function keysApi({ prisma, notify }: AdminDeps): Router {
 
   return router;
 }
+
+/** The routes above, for the OpenAPI document (admin-openapi.ts). */
+export const keysDocs = resourceDocs('keys', [
+  { method: 'get', path: '/', summary: 'List client keys (never the secret)' },
+  { method: 'post', path: '/', summary: 'Create a client key; the secret is in this answer only', body: createSchema, status: 201 },
+  { method: 'delete', path: '/:id', summary: 'Revoke a client key' },
+]);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { ModelRoute, PrismaClient } from '@aigw/db';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
+import { resourceDocs } from './openapi/route-docs.js';
 import { AppError } from '@aigw/errors';
 import { compilePattern } from '../routing/route-table.js';
 import { parseModelNames, storeModelNames } from '../routing/model-names.js';
@@ -109,3 +110,12 @@ export function modelRoutesApi({ prisma, notify }: AdminDeps): Router {
 
   return router;
 }
+
+/** The routes above, for the OpenAPI document (admin-openapi.ts). */
+export const modelRoutesDocs = resourceDocs('routes', [
+  { method: 'get', path: '/', summary: 'List model routes' },
+  { method: 'get', path: '/:id', summary: 'One model route' },
+  { method: 'post', path: '/', summary: 'Create a model route', body: createSchema, status: 201 },
+  { method: 'patch', path: '/:id', summary: 'Change a model route', body: patchSchema },
+  { method: 'delete', path: '/:id', summary: 'Delete a model route' },
+]);

@@ -3,6 +3,7 @@ import type { Provider } from '@aigw/db';
 import { AppError } from '@aigw/errors';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
+import { resourceDocs } from './openapi/route-docs.js';
 import { checkEgress } from './egress-field.js';
 import { parseModelNames, storeModelNames } from '../routing/model-names.js';
 import { found, idParam } from './admin-params.js';
@@ -74,3 +75,11 @@ export function providersApi({ prisma, notify, egress }: AdminDeps): Router {
 
   return router;
 }
+
+/** The routes above, for the OpenAPI document (admin-openapi.ts). */
+export const providersDocs = resourceDocs('providers', [
+  { method: 'get', path: '/', summary: 'List providers' },
+  { method: 'get', path: '/:id', summary: 'One provider' },
+  { method: 'post', path: '/', summary: 'Create a provider', body: createSchema, status: 201 },
+  { method: 'patch', path: '/:id', summary: 'Change a provider', body: patchSchema },
+]);

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import type { PrismaClient, Proxy } from '@aigw/db';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
+import { resourceDocs } from './openapi/route-docs.js';
 import { checkEgress } from './egress-field.js';
 import { found, idParam } from './admin-params.js';
 import { maskProxyUrl, proxyUrlSchema } from './proxy-url.js';
@@ -103,3 +104,14 @@ export function proxiesApi({ prisma, notify, proxyPool, egress }: AdminDeps): Ro
 
   return router;
 }
+
+/** The routes above, for the OpenAPI document (admin-openapi.ts). */
+export const proxiesDocs = resourceDocs('proxies', [
+  { method: 'get', path: '/', summary: 'List proxies with health' },
+  { method: 'get', path: '/assignments', summary: 'Accounts bound to each proxy' },
+  { method: 'post', path: '/recalculate', summary: 'Rebind accounts to the healthy proxies' },
+  { method: 'get', path: '/:id', summary: 'One proxy' },
+  { method: 'post', path: '/', summary: 'Create a proxy', body: createSchema, status: 201 },
+  { method: 'patch', path: '/:id', summary: 'Change a proxy (disable, enable, capacity)', body: patchSchema },
+  { method: 'delete', path: '/:id', summary: 'Delete a proxy' },
+]);

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
+import { resourceDocs } from './openapi/route-docs.js';
 import { found, idParam } from './admin-params.js';
 
 const DAY_MS = 86_400_000;
@@ -84,3 +85,10 @@ export function statsApi({ prisma }: AdminDeps): Router {
 
   return router;
 }
+
+/** The routes above, for the OpenAPI document (admin-openapi.ts). */
+export const statsDocs = resourceDocs('stats', [
+  { method: 'get', path: '/proxies/:id', summary: 'Daily rollups of one proxy', query: daysQuery },
+  { method: 'get', path: '/accounts/:id', summary: 'Daily rollups of one account', query: daysQuery },
+  { method: 'get', path: '/logs', summary: 'Latest request logs, filtered', query: logsQuery },
+]);
