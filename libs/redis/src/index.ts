@@ -9,3 +9,15 @@ export {
 } from './create-redis.js';
 export { redisKeys } from './keys.js';
 export { RedisOutage, type RedisOutageOptions } from './redis-outage.js';
+export {
+  readAccountStates,
+  parseCooldownRecord,
+  parseLastErrorRecord,
+  RATE_WINDOW_MS,
+  type AccountLiveState,
+  type AccountRef,
+  type CooldownReason,
+  type CooldownRecord,
+  type LastErrorRecord,
+  type RetryAfterSource,
+} from './account-state.js';

@@ -7,6 +7,15 @@ export const redisKeys = {
   roundRobin: (provider: string, model: string) => `account:rr:{${provider}}:${model}`,
   cooldown: (provider: string, accountId: number, model: string) => `cooldown:{${provider}}:${accountId}:${model}`,
   rateLimit: (provider: string, accountId: number, window: number) => `rl:{${provider}}:${accountId}:${window}`,
+  /**
+   * The provider's cooling accounts (sorted set): member = the cooldown's JSON (CooldownRecord, which names the
+   * account and model), score = until (unix ms). Lets the admin API list cooldowns without SCAN.
+   */
+  cooldownIndex: (provider: string) => `cooling:{${provider}}`,
+  /** The last upstream failure of an account (LastErrorRecord JSON, TTL a week). */
+  lastError: (provider: string, accountId: number) => `lasterr:{${provider}}:${accountId}`,
+  /** The affinity bindings held by an account (sorted set): member = binding key, score = its expiry (unix ms). */
+  affinityIndex: (provider: string, accountId: number) => `affinity-of:{${provider}}:${accountId}`,
   /** Which account a conversation (ingress's affinity key, already a digest) is bound to; TTL refreshed on use. */
   affinity: (provider: string, model: string, affinityKey: string) => `affinity:{${provider}}:${model}:${affinityKey}`,
   oauthToken: (provider: string, accountId: number) => `auth:oauth:${provider}:{${accountId}}`,

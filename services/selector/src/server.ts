@@ -24,7 +24,11 @@ export function createServer({ selector, outcomes, logger }: SelectorServerDeps)
   const select = (request: SelectAccountRequest): Promise<SelectAccountResponse> =>
     selector.select(request.providerId, request.model, request.excludeAccountIds, request.affinityKey);
   const report = async (request: ReportOutcomeRequest): Promise<ReportOutcomeResponse> => ({
-    cooldownMs: await outcomes.report(request.accountId, request.model, request.statusCode, request.retryAfterMs),
+    cooldownMs: await outcomes.report(request.accountId, request.model, request.statusCode, request.retryAfterMs, {
+      retryAfterSource: request.retryAfterSource,
+      resetAtMs: request.resetAtS * 1000,
+      message: request.message,
+    }),
   });
   const mux = muxService<SelectorMuxRequest, SelectorMuxResponse>(logger, 'Mux', { select, report });
   const implementation: SelectorServiceServer = {

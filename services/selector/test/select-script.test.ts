@@ -62,6 +62,7 @@ async function runInRedis(slots: RingSlot[], counter: number, msToNextWindow: nu
     limits: slots.map((s) => s.limit),
     accountIds: slots.map((_, i) => idOf(i)),
     bindingKey,
+    affinityIndexKeys: slots.map((_, i) => `affinity-of:{${base}}:${i}`),
     bindingTtlMs: BINDING_TTL_MS,
     msToNextWindow,
   });
@@ -72,7 +73,7 @@ async function runInRedis(slots: RingSlot[], counter: number, msToNextWindow: nu
 }
 
 describe('selection Lua script', () => {
-  it('chooses what walkRing chooses, counts only the chosen limited account and advances the counter', async () => {
+  it('chooses what walkRing chooses, counts the chosen account in its window and advances the counter', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(slotArbitrary, { minLength: 1, maxLength: 6 }),
@@ -92,7 +93,7 @@ describe('selection Lua script', () => {
             expect(got).toBeGreaterThan(expected.retryAfterMs - 5_000);
           }
           const expectedUsed = slots.map((slot, i) =>
-            expected.kind === 'chosen' && expected.index === i && slot.limit > 0 ? slot.used + 1 : slot.used,
+            expected.kind === 'chosen' && expected.index === i ? slot.used + 1 : slot.used,
           );
           expect(usedAfter).toEqual(expectedUsed);
         },
@@ -124,7 +125,7 @@ describe('selection Lua script', () => {
           if (expected.pick.kind === 'chosen') {
             expect(got.pick).toEqual(expected.pick);
             const used = slots[expected.pick.index]!;
-            expect(got.usedAfter[expected.pick.index]).toBe(used.limit > 0 ? used.used + 1 : used.used);
+            expect(got.usedAfter[expected.pick.index]).toBe(used.used + 1);
             // The key now points at the chosen account, for another full TTL.
             if (binding.kind !== 'none') {
               expect(got.boundAfter).toBe(String(idOf(expected.pick.index)));

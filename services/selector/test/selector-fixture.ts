@@ -4,7 +4,7 @@ import { busNames, connectBus, publishConfigChanged, type BusNames, type NatsCon
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
 import { callUnary, createClient, MuxClient, startGrpcServer, type GrpcServer } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { SelectorServiceClient, type Account, type AffinityOutcome, type SelectorMuxRequest, type SelectorMuxResponse } from '@aigw/proto';
+import { ReportOutcomeRequest, SelectorServiceClient, type Account, type AffinityOutcome, type SelectorMuxRequest, type SelectorMuxResponse } from '@aigw/proto';
 import type { Registry } from '@aigw/metrics';
 import { createRedis, type RedisClient } from '@aigw/redis';
 import { createSelectorApp, type SelectorApp } from '../src/selector-app.js';
@@ -24,7 +24,7 @@ export interface Replica {
   select(providerId: number, model: string, exclude?: number[]): Promise<Account>;
   /** A selection with an affinity key: the account's id and what affinity did. */
   selectFor(affinityKey: string, providerId: number, model: string, exclude?: number[]): Promise<{ id: number; affinity: AffinityOutcome }>;
-  report(accountId: number, model: string, statusCode: number, retryAfterMs?: number): Promise<number>;
+  report(accountId: number, model: string, statusCode: number, retryAfterMs?: number, hint?: Partial<ReportOutcomeRequest>): Promise<number>;
   /** The same calls over the multiplexed stream, as ingress makes them. */
   mux: MuxClient<SelectorMuxRequest, SelectorMuxResponse>;
   close(): Promise<void>;
@@ -99,8 +99,9 @@ export async function createSelectorWorld(): Promise<SelectorWorld> {
         if (response.account === undefined) throw new Error('no account in response');
         return { id: response.account.id, affinity: response.affinity };
       },
-      async report(accountId, model, statusCode, retryAfterMs = 0) {
-        const response = await callUnary(client.reportOutcome, client, { accountId, model, statusCode, retryAfterMs }, deadline());
+      async report(accountId, model, statusCode, retryAfterMs = 0, hint = {}) {
+        const request = ReportOutcomeRequest.fromPartial({ accountId, model, statusCode, retryAfterMs, ...hint });
+        const response = await callUnary(client.reportOutcome, client, request, deadline());
         return response.cooldownMs;
       },
       async close() {

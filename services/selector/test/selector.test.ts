@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppError } from '@aigw/errors';
-import { AffinityOutcome } from '@aigw/proto';
+import { AffinityOutcome, ReportOutcomeRequest } from '@aigw/proto';
 import { createSelectorWorld, seedProvider, type Replica, type SelectorWorld } from './selector-fixture.js';
 
 let world: SelectorWorld;
@@ -147,7 +147,7 @@ describe('Mux', () => {
 
     const [x, y, z] = main.accountIds as [number, number, number];
     for (const id of [x, y, z]) {
-      const report = await a.mux.call({ report: { accountId: id, model: 'mux-hot', statusCode: 429, retryAfterMs: 30_000 } }, deadline());
+      const report = await a.mux.call({ report: ReportOutcomeRequest.fromPartial({ accountId: id, model: 'mux-hot', statusCode: 429, retryAfterMs: 30_000 }) }, deadline());
       expect(report.report?.cooldownMs).toBe(30_000);
     }
     const error = await failure(select(b, 'mux-hot'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, cooldownAction } from './cooldown-policy.js';
+import { backoffMs, cooldownAction, cooldownReason, cooldownSource } from './cooldown-policy.js';
 
 const settings = { baseMs: 1_000, maxMs: 60_000, authFailureMs: 30_000 };
 
@@ -31,5 +31,23 @@ describe('cooldownAction', () => {
 describe('backoffMs', () => {
   it('doubles per consecutive failure up to the cap', () => {
     expect([1, 2, 3, 4, 6, 7, 8, 100].map((n) => backoffMs(n, settings))).toEqual([1_000, 2_000, 4_000, 8_000, 32_000, 60_000, 60_000, 60_000]);
+  });
+});
+
+describe('cooldownReason and cooldownSource', () => {
+  it('names why an account cools down', () => {
+    expect(cooldownReason(429, 'quota-reset')).toBe('quota_exhausted');
+    expect(cooldownReason(429, 'retry-info')).toBe('rate_limited');
+    expect(cooldownReason(429, '')).toBe('rate_limited');
+    expect(cooldownReason(401, '')).toBe('auth_failed');
+    expect(cooldownReason(0, '')).toBe('timeout');
+    expect(cooldownReason(503, 'retry-after')).toBe('upstream_error');
+  });
+
+  it('credits the upstream hint only when its delay was used', () => {
+    expect(cooldownSource({ kind: 'backoff', fixedMs: 5_000 }, 'quota-reset')).toBe('quota-reset');
+    expect(cooldownSource({ kind: 'backoff', fixedMs: 5_000 }, '')).toBe('retry-after');
+    expect(cooldownSource({ kind: 'backoff', fixedMs: 0 }, 'retry-info')).toBe('default');
+    expect(cooldownSource({ kind: 'fixed', ms: 30_000 }, 'retry-after')).toBe('default');
   });
 });

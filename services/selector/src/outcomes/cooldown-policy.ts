@@ -1,3 +1,5 @@
+import type { CooldownReason } from '@aigw/redis';
+
 /** Tunables of the cooldown rule. */
 export interface CooldownSettings {
   baseMs: number;
@@ -32,4 +34,26 @@ export function cooldownAction(status: number, retryAfterMs: number, settings: C
 export function backoffMs(streak: number, settings: Pick<CooldownSettings, 'baseMs' | 'maxMs'>): number {
   const doublings = Math.min(Math.max(streak - 1, 0), 30);
   return Math.min(settings.maxMs, settings.baseMs * 2 ** doublings);
+}
+
+/**
+ * Why an outcome cools an account down, as operators read it: a 429 whose wait came from a quota reset is an
+ * exhausted quota, any other 429 a rate limit; 401/403 rejected credentials; 0 and 408 no answer in time.
+ */
+export function cooldownReason(status: number, retryAfterSource: string): CooldownReason {
+  if (status === 429) return retryAfterSource === 'quota-reset' ? 'quota_exhausted' : 'rate_limited';
+  if (status === 401 || status === 403) return 'auth_failed';
+  if (status === 0 || status === 408) return 'timeout';
+  return 'upstream_error';
+}
+
+/** Where the cooldown's length comes from: the upstream's hint when it gave one that was used, else the default rule. */
+export function cooldownSource(action: CooldownAction, hintSource: string): string {
+  if (action.kind !== 'backoff' || action.fixedMs <= 0) return 'default';
+  return hintSource === '' ? 'retry-after' : hintSource;
+}
+
+/** An upstream message as stored for operators: one line, at most 300 characters. */
+export function storedMessage(message: string): string {
+  return message.replace(/\s+/g, ' ').trim().slice(0, 300);
 }

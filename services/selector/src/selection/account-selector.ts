@@ -73,6 +73,7 @@ export class AccountSelector {
           limits: accounts.map(({ limit }) => limit),
           accountIds: accounts.map(({ account }) => account.id),
           bindingKey,
+          affinityIndexKeys: bindingKey === undefined ? undefined : accounts.map(({ account }) => redisKeys.affinityIndex(tag, account.id)),
           bindingTtlMs: this.deps.affinityTtlMs,
           msToNextWindow: msToNext,
         }),

@@ -1,3 +1,4 @@
+import { RATE_WINDOW_MS } from '@aigw/redis';
 import { AffinityOutcome } from '@aigw/proto';
 
 /**
@@ -86,7 +87,7 @@ export function pickWithAffinity(slots: readonly RingSlot[], binding: AffinityBi
 }
 
 /** Length of a per-account limit window. */
-export const WINDOW_MS = 60_000;
+export const WINDOW_MS = RATE_WINDOW_MS;
 
 /** The minute window `now` falls in, and how long until the next one starts. */
 export function minuteWindow(now: number): { window: number; msToNext: number } {

@@ -9,13 +9,15 @@ import { WINDOW_MS, type AffinityPick } from './ring-walk.js';
 //   KEYS[1+i]       cooldown key of account i (i = 1..n)
 //   KEYS[1+n+i]     rate-limit key of account i for the current minute window
 //   KEYS[2+2n]      affinity binding key (absent: no affinity key, plain round robin)
+//   KEYS[2+2n+i]    affinity index of account i (with a binding key only): the bindings it holds, score = expiry
 //   ARGV[1]         ms until the next minute window (retry hint for rate-limited accounts)
 //   ARGV[2]         window length in ms (TTL of a fresh rate-limit key)
 //   ARGV[3]         binding TTL in ms (set on binding, refreshed on every hit)
 //   ARGV[3+i]       "1" when account i is excluded
 //   ARGV[3+n+i]     per-minute limit of account i, 0 = unlimited
 //   ARGV[3+2n+i]    id of account i (what a binding holds)
-// Returns {index, 0, affinity} for the chosen account or {-1, retryAfterMs, 0}; affinity is the
+// The chosen account is counted in its rate-limit key whether or not it has a limit (the admin API shows the
+// count). Returns {index, 0, affinity} for the chosen account or {-1, retryAfterMs, 0}; affinity is the
 // AffinityOutcome number (0 none, 1 hit, 2 new binding, 3 rebound).
 const SELECT_LUA = `
 local n = (#ARGV - 3) / 3
@@ -25,11 +27,20 @@ local function underLimit(i)
   return limit == 0 or tonumber(redis.call('GET', KEYS[1 + n + i]) or '0') < limit
 end
 local function take(i)
-  if tonumber(ARGV[3 + n + i]) > 0 and redis.call('INCR', KEYS[1 + n + i]) == 1 then
+  if redis.call('INCR', KEYS[1 + n + i]) == 1 then
     redis.call('PEXPIRE', KEYS[1 + n + i], ARGV[2])
   end
 end
+local function indexBinding(i)
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local index = KEYS[2 + 2 * n + i]
+  redis.call('ZADD', index, now + tonumber(ARGV[3]), bindingKey)
+  redis.call('ZREMRANGEBYSCORE', index, '-inf', now)
+  redis.call('PEXPIRE', index, ARGV[3])
+end
 local affinity = 0
+local boundIndex = nil
 if bindingKey then
   affinity = 2
   local boundId = redis.call('GET', bindingKey)
@@ -40,8 +51,10 @@ if bindingKey then
         if ARGV[3 + i] ~= '1' and redis.call('EXISTS', KEYS[1 + i]) == 0 and underLimit(i) then
           take(i)
           redis.call('PEXPIRE', bindingKey, ARGV[3])
+          indexBinding(i)
           return {i - 1, 0, 1}
         end
+        boundIndex = i
         break
       end
     end
@@ -61,7 +74,11 @@ for step = 0, n - 1 do
       if hint < 0 or msToNextWindow < hint then hint = msToNextWindow end
     else
       take(i)
-      if bindingKey then redis.call('SET', bindingKey, ARGV[3 + 2 * n + i], 'PX', ARGV[3]) end
+      if bindingKey then
+        redis.call('SET', bindingKey, ARGV[3 + 2 * n + i], 'PX', ARGV[3])
+        if boundIndex and boundIndex ~= i then redis.call('ZREM', KEYS[2 + 2 * n + boundIndex], bindingKey) end
+        indexBinding(i)
+      end
       return {i - 1, 0, affinity}
     end
   end
@@ -86,6 +103,8 @@ export interface SelectScriptInput {
   accountIds: readonly number[];
   /** The affinity binding's key; undefined for plain round robin. */
   bindingKey?: string | undefined;
+  /** Per account, the index of the affinity bindings it holds (used with a binding key only). */
+  affinityIndexKeys?: readonly string[];
   bindingTtlMs: number;
   msToNextWindow: number;
 }
@@ -116,7 +135,11 @@ function withSelect(redis: RedisClient): WithSelect {
  */
 export async function runSelectScript(redis: RedisClient, input: SelectScriptInput): Promise<Omit<AffinityPick, 'advancesCounter'>> {
   const keys = [input.counterKey, ...input.cooldownKeys, ...input.rateLimitKeys];
-  if (input.bindingKey !== undefined) keys.push(input.bindingKey);
+  if (input.bindingKey !== undefined) {
+    const indexes = input.affinityIndexKeys ?? [];
+    if (indexes.length !== input.accountIds.length) throw new Error('affinityIndexKeys must name one index per account');
+    keys.push(input.bindingKey, ...indexes);
+  }
   const args = [
     input.msToNextWindow,
     WINDOW_MS,

@@ -141,6 +141,12 @@ export interface InvokeResponse {
   retryAfterMs: number;
   /** Client-request fields that the provider cannot carry (reported, never dropped in silence). */
   droppedFields: string[];
+  /** Where retry_after_ms came from ('retry-after', 'quota-reset', 'retry-info'); empty = no hint. */
+  retryAfterSource: string;
+  /** When the upstream said its quota resets (unix seconds), 0 when it did not say. */
+  resetAtS: number;
+  /** The upstream's error message, trimmed, for the account's last error (never a secret). */
+  upstreamMessage: string;
 }
 
 export interface StreamStart {
@@ -161,6 +167,12 @@ export interface StreamError {
   /** Client-format error body (JSON) for an error before any data. */
   body: Buffer;
   errorClass: string;
+  /** Where retry_after_ms came from ('retry-after', 'quota-reset', 'retry-info'); empty = no hint. */
+  retryAfterSource: string;
+  /** When the upstream said its quota resets (unix seconds), 0 when it did not say. */
+  resetAtS: number;
+  /** The upstream's error message, trimmed, for the account's last error (never a secret). */
+  upstreamMessage: string;
 }
 
 export interface StreamChunk {
@@ -191,6 +203,12 @@ export interface CountTokensResponse {
   estimated: boolean;
   retryAfterMs: number;
   droppedFields: string[];
+  /** Where retry_after_ms came from ('retry-after', 'quota-reset', 'retry-info'); empty = no hint. */
+  retryAfterSource: string;
+  /** When the upstream said its quota resets (unix seconds), 0 when it did not say. */
+  resetAtS: number;
+  /** The upstream's error message, trimmed, for the account's last error (never a secret). */
+  upstreamMessage: string;
 }
 
 export interface ListModelsRequest {
@@ -924,6 +942,9 @@ function createBaseInvokeResponse(): InvokeResponse {
     proxyId: 0,
     retryAfterMs: 0,
     droppedFields: [],
+    retryAfterSource: "",
+    resetAtS: 0,
+    upstreamMessage: "",
   };
 }
 
@@ -949,6 +970,15 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
     }
     for (const v of message.droppedFields) {
       writer.uint32(58).string(v!);
+    }
+    if (message.retryAfterSource !== "") {
+      writer.uint32(66).string(message.retryAfterSource);
+    }
+    if (message.resetAtS !== 0) {
+      writer.uint32(72).uint32(message.resetAtS);
+    }
+    if (message.upstreamMessage !== "") {
+      writer.uint32(82).string(message.upstreamMessage);
     }
     return writer;
   },
@@ -1022,6 +1052,30 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
             message.droppedFields.push(reader.string());
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.retryAfterSource = reader.string();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.resetAtS = reader.uint32();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.upstreamMessage = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1059,6 +1113,21 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
         : globalThis.Array.isArray(object?.dropped_fields)
         ? object.dropped_fields.map((e: any) => globalThis.String(e))
         : [],
+      retryAfterSource: isSet(object.retryAfterSource)
+        ? globalThis.String(object.retryAfterSource)
+        : isSet(object.retry_after_source)
+        ? globalThis.String(object.retry_after_source)
+        : "",
+      resetAtS: isSet(object.resetAtS)
+        ? globalThis.Number(object.resetAtS)
+        : isSet(object.reset_at_s)
+        ? globalThis.Number(object.reset_at_s)
+        : 0,
+      upstreamMessage: isSet(object.upstreamMessage)
+        ? globalThis.String(object.upstreamMessage)
+        : isSet(object.upstream_message)
+        ? globalThis.String(object.upstream_message)
+        : "",
     };
   },
 
@@ -1085,6 +1154,15 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
     if (message.droppedFields?.length) {
       obj.droppedFields = message.droppedFields;
     }
+    if (message.retryAfterSource !== "") {
+      obj.retryAfterSource = message.retryAfterSource;
+    }
+    if (message.resetAtS !== 0) {
+      obj.resetAtS = Math.round(message.resetAtS);
+    }
+    if (message.upstreamMessage !== "") {
+      obj.upstreamMessage = message.upstreamMessage;
+    }
     return obj;
   },
 
@@ -1100,6 +1178,9 @@ export const InvokeResponse: MessageFns<InvokeResponse> = {
     message.proxyId = object.proxyId ?? 0;
     message.retryAfterMs = object.retryAfterMs ?? 0;
     message.droppedFields = object.droppedFields?.map((e) => e) || [];
+    message.retryAfterSource = object.retryAfterSource ?? "";
+    message.resetAtS = object.resetAtS ?? 0;
+    message.upstreamMessage = object.upstreamMessage ?? "";
     return message;
   },
 };
@@ -1234,7 +1315,15 @@ export const StreamStart: MessageFns<StreamStart> = {
 };
 
 function createBaseStreamError(): StreamError {
-  return { status: 0, retryAfterMs: 0, body: Buffer.alloc(0), errorClass: "" };
+  return {
+    status: 0,
+    retryAfterMs: 0,
+    body: Buffer.alloc(0),
+    errorClass: "",
+    retryAfterSource: "",
+    resetAtS: 0,
+    upstreamMessage: "",
+  };
 }
 
 export const StreamError: MessageFns<StreamError> = {
@@ -1250,6 +1339,15 @@ export const StreamError: MessageFns<StreamError> = {
     }
     if (message.errorClass !== "") {
       writer.uint32(34).string(message.errorClass);
+    }
+    if (message.retryAfterSource !== "") {
+      writer.uint32(42).string(message.retryAfterSource);
+    }
+    if (message.resetAtS !== 0) {
+      writer.uint32(48).uint32(message.resetAtS);
+    }
+    if (message.upstreamMessage !== "") {
+      writer.uint32(58).string(message.upstreamMessage);
     }
     return writer;
   },
@@ -1299,6 +1397,30 @@ export const StreamError: MessageFns<StreamError> = {
             message.errorClass = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.retryAfterSource = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resetAtS = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.upstreamMessage = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1325,6 +1447,21 @@ export const StreamError: MessageFns<StreamError> = {
         : isSet(object.error_class)
         ? globalThis.String(object.error_class)
         : "",
+      retryAfterSource: isSet(object.retryAfterSource)
+        ? globalThis.String(object.retryAfterSource)
+        : isSet(object.retry_after_source)
+        ? globalThis.String(object.retry_after_source)
+        : "",
+      resetAtS: isSet(object.resetAtS)
+        ? globalThis.Number(object.resetAtS)
+        : isSet(object.reset_at_s)
+        ? globalThis.Number(object.reset_at_s)
+        : 0,
+      upstreamMessage: isSet(object.upstreamMessage)
+        ? globalThis.String(object.upstreamMessage)
+        : isSet(object.upstream_message)
+        ? globalThis.String(object.upstream_message)
+        : "",
     };
   },
 
@@ -1342,6 +1479,15 @@ export const StreamError: MessageFns<StreamError> = {
     if (message.errorClass !== "") {
       obj.errorClass = message.errorClass;
     }
+    if (message.retryAfterSource !== "") {
+      obj.retryAfterSource = message.retryAfterSource;
+    }
+    if (message.resetAtS !== 0) {
+      obj.resetAtS = Math.round(message.resetAtS);
+    }
+    if (message.upstreamMessage !== "") {
+      obj.upstreamMessage = message.upstreamMessage;
+    }
     return obj;
   },
 
@@ -1354,6 +1500,9 @@ export const StreamError: MessageFns<StreamError> = {
     message.retryAfterMs = object.retryAfterMs ?? 0;
     message.body = object.body ?? Buffer.alloc(0);
     message.errorClass = object.errorClass ?? "";
+    message.retryAfterSource = object.retryAfterSource ?? "";
+    message.resetAtS = object.resetAtS ?? 0;
+    message.upstreamMessage = object.upstreamMessage ?? "";
     return message;
   },
 };
@@ -1673,7 +1822,17 @@ export const CountTokensRequest: MessageFns<CountTokensRequest> = {
 };
 
 function createBaseCountTokensResponse(): CountTokensResponse {
-  return { status: 0, body: Buffer.alloc(0), inputTokens: 0, estimated: false, retryAfterMs: 0, droppedFields: [] };
+  return {
+    status: 0,
+    body: Buffer.alloc(0),
+    inputTokens: 0,
+    estimated: false,
+    retryAfterMs: 0,
+    droppedFields: [],
+    retryAfterSource: "",
+    resetAtS: 0,
+    upstreamMessage: "",
+  };
 }
 
 export const CountTokensResponse: MessageFns<CountTokensResponse> = {
@@ -1695,6 +1854,15 @@ export const CountTokensResponse: MessageFns<CountTokensResponse> = {
     }
     for (const v of message.droppedFields) {
       writer.uint32(50).string(v!);
+    }
+    if (message.retryAfterSource !== "") {
+      writer.uint32(58).string(message.retryAfterSource);
+    }
+    if (message.resetAtS !== 0) {
+      writer.uint32(64).uint32(message.resetAtS);
+    }
+    if (message.upstreamMessage !== "") {
+      writer.uint32(74).string(message.upstreamMessage);
     }
     return writer;
   },
@@ -1760,6 +1928,30 @@ export const CountTokensResponse: MessageFns<CountTokensResponse> = {
             message.droppedFields.push(reader.string());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.retryAfterSource = reader.string();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.resetAtS = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.upstreamMessage = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1792,6 +1984,21 @@ export const CountTokensResponse: MessageFns<CountTokensResponse> = {
         : globalThis.Array.isArray(object?.dropped_fields)
         ? object.dropped_fields.map((e: any) => globalThis.String(e))
         : [],
+      retryAfterSource: isSet(object.retryAfterSource)
+        ? globalThis.String(object.retryAfterSource)
+        : isSet(object.retry_after_source)
+        ? globalThis.String(object.retry_after_source)
+        : "",
+      resetAtS: isSet(object.resetAtS)
+        ? globalThis.Number(object.resetAtS)
+        : isSet(object.reset_at_s)
+        ? globalThis.Number(object.reset_at_s)
+        : 0,
+      upstreamMessage: isSet(object.upstreamMessage)
+        ? globalThis.String(object.upstreamMessage)
+        : isSet(object.upstream_message)
+        ? globalThis.String(object.upstream_message)
+        : "",
     };
   },
 
@@ -1815,6 +2022,15 @@ export const CountTokensResponse: MessageFns<CountTokensResponse> = {
     if (message.droppedFields?.length) {
       obj.droppedFields = message.droppedFields;
     }
+    if (message.retryAfterSource !== "") {
+      obj.retryAfterSource = message.retryAfterSource;
+    }
+    if (message.resetAtS !== 0) {
+      obj.resetAtS = Math.round(message.resetAtS);
+    }
+    if (message.upstreamMessage !== "") {
+      obj.upstreamMessage = message.upstreamMessage;
+    }
     return obj;
   },
 
@@ -1829,6 +2045,9 @@ export const CountTokensResponse: MessageFns<CountTokensResponse> = {
     message.estimated = object.estimated ?? false;
     message.retryAfterMs = object.retryAfterMs ?? 0;
     message.droppedFields = object.droppedFields?.map((e) => e) || [];
+    message.retryAfterSource = object.retryAfterSource ?? "";
+    message.resetAtS = object.resetAtS ?? 0;
+    message.upstreamMessage = object.upstreamMessage ?? "";
     return message;
   },
 };

@@ -76,8 +76,14 @@ export interface ReportOutcomeRequest {
   model: string;
   /** Upstream HTTP status; 0 for a connect error or timeout. */
   statusCode: number;
-  /** From the upstream Retry-After header, 0 when absent. */
+  /** From the upstream's retry hint (Retry-After, a rate-limit reset header, Google's RetryInfo or quota reset), 0 when absent. */
   retryAfterMs: number;
+  /** Where retry_after_ms came from: 'retry-after', 'quota-reset', 'retry-info'; empty = no hint. */
+  retryAfterSource: string;
+  /** When the upstream said its quota resets (unix seconds), 0 when it did not say. */
+  resetAtS: number;
+  /** The upstream's error message, trimmed and without secrets (shown as the account's last error). */
+  message: string;
 }
 
 export interface ReportOutcomeResponse {
@@ -724,7 +730,7 @@ export const SelectAccountResponse: MessageFns<SelectAccountResponse> = {
 };
 
 function createBaseReportOutcomeRequest(): ReportOutcomeRequest {
-  return { accountId: 0, model: "", statusCode: 0, retryAfterMs: 0 };
+  return { accountId: 0, model: "", statusCode: 0, retryAfterMs: 0, retryAfterSource: "", resetAtS: 0, message: "" };
 }
 
 export const ReportOutcomeRequest: MessageFns<ReportOutcomeRequest> = {
@@ -740,6 +746,15 @@ export const ReportOutcomeRequest: MessageFns<ReportOutcomeRequest> = {
     }
     if (message.retryAfterMs !== 0) {
       writer.uint32(32).uint32(message.retryAfterMs);
+    }
+    if (message.retryAfterSource !== "") {
+      writer.uint32(42).string(message.retryAfterSource);
+    }
+    if (message.resetAtS !== 0) {
+      writer.uint32(48).uint32(message.resetAtS);
+    }
+    if (message.message !== "") {
+      writer.uint32(58).string(message.message);
     }
     return writer;
   },
@@ -789,6 +804,30 @@ export const ReportOutcomeRequest: MessageFns<ReportOutcomeRequest> = {
             message.retryAfterMs = reader.uint32();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.retryAfterSource = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.resetAtS = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -819,6 +858,17 @@ export const ReportOutcomeRequest: MessageFns<ReportOutcomeRequest> = {
         : isSet(object.retry_after_ms)
         ? globalThis.Number(object.retry_after_ms)
         : 0,
+      retryAfterSource: isSet(object.retryAfterSource)
+        ? globalThis.String(object.retryAfterSource)
+        : isSet(object.retry_after_source)
+        ? globalThis.String(object.retry_after_source)
+        : "",
+      resetAtS: isSet(object.resetAtS)
+        ? globalThis.Number(object.resetAtS)
+        : isSet(object.reset_at_s)
+        ? globalThis.Number(object.reset_at_s)
+        : 0,
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
     };
   },
 
@@ -836,6 +886,15 @@ export const ReportOutcomeRequest: MessageFns<ReportOutcomeRequest> = {
     if (message.retryAfterMs !== 0) {
       obj.retryAfterMs = Math.round(message.retryAfterMs);
     }
+    if (message.retryAfterSource !== "") {
+      obj.retryAfterSource = message.retryAfterSource;
+    }
+    if (message.resetAtS !== 0) {
+      obj.resetAtS = Math.round(message.resetAtS);
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
     return obj;
   },
 
@@ -848,6 +907,9 @@ export const ReportOutcomeRequest: MessageFns<ReportOutcomeRequest> = {
     message.model = object.model ?? "";
     message.statusCode = object.statusCode ?? 0;
     message.retryAfterMs = object.retryAfterMs ?? 0;
+    message.retryAfterSource = object.retryAfterSource ?? "";
+    message.resetAtS = object.resetAtS ?? 0;
+    message.message = object.message ?? "";
     return message;
   },
 };
