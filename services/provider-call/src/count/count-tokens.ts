@@ -6,7 +6,7 @@ import type { WireFormatName } from '../adapters/client-codec.js';
 import { asCount, asRecord, parseJson, type JsonRecord } from '../ir/json-shape.js';
 import type { InvokeDeps } from '../invoke/invoke-unary.js';
 import { addClientHeaders, requireAccount, upstreamTarget } from '../invoke/plan-exchange.js';
-import { retryAfterMs } from '../upstream/retry-after.js';
+import { failureReport } from '../upstream/failure-report.js';
 import { decodeCount, upstreamCount } from './count-plan.js';
 import { estimateInputTokens } from './token-estimate.js';
 import { egressProxyId } from '../proxies/egress-proxy-id.js';
@@ -81,7 +81,7 @@ export async function countTokens(deps: InvokeDeps, request: CountTokensRequest,
   return CountTokensResponse.fromPartial({
     status: answer.status,
     body: Buffer.from(codec.encodeError({ status: answer.status, message: error.message })),
-    retryAfterMs: retryAfterMs(answer.headers) ?? error.retryAfterMs ?? 0,
+    ...failureReport(answer.headers, answer.text, error.retryAfterMs),
     droppedFields: dropped,
   });
 }

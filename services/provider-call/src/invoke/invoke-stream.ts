@@ -5,7 +5,7 @@ import type { Exchange, StreamTranslator } from '../adapters/provider-adapter.js
 import { streamFailure } from '../adapters/stream-failure.js';
 import { ZERO_USAGE } from '../ir/chat-ir.js';
 import { SseParser } from '@aigw/formats';
-import { retryAfterMs } from '../upstream/retry-after.js';
+import { failureReport } from '../upstream/failure-report.js';
 import type { UpstreamResponse } from '../upstream/upstream-client.js';
 import { LIMIT_ERROR_CLASS } from '../upstream/call-signal.js';
 import { statusClass } from './call-metrics.js';
@@ -74,7 +74,7 @@ async function relayUpstreamError(upstream: UpstreamResponse, exchange: Exchange
     StreamChunk.fromPartial({
       error: {
         status: upstream.status,
-        retryAfterMs: retryAfterMs(upstream.headers) ?? error.retryAfterMs ?? 0,
+        ...failureReport(upstream.headers, text, error.retryAfterMs),
         body: Buffer.from(error.body),
         errorClass: 'upstream_status',
       },

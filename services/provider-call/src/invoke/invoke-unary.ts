@@ -4,7 +4,7 @@ import type { Logger } from '@aigw/logger';
 import { InvokeResponse, type InvokeRequest } from '@aigw/proto';
 import { logExcerpt } from '../adapters/error-excerpt.js';
 import type { Exchange, UpstreamRequest } from '../adapters/provider-adapter.js';
-import { retryAfterMs } from '../upstream/retry-after.js';
+import { failureReport } from '../upstream/failure-report.js';
 import type { UpstreamExchange, UpstreamResponse } from '../upstream/upstream-client.js';
 import { statusClass, type CallMetrics } from './call-metrics.js';
 import { planExchange, requireAccount } from './plan-exchange.js';
@@ -77,6 +77,6 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   return InvokeResponse.fromPartial({
     ...base,
     body: Buffer.from(error.body),
-    retryAfterMs: retryAfterMs(upstream.headers) ?? error.retryAfterMs ?? 0,
+    ...failureReport(upstream.headers, upstream.text, error.retryAfterMs),
   });
 }

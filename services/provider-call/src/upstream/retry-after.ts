@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
-const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
+/** The longest wait an upstream hint is taken at (a day). */
+export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
