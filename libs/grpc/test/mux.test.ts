@@ -77,7 +77,7 @@ describe('MuxClient and muxService', () => {
     const calls = Array.from({ length: 500 }, (_, i) =>
       mux.call({ select: { providerId: i + 1, model: `slow:${i % 7}`, excludeAccountIds: [], affinityKey: '' } }, Date.now() + 5000),
     );
-    const reports = Array.from({ length: 50 }, (_, i) => mux.call({ report: { accountId: 1, model: 'm', statusCode: i, retryAfterMs: 0 } }, Date.now() + 5000));
+    const reports = Array.from({ length: 50 }, (_, i) => mux.call({ report: { accountId: 1, model: 'm', statusCode: i, retryAfterMs: 0, retryAfterSource: '', resetAtS: 0, message: '' } }, Date.now() + 5000));
     expect((await Promise.all(calls)).map((r) => r.select?.account?.id)).toEqual(calls.map((_, i) => i + 1));
     expect((await Promise.all(reports)).map((r) => r.report?.cooldownMs)).toEqual(reports.map((_, i) => i));
     expect(mux.inFlight).toBe(0);

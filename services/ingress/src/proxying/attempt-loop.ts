@@ -176,8 +176,11 @@ export class AttemptLoop {
       return;
     }
     successReports?.failed(account.id, model);
-    if (result.kind === 'rejected') backends.reportOutcome(account.id, model, result.status, result.retryAfterMs);
-    else if (blamesAccount(result.error)) backends.reportOutcome(account.id, model, 0, result.error.retryAfterMs ?? 0);
+    if (result.kind === 'rejected') backends.reportOutcome(account.id, model, result.status, result.retryAfterMs, result.hint);
+    else if (blamesAccount(result.error)) {
+      // Our own message (a timeout, a refused connection): it names no secret.
+      backends.reportOutcome(account.id, model, 0, result.error.retryAfterMs ?? 0, { retryAfterSource: '', resetAtS: 0, message: result.error.message });
+    }
   }
 
   private assertTimeLeft(request: ProxyRequest): void {

@@ -1,16 +1,21 @@
 import type { AppError } from '@aigw/errors';
 import { StreamFraming, type Account, type Credential, type InvokeRequest } from '@aigw/proto';
 import { CLIENT_FORMAT } from '../protocol/client-protocol.js';
-import type { ProxyOutcome, ProxyRequest } from './backends.js';
+import type { OutcomeHint, ProxyOutcome, ProxyRequest } from './backends.js';
 
 /** How one upstream call through provider-call ended. */
 export type AttemptResult =
   /** The client has its answer (a success body ready to send, or a stream already delivered). */
   | { kind: 'answered'; outcome: ProxyOutcome }
   /** The upstream said no before any byte reached the client; `body` is in the client's shape. */
-  | { kind: 'rejected'; status: number; body: Buffer; retryAfterMs: number }
+  | { kind: 'rejected'; status: number; body: Buffer; retryAfterMs: number; hint: OutcomeHint }
   /** No upstream answer at all (connect error, timeout, provider-call unavailable), before any byte. */
   | { kind: 'failed'; error: AppError };
+
+/** The hint fields provider-call sets on a refused call (InvokeResponse, StreamError, CountTokensResponse). */
+export function outcomeHint(answer: { retryAfterSource: string; resetAtS: number; upstreamMessage: string }): OutcomeHint {
+  return { retryAfterSource: answer.retryAfterSource, resetAtS: answer.resetAtS, message: answer.upstreamMessage };
+}
 
 /** The InvokeRequest for one attempt. */
 export function invokeRequestFor(

@@ -15,12 +15,19 @@ export interface Selection {
   affinity: AffinityOutcome;
 }
 
+/** What the upstream said with a refusal, passed on to the selector: its retry hint's source, quota reset (unix s), message. */
+export interface OutcomeHint {
+  retryAfterSource: string;
+  resetAtS: number;
+  message: string;
+}
+
 /** The three gRPC backends as the attempt loop uses them; deadlines are absolute ms. Errors are AppErrors. */
 export interface Backends {
   /** `affinityKey` '' is plain round robin. */
   selectAccount(providerId: number, model: string, exclude: readonly number[], affinityKey: string, deadline: number): Promise<Selection>;
   /** Fire and forget: failures are logged, never awaited by a request. */
-  reportOutcome(accountId: number, model: string, statusCode: number, retryAfterMs: number): void;
+  reportOutcome(accountId: number, model: string, statusCode: number, retryAfterMs: number, hint?: OutcomeHint): void;
   getCredential(accountId: number, deadline: number): Promise<Credential>;
   invalidateCredential(accountId: number, deadline: number): Promise<void>;
   invoke(request: InvokeRequest, deadline: number, signal: AbortSignal): Promise<InvokeResponse>;

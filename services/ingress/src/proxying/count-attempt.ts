@@ -1,6 +1,6 @@
 import { toAppError } from '@aigw/errors';
 import type { CountTokensRequest, InvokeRequest } from '@aigw/proto';
-import type { AttemptResult } from './attempt-result.js';
+import { outcomeHint, type AttemptResult } from './attempt-result.js';
 import type { Backends, ProxyRequest, RequestTrace } from './backends.js';
 import { isRetryableError } from './retry-policy.js';
 
@@ -29,5 +29,5 @@ export async function countAttempt(backends: Backends, request: ProxyRequest, in
     trace.countEstimated = response.estimated;
     return { kind: 'answered', outcome: { kind: 'response', status: response.status, body: response.body, retryAfterMs: 0 } };
   }
-  return { kind: 'rejected', status: response.status, body: response.body, retryAfterMs: response.retryAfterMs };
+  return { kind: 'rejected', status: response.status, body: response.body, retryAfterMs: response.retryAfterMs, hint: outcomeHint(response) };
 }

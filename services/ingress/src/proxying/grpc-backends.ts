@@ -15,6 +15,7 @@ import type {
   SelectorServiceClient,
   StreamChunk,
 } from '@aigw/proto';
+import { ReportOutcomeRequest } from '@aigw/proto';
 import type { Backends, StreamCall } from './backends.js';
 
 export interface BackendClients {
@@ -78,8 +79,16 @@ export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: Bac
       return { account: select.account, affinity: select.affinity };
     },
 
-    reportOutcome(accountId, model, statusCode, retryAfterMs) {
-      const report = { accountId, model, statusCode, retryAfterMs: Math.max(0, Math.round(retryAfterMs)) };
+    reportOutcome(accountId, model, statusCode, retryAfterMs, hint) {
+      const report = ReportOutcomeRequest.fromPartial({
+        accountId,
+        model,
+        statusCode,
+        retryAfterMs: Math.max(0, Math.round(retryAfterMs)),
+        retryAfterSource: hint?.retryAfterSource ?? '',
+        resetAtS: hint?.resetAtS ?? 0,
+        message: hint?.message ?? '',
+      });
       selectorMux.call({ report }, Date.now() + REPORT_TIMEOUT_MS).catch((error: unknown) =>
         logger.debug({ accountId, err: error }, 'report outcome failed'),
       );

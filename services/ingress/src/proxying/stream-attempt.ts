@@ -2,7 +2,7 @@ import { AppError, toAppError } from '@aigw/errors';
 import type { InvokeRequest, StreamStart } from '@aigw/proto';
 import { errorEvent } from '../protocol/error-shape.js';
 import type { Backends, ProxyRequest, RequestTrace, StreamSink } from './backends.js';
-import type { AttemptResult } from './attempt-result.js';
+import { outcomeHint, type AttemptResult } from './attempt-result.js';
 import { isRetryableError } from './retry-policy.js';
 import { withLimitNamed } from './time-limits.js';
 
@@ -56,7 +56,7 @@ export async function streamAttempt(
         if (failure.status === 0) {
           return { kind: 'failed', error: new AppError('UPSTREAM_ERROR', 'upstream stream failed before any data') };
         }
-        return { kind: 'rejected', status: failure.status, body: failure.body, retryAfterMs: failure.retryAfterMs };
+        return { kind: 'rejected', status: failure.status, body: failure.body, retryAfterMs: failure.retryAfterMs, hint: outcomeHint(failure) };
       }
     }
   } catch (thrown) {

@@ -1,7 +1,7 @@
 import { toAppError } from '@aigw/errors';
 import type { InvokeRequest } from '@aigw/proto';
 import type { Backends, ProxyRequest, RequestTrace } from './backends.js';
-import type { AttemptResult } from './attempt-result.js';
+import { outcomeHint, type AttemptResult } from './attempt-result.js';
 import { isRetryableError } from './retry-policy.js';
 
 /** One Invoke: a complete answer, an upstream rejection, or a retryable failure; anything else is thrown. */
@@ -27,5 +27,5 @@ export async function unaryAttempt(
     trace.usage = response.usage;
     return { kind: 'answered', outcome: { kind: 'response', status: response.status, body, retryAfterMs: 0 } };
   }
-  return { kind: 'rejected', status: response.status, body, retryAfterMs: response.retryAfterMs };
+  return { kind: 'rejected', status: response.status, body, retryAfterMs: response.retryAfterMs, hint: outcomeHint(response) };
 }

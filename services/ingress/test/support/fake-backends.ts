@@ -30,6 +30,9 @@ export function okResponse(body: unknown = { ok: true }, extra: Partial<InvokeRe
     proxyId: 0,
     retryAfterMs: 0,
     droppedFields: [],
+    retryAfterSource: '',
+    resetAtS: 0,
+    upstreamMessage: '',
     ...extra,
   };
 }
@@ -57,7 +60,7 @@ export interface FakeBackendOptions {
 
 /** A CountTokensResponse as provider-call answers a count. */
 export function countResponse(body: unknown, extra: Partial<CountTokensResponse> = {}): CountTokensResponse {
-  return { status: 200, body: Buffer.from(JSON.stringify(body)), inputTokens: 0, estimated: false, retryAfterMs: 0, droppedFields: [], ...extra };
+  return { status: 200, body: Buffer.from(JSON.stringify(body)), inputTokens: 0, estimated: false, retryAfterMs: 0, droppedFields: [], retryAfterSource: '', resetAtS: 0, upstreamMessage: '', ...extra };
 }
 
 /** In-memory Backends recording every call, for the HTTP layer and the attempt loop only. */

@@ -32,3 +32,29 @@ export function renderGoogleError(httpStatus: number, message?: string): string 
   const fallback = GOOGLE_ERRORS[httpStatus]?.[1] ?? `Request failed with status ${httpStatus}.`;
   return JSON.stringify({ error: { code: httpStatus, message: message ?? fallback, status: googleStatusName(httpStatus) } });
 }
+
+/**
+ * The 429 Cloud Code Assist answers when an account's quota for a model is used up (the shape CLIProxyAPI and
+ * Antigravity-Manager read): ErrorInfo QUOTA_EXHAUSTED with `quotaResetDelay` and `quotaResetTimeStamp`, and
+ * RetryInfo with the same delay. The Gemini API sends the same RetryInfo.
+ */
+export function renderGoogleQuotaError(resetSeconds: number, model: string, now = Date.now()): string {
+  const resetAt = new Date(now + resetSeconds * 1000);
+  resetAt.setUTCMilliseconds(0);
+  return JSON.stringify({
+    error: {
+      code: 429,
+      message: `You have exhausted your capacity on this model. Your quota will reset after ${resetSeconds}s.`,
+      status: 'RESOURCE_EXHAUSTED',
+      details: [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'QUOTA_EXHAUSTED',
+          domain: 'cloudcode-pa.googleapis.com',
+          metadata: { uiMessage: 'true', model, quotaResetDelay: `${resetSeconds}s`, quotaResetTimeStamp: resetAt.toISOString().replace('.000Z', 'Z') },
+        },
+        { '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${resetSeconds}s` },
+      ],
+    },
+  });
+}

@@ -14,6 +14,11 @@ describe('parseDirective', () => {
     });
   });
 
+  it('reads a quota reset', () => {
+    expect(parseDirective('[emu quota_reset=3600]')).toEqual({ quotaResetSeconds: 3600 });
+    expect(steeringFromHeaders({ 'x-emu-quota-reset': '90' })).toEqual({ quotaResetSeconds: 90 });
+  });
+
   it('reads a mid-stream pause', () => {
     expect(parseDirective('[emu pause_after=3 pause_ms=1500]')).toEqual({ pauseAfterEvents: 3, pauseMs: 1500 });
     expect(steeringFromHeaders({ 'x-emu-pause-after': '0', 'x-emu-pause-ms': '200' })).toEqual({ pauseAfterEvents: 0, pauseMs: 200 });

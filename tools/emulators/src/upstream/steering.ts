@@ -10,6 +10,12 @@ export interface Steering {
   status?: number;
   /** Adds `Retry-After: <seconds>`. */
   retryAfterSeconds?: number;
+  /**
+   * An account's quota is used up and resets in this many seconds: 429 (unless `status` says otherwise) with
+   * Google's quota error (ErrorInfo `quotaResetDelay` / `quotaResetTimeStamp`, RetryInfo) on Google formats,
+   * the format's own 429 with `Retry-After` elsewhere.
+   */
+  quotaResetSeconds?: number;
   /** Wait before the response headers. */
   delayMs?: number;
   /** Drop the connection after this many body bytes (JSON or SSE). */
@@ -35,6 +41,7 @@ type SteeringKey = keyof Steering;
 const STEERING_KEYS: readonly SteeringKey[] = [
   'status',
   'retryAfterSeconds',
+  'quotaResetSeconds',
   'delayMs',
   'dieAfterBytes',
   'chunks',
@@ -47,6 +54,7 @@ const STEERING_KEYS: readonly SteeringKey[] = [
 const HEADER_KEYS: ReadonlyArray<readonly [string, SteeringKey]> = [
   ['x-emu-status', 'status'],
   ['x-emu-retry-after', 'retryAfterSeconds'],
+  ['x-emu-quota-reset', 'quotaResetSeconds'],
   ['x-emu-delay-ms', 'delayMs'],
   ['x-emu-die-after-bytes', 'dieAfterBytes'],
   ['x-emu-chunks', 'chunks'],
@@ -59,6 +67,7 @@ const HEADER_KEYS: ReadonlyArray<readonly [string, SteeringKey]> = [
 const DIRECTIVE_KEYS: Readonly<Record<string, SteeringKey>> = {
   status: 'status',
   retry_after: 'retryAfterSeconds',
+  quota_reset: 'quotaResetSeconds',
   delay_ms: 'delayMs',
   die_after_bytes: 'dieAfterBytes',
   chunks: 'chunks',
@@ -97,7 +106,7 @@ export function steeringFromHeaders(headers: IncomingHttpHeaders): Steering | un
 export const DIRECTIVE_PATTERN = /\[emu((?:\s+[^\s\]]+)*)\s*\]/g;
 
 /**
- * Steering from `[emu status=503 retry_after=2 delay_ms=50 die_after_bytes=100 chunks=20 chunk_delay_ms=10
+ * Steering from `[emu status=503 retry_after=2 quota_reset=3600 delay_ms=50 die_after_bytes=100 chunks=20 chunk_delay_ms=10
  * stream_error=529 pause_after=3 pause_ms=1500]` directives in text (any subset of keys; with several directives the later one wins).
  * Keys for the answer itself (tool, thinking, cached) are read by answer-directives.ts.
  */

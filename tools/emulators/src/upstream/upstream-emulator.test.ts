@@ -55,6 +55,28 @@ describe('steering', () => {
     expect(events).toHaveLength(1 + 7 + 1 + 1); // role, 7 deltas, finish, [DONE]
   });
 
+  it('by a quota_reset directive: Google’s quota error on Google formats, 429 with Retry-After elsewhere', async () => {
+    const before = Date.now();
+    const google = await fetch(`${emu.url}/v1beta/models/gemini-2.5-pro:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': 'AIza-quota', 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'hi [emu quota_reset=3600]' }] }] }),
+    });
+    expect(google.status).toBe(429);
+    const error = ((await google.json()) as { error: { status: string; details: { '@type': string; retryDelay?: string; metadata?: Record<string, string> }[] } }).error;
+    expect(error.status).toBe('RESOURCE_EXHAUSTED');
+    const info = error.details.find((d) => d['@type'] === 'type.googleapis.com/google.rpc.ErrorInfo');
+    expect(info?.metadata?.quotaResetDelay).toBe('3600s');
+    const resetAt = Date.parse(info?.metadata?.quotaResetTimeStamp ?? '');
+    expect(resetAt).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 + 3_600_000);
+    expect(resetAt).toBeLessThanOrEqual(Date.now() + 3_600_000);
+    expect(error.details.find((d) => d['@type'] === 'type.googleapis.com/google.rpc.RetryInfo')?.retryDelay).toBe('3600s');
+
+    const openai = await chat('hi [emu quota_reset=60]');
+    expect(openai.status).toBe(429);
+    expect(openai.headers.get('retry-after')).toBe('60');
+  });
+
   it('headers override directives', async () => {
     const res = await chat('x [emu status=500]', { headers: { 'x-emu-status': '200' } });
     expect(res.status).toBe(200);

@@ -10,6 +10,7 @@ import { handleControl } from './control-routes.js';
 import { COUNT_ENDPOINTS, type CountEndpoint } from './count-endpoints.js';
 import { embeddingsEndpoint, serveEmbeddings } from './embeddings-routes.js';
 import { geminiFormat } from './gemini-format.js';
+import { renderGoogleQuotaError } from './google-error.js';
 import { openAiFormat } from './openai-format.js';
 import { openAiResponsesFormat } from './openai-responses-format.js';
 import { modelListEndpoint, serveModelList } from './model-list-routes.js';
@@ -129,7 +130,8 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
       parseDirective(chat.lastUserText),
       steeringFromHeaders(req.headers),
     );
-    const status = steering.status ?? 200;
+    const quotaReset = steering.quotaResetSeconds;
+    const status = steering.status ?? (quotaReset === undefined ? 200 : 429);
     record(chat.model, chat.stream, status, chat);
 
     if (steering.delayMs !== undefined && steering.delayMs > 0) {
@@ -138,13 +140,16 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     }
     const headers: Record<string, string | number> = { 'content-type': 'application/json; charset=utf-8' };
     if (steering.retryAfterSeconds !== undefined) headers['retry-after'] = String(steering.retryAfterSeconds);
+    const googleQuota = quotaReset !== undefined && (format.name === 'gemini' || format.name === 'antigravity');
+    if (quotaReset !== undefined && !googleQuota) headers['retry-after'] ??= String(quotaReset);
     const faults = {
       ...(steering.dieAfterBytes === undefined ? {} : { dieAfterBytes: steering.dieAfterBytes }),
       ...(steering.chunkDelayMs === undefined ? {} : { chunkDelayMs: steering.chunkDelayMs }),
       ...(steering.pauseMs === undefined ? {} : { pauseMs: steering.pauseMs, pauseAfterEvents: steering.pauseAfterEvents ?? 0 }),
     };
     if (status < 200 || status > 299) {
-      writeWholeBody(res, status, headers, format.renderError(status), faults);
+      const errorBody = googleQuota ? renderGoogleQuotaError(quotaReset, chat.model) : format.renderError(status);
+      writeWholeBody(res, status, headers, errorBody, faults);
       return;
     }
     if (promptCache !== undefined) {
