@@ -8,6 +8,7 @@ import { onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { createRegistry, serveMetrics } from '@aigw/metrics';
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
+import { readAccountStates } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
 import { invalidateOnChange } from './cache-invalidation.js';
 import { watchConfigEvents } from './config-events-liveness.js';
@@ -41,6 +42,7 @@ import { createResponseStoreMetrics } from './responses/response-store-metrics.j
 import { prismaRouteLoader } from './routing/prisma-route-loader.js';
 import { RouteCache } from './routing/route-cache.js';
 import { createServer } from './server.js';
+import { withinTime } from './within-time.js';
 
 const config = loadConfig(ingressConfigSchema);
 const logger = createLogger({ service: 'ingress', level: config.LOG_LEVEL });
@@ -198,6 +200,10 @@ const app = createServer({
     },
     proxyPool: { recalculate: recalculateAssignments, list: listAssignments },
     egress: EgressPolicy.fromConfig(config),
+    accountState: {
+      read: (accounts) =>
+        withinTime(readAccountStates(redis, accounts), config.REDIS_REQUEST_TIMEOUT_MS, () => new Error('account state read timed out')),
+    },
     logger,
   },
   readinessChecks: readinessChecks(config, connections, () => routes.loaded),

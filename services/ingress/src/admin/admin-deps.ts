@@ -3,6 +3,7 @@ import type { PrismaClient } from '@aigw/db';
 import type { EgressPolicy } from '@aigw/egress';
 import type { Logger } from '@aigw/logger';
 import type { ProxyAssignments, RecalculateResult } from '@aigw/proxy-pool';
+import type { AccountLiveState, AccountRef } from '@aigw/redis';
 import type { CredentialCipher } from '@aigw/secrets';
 
 /** What the admin API needs; main.ts wires the real ones. */
@@ -19,5 +20,10 @@ export interface AdminDeps {
   };
   /** Refuses upstream, token and proxy URLs pointing inside (EGRESS_ALLOW, EGRESS_ALLOW_PRIVATE). */
   egress: EgressPolicy;
+  /**
+   * Reads accounts' live state from Redis (readAccountStates), bounded by the Redis request timeout; rejects when
+   * Redis does not answer. Absent: the state routes say `stateAvailable: false`.
+   */
+  accountState?: { read(accounts: readonly AccountRef[]): Promise<Map<number, AccountLiveState>> };
   logger: Logger;
 }

@@ -1,4 +1,5 @@
 import express, { Router } from 'express';
+import { accountStateApi, accountStateDocs } from './account-state-api.js';
 import { accountsApi, accountsDocs } from './accounts-api.js';
 import { requireAdminToken } from './admin-auth.js';
 import type { AdminDeps } from './admin-deps.js';
@@ -22,6 +23,8 @@ export interface AdminResource extends DocumentedResource {
 /** Every admin resource. The OpenAPI document and its completeness test read this same table. */
 export const ADMIN_RESOURCES: readonly AdminResource[] = [
   { mount: '/providers', router: providersApi, docs: providersDocs },
+  // Before /accounts: its /:id would otherwise take `state` for an id.
+  { mount: '/accounts', router: accountStateApi, docs: accountStateDocs },
   { mount: '/accounts', router: accountsApi, docs: accountsDocs },
   { mount: '/proxies', router: proxiesApi, docs: proxiesDocs },
   { mount: '/routes', router: modelRoutesApi, docs: modelRoutesDocs },
