@@ -64,4 +64,17 @@ describe('explainable account state', () => {
       });
     }
   });
+
+  it('moves a binding’s count with the conversation when its account cools down', async () => {
+    const first = (await replica.selectFor('moving', ring.providerId, 'moving-model')).id;
+    const read = async () => readAccountStates(reader, ring.accountIds.map((id) => ({ id, provider: 'stateful' })));
+    const before = await read();
+    await replica.report(first, 'moving-model', 429, 60_000);
+    const moved = await replica.selectFor('moving', ring.providerId, 'moving-model');
+    expect(moved.id).not.toBe(first);
+    const after = await read();
+    expect(after.get(first)!.affinityBindings).toBe(before.get(first)!.affinityBindings - 1);
+    expect(after.get(moved.id)!.affinityBindings).toBe(before.get(moved.id)!.affinityBindings + 1);
+    expect(after.get(first)!.cooldowns.map((c) => [c.model, c.reason, c.source])).toContainEqual(['moving-model', 'rate_limited', 'retry-after']);
+  });
 });
