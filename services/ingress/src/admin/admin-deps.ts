@@ -4,6 +4,7 @@ import type { EgressPolicy } from '@aigw/egress';
 import type { Logger } from '@aigw/logger';
 import type { ProxyAssignments, RecalculateResult } from '@aigw/proxy-pool';
 import type { CredentialCipher } from '@aigw/secrets';
+import type { OAuthOnboarding } from './oauth/oauth-onboarding.js';
 
 /** What the admin API needs; main.ts wires the real ones. */
 export interface AdminDeps {
@@ -20,4 +21,6 @@ export interface AdminDeps {
   /** Refuses upstream, token and proxy URLs pointing inside (EGRESS_ALLOW, EGRESS_ALLOW_PRIVATE). */
   egress: EgressPolicy;
   logger: Logger;
+  /** OAuth logins and credential-file imports (pending logins in Redis, the login clients). */
+  oauth: OAuthOnboarding;
 }
