@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from '../http/read-body.js';
 import { renderGoogleError } from './google-error.js';
+import type { RequestLog } from './request-log.js';
 
 // Cloud Code's account setup, as Gemini CLI (code_assist/setup.ts) and Antigravity call it after a login:
 //   POST /v1internal:loadCodeAssist {cloudaicompanionProject?, metadata:{ideType, platform, pluginType}}
@@ -32,7 +33,7 @@ export function isCodeAssistSetupPath(method: string, pathname: string): boolean
   return method === 'POST' && (pathname === '/v1internal:loadCodeAssist' || pathname === '/v1internal:onboardUser');
 }
 
-function send(res: ServerResponse, status: number, body: string): void {
+function sendJson(res: ServerResponse, status: number, body: string): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
   res.end(body);
 }
@@ -40,18 +41,24 @@ function send(res: ServerResponse, status: number, body: string): void {
 /** Serves loadCodeAssist / onboardUser for a bearer token the OAuth emulator issued. */
 export async function serveCodeAssistSetup(
   state: CodeAssistState,
+  log: RequestLog,
   validateBearer: ((token: string) => boolean) | undefined,
   req: IncomingMessage,
   res: ServerResponse,
   pathname: string,
 ): Promise<void> {
+  const at = Date.now();
+  const token = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
+  const send = (res: ServerResponse, status: number, body: string): void => {
+    log.add({ at, method: 'POST', path: pathname, format: 'antigravity', model: '', credential: token, stream: false, status });
+    sendJson(res, status, body);
+  };
   let body: Record<string, unknown>;
   try {
     body = JSON.parse((await readBody(req, 1024 * 1024)).toString('utf8') || '{}') as Record<string, unknown>;
   } catch {
     return send(res, 400, renderGoogleError(400, 'Invalid JSON payload received.'));
   }
-  const token = /^bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
   if (token === '' || (validateBearer !== undefined && !validateBearer(token))) return send(res, 401, renderGoogleError(401));
   const metadata = body['metadata'];
   if (typeof metadata !== 'object' || metadata === null) return send(res, 400, renderGoogleError(400, 'metadata is required.'));

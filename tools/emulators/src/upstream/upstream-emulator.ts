@@ -215,7 +215,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     if (pathname.startsWith('/_emu/')) return handleControl(req, res, pathname, log, scripts);
     const method = req.method ?? 'GET';
     const query = q < 0 ? '' : url.slice(q + 1);
-    if (isCodeAssistSetupPath(method, pathname)) return serveCodeAssistSetup(codeAssist, validateBearer, req, res, pathname);
+    if (isCodeAssistSetupPath(method, pathname)) return serveCodeAssistSetup(codeAssist, log, validateBearer, req, res, pathname);
     const list = modelListEndpoint(method, pathname, req.headers);
     if (list !== undefined) return serveModelList(list, { log, scripts, defaults, validateBearer }, req, res, pathname, query);
     // Only count paths end so; the benchmark's chat requests skip the three matches.

@@ -78,7 +78,8 @@ async function onboardedAccount(deps: LoginDeps, login: StoredLogin, tokens: Exc
   const client = deps.oauth.clients[login.kind];
   const settings: Record<string, string> = {};
   if (tokens.email !== undefined) settings['email'] = tokens.email;
-  if (tokens.chatgptAccountId !== undefined) settings['chatgptAccountId'] = tokens.chatgptAccountId;
+  // Only ChatGPT logins name an account in the id_token that matters upstream.
+  if (login.kind === 'openai' && tokens.chatgptAccountId !== undefined) settings['chatgptAccountId'] = tokens.chatgptAccountId;
   if (login.kind === 'antigravity') {
     const provider = await deps.prisma.provider.findUniqueOrThrow({ where: { id: login.providerId }, select: { baseUrl: true } });
     const discovery = { outbound: deps.oauth.outbound, pollMs: deps.oauth.onboardPollMs, maxPolls: MAX_ONBOARD_POLLS };
