@@ -153,7 +153,7 @@ export const ingressConfigSchema = z.object({
       if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
     }),
   /** How long a started OAuth login may be completed, in seconds. */
-  OAUTH_LOGIN_TTL_S: z.coerce.number().int().min(30).max(86_400).default(600),
+  OAUTH_LOGIN_TTL_S: z.coerce.number().int().min(5).max(86_400).default(600),
   /** Between Cloud Code onboardUser checks while a new Google account gets its project (Gemini CLI waits 5 s). */
   OAUTH_ONBOARD_POLL_MS: z.coerce.number().int().min(0).default(5_000),
   /** Request-log batches published and awaiting JetStream's ack at once. */

@@ -11,6 +11,8 @@ import { refreshForImport } from './token-exchange.js';
 
 const importSchema = z.strictObject({
   ...providerRefFields,
+  /** The new accounts' egress, as in POST /accounts (default pool). */
+  egress: z.enum(['pool', 'direct']).optional(),
   files: z
     .array(z.strictObject({ name: z.string().trim().min(1).max(256), content: z.string().max(256 * 1024) }))
     .min(1)
@@ -30,7 +32,7 @@ const DEFAULT_CLOUD_CODE = 'https://cloudcode-pa.googleapis.com';
 const MAX_ONBOARD_POLLS = 12;
 
 /** The account a file makes under the provider; antigravity files without a project get theirs from Cloud Code. */
-async function accountOf(deps: AdminDeps, provider: { id: number; baseUrl: string }, name: string, file: FileCredential): Promise<OnboardedAccount> {
+async function accountOf(deps: AdminDeps, provider: { id: number; baseUrl: string }, name: string, file: FileCredential, egress: 'pool' | 'direct' | undefined): Promise<OnboardedAccount> {
   const client = deps.oauth.clients[file.client];
   let credential = {
     clientId: file.clientId ?? client.clientId,
@@ -53,10 +55,15 @@ async function accountOf(deps: AdminDeps, provider: { id: number; baseUrl: strin
     }
     settings['project'] = project;
   }
-  return { providerId: provider.id, label: file.email ?? name.replace(/\.json$/i, ''), credential, settings };
+  return { providerId: provider.id, label: file.email ?? name.replace(/\.json$/i, ''), credential, settings, egress };
 }
 
-async function importOne(deps: AdminDeps, provider: { id: number; name: string; kind: string; baseUrl: string }, file: { name: string; content: string }): Promise<ImportResult> {
+async function importOne(
+  deps: AdminDeps,
+  provider: { id: number; name: string; kind: string; baseUrl: string },
+  file: { name: string; content: string },
+  egress: 'pool' | 'direct' | undefined,
+): Promise<ImportResult> {
   const result = (status: ImportResult['status'], format: CredentialFileFormat | null, message: string | null, accountId: number | null = null, label: string | null = null): ImportResult => ({
     name: file.name,
     status,
@@ -74,7 +81,7 @@ async function importOne(deps: AdminDeps, provider: { id: number; name: string; 
   const same = await findSameOAuthAccount(deps, provider.id, { refreshToken: credential.refreshToken, email: credential.email });
   if (same !== undefined) return result('skipped', credential.format, `already present as account ${same}`, same);
   try {
-    const account = await accountOf(deps, provider, file.name, credential);
+    const account = await accountOf(deps, provider, file.name, credential, egress);
     const id = await createOAuthAccount(deps, account);
     return result('imported', credential.format, null, id, account.label.slice(0, 128));
   } catch (error) {
@@ -94,7 +101,7 @@ export function accountsImportApi(deps: AdminDeps): Router {
     const provider = await deps.prisma.provider.findUniqueOrThrow({ where: { id: providerId }, select: { id: true, name: true, kind: true, baseUrl: true } });
     const results: ImportResult[] = [];
     // One at a time: two files of the same account then dedupe against each other.
-    for (const file of body.files) results.push(await importOne(deps, provider, file));
+    for (const file of body.files) results.push(await importOne(deps, provider, file, body.egress));
     res.json({ results });
   });
   return router;

@@ -25,6 +25,7 @@ export function presentLogin(login: StoredLogin, now: number) {
     provider: login.provider,
     kind: login.kind,
     label: login.label,
+    egress: login.egress,
     authorizationUrl: login.authorizationUrl,
     redirectUri: login.redirectUri,
     createdAt: login.createdAt,
@@ -36,7 +37,7 @@ export function presentLogin(login: StoredLogin, now: number) {
 }
 
 /** Starts a login for a provider whose kind matches: a fresh state and PKCE pair, kept in Redis. */
-export async function startLogin(deps: LoginDeps, request: { providerId: number; kind: LoginKind | undefined; label: string | undefined; redirectUri: string | undefined }): Promise<StoredLogin> {
+export async function startLogin(deps: LoginDeps, request: { providerId: number; kind: LoginKind | undefined; label: string | undefined; redirectUri: string | undefined; egress: 'pool' | 'direct' | undefined }): Promise<StoredLogin> {
   const provider = await deps.prisma.provider.findUniqueOrThrow({ where: { id: request.providerId }, select: { id: true, name: true, kind: true } });
   const kind = request.kind ?? (LOGIN_KINDS as readonly string[]).find((k) => k === provider.kind);
   if (kind === undefined || kind !== provider.kind) {
@@ -53,6 +54,7 @@ export async function startLogin(deps: LoginDeps, request: { providerId: number;
     provider: provider.name,
     kind: kind as LoginKind,
     label: request.label ?? null,
+    egress: request.egress ?? 'pool',
     state,
     verifier: pkce.verifier,
     redirectUri,
@@ -98,6 +100,7 @@ async function onboardedAccount(deps: LoginDeps, login: StoredLogin, tokens: Exc
       expiresAt: tokens.expiresAt,
     },
     settings,
+    egress: login.egress,
   };
 }
 

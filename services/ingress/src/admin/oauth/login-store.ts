@@ -10,6 +10,7 @@ export interface StoredLogin {
   provider: string;
   kind: LoginKind;
   label: string | null;
+  egress: 'pool' | 'direct';
   state: string;
   /** The PKCE verifier: a secret until the code is exchanged, dropped afterwards. */
   verifier: string | null;

@@ -21,6 +21,8 @@ export interface OnboardedAccount {
   credential: OAuthCredential;
   /** e.g. {project, email} (antigravity), {email, chatgptAccountId} (openai). */
   settings: Record<string, string>;
+  /** pool (default): only through a proxy of the pool; direct: the operator chose no proxy. */
+  egress?: 'pool' | 'direct' | undefined;
 }
 
 type Deps = Pick<AdminDeps, 'prisma' | 'cipher' | 'notify' | 'proxyPool' | 'egress'>;
@@ -76,6 +78,7 @@ export async function createOAuthAccount(deps: Deps, account: OnboardedAccount):
       authData: deps.cipher.encryptJson(credential),
       settings: JSON.stringify(account.settings),
       isActive: true,
+      egress: account.egress ?? 'pool',
     },
   });
   await afterChange(deps, deps.prisma, created.id);

@@ -14,6 +14,8 @@ const startSchema = z.strictObject({
   /** Defaults to the provider's kind. */
   kind: z.enum(LOGIN_KINDS).optional(),
   label: z.string().trim().min(1).max(128).optional(),
+  /** The new account's egress, as in POST /accounts (default pool). */
+  egress: z.enum(['pool', 'direct']).optional(),
   /** Where the provider sends the browser back; default: the login client's (the real client's registered URI). */
   redirectUri: z.url({ protocol: /^https?$/ }).max(512).optional(),
 });
@@ -54,7 +56,7 @@ export function oauthLoginsApi(deps: AdminDeps): Router {
   router.post('/', async (req, res) => {
     const body = startSchema.parse(req.body);
     const providerId = await resolveProviderId(deps.prisma, body);
-    const login = await startLogin(loginDeps(deps), { providerId, kind: body.kind, label: body.label, redirectUri: body.redirectUri });
+    const login = await startLogin(loginDeps(deps), { providerId, kind: body.kind, label: body.label, redirectUri: body.redirectUri, egress: body.egress });
     res.status(201).json(presentLogin(login, now()));
   });
 
