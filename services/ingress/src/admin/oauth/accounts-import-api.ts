@@ -4,7 +4,7 @@ import { z } from '@aigw/config';
 import type { AdminDeps } from '../admin-deps.js';
 import { resourceDocs } from '../openapi/route-docs.js';
 import { providerRefFields, resolveProviderId } from '../provider-ref.js';
-import { discoverProject } from './code-assist-project.js';
+import { discoverProject, MAX_ONBOARD_POLLS } from './code-assist-project.js';
 import { detectCredentialFile, type CredentialFileFormat, type FileCredential } from './credential-files.js';
 import { createOAuthAccount, findSameOAuthAccount, type OnboardedAccount } from './oauth-account-store.js';
 import { refreshForImport } from './token-exchange.js';
@@ -28,9 +28,6 @@ interface ImportResult {
   message: string | null;
 }
 
-const DEFAULT_CLOUD_CODE = 'https://cloudcode-pa.googleapis.com';
-const MAX_ONBOARD_POLLS = 12;
-
 /** The account a file makes under the provider; antigravity files without a project get theirs from Cloud Code. */
 async function accountOf(deps: AdminDeps, provider: { id: number; baseUrl: string }, name: string, file: FileCredential, egress: 'pool' | 'direct' | undefined): Promise<OnboardedAccount> {
   const client = deps.oauth.clients[file.client];
@@ -51,7 +48,7 @@ async function accountOf(deps: AdminDeps, provider: { id: number; baseUrl: strin
     if (project === undefined) {
       const stillValid = credential.accessToken !== undefined && (credential.expiresAt ?? 0) > Date.now() + 60_000;
       if (!stillValid) credential = { ...credential, ...(await refreshForImport(deps.oauth.outbound, credential)) };
-      project = await discoverProject({ outbound: deps.oauth.outbound, pollMs: deps.oauth.onboardPollMs, maxPolls: MAX_ONBOARD_POLLS }, provider.baseUrl || DEFAULT_CLOUD_CODE, credential.accessToken ?? '');
+      project = await discoverProject({ outbound: deps.oauth.outbound, pollMs: deps.oauth.onboardPollMs, maxPolls: MAX_ONBOARD_POLLS }, provider.baseUrl, credential.accessToken ?? '');
     }
     settings['project'] = project;
   }

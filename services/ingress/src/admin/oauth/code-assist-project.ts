@@ -15,6 +15,11 @@ const HEADERS = {
   'client-metadata': JSON.stringify(METADATA),
 };
 
+/** Cloud Code's production endpoint, for a provider without a base URL. */
+export const DEFAULT_CLOUD_CODE_URL = 'https://cloudcode-pa.googleapis.com';
+/** onboardUser checks before giving up (Gemini CLI keeps asking; here a person is waiting). */
+export const MAX_ONBOARD_POLLS = 12;
+
 export interface ProjectDiscovery {
   outbound: Outbound;
   /** Between onboardUser calls (Gemini CLI waits 5 s). */
@@ -40,7 +45,8 @@ async function call(discovery: ProjectDiscovery, baseUrl: string, method: string
 }
 
 /** The Cloud Code project of the account behind `accessToken`, onboarding it first when it has none. */
-export async function discoverProject(discovery: ProjectDiscovery, baseUrl: string, accessToken: string): Promise<string> {
+export async function discoverProject(discovery: ProjectDiscovery, providerBaseUrl: string, accessToken: string): Promise<string> {
+  const baseUrl = providerBaseUrl || DEFAULT_CLOUD_CODE_URL;
   const loaded = await call(discovery, baseUrl, 'loadCodeAssist', accessToken, { metadata: METADATA });
   const existing = projectOf(loaded['cloudaicompanionProject']);
   if (existing !== undefined) return existing;

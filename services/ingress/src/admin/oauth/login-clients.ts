@@ -96,8 +96,8 @@ export function parseLoginClients(json: string): LoginClients {
 const EXTRA_PARAMS: Record<LoginKind, Record<string, string>> = {
   // Google issues a refresh token only for offline access, and again only when consent is shown.
   antigravity: { access_type: 'offline', prompt: 'consent' },
-  // Claude Code's `code=true` makes the callback page show `code#state` to copy.
-  anthropic: { code: 'true' },
+  // (Claude Code's `code=true`, which makes the callback page show `code#state` to copy, leads the URL: see below.)
+  anthropic: {},
   // Codex CLI's: organisations in the id_token, the simplified consent, who is asking.
   openai: { id_token_add_organizations: 'true', codex_cli_simplified_flow: 'true', originator: 'codex_cli_rs' },
 };
@@ -105,8 +105,7 @@ const EXTRA_PARAMS: Record<LoginKind, Record<string, string>> = {
 /** The URL the operator opens to consent: authorization code flow with PKCE (S256). */
 export function authorizationUrl(kind: LoginKind, client: LoginClient, login: { state: string; challenge: string; redirectUri: string }): string {
   const url = new URL(client.authorizeUrl);
-  const params = kind === 'anthropic' ? { code: 'true' } : {};
-  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  if (kind === 'anthropic') url.searchParams.set('code', 'true');
   url.searchParams.set('client_id', client.clientId);
   url.searchParams.set('response_type', 'code');
   url.searchParams.set('redirect_uri', login.redirectUri);

@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '@aigw/errors';
 import type { AdminDeps } from '../admin-deps.js';
-import { discoverProject } from './code-assist-project.js';
+import { discoverProject, MAX_ONBOARD_POLLS } from './code-assist-project.js';
 import { authorizationUrl, LOGIN_KINDS, type LoginKind } from './login-clients.js';
 import { loginStatus, type StoredLogin } from './login-store.js';
 import { createOAuthAccount, findSameOAuthAccount, renewOAuthAccount, type OnboardedAccount } from './oauth-account-store.js';
@@ -10,10 +10,6 @@ import { newPkce, randomToken } from './pkce.js';
 import { exchangeCode, type ExchangedTokens } from './token-exchange.js';
 
 export type LoginDeps = Pick<AdminDeps, 'prisma' | 'cipher' | 'notify' | 'proxyPool' | 'egress'> & { oauth: OAuthOnboarding };
-
-const DEFAULT_CLOUD_CODE = 'https://cloudcode-pa.googleapis.com';
-/** onboardUser checks before giving up (Gemini CLI keeps asking; a login has a person waiting). */
-const MAX_ONBOARD_POLLS = 12;
 
 const nowOf = (deps: LoginDeps) => (deps.oauth.now ?? Date.now)();
 
@@ -85,7 +81,7 @@ async function onboardedAccount(deps: LoginDeps, login: StoredLogin, tokens: Exc
   if (login.kind === 'antigravity') {
     const provider = await deps.prisma.provider.findUniqueOrThrow({ where: { id: login.providerId }, select: { baseUrl: true } });
     const discovery = { outbound: deps.oauth.outbound, pollMs: deps.oauth.onboardPollMs, maxPolls: MAX_ONBOARD_POLLS };
-    settings['project'] = await discoverProject(discovery, provider.baseUrl || DEFAULT_CLOUD_CODE, tokens.accessToken);
+    settings['project'] = await discoverProject(discovery, provider.baseUrl, tokens.accessToken);
   }
   return {
     providerId: login.providerId,

@@ -6,7 +6,7 @@ import type { AdminDeps } from '../admin-deps.js';
 import { resourceDocs } from '../openapi/route-docs.js';
 import { providerRefFields, resolveProviderId } from '../provider-ref.js';
 import { LOGIN_KINDS } from './login-clients.js';
-import { completeLogin, presentLogin, startLogin, type LoginDeps } from './login-flow.js';
+import { completeLogin, presentLogin, startLogin } from './login-flow.js';
 import { parsePastedCode } from './pasted-code.js';
 
 const startSchema = z.strictObject({
@@ -37,10 +37,6 @@ const loginIdParam = (value: string | undefined): string => {
   return value;
 };
 
-function loginDeps(deps: AdminDeps): LoginDeps {
-  return deps;
-}
-
 /** What the operator pasted, as code and state; a 400 naming the field when it holds none. */
 function pastedOf(body: z.infer<typeof completeSchema>): { code: string; state: string | undefined } {
   const pasted = parsePastedCode(body.redirectUrl ?? body.code ?? '');
@@ -56,7 +52,7 @@ export function oauthLoginsApi(deps: AdminDeps): Router {
   router.post('/', async (req, res) => {
     const body = startSchema.parse(req.body);
     const providerId = await resolveProviderId(deps.prisma, body);
-    const login = await startLogin(loginDeps(deps), { providerId, kind: body.kind, label: body.label, redirectUri: body.redirectUri, egress: body.egress });
+    const login = await startLogin(deps, { providerId, kind: body.kind, label: body.label, redirectUri: body.redirectUri, egress: body.egress });
     res.status(201).json(presentLogin(login, now()));
   });
 
@@ -68,7 +64,7 @@ export function oauthLoginsApi(deps: AdminDeps): Router {
 
   router.post('/:id/complete', async (req, res) => {
     const body = completeSchema.parse(req.body);
-    const { login, created } = await completeLogin(loginDeps(deps), loginIdParam(req.params.id), pastedOf(body));
+    const { login, created } = await completeLogin(deps, loginIdParam(req.params.id), pastedOf(body));
     const account = presentAccount(await findAccount(deps.prisma, login.accountId ?? 0));
     res.json({ ...presentLogin(login, now()), accountCreated: created, account });
   });
@@ -98,7 +94,7 @@ export function oauthCallbackApi(deps: AdminDeps): Router {
     const id = await deps.oauth.logins.idForState(state);
     if (id === undefined) return page(res, 400, 'Login not completed', 'No pending login has this state: it expired, was completed already, or belongs elsewhere.');
     try {
-      const { login } = await completeLogin(loginDeps(deps), id, { code, state });
+      const { login } = await completeLogin(deps, id, { code, state });
       const account = await findAccount(deps.prisma, login.accountId ?? 0);
       page(res, 200, 'Account added', `The account "${account.label}" (id ${account.id}) of provider ${account.provider.name} is live. You can close this page.`);
     } catch (thrown) {
