@@ -34,7 +34,7 @@ async function servedBy(requestId: string): Promise<number | null> {
 
 describe('OAuth onboarding (logins and imports, against the emulators)', () => {
   beforeAll(async () => {
-    ctx = await startE2eStack('oauth', { env: { ingress: { OAUTH_LOGIN_TTL_S: String(LOGIN_TTL_S) } } });
+    ctx = await startE2eStack('oauth', { replicas: { ingress: 2 }, env: { ingress: { OAUTH_LOGIN_TTL_S: String(LOGIN_TTL_S) } } });
     const upstream = ctx.stack.emulators.upstream.url;
     await adminJson('POST', '/providers', { name: 'ag-login', kind: 'antigravity', baseUrl: upstream });
     await adminJson('POST', '/routes', { pattern: 'onboarded-*', provider: 'ag-login', upstreamModel: 'gemini-2.5-pro' });
@@ -46,13 +46,20 @@ describe('OAuth onboarding (logins and imports, against the emulators)', () => {
     await ctx?.teardown();
   });
 
-  it('logs an antigravity account in with the pasted redirect URL, and the new account serves a request', async () => {
+  it('logs an antigravity account in with the pasted redirect URL on another replica, and the new account serves a request', async () => {
     const login = await adminJson('POST', '/oauth/logins', { provider: 'ag-login', kind: 'antigravity', label: 'logged-in', egress: 'direct' });
     expect(login).toMatchObject({ status: 'pending', kind: 'antigravity', redirectUri: 'http://localhost:51121/oauth-callback' });
     // The browser lands on localhost:51121, where nothing listens: the operator copies the address bar.
     const landed = await approveInBrowser(login.authorizationUrl);
     expect(landed.startsWith('http://localhost:51121/oauth-callback?')).toBe(true);
-    const done = await adminJson('POST', `/oauth/logins/${login.id}/complete`, { redirectUrl: landed });
+    // Started on the first ingress replica, completed on the second: the login lives in Redis.
+    const onSecond = await fetch(`${ctx.stack.ingressUrls[1]}/api/v1/oauth/logins/${login.id}/complete`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ctx.stack.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ redirectUrl: landed }),
+    });
+    expect(onSecond.status).toBe(200);
+    const done = (await onSecond.json()) as Json;
     expect(done).toMatchObject({ status: 'completed', account: { provider: 'ag-login', label: 'logged-in', isActive: true, egress: 'direct' } });
     expect(done.account.settings.project).toMatch(/^emu-project-/);
     const row = await ctx.prisma.account.findUniqueOrThrow({ where: { id: done.accountId } });

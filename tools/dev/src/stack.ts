@@ -64,6 +64,8 @@ export interface StackOptions {
 
 export interface Stack {
   ingressUrl: string;
+  /** Every ingress replica's URL (the first is ingressUrl). */
+  ingressUrls: string[];
   adminToken: string;
   /** Plaintext demo client key ('' when the stack was not seeded and no key was given). */
   demoKey: string;
@@ -220,6 +222,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const started = emulators;
     return {
       ingressUrl: `http://127.0.0.1:${ports.ingress[0] ?? 0}`,
+      ingressUrls: ports.ingress.map((port) => `http://127.0.0.1:${port}`),
       adminToken,
       demoKey: seedResult.demoKey,
       seeded: seedResult.seeded,
