@@ -1,5 +1,16 @@
 import { commonFields, egressFields, encryptionKey, port, positiveInt, z } from '@aigw/config';
+import { parseLoginClients } from './admin/oauth/login-clients.js';
 import { parseByteSize } from './http/byte-size.js';
+
+/** What is wrong with OAUTH_LOGIN_CLIENTS, or undefined. */
+function loginClientsProblem(text: string): string | undefined {
+  try {
+    parseLoginClients(text);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
 
 /** Bytes of a size in express.json's syntax, or undefined when it is not one. */
 function bytesOf(text: string): number | undefined {
@@ -129,6 +140,22 @@ export const ingressConfigSchema = z.object({
    * sends a request on a socket ingress is closing at that moment (a 502 at the balancer).
    */
   HTTP_KEEPALIVE_TIMEOUT_MS: positiveInt(65_000),
+  /**
+   * OAuth login clients per kind (JSON: {antigravity|anthropic|openai|geminiCli: {clientId, clientSecret?,
+   * authorizeUrl, tokenUrl, scopes, redirectUri, tokenRequestFormat?}}); an entry replaces that kind's default,
+   * the real tools' public clients (README "Onboarding OAuth accounts").
+   */
+  OAUTH_LOGIN_CLIENTS: z
+    .string()
+    .default('')
+    .superRefine((text, ctx) => {
+      const problem = loginClientsProblem(text);
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  /** How long a started OAuth login may be completed, in seconds. */
+  OAUTH_LOGIN_TTL_S: z.coerce.number().int().min(5).max(86_400).default(600),
+  /** Between Cloud Code onboardUser checks while a new Google account gets its project (Gemini CLI waits 5 s). */
+  OAUTH_ONBOARD_POLL_MS: z.coerce.number().int().min(0).default(5_000),
   /** Request-log batches published and awaiting JetStream's ack at once. */
   LOG_MAX_IN_FLIGHT: positiveInt(256),
   /**

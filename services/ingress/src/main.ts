@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureLogStream, LogOutbox, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
-import { EgressPolicy } from '@aigw/egress';
+import { EgressPolicy, egressConnector } from '@aigw/egress';
+import { Agent } from 'undici';
 import { onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { createRegistry, serveMetrics } from '@aigw/metrics';
@@ -24,6 +25,8 @@ import { ApiKeyCache } from './keys/api-key-cache.js';
 import { ClientRateLimiter } from './keys/client-rate-limit.js';
 import { prismaApiKeyStore } from './keys/prisma-api-key-store.js';
 import { redisWindowCounter } from './keys/redis-window-counter.js';
+import { parseLoginClients } from './admin/oauth/login-clients.js';
+import { LoginStore } from './admin/oauth/login-store.js';
 import { discoverModels } from './models/discover-models.js';
 import { grpcModelLister } from './models/grpc-model-lister.js';
 import { ModelCatalog } from './models/model-catalog.js';
@@ -161,6 +164,7 @@ const responseStore = {
       : NO_RESPONSE_STORE,
   metrics: createResponseStoreMetrics(metrics.registry),
 };
+const egress = EgressPolicy.fromConfig(config);
 const gate = new ShutdownGate();
 let lastRateLimitWarning = 0;
 const app = createServer({
@@ -199,12 +203,20 @@ const app = createServer({
       publishConfigChanged(nc, names, change);
     },
     proxyPool: { recalculate: recalculateAssignments, list: listAssignments },
-    egress: EgressPolicy.fromConfig(config),
+    egress,
     accountState: {
       read: (accounts) =>
         withinTime(readAccountStates(redis, accounts), config.REDIS_REQUEST_TIMEOUT_MS, () => new Error('account state read timed out')),
     },
     logger,
+    oauth: {
+      logins: new LoginStore(redis),
+      clients: parseLoginClients(config.OAUTH_LOGIN_CLIENTS),
+      loginTtlMs: config.OAUTH_LOGIN_TTL_S * 1000,
+      // Token endpoints and Cloud Code obey the egress policy on every connection, as auth's refreshes do.
+      outbound: { dispatcher: new Agent({ connect: egressConnector(egress) }), timeoutMs: 30_000 },
+      onboardPollMs: config.OAUTH_ONBOARD_POLL_MS,
+    },
   },
   readinessChecks: readinessChecks(config, connections, () => routes.loaded),
   accepting: () => gate.accepting,

@@ -72,3 +72,17 @@ export async function startEmulators(options: EmulatorSetOptions): Promise<Emula
     throw error;
   }
 }
+
+/**
+ * OAUTH_LOGIN_CLIENTS for ingress: every login kind against the OAuth emulator, with the real clients' redirect
+ * URIs (the emulator redirects anywhere; a browser then shows the URL to paste back).
+ */
+export function emulatorLoginClients(oauth: OAuthEmulator): string {
+  const common = { authorizeUrl: oauth.authorizeUrl, tokenUrl: oauth.url };
+  return JSON.stringify({
+    antigravity: { ...common, clientId: 'emu-antigravity-login', clientSecret: 'emu-installed-app-secret', scopes: ['https://www.googleapis.com/auth/cloud-platform', 'https://www.googleapis.com/auth/userinfo.email'], redirectUri: 'http://localhost:51121/oauth-callback' },
+    anthropic: { ...common, clientId: 'emu-claude-code', scopes: ['org:create_api_key', 'user:profile', 'user:inference'], redirectUri: 'https://console.anthropic.com/oauth/code/callback', tokenRequestFormat: 'json' },
+    openai: { ...common, clientId: 'emu-codex-cli', scopes: ['openid', 'profile', 'email', 'offline_access'], redirectUri: 'http://localhost:1455/auth/callback' },
+    geminiCli: { ...common, clientId: 'emu-gemini-cli', clientSecret: 'emu-installed-app-secret', scopes: ['https://www.googleapis.com/auth/cloud-platform'], redirectUri: 'http://localhost:8085/oauth2callback' },
+  });
+}

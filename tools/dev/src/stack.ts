@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { encryptionKey, loadConfig, z } from '@aigw/config';
 import { applyMigrations, createPrisma } from '@aigw/db';
 import { CredentialCipher } from '@aigw/secrets';
-import { startEmulators, type EmulatorSet, type EmulatorSetOptions } from './emulator-set.js';
+import { emulatorLoginClients, startEmulators, type EmulatorSet, type EmulatorSetOptions } from './emulator-set.js';
 import { portOrFree } from './free-port.js';
 import { seedDemo, type SeedResult } from './seed.js';
 import { ServiceProcess, SERVICE_NAMES, type LogLine, type ServiceHandle, type ServiceName, type ServiceRuntime } from './service-process.js';
@@ -64,6 +64,8 @@ export interface StackOptions {
 
 export interface Stack {
   ingressUrl: string;
+  /** Every ingress replica's URL (the first is ingressUrl). */
+  ingressUrls: string[];
   adminToken: string;
   /** Plaintext demo client key ('' when the stack was not seeded and no key was given). */
   demoKey: string;
@@ -187,6 +189,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
             // No load balancer to wait for: a stopped stack closes its listener at once (options.env may set one).
             SHUTDOWN_DRAIN_MS: '0',
             LOG_OUTBOX_DIR: join(outboxRoot, `ingress-${index}`),
+            // OAuth logins and imports against the emulators; Cloud Code onboarding checks without Gemini CLI's 5 s wait.
+            ...(emulators ? { OAUTH_LOGIN_CLIENTS: emulatorLoginClients(emulators.oauth), OAUTH_ONBOARD_POLL_MS: '100' } : {}),
           };
       }
     };
@@ -218,6 +222,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const started = emulators;
     return {
       ingressUrl: `http://127.0.0.1:${ports.ingress[0] ?? 0}`,
+      ingressUrls: ports.ingress.map((port) => `http://127.0.0.1:${port}`),
       adminToken,
       demoKey: seedResult.demoKey,
       seeded: seedResult.seeded,

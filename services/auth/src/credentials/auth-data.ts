@@ -3,7 +3,10 @@ import { AppError } from '@aigw/errors';
 /** Decrypted `auth_data` of an OAuth account; accessToken/expiresAt survive a cold Redis. */
 export interface OAuthData {
   clientId: string;
-  clientSecret: string;
+  /** Absent for public clients (PKCE logins such as Claude Code's and Codex's): the grant then carries none. */
+  clientSecret?: string;
+  /** How the token endpoint wants the refresh grant: a form (RFC 6749, Google, OpenAI) or JSON (Anthropic). */
+  tokenRequestFormat?: 'form' | 'json';
   refreshToken: string;
   tokenUrl: string;
   accessToken?: string;
@@ -30,8 +33,8 @@ export function parseOAuthData(accountId: number, data: Record<string, unknown>)
   const clientSecret = text(data['clientSecret']);
   const refreshToken = text(data['refreshToken']);
   const tokenUrl = text(data['tokenUrl']);
-  const missing = Object.entries({ clientId, clientSecret, refreshToken, tokenUrl }).filter(([, v]) => v === undefined);
-  if (missing.length > 0 || !clientId || !clientSecret || !refreshToken || !tokenUrl) {
+  const missing = Object.entries({ clientId, refreshToken, tokenUrl }).filter(([, v]) => v === undefined);
+  if (missing.length > 0 || !clientId || !refreshToken || !tokenUrl) {
     throw malformed(accountId, `missing ${missing.map(([k]) => k).join(', ')}`);
   }
   const accessToken = text(data['accessToken']);
@@ -39,7 +42,8 @@ export function parseOAuthData(accountId: number, data: Record<string, unknown>)
   const expiresAt = typeof rawExpiry === 'number' ? rawExpiry : typeof rawExpiry === 'string' ? Date.parse(rawExpiry) : NaN;
   return {
     clientId,
-    clientSecret,
+    ...(clientSecret !== undefined ? { clientSecret } : {}),
+    ...(data['tokenRequestFormat'] === 'json' ? { tokenRequestFormat: 'json' as const } : {}),
     refreshToken,
     tokenUrl,
     ...(accessToken !== undefined && Number.isFinite(expiresAt) ? { accessToken, expiresAt } : {}),

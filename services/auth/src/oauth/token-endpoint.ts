@@ -44,19 +44,20 @@ export function interpretTokenResponse(accountId: number, status: number, body: 
  * egress policy in the service; undici's global one when omitted).
  */
 export async function requestRefreshGrant(accountId: number, oauth: OAuthData, timeoutMs: number, dispatcher?: Dispatcher): Promise<TokenGrant> {
-  const form = new URLSearchParams({
+  const fields: Record<string, string> = {
     grant_type: 'refresh_token',
     refresh_token: oauth.refreshToken,
     client_id: oauth.clientId,
-    client_secret: oauth.clientSecret,
-  });
+    ...(oauth.clientSecret === undefined ? {} : { client_secret: oauth.clientSecret }),
+  };
+  const json = oauth.tokenRequestFormat === 'json';
   let status: number;
   let text: string;
   try {
     const response = await request(oauth.tokenUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form.toString(),
+      headers: { 'content-type': json ? 'application/json' : 'application/x-www-form-urlencoded', accept: 'application/json' },
+      body: json ? JSON.stringify(fields) : new URLSearchParams(fields).toString(),
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
       signal: AbortSignal.timeout(timeoutMs),

@@ -11,8 +11,11 @@ const CREDENTIAL_SCHEMAS = {
   bearer: z.strictObject({ token: secret }),
   oauth: z.strictObject({
     clientId: z.string().min(1).max(512),
-    clientSecret: secret,
+    /** Absent for public clients (PKCE logins: Claude Code, Codex). */
+    clientSecret: secret.optional(),
     refreshToken: secret,
+    /** Anthropic's token endpoint takes the refresh grant as JSON. */
+    tokenRequestFormat: z.enum(['form', 'json']).optional(),
     tokenUrl: z.url({ protocol: /^https?$/ }).max(512),
     accessToken: secret.optional(),
     expiresAt: z.number().int().nonnegative().optional(),

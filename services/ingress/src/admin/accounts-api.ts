@@ -39,7 +39,7 @@ function tokenUrlOf(credentials: Record<string, unknown> | undefined): string | 
   return typeof tokenUrl === 'string' ? tokenUrl : undefined;
 }
 
-type AccountWithProvider = Account & { provider: { name: string } };
+export type AccountWithProvider = Account & { provider: { name: string } };
 
 /** Stored settings JSON; a row edited by hand into invalid JSON is shown as its text rather than failing the list. */
 function parseSettings(settings: string | null): unknown {
@@ -52,7 +52,7 @@ function parseSettings(settings: string | null): unknown {
 }
 
 /** An account as the admin API shows it: never auth_data. */
-function present(account: AccountWithProvider) {
+export function presentAccount(account: AccountWithProvider) {
   return {
     id: account.id,
     providerId: account.providerId,
@@ -76,7 +76,7 @@ function present(account: AccountWithProvider) {
 
 const withProvider = { provider: { select: { name: true } } } as const;
 
-async function findAccount(prisma: PrismaClient, id: number): Promise<AccountWithProvider> {
+export async function findAccount(prisma: PrismaClient, id: number): Promise<AccountWithProvider> {
   return found(await prisma.account.findUnique({ where: { id }, include: withProvider }), 'account');
 }
 
@@ -91,11 +91,11 @@ export function accountsApi({ prisma, cipher, notify, proxyPool, egress }: Admin
 
   router.get('/', async (_req, res) => {
     const accounts = await prisma.account.findMany({ include: withProvider, orderBy: { id: 'asc' } });
-    res.json({ data: accounts.map(present) });
+    res.json({ data: accounts.map(presentAccount) });
   });
 
   router.get('/:id', async (req, res) => {
-    res.json(present(await findAccount(prisma, idParam(req.params.id))));
+    res.json(presentAccount(await findAccount(prisma, idParam(req.params.id))));
   });
 
   router.post('/', async (req, res) => {
@@ -118,7 +118,7 @@ export function accountsApi({ prisma, cipher, notify, proxyPool, egress }: Admin
       },
     });
     await afterChange(created.id, true);
-    res.status(201).json(present(await findAccount(prisma, created.id)));
+    res.status(201).json(presentAccount(await findAccount(prisma, created.id)));
   });
 
   router.patch('/:id', async (req, res) => {
@@ -149,7 +149,7 @@ export function accountsApi({ prisma, cipher, notify, proxyPool, egress }: Admin
     });
     const rebind = (body.isActive !== undefined && body.isActive !== existing.isActive) || (body.egress !== undefined && body.egress !== existing.egress);
     await afterChange(id, rebind);
-    res.json(present(await findAccount(prisma, id)));
+    res.json(presentAccount(await findAccount(prisma, id)));
   });
 
   router.delete('/:id', async (req, res) => {

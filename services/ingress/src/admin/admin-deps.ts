@@ -5,6 +5,7 @@ import type { Logger } from '@aigw/logger';
 import type { ProxyAssignments, RecalculateResult } from '@aigw/proxy-pool';
 import type { AccountLiveState, AccountRef } from '@aigw/redis';
 import type { CredentialCipher } from '@aigw/secrets';
+import type { OAuthOnboarding } from './oauth/oauth-onboarding.js';
 
 /** What the admin API needs; main.ts wires the real ones. */
 export interface AdminDeps {
@@ -26,4 +27,6 @@ export interface AdminDeps {
    */
   accountState?: { read(accounts: readonly AccountRef[]): Promise<Map<number, AccountLiveState>> };
   logger: Logger;
+  /** OAuth logins and credential-file imports (pending logins in Redis, the login clients). */
+  oauth: OAuthOnboarding;
 }

@@ -6,6 +6,8 @@ import type { AdminDeps } from './admin-deps.js';
 import { adminErrorHandler, adminNotFound } from './admin-errors.js';
 import { keysApi, keysDocs } from './keys-api.js';
 import { modelRoutesApi, modelRoutesDocs } from './model-routes-api.js';
+import { accountsImportApi, accountsImportDocs } from './oauth/accounts-import-api.js';
+import { oauthCallbackApi, oauthCallbackDocs, oauthLoginsApi, oauthLoginsDocs } from './oauth/oauth-logins-api.js';
 import { adminOpenApi, type DocumentedResource } from './openapi/admin-openapi.js';
 import type { ResourceDocs } from './openapi/route-docs.js';
 import { providersApi, providersDocs } from './providers-api.js';
@@ -26,6 +28,10 @@ export const ADMIN_RESOURCES: readonly AdminResource[] = [
   // Before /accounts: its /:id would otherwise take `state` for an id.
   { mount: '/accounts', router: accountStateApi, docs: accountStateDocs },
   { mount: '/accounts', router: accountsApi, docs: accountsDocs },
+  // After /accounts: its routes take no POST /import, so the request falls through to here.
+  { mount: '/accounts/import', router: accountsImportApi, docs: accountsImportDocs },
+  { mount: '/oauth/logins', router: oauthLoginsApi, docs: oauthLoginsDocs },
+  { mount: '/oauth/callback', router: oauthCallbackApi, docs: oauthCallbackDocs, public: true },
   { mount: '/proxies', router: proxiesApi, docs: proxiesDocs },
   { mount: '/routes', router: modelRoutesApi, docs: modelRoutesDocs },
   { mount: '/keys', router: keysApi, docs: keysDocs },

@@ -5,6 +5,9 @@ import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
 import { createRedis } from '@aigw/redis';
 import type { RequestLogEvent } from '@aigw/proto';
 import type { RequestListener } from 'node:http';
+import { DEFAULT_LOGIN_CLIENTS } from '../../src/admin/oauth/login-clients.js';
+import { LoginStore } from '../../src/admin/oauth/login-store.js';
+import type { OAuthOnboarding } from '../../src/admin/oauth/oauth-onboarding.js';
 import { invalidateOnChange } from '../../src/cache-invalidation.js';
 import { prismaApiKeyStore } from '../../src/keys/prisma-api-key-store.js';
 import { redisWindowCounter } from '../../src/keys/redis-window-counter.js';
@@ -30,7 +33,7 @@ export interface DbServer {
  * only the gRPC backends are fakes (the multi-service path is the end-to-end suite's job). Config changes
  * are applied to the caches at once, as the NATS round trip would.
  */
-export async function startDbServer(backendOptions: FakeBackendOptions = {}): Promise<DbServer> {
+export async function startDbServer(backendOptions: FakeBackendOptions = {}, oauth: Partial<OAuthOnboarding> = {}): Promise<DbServer> {
   const db = await createTestDatabase('aigw_ingress');
   const prisma = createPrisma(db.url);
   const prefix = `test:ingress:${randomBytes(6).toString('hex')}:`;
@@ -50,6 +53,7 @@ export async function startDbServer(backendOptions: FakeBackendOptions = {}): Pr
         onChange(change);
       },
       proxyPool: { recalculate: recalculateAssignments, list: listAssignments },
+      oauth: { logins: new LoginStore(redis), clients: DEFAULT_LOGIN_CLIENTS, loginTtlMs: 600_000, outbound: { dispatcher: undefined, timeoutMs: 5_000 }, onboardPollMs: 0, ...oauth },
     },
   });
   onChange = invalidateOnChange({ apiKeys: built.deps.apiKeys, routes: built.deps.routes, credentials: built.credentials }, silentLogger);

@@ -1,3 +1,4 @@
+import type { RedisClient } from '@aigw/redis';
 import type { ConfigChange } from '@aigw/bus';
 import type { PrismaClient } from '@aigw/db';
 import { EgressPolicy } from '@aigw/egress';
@@ -6,6 +7,8 @@ import { Registry } from '@aigw/metrics';
 import type { RequestLogEvent } from '@aigw/proto';
 import { CredentialCipher } from '@aigw/secrets';
 import type { AdminDeps } from '../../src/admin/admin-deps.js';
+import { DEFAULT_LOGIN_CLIENTS } from '../../src/admin/oauth/login-clients.js';
+import { LoginStore } from '../../src/admin/oauth/login-store.js';
 import { jsonBodyReader } from '../../src/http/read-json-body.js';
 import { ApiKeyCache, type ApiKeyRecord, type ApiKeyStore } from '../../src/keys/api-key-cache.js';
 import { hashClientKey } from '../../src/keys/client-key.js';
@@ -104,6 +107,8 @@ export async function fakeServerDeps(options: FakeDepsOptions = {}) {
       // Tests stand loopback and private addresses in for upstreams and proxies; admin-egress.test.ts runs the default policy.
       egress: new EgressPolicy({ allow: ['127.0.0.0/8', '::1', 'localhost'], allowPrivate: true }),
       logger: silentLogger,
+      // Routes that reach Redis get a real store from db-server.ts; this one is never called.
+      oauth: { logins: new LoginStore({} as RedisClient), clients: DEFAULT_LOGIN_CLIENTS, loginTtlMs: 600_000, outbound: { dispatcher: undefined, timeoutMs: 5_000 }, onboardPollMs: 0 },
       ...options.admin,
     },
     readinessChecks: [],

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import { startOAuthEmulator, type OAuthEmulator } from './oauth-emulator.js';
 
 let oauth: OAuthEmulator;
@@ -92,5 +93,51 @@ describe('OAuth token endpoint', () => {
     expect(oauth.failedCountFor('c-bad')).toBe(2);
     oauth.setFailure('c-bad', undefined);
     expect((await refresh(grant('rt-f4', 'c-bad'))).status).toBe(200);
+  });
+});
+
+describe('authorization code grant with PKCE', () => {
+  const verifier = 'v'.repeat(43);
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const authorizeQuery = (extra: Record<string, string> = {}) =>
+    new URLSearchParams({ client_id: 'pub', redirect_uri: 'http://localhost:1455/auth/callback', response_type: 'code', scope: 'openid email', state: 's-1', code_challenge: challenge, code_challenge_method: 'S256', ...extra });
+
+  async function authorize(): Promise<string> {
+    const res = await fetch(`${oauth.authorizeUrl}?${authorizeQuery()}`, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe('http://localhost:1455/auth/callback');
+    expect(location.searchParams.get('state')).toBe('s-1');
+    return location.searchParams.get('code')!;
+  }
+
+  it('shows a consent page to a browser, with the approve link to the redirect URI', async () => {
+    const res = await fetch(`${oauth.authorizeUrl}?${authorizeQuery({ state: '"><script>' })}`, { headers: { accept: 'text/html' } });
+    const page = await res.text();
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page).toMatch(/<a id="approve" href="http:\/\/localhost:1455\/auth\/callback\?code=[^"]+&#38;state=%22%3E%3Cscript%3E"/);
+    expect(page).not.toContain('<script>');
+  });
+
+  it('exchanges a code once, for tokens the refresh grant then accepts without a secret (public client)', async () => {
+    const code = await authorize();
+    const exchange = { grant_type: 'authorization_code', code, client_id: 'pub', redirect_uri: 'http://localhost:1455/auth/callback', code_verifier: verifier };
+    const res = await fetch(oauth.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(exchange) });
+    const body = (await res.json()) as Record<string, any>;
+    expect(res.status).toBe(200);
+    const claims = JSON.parse(Buffer.from(String(body.id_token).split('.')[1]!, 'base64url').toString());
+    expect(claims.email).toMatch(/@emu\.example$/);
+    expect(claims['https://api.openai.com/auth'].chatgpt_account_id).toBe(body.account.uuid);
+    expect(oauth.isValidAccessToken(body.access_token)).toBe(true);
+    expect((await refresh({ grant_type: 'refresh_token', refresh_token: body.refresh_token, client_id: 'pub' })).status).toBe(200);
+    const again = await fetch(oauth.url, { method: 'POST', body: new URLSearchParams(exchange) });
+    expect(((await again.json()) as { error: string }).error).toBe('invalid_grant');
+  });
+
+  it('refuses a wrong verifier or redirect URI with invalid_grant', async () => {
+    const wrongVerifier = await refresh({ grant_type: 'authorization_code', code: await authorize(), client_id: 'pub', redirect_uri: 'http://localhost:1455/auth/callback', code_verifier: 'w'.repeat(43) });
+    expect(wrongVerifier).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
+    const wrongRedirect = await refresh({ grant_type: 'authorization_code', code: await authorize(), client_id: 'pub', redirect_uri: 'http://evil.example/cb', code_verifier: verifier });
+    expect(wrongRedirect).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { setTimeout as sleep } from 'node:timers/promises';
 import { readBody } from '../http/read-body.js';
 import { closeServer, listen, tuneForKeepAlive } from '../http/server-lifecycle.js';
+import { AuthorizationCodes, unsignedIdToken } from './authorization-codes.js';
 import { TokenStore } from './token-store.js';
 
 // An OAuth 2.0 token endpoint (RFC 6749 §6, refresh_token grant) shaped like Google's:
@@ -9,6 +10,13 @@ import { TokenStore } from './token-store.js';
 //     grant_type=refresh_token&refresh_token=…&client_id=…&client_secret=…
 //     (client credentials may come as HTTP Basic instead, RFC 6749 §2.3.1)
 //   → {access_token, expires_in, token_type:"Bearer", refresh_token (rotated), scope}
+//   GET  /authorize?client_id&redirect_uri&response_type=code&scope&state&code_challenge&code_challenge_method
+//     the user's consent: with `Accept: text/html` a page whose <a id="approve"> leads to
+//     redirect_uri?code=…&state=…; otherwise a 302 straight there (a consenting browser)
+//   POST /token  grant_type=authorization_code&code&redirect_uri&client_id[&client_secret]&code_verifier
+//     (a form, or a JSON body as Claude Code sends) → the tokens above plus an id_token (unsigned JWT with
+//     email and ChatGPT account id) and Anthropic's {account:{uuid, email_address}}; a wrong verifier is
+//     invalid_grant, as Google answers. Tokens issued without a client_secret refresh without one.
 //   GET  /_emu/stats    {refreshes, rejected, byClientId:{id:{refreshes, rejected}}}
 //   POST /_emu/reset    same as reset()
 //   POST /_emu/config   {"expiresInSeconds": n}, same as setExpiresIn(n);
@@ -29,6 +37,8 @@ export interface OAuthEmulatorOptions {
 export interface OAuthEmulator {
   /** The token endpoint, e.g. http://127.0.0.1:PORT/token */
   url: string;
+  /** The authorization endpoint, e.g. http://127.0.0.1:PORT/authorize */
+  authorizeUrl: string;
   close(): Promise<void>;
   /** Accepted refresh grants, all clients. */
   refreshCount(): number;
@@ -67,6 +77,10 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
 /** client_id / client_secret from HTTP Basic, when the client authenticates that way. */
 function basicClient(req: IncomingMessage): { id: string; secret: string } | undefined {
   const auth = req.headers.authorization;
@@ -83,6 +97,7 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
   const initialExpiresIn = opts.expiresInSeconds ?? DEFAULT_EXPIRES_IN;
   let expiresIn = initialExpiresIn;
   const store = new TokenStore();
+  const codes = new AuthorizationCodes();
   const counts = new Map<string, ClientCounts>();
   const failures = new Map<string, TokenFailureMode>();
   let total: ClientCounts = { refreshes: 0, rejected: 0, failed: 0 };
@@ -98,19 +113,83 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
     else failures.set(clientId, mode);
   }
 
+  /** The request's parameters: a JSON body (Claude Code) or a form (everyone else). */
+  async function params(req: IncomingMessage): Promise<URLSearchParams> {
+    const text = (await readBody(req, 64 * 1024)).toString('utf8');
+    if (!/json/i.test(req.headers['content-type'] ?? '')) return new URLSearchParams(text);
+    const fields = JSON.parse(text) as Record<string, unknown>;
+    return new URLSearchParams(Object.entries(fields).filter(([, v]) => typeof v === 'string' || typeof v === 'number').map(([k, v]): [string, string] => [k, String(v)]));
+  }
+
+  function authorize(req: IncomingMessage, res: ServerResponse): void {
+    req.resume();
+    const query = new URL(req.url ?? '/', 'http://emulator').searchParams;
+    const clientId = query.get('client_id');
+    const redirectUri = query.get('redirect_uri');
+    if (!clientId || !redirectUri || query.get('response_type') !== 'code') {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'client_id, redirect_uri and response_type=code are required' });
+    }
+    const method = query.get('code_challenge_method') ?? undefined;
+    if (method !== undefined && method !== 'S256' && method !== 'plain') {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: `Invalid code_challenge_method: ${method}` });
+    }
+    const challenge = query.get('code_challenge') ?? undefined;
+    const loginHint = query.get('login_hint') ?? undefined;
+    const { code } = codes.issue({ clientId, redirectUri, scope: query.get('scope') ?? '', ...(challenge ? { challenge } : {}), ...(method ? { method } : {}), ...(loginHint ? { loginHint } : {}) });
+    const target = new URL(redirectUri);
+    target.searchParams.set('code', code);
+    const state = query.get('state');
+    if (state !== null) target.searchParams.set('state', state);
+    if (/text\/html/.test(req.headers.accept ?? '')) {
+      const href = escapeHtml(target.toString());
+      const page = `<!doctype html><html><head><meta charset="utf-8"><title>Sign in (emulated)</title></head><body><h1>Allow access?</h1><p>Client ${escapeHtml(clientId)} asks for: ${escapeHtml(query.get('scope') ?? '')}</p><a id="approve" href="${href}">Allow</a></body></html>`;
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(page), 'cache-control': 'no-store' });
+      return void res.end(page);
+    }
+    res.writeHead(302, { location: target.toString(), 'content-length': 0 });
+    res.end();
+  }
+
+  function codeGrant(form: URLSearchParams, clientId: string, clientSecret: string | undefined, res: ServerResponse): void {
+    const code = form.get('code');
+    if (!code) return sendJson(res, 400, { error: 'invalid_request', error_description: 'Missing required parameter: code' });
+    const outcome = codes.redeem(code, clientId, form.get('redirect_uri'), form.get('code_verifier'));
+    if (!outcome.ok) {
+      total.rejected++;
+      countFor(clientId).rejected++;
+      return sendJson(res, 400, { error: outcome.error, error_description: outcome.description });
+    }
+    const issued = store.issue(clientId, expiresIn, clientSecret === undefined);
+    sendJson(res, 200, {
+      access_token: issued.accessToken,
+      expires_in: issued.expiresIn,
+      token_type: 'Bearer',
+      refresh_token: issued.refreshToken,
+      scope: outcome.scope || SCOPE,
+      id_token: unsignedIdToken(`http://${host}`, clientId, outcome.user, Date.now()),
+      account: { uuid: outcome.user.accountId, email_address: outcome.user.email },
+    });
+  }
+
   async function token(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const form = new URLSearchParams((await readBody(req, 64 * 1024)).toString('utf8'));
+    const form = await params(req);
     if (opts.delayMs !== undefined && opts.delayMs > 0) await sleep(opts.delayMs);
     const basic = basicClient(req);
     const grantType = form.get('grant_type');
     const refreshToken = form.get('refresh_token');
     const clientId = form.get('client_id') ?? basic?.id;
     const clientSecret = form.get('client_secret') ?? basic?.secret;
+    if (grantType === 'authorization_code') {
+      if (!clientId) return sendJson(res, 400, { error: 'invalid_request', error_description: 'Missing required parameter: client_id' });
+      return codeGrant(form, clientId, clientSecret ?? undefined, res);
+    }
+    // A public client (PKCE, no secret) refreshes without a secret, as Claude Code and Codex do.
+    const secretNeeded = !(refreshToken && store.isPublicClientToken(refreshToken));
     const missing = [
       grantType ? undefined : 'grant_type',
       refreshToken ? undefined : 'refresh_token',
       clientId ? undefined : 'client_id',
-      clientSecret ? undefined : 'client_secret',
+      clientSecret || !secretNeeded ? undefined : 'client_secret',
     ].filter((name) => name !== undefined);
     if (grantType && grantType !== 'refresh_token') {
       return sendJson(res, 400, { error: 'unsupported_grant_type', error_description: `Invalid grant_type: ${grantType}` });
@@ -145,6 +224,7 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
 
   function reset(): void {
     store.clear();
+    codes.clear();
     counts.clear();
     failures.clear();
     total = { refreshes: 0, rejected: 0, failed: 0 };
@@ -160,6 +240,7 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
     const pathname = (req.url ?? '/').split('?', 1)[0];
     const route = `${req.method ?? ''} ${pathname ?? ''}`;
     if (route === 'POST /token') return token(req, res);
+    if (route === 'GET /authorize') return authorize(req, res);
     if (route === 'GET /_emu/stats') {
       return sendJson(res, 200, { ...total, byClientId: Object.fromEntries(counts) });
     }
@@ -193,6 +274,7 @@ export async function startOAuthEmulator(opts: OAuthEmulatorOptions = {}): Promi
 
   return {
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}/token`,
+    authorizeUrl: `http://${host.includes(':') ? `[${host}]` : host}:${port}/authorize`,
     close: () => closeServer(server),
     refreshCount: () => total.refreshes,
     refreshCountFor: (clientId) => counts.get(clientId)?.refreshes ?? 0,

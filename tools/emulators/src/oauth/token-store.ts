@@ -9,6 +9,8 @@ import { randomBytes } from 'node:crypto';
 interface RefreshTokenState {
   clientId: string;
   retired: boolean;
+  /** Issued to a public client (authorization code + PKCE, no secret): its refreshes need no client_secret. */
+  publicClient?: boolean;
 }
 
 export type RefreshOutcome =
@@ -36,13 +38,22 @@ export class TokenStore {
     }
     if (known !== undefined) known.retired = true;
     else this.#refreshTokens.set(refreshToken, { clientId, retired: true });
+    return this.issue(clientId, expiresInSeconds, known?.publicClient === true);
+  }
 
+  /** Starts a token family (the authorization code grant): a fresh refresh token and access token. */
+  issue(clientId: string, expiresInSeconds: number, publicClient = false): { ok: true; accessToken: string; refreshToken: string; expiresIn: number } {
     const next = `1//emu-${randomBytes(18).toString('base64url')}`;
-    this.#refreshTokens.set(next, { clientId, retired: false });
+    this.#refreshTokens.set(next, { clientId, retired: false, ...(publicClient ? { publicClient } : {}) });
     const accessToken = `ya29.emu-${randomBytes(24).toString('base64url')}`;
     if (this.#accessTokens.size >= SWEEP_THRESHOLD) this.#sweepExpired();
     this.#accessTokens.set(accessToken, this.now() + expiresInSeconds * 1000);
     return { ok: true, accessToken, refreshToken: next, expiresIn: expiresInSeconds };
+  }
+
+  /** Whether a live refresh token was issued to a public client (no client_secret needed to use it). */
+  isPublicClientToken(refreshToken: string): boolean {
+    return this.#refreshTokens.get(refreshToken)?.publicClient === true;
   }
 
   /** True for an access token this store issued that has not expired. */

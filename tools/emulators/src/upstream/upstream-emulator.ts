@@ -6,6 +6,7 @@ import { closeServer, listen, tuneForKeepAlive } from '../http/server-lifecycle.
 import { anthropicFormat } from './anthropic-format.js';
 import { antigravityFormat } from './antigravity-format.js';
 import { writeEventStream, writeWholeBody } from './body-writer.js';
+import { isCodeAssistSetupPath, newCodeAssistState, serveCodeAssistSetup } from './code-assist-routes.js';
 import { handleControl } from './control-routes.js';
 import { COUNT_ENDPOINTS, type CountEndpoint } from './count-endpoints.js';
 import { embeddingsEndpoint, serveEmbeddings } from './embeddings-routes.js';
@@ -69,6 +70,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
   const validateBearer = opts.validateBearer;
   const promptCache = opts.promptCache === true ? new PromptCache() : undefined;
   const idPrefix = randomBytes(4).toString('hex');
+  const codeAssist = newCodeAssistState();
   let sequence = 0;
 
   async function serveChat(
@@ -218,6 +220,7 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     if (pathname.startsWith('/_emu/')) return handleControl(req, res, pathname, log, scripts);
     const method = req.method ?? 'GET';
     const query = q < 0 ? '' : url.slice(q + 1);
+    if (isCodeAssistSetupPath(method, pathname)) return serveCodeAssistSetup(codeAssist, log, validateBearer, req, res, pathname);
     const list = modelListEndpoint(method, pathname, req.headers);
     if (list !== undefined) return serveModelList(list, { log, scripts, defaults, validateBearer }, req, res, pathname, query);
     // Only count paths end so; the benchmark's chat requests skip the three matches.
