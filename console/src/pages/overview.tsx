@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { query } from '../api';
 import { TimeChart, type ChartSeries } from '../components/time-chart';
 import { ErrorNote, Page, Panel, Stat } from '../components/ui';
@@ -28,6 +28,10 @@ export function OverviewPage() {
     return `/stats/timeseries${query({ bucket, by, from: new Date(to - ms).toISOString(), to: new Date(to + 60_000).toISOString() })}`;
   }, [range, by]);
   const { data, error, reload } = useApi<Timeseries>(path, 30_000);
+  // When the charts first show data: the console's load time (the browser tests read this mark).
+  useEffect(() => {
+    if (data !== undefined && performance.getEntriesByName('aigw:overview-data').length === 0) performance.mark('aigw:overview-data');
+  }, [data]);
   const totals = useMemo(() => {
     const sum = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
     for (const s of data?.series ?? []) {

@@ -30,6 +30,13 @@ export function ProxiesPage() {
     if (result) setNote(`Recalculated: ${result.changed} account(s) rebound.`);
     reload();
   };
+  const setCapacity = async (p: Proxy) => {
+    const capacity = Number(capacities[p.id] ?? p.capacity);
+    const done = await action.run(() => api.patch(`/proxies/${p.id}`, { capacity }));
+    if (done !== undefined) setNote(`${p.label} now holds up to ${capacity} account(s); assignments recalculated.`);
+    reload();
+  };
+  const [capacities, setCapacities] = useState<Record<number, string>>({});
   const byProxy = new Map((assignments.data?.data ?? []).map((a) => [a.proxyId, a]));
   return (
     <Page
@@ -73,7 +80,20 @@ export function ProxiesPage() {
                   {p.failureCount} / {p.maxFailures}
                 </td>
                 <td className="num" data-testid={`proxy-load-${p.label}`}>
-                  {byProxy.get(p.id)?.used ?? p.accounts} / {p.capacity}
+                  {byProxy.get(p.id)?.used ?? p.accounts} /{' '}
+                  <input
+                    type="number"
+                    min={0}
+                    className="capacity"
+                    value={capacities[p.id] ?? String(p.capacity)}
+                    onChange={(e) => setCapacities({ ...capacities, [p.id]: e.target.value })}
+                    data-testid={`proxy-capacity-${p.label}`}
+                  />
+                  {capacities[p.id] !== undefined && capacities[p.id] !== String(p.capacity) && (
+                    <button type="button" onClick={() => void setCapacity(p)} data-testid={`proxy-capacity-save-${p.label}`}>
+                      Set
+                    </button>
+                  )}
                 </td>
                 <td data-testid={`proxy-accounts-${p.label}`}>{byProxy.get(p.id)?.accounts.map((a) => a.label).join(', ') || '—'}</td>
                 <td className="row-actions">

@@ -33,7 +33,10 @@ export async function ensureConsoleBuilt(dir = CONSOLE_DIR): Promise<boolean> {
   if (!consoleBuildStale(dir)) return false;
   const vite = join(createRequire(join(dir, 'package.json')).resolve('vite/package.json'), '..', 'bin', 'vite.js');
   try {
-    await promisify(execFile)(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: dir, maxBuffer: 16 * 1024 * 1024 });
+    // Vite takes the mode from NODE_ENV when it is set (vitest sets `test`): a production build must say so, or
+    // React's development build is bundled.
+    const env = { ...process.env, NODE_ENV: 'production' };
+    await promisify(execFile)(process.execPath, [vite, 'build', '--mode', 'production', '--logLevel', 'warn'], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const { stderr, stdout } = error as { stderr?: string; stdout?: string };
     throw new Error(`building the web console failed (cd console && npx vite build):\n${stderr || stdout || String(error)}`);
