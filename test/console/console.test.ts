@@ -121,6 +121,10 @@ describe('the web console, walked as an operator', () => {
     const answer = await post(ctx.stack, '/v1/chat/completions', openaiBody(names.model, 'hello from the console test'), { bearer: clientKey }, { 'x-client-request-id': clientRequestId });
     expect(answer.status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await post(ctx.stack, '/v1/chat/completions', openaiBody('gpt-4o-mini', `demo ${i}`), { bearer: clientKey })).status).toBe(200);
+    // Traffic of the demo key over the demo's providers, one refused, so that the charts have several series.
+    for (const model of ['gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash', 'glm-4.6', 'no-such-model']) {
+      await post(ctx.stack, '/v1/chat/completions', openaiBody(model, 'demo traffic'), { bearer: ctx.stack.demoKey });
+    }
 
     await byTestId('nav-request').click();
     await byTestId('logs-search').fill(clientRequestId);
@@ -175,8 +179,11 @@ describe('the web console, walked as an operator', () => {
     await byTestId('nav-overview').click();
     await byTestId('overview-by').selectOption('key');
     await expect.poll(() => byTestId('overview-table').textContent(), { timeout: 15_000 }).toContain(names.key);
-    expect(Number(await byTestId('chart-requests').getAttribute('data-total'))).toBeGreaterThanOrEqual(4);
+    expect(await byTestId(`overview-row-${names.key}`).textContent()).toMatch(/^console-key-\w+ \(aigw-[^)]*\)4/);
     expect(await page().locator('[data-testid="chart-requests"] .recharts-area').count()).toBeGreaterThan(0);
+    await byTestId('overview-by').selectOption('model');
+    await expect.poll(() => byTestId('overview-table').textContent(), { timeout: 15_000 }).toContain('claude-sonnet-4-5');
+    expect(Number(await byTestId('total-errors').locator('.stat-value').textContent())).toBeGreaterThanOrEqual(1);
     await screenshot(page(), 'overview');
 
     await byTestId('nav-keys').click();
@@ -190,7 +197,7 @@ describe('the web console, walked as an operator', () => {
     for (let i = 0; i < 3; i++) {
       await page().goto(`${ui}/`, { waitUntil: 'commit' });
       await page().waitForFunction(() => performance.getEntriesByName('aigw:overview-data').length > 0);
-      expect(Number(await byTestId('chart-requests').getAttribute('data-total'))).toBeGreaterThanOrEqual(4);
+      expect(Number(await byTestId('chart-requests').getAttribute('data-total'))).toBeGreaterThanOrEqual(9);
       timings.push(await page().evaluate(() => performance.getEntriesByName('aigw:overview-data')[0]!.startTime));
     }
     console.log(`console overview load (navigation → charts with data): ${timings.map((t) => `${Math.round(t)} ms`).join(', ')}`);

@@ -3,7 +3,7 @@ import { api } from '../api';
 import { Badge, ErrorNote, Field, Page, Panel, useAction } from '../components/ui';
 import { useApi } from '../components/use-api';
 import { fmtRelative, fmtTime } from '../format';
-import type { Account, AccountState, ImportResult, List, OAuthLogin, Provider } from '../types';
+import type { Account, AccountState, ImportResult, List, OAuthLogin, Provider, Proxy } from '../types';
 
 function ProviderSelect({ providers, value, onChange, testId }: { providers: Provider[]; value: string; onChange: (v: string) => void; testId: string }) {
   return (
@@ -223,12 +223,15 @@ export function AccountsPage() {
   const accounts = useApi<List<Account>>('/accounts', 15_000);
   const states = useApi<{ stateAvailable: boolean; data: AccountState[] }>('/accounts/state', 5_000);
   const providers = useApi<List<Provider>>('/providers');
+  const proxies = useApi<List<Proxy>>('/proxies', 15_000);
+  const proxyLabel = (id: number) => proxies.data?.data.find((p) => p.id === id)?.label ?? `#${id}`;
   const [adding, setAdding] = useState<'key' | 'oauth' | 'import' | null>(null);
   const toggle = useAction();
   const stateById = new Map((states.data?.data ?? []).map((s) => [s.accountId, s]));
   const reload = () => {
     accounts.reload();
     states.reload();
+    proxies.reload();
   };
   const open = (which: 'key' | 'oauth' | 'import') => setAdding(adding === which ? null : which);
   const providerList = providers.data?.data ?? [];
@@ -312,7 +315,7 @@ export function AccountsPage() {
                         {s.proxy.label} {!s.proxy.healthy && <Badge tone="bad">unhealthy</Badge>}
                       </>
                     ) : a.proxyId !== null ? (
-                      `#${a.proxyId}`
+                      proxyLabel(a.proxyId)
                     ) : a.egress === 'direct' ? (
                       'direct'
                     ) : (

@@ -18,7 +18,7 @@ export function LogPage() {
         ['model', <span className="mono">{log.model}</span>],
         ['upstream model', <span className="mono">{log.upstreamModel ?? '—'}</span>],
         ['key', log.apiKeyId === null ? '—' : <Link to={`/keys/${log.apiKeyId}`}>{names.key(log.apiKeyId)}</Link>],
-        ['provider id', log.providerId ?? '—'],
+        ['provider', names.provider(log.providerId)],
         ['account', names.account(log.accountId)],
         ['proxy id', log.proxyId ?? '—'],
         ['client format', log.clientFormat],

@@ -4,7 +4,7 @@ import { api, query } from '../api';
 import { Badge, ErrorNote, Field, Page, Panel, errorText } from '../components/ui';
 import { useApi } from '../components/use-api';
 import { fmtInt, fmtTime, fmtUsd, localToIso } from '../format';
-import type { Account, ApiKey, List, RequestLog } from '../types';
+import type { Account, ApiKey, List, Provider, RequestLog } from '../types';
 
 const FILTERS = ['apiKeyId', 'model', 'accountId', 'status', 'from', 'to', 'q', 'limit'] as const;
 type Filters = Record<(typeof FILTERS)[number], string>;
@@ -18,14 +18,16 @@ export function statusBadge(log: Pick<RequestLog, 'statusCode' | 'errorClass'>) 
 export function useNames() {
   const keys = useApi<List<ApiKey>>('/keys');
   const accounts = useApi<List<Account>>('/accounts');
+  const providers = useApi<List<Provider>>('/providers');
   return useMemo(
     () => ({
       keys: keys.data?.data ?? [],
       accounts: accounts.data?.data ?? [],
       key: (id: number | null) => (id === null ? '—' : (keys.data?.data.find((k) => k.id === id)?.name ?? `#${id}`)),
       account: (id: number | null) => (id === null ? '—' : (accounts.data?.data.find((a) => a.id === id)?.label ?? `#${id}`)),
+      provider: (id: number | null) => (id === null ? '—' : (providers.data?.data.find((p) => p.id === id)?.name ?? `#${id}`)),
     }),
-    [keys.data, accounts.data],
+    [keys.data, accounts.data, providers.data],
   );
 }
 

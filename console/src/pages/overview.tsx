@@ -112,7 +112,7 @@ export function OverviewPage() {
                   { r: 0, e: 0, i: 0, o: 0, c: 0 },
                 );
                 return (
-                  <tr key={s.key}>
+                  <tr key={s.key} data-testid={`overview-row-${s.label.split(' ')[0]}`}>
                     <td>{s.label}</td>
                     <td className="num">{fmtInt(t.r)}</td>
                     <td className="num">{fmtInt(t.e)}</td>
