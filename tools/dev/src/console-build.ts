@@ -28,8 +28,19 @@ export function consoleBuildStale(dir = CONSOLE_DIR): boolean {
   return SOURCES.some((source) => newestMtime(join(dir, source)) > built);
 }
 
+// Stacks started at once in one process (a test with two stacks) share one build instead of racing on dist/.
+const building = new Map<string, Promise<boolean>>();
+
 /** Builds the console with Vite when its build is stale; returns whether it built. */
-export async function ensureConsoleBuilt(dir = CONSOLE_DIR): Promise<boolean> {
+export function ensureConsoleBuilt(dir = CONSOLE_DIR): Promise<boolean> {
+  const pending = building.get(dir);
+  if (pending !== undefined) return pending;
+  const build = buildIfStale(dir).finally(() => building.delete(dir));
+  building.set(dir, build);
+  return build;
+}
+
+async function buildIfStale(dir: string): Promise<boolean> {
   if (!consoleBuildStale(dir)) return false;
   const vite = join(createRequire(join(dir, 'package.json')).resolve('vite/package.json'), '..', 'bin', 'vite.js');
   try {
