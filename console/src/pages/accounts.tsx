@@ -76,12 +76,15 @@ function KeyAccountForm({ providers, onDone }: { providers: Provider[]; onDone: 
   );
 }
 
-const OAUTH_KINDS: Record<string, OAuthLogin['kind']> = { antigravity: 'antigravity', anthropic: 'anthropic', openai: 'openai', gemini: 'antigravity' };
+const OAUTH_KINDS = ['antigravity', 'anthropic', 'openai'] as const;
+/** The login kind a provider's kind suggests (Google's OAuth for antigravity and gemini). */
+const kindFor = (providerKind: string | undefined) => (providerKind === 'anthropic' || providerKind === 'openai' ? providerKind : 'antigravity');
 
 /** Start a login, open the authorization URL, paste back the redirect URL (or the code), complete. */
 function OAuthFlow({ providers, onDone }: { providers: Provider[]; onDone: () => void }) {
   const [providerId, setProviderId] = useState('');
   const [label, setLabel] = useState('');
+  const [kind, setKind] = useState<string>('');
   const [login, setLogin] = useState<OAuthLogin | undefined>();
   const [pasted, setPasted] = useState('');
   const { pending, error, run } = useAction();
@@ -89,7 +92,7 @@ function OAuthFlow({ providers, onDone }: { providers: Provider[]; onDone: () =>
   const start = async (e: FormEvent) => {
     e.preventDefault();
     const started = await run(() =>
-      api.post<OAuthLogin>('/oauth/logins', { provider: Number(providerId), kind: OAUTH_KINDS[provider?.kind ?? ''] ?? 'antigravity', ...(label ? { label } : {}) }),
+      api.post<OAuthLogin>('/oauth/logins', { provider: Number(providerId), kind: kind || kindFor(provider?.kind), ...(label ? { label } : {}) }),
     );
     if (started) setLogin(started);
   };
@@ -139,6 +142,15 @@ function OAuthFlow({ providers, onDone }: { providers: Provider[]; onDone: () =>
     <form className="form" onSubmit={(e) => void start(e)} data-testid="oauth-start-form">
       <Field label="Provider">
         <ProviderSelect providers={providers} value={providerId} onChange={setProviderId} testId="oauth-provider" />
+      </Field>
+      <Field label="Login">
+        <select value={kind || kindFor(provider?.kind)} onChange={(e) => setKind(e.target.value)} data-testid="oauth-kind">
+          {OAUTH_KINDS.map((k) => (
+            <option key={k} value={k}>
+              {k === 'antigravity' ? 'Google (antigravity)' : k === 'anthropic' ? 'Anthropic (Claude)' : 'OpenAI (ChatGPT)'}
+            </option>
+          ))}
+        </select>
       </Field>
       <Field label="Label" hint="optional">
         <input value={label} onChange={(e) => setLabel(e.target.value)} data-testid="oauth-label" />
