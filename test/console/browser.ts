@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
@@ -19,6 +19,9 @@ export interface ConsoleBrowser {
 }
 
 export async function openBrowser(): Promise<ConsoleBrowser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`the console's browser tests need Chromium at ${CHROMIUM}: apt-get install -y chromium (as .ci/run does), or set CHROMIUM_PATH`);
+  }
   const profile = mkdtempSync(join(tmpdir(), 'aigw-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
