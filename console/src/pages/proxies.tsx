@@ -95,7 +95,7 @@ export function ProxiesPage() {
                     </button>
                   )}
                 </td>
-                <td data-testid={`proxy-accounts-${p.label}`}>{byProxy.get(p.id)?.accounts.map((a) => a.label).join(', ') || '—'}</td>
+                <td className="wrap" data-testid={`proxy-accounts-${p.label}`}>{byProxy.get(p.id)?.accounts.map((a) => a.label).join(', ') || '—'}</td>
                 <td className="row-actions">
                   <button type="button" disabled={action.pending} onClick={() => void setActive(p, !p.isActive)} data-testid={`proxy-toggle-${p.label}`}>
                     {p.isActive ? 'Disable' : 'Enable'}
