@@ -29,11 +29,13 @@ FROM base AS deps-full
 COPY --from=manifests /app/ ./
 RUN npm ci --ignore-scripts
 
-# Compiles every workspace to its dist/ folder and packs those folders for the runtime image.
+# Compiles every workspace to its dist/ folder (the web console's Vite build included) and packs those folders
+# for the runtime image.
 FROM deps-full AS build
 COPY . .
 RUN npm run build \
- && find libs services tools -name node_modules -prune -o -type d -name dist -print | tar -cf /tmp/dist.tar -T -
+ && { test -f console/dist/index.html || { echo "the web console was not built (console/dist)" >&2; exit 1; }; } \
+ && find libs services tools console -name node_modules -prune -o -type d -name dist -print | tar -cf /tmp/dist.tar -T -
 
 # Production dependencies only.
 FROM deps-full AS deps
@@ -47,6 +49,7 @@ COPY --from=build /tmp/dist.tar /tmp/dist.tar
 # Fails the build when a process imports something the pruned install lacks (a dev-only package): each
 # service's server module, the migrator, the demo seed and the emulators are loaded without starting anything.
 RUN tar -xf /tmp/dist.tar \
+ && { test -f console/dist/index.html || { echo "console/dist is missing from the image" >&2; exit 1; }; } \
  && for entry in services/*/dist/server.js libs/db/dist/migrator.js tools/dev/dist/seed.js tools/emulators/dist/index.js; do \
       node --input-type=module -e "await import('./${entry}')" \
       || { echo "cannot load ${entry} with production dependencies" >&2; exit 1; }; \

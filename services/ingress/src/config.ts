@@ -40,6 +40,8 @@ export const ingressConfigSchema = z.object({
   // Empty disables the admin API (every admin call answers 401).
   AIGW_ADMIN_TOKEN: z.string().default(''),
   AIGW_ENCRYPTION_KEY: encryptionKey(),
+  /** The web console's built files, served under /ui. Empty: console/dist of the checkout (or of the image). */
+  CONSOLE_DIST_DIR: z.string().default(''),
   /** Largest accepted client body (bytes-module syntax: 10mb, 512kb). */
   BODY_LIMIT: byteSize('10mb'),
   /**

@@ -194,6 +194,7 @@ const app = createServer({
   requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
   streamTimeoutMs: config.STREAM_TIMEOUT_MS,
   admission,
+  ...(config.CONSOLE_DIST_DIR === '' ? {} : { consoleDir: config.CONSOLE_DIST_DIR }),
   admin: {
     prisma,
     cipher: new CredentialCipher(config.AIGW_ENCRYPTION_KEY),

@@ -4,6 +4,7 @@ import { adminRouter } from './admin/admin-router.js';
 import type { AdminDeps } from './admin/admin-deps.js';
 import { anthropicCountTokens, anthropicMessages, openaiChat, openaiEmbeddings, responsesCreate } from './http/chat-endpoints.js';
 import { chatHandler, type ChatDeps } from './http/chat-handler.js';
+import { consoleRoutes, defaultConsoleDir } from './http/console-routes.js';
 import { countTokensHandler } from './http/count-tokens-handler.js';
 import { lastResortErrorHandler, notFound } from './http/fallback-handlers.js';
 import { geminiHandler } from './http/gemini-handler.js';
@@ -29,10 +30,12 @@ export interface ServerDeps extends ChatDeps {
   modelCatalog?: ModelCatalog;
   /** The Responses API's stored responses; without it nothing is stored and every stored id is unknown. */
   responseStore?: { store: ResponseStore; metrics: ResponseStoreMetrics };
+  /** The web console's built files (served under /ui); default: console/dist of this checkout or image. */
+  consoleDir?: string;
 }
 
 /**
- * Builds ingress's request listener (client API, admin API, health, metrics); never listens. The proxied
+ * Builds ingress's request listener (client API, admin API, web console, health, metrics); never listens. The proxied
  * routes with a fixed path are served before express (see hot-routes.ts), the rest by the app.
  */
 export function createServer(deps: ServerDeps): RequestListener {
@@ -56,6 +59,7 @@ export function createServer(deps: ServerDeps): RequestListener {
   app.use(modelListRoutes(deps.apiKeys, modelDirectory(deps.routes, deps.modelCatalog)));
   app.use(healthRoutes({ checks: deps.readinessChecks, accepting: deps.accepting, metrics: deps.metrics }));
   app.use('/api/v1', adminRouter(deps.admin));
+  app.use(consoleRoutes(deps.consoleDir ?? defaultConsoleDir()));
   app.use(notFound);
   app.use(lastResortErrorHandler(deps.logger));
   const hot = new Map([

@@ -272,3 +272,88 @@ describe('stats', () => {
     expect((await api().get(`/stats/logs?clientRequestId=${'x'.repeat(65)}`)).status).toBe(400);
   });
 });
+
+describe('request logs for the console', () => {
+  const hour = 3_600_000;
+  const base = Math.floor(Date.now() / hour) * hour - 2 * hour;
+
+  beforeAll(async () => {
+    const provider = (await api().get('/providers')).body.data.find((p: { name: string }) => p.name === 'openai');
+    const key = await api().post('/keys', { name: 'console-key' }).expect(201);
+    keyId = key.body.id as number;
+    await server.prisma.requestLog.createMany({
+      data: [
+        { requestId: 'cs-1', model: 'cs-large', statusCode: 200, inputTokens: 10, outputTokens: 5, at: base + 60_000 },
+        { requestId: 'cs-2', model: 'cs-large', statusCode: 429, errorClass: 'rate_limited', at: base + 120_000 },
+        { requestId: 'cs-3', model: 'cs-mini', statusCode: 200, inputTokens: 7, outputTokens: 3, at: base + hour + 60_000, clientRequestId: 'cs-client' },
+        { requestId: 'cs-4', model: 'cs-mini', statusCode: 502, errorClass: 'upstream_error', at: base + hour + 120_000 },
+      ].map(({ at, ...row }) => ({
+        ...row,
+        apiKeyId: key.body.id,
+        providerId: provider.id,
+        latencyMs: 20,
+        clientFormat: 'openai',
+        startedAt: new Date(at),
+        createdAt: new Date(at),
+      })),
+    });
+  });
+
+  let keyId = 0;
+  // Other tests of this file log requests too (without a key): each query here is about this block's key.
+  const ids = async (query: string) => (await api().get(`/stats/logs?apiKeyId=${keyId}&${query}`)).body.data.map((l: { requestId: string }) => l.requestId);
+
+  it('filters by model, status class, error, time range, key and request id', async () => {
+    expect(await ids('model=cs-mini')).toEqual(['cs-4', 'cs-3']);
+    expect(await ids('status=4xx')).toEqual(['cs-2']);
+    expect(await ids('status=5xx&model=cs-mini')).toEqual(['cs-4']);
+    expect(await ids('status=200&model=cs-large')).toEqual(['cs-1']);
+    expect(await ids('status=error&from=' + new Date(base).toISOString())).toEqual(['cs-4', 'cs-2']);
+    expect(await ids(`from=${new Date(base).toISOString()}&to=${new Date(base + hour).toISOString()}`)).toEqual(['cs-2', 'cs-1']);
+    expect(await ids('limit=2')).toEqual(['cs-4', 'cs-3']);
+    const all = async (query: string) => (await api().get(`/stats/logs?${query}`)).body.data.map((l: { requestId: string }) => l.requestId);
+    expect(await all('requestId=cs-3')).toEqual(['cs-3']);
+    expect(await all('clientRequestId=cs-client')).toEqual(['cs-3']);
+    expect(await all('model=cs-large')).toEqual(['cs-2', 'cs-1']);
+    expect(await all('apiKeyId=999999')).toEqual([]);
+    for (const bad of ['status=6xx', 'status=ok', 'from=yesterday', 'apiKeyId=abc', 'accountId=-1']) {
+      const res = await api().get(`/stats/logs?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.type).toBe('invalid_request_error');
+    }
+  });
+
+  it('shows one log row by its request id, without body or secret, and 404 for an unknown one', async () => {
+    const one = await api().get('/stats/logs/cs-2');
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ requestId: 'cs-2', model: 'cs-large', statusCode: 429, errorClass: 'rate_limited', costUsd: null });
+    expect(typeof one.body.id).toBe('number');
+    expect(Object.keys(one.body).filter((k) => /body|key$|secret|authorization/i.test(k))).toEqual([]);
+    const missing = await api().get('/stats/logs/no-such-request');
+    expect(missing.status).toBe(404);
+  });
+
+  it('buckets requests, errors and tokens by hour per provider and per model, with zero-filled gaps', async () => {
+    const window = `from=${new Date(base).toISOString()}&to=${new Date(base + 3 * hour).toISOString()}`;
+    const byProvider = await api().get(`/stats/timeseries?bucket=hour&by=provider&${window}`);
+    expect(byProvider.status).toBe(200);
+    expect(byProvider.body).toMatchObject({ bucket: 'hour', from: new Date(base).toISOString() });
+    const openai = byProvider.body.series.find((s: { label: string }) => s.label === 'openai');
+    expect(openai.points).toEqual([
+      { t: new Date(base).toISOString(), requests: 2, errors: 1, inputTokens: 10, outputTokens: 5, costUsd: 0 },
+      { t: new Date(base + hour).toISOString(), requests: 2, errors: 1, inputTokens: 7, outputTokens: 3, costUsd: 0 },
+      { t: new Date(base + 2 * hour).toISOString(), requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
+    ]);
+    const byModel = await api().get(`/stats/timeseries?bucket=day&by=model&${window}`);
+    const totals = Object.fromEntries(
+      byModel.body.series.map((s: { label: string; points: { requests: number }[] }) => [s.label, s.points.reduce((n, p) => n + p.requests, 0)]),
+    );
+    expect(totals).toMatchObject({ 'cs-large': 2, 'cs-mini': 2 });
+    const byKey = await api().get(`/stats/timeseries?by=key&${window}`);
+    const keySeries = byKey.body.series.find((s: { key: string }) => s.key === String(keyId));
+    expect(keySeries.label).toMatch(/^console-key \(aigw-.{7}…\)$/);
+    expect(keySeries.points.map((p: { requests: number }) => p.requests)).toEqual([2, 2, 0]);
+    expect((await api().get('/stats/timeseries?bucket=minute')).status).toBe(400);
+    expect((await api().get(`/stats/timeseries?from=${new Date(base + hour).toISOString()}&to=${new Date(base).toISOString()}`)).status).toBe(400);
+  });
+});

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { encryptionKey, loadConfig, z } from '@aigw/config';
 import { applyMigrations, createPrisma } from '@aigw/db';
 import { CredentialCipher } from '@aigw/secrets';
+import { ensureConsoleBuilt } from './console-build.js';
 import { emulatorLoginClients, startEmulators, type EmulatorSet, type EmulatorSetOptions } from './emulator-set.js';
 import { portOrFree } from './free-port.js';
 import { seedDemo, type SeedResult } from './seed.js';
@@ -128,6 +129,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   process.on('exit', killAll);
 
   try {
+    // The web console ingress serves under /ui; built only when missing or older than its sources.
+    const consoleBuild = ensureConsoleBuilt();
     await applyMigrations(databaseUrl);
     if (options.emulators !== false) {
       const tuning = typeof options.emulators === 'object' ? options.emulators : {};
@@ -141,6 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         ...(tuning.upstreamPromptCache === true ? { upstreamPromptCache: true } : {}),
       });
     }
+    await consoleBuild;
     let seedResult: SeedResult = { demoKey: options.demoKey ?? '', seeded: false };
     if (options.seed !== false) {
       if (emulators === undefined) throw new Error('seeding the demo data needs the emulators (emulators: true)');

@@ -26,6 +26,7 @@ export function startBanner(input: BannerInput): string {
     `AIGateway is up at ${url}${input.seeded ? ' (demo data seeded)' : ''}`,
     `  demo API key     ${input.demoKey || '(none: set AIGW_DEMO_API_KEY)'}`,
     `  admin token      ${input.adminToken}`,
+    `  web console      ${url}/ui/ (log in with the admin token)`,
     `  encryption key   ${input.encryptionKeySource}`,
     '',
     `export AIGW_KEY='${input.demoKey}' AIGW_ADMIN='${input.adminToken}'`,

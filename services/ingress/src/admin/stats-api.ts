@@ -1,14 +1,64 @@
 import { Router } from 'express';
 import { z } from '@aigw/config';
+import type { Prisma, RequestLog } from '@aigw/db';
 import type { AdminDeps } from './admin-deps.js';
 import { resourceDocs } from './openapi/route-docs.js';
 import { found, idParam } from './admin-params.js';
+import { requestTimeseries, timeseriesQuery } from './stats-timeseries.js';
 
 const DAY_MS = 86_400_000;
 const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).default(100).transform((n) => Math.min(n, 1000)) });
+const optionalId = z.coerce.number().int().positive().optional();
 // clientRequestId finds every row a client's own id was sent with (indexed; many rows may share one).
-const logsQuery = limitQuery.extend({ clientRequestId: z.string().min(1).max(64).optional() });
+export const logsQuery = limitQuery.extend({
+  apiKeyId: optionalId,
+  accountId: optionalId,
+  providerId: optionalId,
+  model: z.string().min(1).max(128).optional(),
+  /** An exact code (200, 429), a class (2xx, 4xx, 5xx) or `error` (any failure: 4xx, 5xx or an error class). */
+  status: z
+    .string()
+    .regex(/^([1-5][0-9][0-9]|[1-5]xx|error)$/, 'an HTTP status (429), a class (4xx) or error')
+    .optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  requestId: z.string().min(1).max(64).optional(),
+  clientRequestId: z.string().min(1).max(64).optional(),
+});
+type LogsQuery = z.infer<typeof logsQuery>;
+const requestIdParam = z.object({ requestId: z.string().min(1).max(64) });
+
+/** The status filter as a Prisma condition. */
+function statusWhere(status: string): Prisma.RequestLogWhereInput {
+  if (status === 'error') return { OR: [{ statusCode: { gte: 400 } }, { errorClass: { not: null } }] };
+  if (status.endsWith('xx')) {
+    const base = Number(status[0]) * 100;
+    return { statusCode: { gte: base, lt: base + 100 } };
+  }
+  return { statusCode: Number(status) };
+}
+
+/** The filters of /stats/logs as one Prisma where. */
+export function logsWhere(query: LogsQuery): Prisma.RequestLogWhereInput {
+  const and: Prisma.RequestLogWhereInput[] = [];
+  if (query.apiKeyId !== undefined) and.push({ apiKeyId: query.apiKeyId });
+  if (query.accountId !== undefined) and.push({ accountId: query.accountId });
+  if (query.providerId !== undefined) and.push({ providerId: query.providerId });
+  if (query.model !== undefined) and.push({ model: query.model });
+  if (query.status !== undefined) and.push(statusWhere(query.status));
+  if (query.from !== undefined) and.push({ createdAt: { gte: new Date(query.from) } });
+  if (query.to !== undefined) and.push({ createdAt: { lt: new Date(query.to) } });
+  if (query.requestId !== undefined) and.push({ requestId: query.requestId });
+  if (query.clientRequestId !== undefined) and.push({ clientRequestId: query.clientRequestId });
+  return and.length === 0 ? {} : { AND: and };
+}
+
+/** A log row as JSON: ids as numbers, the price in USD. Rows hold no body and no secret. */
+function presentLog(log: RequestLog) {
+  const { id, costMicroUsd, ...rest } = log as RequestLog & { costMicroUsd?: bigint | number | null };
+  return { id: Number(id), ...rest, costUsd: costMicroUsd === null || costMicroUsd === undefined ? null : Number(costMicroUsd) / 1e6 };
+}
 
 /** A daily rollup row of proxy_stats or account_stats. */
 interface DailyRow {
@@ -51,7 +101,7 @@ export function summarise(rows: readonly DailyRow[]) {
   return { days, totals };
 }
 
-/** /stats: daily rollups per proxy and per account, and the latest request logs. */
+/** /stats: daily rollups per proxy and per account, request logs (filtered, one by id) and time series. */
 export function statsApi({ prisma }: AdminDeps): Router {
   const router = Router();
 
@@ -74,13 +124,22 @@ export function statsApi({ prisma }: AdminDeps): Router {
   });
 
   router.get('/logs', async (req, res) => {
-    const { limit, clientRequestId } = logsQuery.parse(req.query);
+    const query = logsQuery.parse(req.query);
     const logs = await prisma.requestLog.findMany({
-      ...(clientRequestId === undefined ? {} : { where: { clientRequestId } }),
+      where: logsWhere(query),
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
-      take: limit,
+      take: query.limit,
     });
-    res.json({ data: logs.map((log) => ({ ...log, id: Number(log.id) })) });
+    res.json({ data: logs.map(presentLog) });
+  });
+
+  router.get('/logs/:requestId', async (req, res) => {
+    const { requestId } = requestIdParam.parse(req.params);
+    res.json(presentLog(found(await prisma.requestLog.findUnique({ where: { requestId } }), 'request log')));
+  });
+
+  router.get('/timeseries', async (req, res) => {
+    res.json(await requestTimeseries(prisma, timeseriesQuery.parse(req.query)));
   });
 
   return router;
@@ -91,4 +150,6 @@ export const statsDocs = resourceDocs('stats', [
   { method: 'get', path: '/proxies/:id', summary: 'Daily rollups of one proxy', query: daysQuery },
   { method: 'get', path: '/accounts/:id', summary: 'Daily rollups of one account', query: daysQuery },
   { method: 'get', path: '/logs', summary: 'Latest request logs, filtered', query: logsQuery },
+  { method: 'get', path: '/logs/:requestId', summary: 'One request log by its request id (no body, no secret)' },
+  { method: 'get', path: '/timeseries', summary: 'Requests, errors, tokens and cost per hour or day, by provider, model or key', query: timeseriesQuery },
 ]);
