@@ -4,6 +4,7 @@ import type { EgressPolicy } from '@aigw/egress';
 import type { Logger } from '@aigw/logger';
 import type { ProxyAssignments, RecalculateResult } from '@aigw/proxy-pool';
 import type { CredentialCipher } from '@aigw/secrets';
+import type { KeyCounters } from '../keys/key-limits.js';
 
 /** What the admin API needs; main.ts wires the real ones. */
 export interface AdminDeps {
@@ -20,4 +21,6 @@ export interface AdminDeps {
   /** Refuses upstream, token and proxy URLs pointing inside (EGRESS_ALLOW, EGRESS_ALLOW_PRIVATE). */
   egress: EgressPolicy;
   logger: Logger;
+  /** Client keys' spend counters (Redis), for a key's spend this period; without them, it is read from request_logs. */
+  keyCounters?: Pick<KeyCounters, 'spent'>;
 }
