@@ -23,3 +23,8 @@ export function parsePriceOverride(text: string | null | undefined): PriceOverri
     return null;
   }
 }
+
+/** The stored form of an override (a `price` column): its JSON, or null for none. */
+export function storePriceOverride(price: PriceOverride | null | undefined): string | null {
+  return price ? JSON.stringify(price) : null;
+}

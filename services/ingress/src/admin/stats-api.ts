@@ -3,12 +3,14 @@ import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
 import { resourceDocs } from './openapi/route-docs.js';
 import { found, idParam } from './admin-params.js';
+import { USAGE_GROUPS, usageBy, usdOf, type UsageGroup } from './usage-queries.js';
 
 const DAY_MS = 86_400_000;
 const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });
 const limitQuery = z.object({ limit: z.coerce.number().int().min(1).default(100).transform((n) => Math.min(n, 1000)) });
 // clientRequestId finds every row a client's own id was sent with (indexed; many rows may share one).
 const logsQuery = limitQuery.extend({ clientRequestId: z.string().min(1).max(64).optional() });
+const usageQuery = daysQuery.extend({ by: z.enum(Object.keys(USAGE_GROUPS) as [UsageGroup, ...UsageGroup[]]).default('key') });
 
 /** A daily rollup row of proxy_stats or account_stats. */
 interface DailyRow {
@@ -22,7 +24,7 @@ interface DailyRow {
 }
 
 /** First UTC day of a window of `days` days ending today. */
-function windowStart(days: number, now = Date.now()): Date {
+export function windowStart(days: number, now = Date.now()): Date {
   return new Date(Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS);
 }
 
@@ -80,7 +82,20 @@ export function statsApi({ prisma }: AdminDeps): Router {
       orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
       take: limit,
     });
-    res.json({ data: logs.map((log) => ({ ...log, id: Number(log.id) })) });
+    res.json({
+      data: logs.map((log) => ({
+        ...log,
+        id: Number(log.id),
+        costMicroUsd: log.costMicroUsd === null ? null : Number(log.costMicroUsd),
+        costUsd: log.costMicroUsd === null ? null : usdOf(log.costMicroUsd),
+      })),
+    });
+  });
+
+  router.get('/usage', async (req, res) => {
+    const { by, days } = usageQuery.parse(req.query);
+    const from = windowStart(days);
+    res.json({ by, from: from.toISOString().slice(0, 10), data: await usageBy(prisma, by, from) });
   });
 
   return router;
@@ -91,4 +106,5 @@ export const statsDocs = resourceDocs('stats', [
   { method: 'get', path: '/proxies/:id', summary: 'Daily rollups of one proxy', query: daysQuery },
   { method: 'get', path: '/accounts/:id', summary: 'Daily rollups of one account', query: daysQuery },
   { method: 'get', path: '/logs', summary: 'Latest request logs, filtered', query: logsQuery },
+  { method: 'get', path: '/usage', summary: 'Requests, tokens and cost per client key, account, model or provider over the last days', query: usageQuery },
 ]);

@@ -7,7 +7,7 @@ import type { RequestLogEvent } from '@aigw/proto';
 import type { RequestListener } from 'node:http';
 import { invalidateOnChange } from '../../src/cache-invalidation.js';
 import { prismaApiKeyStore } from '../../src/keys/prisma-api-key-store.js';
-import { redisWindowCounter } from '../../src/keys/redis-window-counter.js';
+import { redisKeyCounters } from '../../src/keys/redis-key-counters.js';
 import { prismaRouteLoader } from '../../src/routing/prisma-route-loader.js';
 import { createServer } from '../../src/server.js';
 import { fakeBackends, type FakeBackendOptions } from './fake-backends.js';
@@ -38,11 +38,12 @@ export async function startDbServer(backendOptions: FakeBackendOptions = {}): Pr
   const fake = fakeBackends(backendOptions);
   const notified: ConfigChange[] = [];
   let onChange: (change: ConfigChange) => void = () => undefined;
+  const keyCounters = redisKeyCounters(redis, 250);
   const built = await fakeServerDeps({
     backends: fake.backends,
     apiKeyStore: prismaApiKeyStore(prisma),
     routeLoader: prismaRouteLoader(prisma),
-    windowCounter: redisWindowCounter(redis, 250),
+    keyCounters,
     admin: {
       prisma,
       notify: (change) => {
@@ -50,6 +51,7 @@ export async function startDbServer(backendOptions: FakeBackendOptions = {}): Pr
         onChange(change);
       },
       proxyPool: { recalculate: recalculateAssignments, list: listAssignments },
+      keyCounters,
     },
   });
   onChange = invalidateOnChange({ apiKeys: built.deps.apiKeys, routes: built.deps.routes, credentials: built.credentials }, silentLogger);
