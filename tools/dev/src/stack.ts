@@ -63,7 +63,10 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** The first ingress replica's URL. */
   ingressUrl: string;
+  /** Every ingress replica's URL, in replica order (`replicas.ingress`). */
+  ingressUrls: string[];
   adminToken: string;
   /** Plaintext demo client key ('' when the stack was not seeded and no key was given). */
   demoKey: string;
@@ -218,6 +221,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const started = emulators;
     return {
       ingressUrl: `http://127.0.0.1:${ports.ingress[0] ?? 0}`,
+      ingressUrls: ports.ingress.map((port) => `http://127.0.0.1:${port}`),
       adminToken,
       demoKey: seedResult.demoKey,
       seeded: seedResult.seeded,
