@@ -9,8 +9,8 @@ import { admin, anthropicBody, chat, messages, ok, openaiBody, type HttpResult }
 // carries its cost, and the key shows its spend and usage. Cached prompt tokens are priced as cached.
 
 // The gpt-* route's price (USD per million tokens), so that each request's cost follows from its usage.
-const PRICE = { inputPerMTok: 2_000, cachedInputPerMTok: 200, outputPerMTok: 4_000 };
-const BUDGET_USD = 0.5;
+const PRICE = { inputPerMTok: 200, cachedInputPerMTok: 20, outputPerMTok: 400 };
+const BUDGET_USD = 0.05;
 
 let ctx: E2eContext;
 
@@ -64,7 +64,7 @@ describe('spend control across two ingress replicas', () => {
     expect(answered[1]!.length).toBeGreaterThan(0);
 
     // The refusal in OpenAI's shape, naming the budget and its reset.
-    expect(refusal!.json).toMatchObject({ error: { type: 'insufficient_quota', code: 'budget_exceeded', message: expect.stringMatching(/budget of \$0\.50 per day .* resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/) } });
+    expect(refusal!.json).toMatchObject({ error: { type: 'insufficient_quota', code: 'budget_exceeded', message: expect.stringMatching(/budget of \$0\.05 per day .* resets at \d{4}-\d\d-\d\dT00:00:00\.000Z/) } });
     expect(Number(refusal!.headers.get('retry-after'))).toBeGreaterThan(0);
     // And in Anthropic's, on either replica.
     for (const index of [0, 1]) {
@@ -105,10 +105,16 @@ describe('spend control across two ingress replicas', () => {
   });
 
   it('prices cached prompt tokens at the cached price, end to end', async () => {
-    // The same long conversation twice from one client: the upstream's prompt cache reports the repeat as cached.
-    const conversation = `cache me ${'lorem ipsum dolor sit amet '.repeat(200)}`;
-    const first = await chat(ctx.stack, openaiBody('gpt-4o', conversation));
-    const second = await chat(ctx.stack, openaiBody('gpt-4o', conversation));
+    // The same long system prompt twice from one client: the upstream's prompt cache reports it as cached the second time.
+    const body = {
+      model: 'gpt-4o',
+      messages: [
+        { role: 'system', content: `cache me ${'lorem ipsum dolor sit amet '.repeat(200)}` },
+        { role: 'user', content: 'What does it say?' },
+      ],
+    };
+    const first = await chat(ctx.stack, body);
+    const second = await chat(ctx.stack, body);
     expect([first.status, second.status]).toEqual([200, 200]);
     const rows = await eventually(async () => {
       const found = await ctx.prisma.requestLog.findMany({ where: { requestId: { in: [first.requestId, second.requestId] } } });
