@@ -58,6 +58,12 @@ export function hasCountedLimits(key: ApiKeyRecord): boolean {
   return (key.rateLimitPerMin ?? 0) > 0 || (key.tokensPerMin ?? 0) > 0 || (key.budgetMicroUsd ?? null) !== null;
 }
 
+/** Whether a key may use a model: it lists no models, or one of its names (or `*` patterns) matches. */
+export function modelAllowed(key: ApiKeyRecord, model: string): boolean {
+  const allowed = key.allowedModels;
+  return allowed === null || allowed === undefined || allowed.some((name) => compilePattern(name)(model));
+}
+
 /** USD of micro-USD, as a message shows it: cents, or finer when the amount has finer parts. */
 export function formatUsd(microUsd: number): string {
   const usd = microUsd / 1_000_000;
@@ -116,8 +122,7 @@ export class KeyLimits {
   /** Throws PERMISSION_DENIED, naming the model, when the key may not use it (allowed names may hold `*`). */
   checkModel(key: ApiKeyRecord, model: string): void {
     const allowed = key.allowedModels;
-    if (allowed === null || allowed === undefined || model === '') return;
-    if (allowed.some((name) => compilePattern(name)(model))) return;
+    if (allowed === null || allowed === undefined || model === '' || modelAllowed(key, model)) return;
     throw new AppError('PERMISSION_DENIED', `model "${model}" is not allowed for this API key (allowed: ${allowed.join(', ') || 'none'})`);
   }
 
