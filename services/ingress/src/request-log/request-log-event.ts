@@ -38,7 +38,9 @@ export function newRequestSummary(requestId: string, clientRequestId: string, pr
  */
 export function requestCost(trace: RequestTrace): number | undefined {
   if (trace.usage === undefined) return undefined;
-  return requestCostMicroUsd(trace.providerKind, trace.upstreamModel, trace.usage, trace.price) ?? undefined;
+  const { inputTokens, outputTokens, cachedInputTokens, cacheWriteInputTokens } = trace.usage;
+  const usage = { inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens: cacheWriteInputTokens ?? 0 };
+  return requestCostMicroUsd(trace.providerKind, trace.upstreamModel, usage, trace.price) ?? undefined;
 }
 
 /** The one RequestLogEvent of a client request. */
