@@ -12,6 +12,8 @@ export const ERROR_CODES = {
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
   RATE_LIMITED: 429,
+  /** A client key spent its budget for the period. */
+  BUDGET_EXCEEDED: 429,
   ACCOUNTS_EXHAUSTED: 429,
   CANCELLED: 499,
   INTERNAL: 500,

@@ -24,7 +24,11 @@ export const redisKeys = {
   proxyFailures: (proxyId: number) => `stats:proxy:{${proxyId}}:failures`,
   /** Held (SET NX PX) by the one provider-call replica that probes disabled proxies this round. */
   proxyProbeLock: () => 'lock:proxy-probe',
-  clientRateLimit: (apiKeyId: number, window: number) => `rl:key:{${apiKeyId}}:${window}`,
+  /**
+   * A client key's limit counters (ingress key-limits): requests and tokens of one minute, spend of one budget
+   * period (`spend:<period>:<period start ms>`). The key id is the hash tag, so one script reads and writes them.
+   */
+  keyLimit: (apiKeyId: number, counter: string) => `keylim:{${apiKeyId}}:${counter}`,
   /**
    * A stored Responses API response of one client key (hash: the response object, the input items that
    * produced it, its affinity key); the key id is the hash tag, so one key's responses and item index are

@@ -22,11 +22,11 @@ import { parseByteSize } from './http/byte-size.js';
 import { jsonBodyReader } from './http/read-json-body.js';
 import { ShutdownGate } from './http/shutdown.js';
 import { ApiKeyCache } from './keys/api-key-cache.js';
-import { ClientRateLimiter } from './keys/client-rate-limit.js';
+import { KeyLimits } from './keys/key-limits.js';
 import { prismaApiKeyStore } from './keys/prisma-api-key-store.js';
-import { redisWindowCounter } from './keys/redis-window-counter.js';
 import { parseLoginClients } from './admin/oauth/login-clients.js';
 import { LoginStore } from './admin/oauth/login-store.js';
+import { redisKeyCounters } from './keys/redis-key-counters.js';
 import { discoverModels } from './models/discover-models.js';
 import { grpcModelLister } from './models/grpc-model-lister.js';
 import { ModelCatalog } from './models/model-catalog.js';
@@ -166,15 +166,16 @@ const responseStore = {
 };
 const egress = EgressPolicy.fromConfig(config);
 const gate = new ShutdownGate();
-let lastRateLimitWarning = 0;
+let lastKeyLimitsWarning = 0;
+const keyCounters = redisKeyCounters(redis, config.REDIS_REQUEST_TIMEOUT_MS);
 const app = createServer({
   apiKeys,
-  rateLimiter: new ClientRateLimiter(redisWindowCounter(redis, config.REDIS_REQUEST_TIMEOUT_MS), (error) => {
-    resilience.rateLimitSkipped();
+  keyLimits: new KeyLimits(keyCounters, (operation, error) => {
+    resilience.keyLimitsUnavailable(operation);
     // One line per 10 s: during a Redis outage every limited request lands here.
-    if (Date.now() - lastRateLimitWarning < 10_000) return;
-    lastRateLimitWarning = Date.now();
-    logger.warn({ err: dependencyError(error) }, 'client rate limit unavailable; requests allowed (aigw_client_rate_limit_skipped_total)');
+    if (Date.now() - lastKeyLimitsWarning < 10_000) return;
+    lastKeyLimitsWarning = Date.now();
+    logger.warn({ err: dependencyError(error), operation }, 'client key limits unavailable; requests allowed (aigw_key_limits_unavailable_total)');
   }),
   routes,
   attemptLoop: new AttemptLoop({
@@ -196,6 +197,7 @@ const app = createServer({
   admission,
   ...(config.CONSOLE_DIST_DIR === '' ? {} : { consoleDir: config.CONSOLE_DIST_DIR }),
   admin: {
+    keyCounters,
     prisma,
     cipher: new CredentialCipher(config.AIGW_ENCRYPTION_KEY),
     adminToken: config.AIGW_ADMIN_TOKEN,

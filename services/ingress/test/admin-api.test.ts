@@ -211,6 +211,83 @@ describe('API keys', () => {
     expect(revoked.body.revokedAt).not.toBeNull();
     expect((await api().delete('/keys/424242')).status).toBe(404);
   });
+  it('sets, shows and clears limits; refuses bad ones', async () => {
+    const created = await api().post('/keys', { name: 'limited', tokensPerMin: 5000, maxBudget: 2.5, budgetPeriod: 'week', models: ['gpt-4o', 'claude-*'] });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({
+      tokensPerMin: 5000,
+      maxBudget: 2.5,
+      budgetPeriod: 'week',
+      models: ['gpt-4o', 'claude-*'],
+      expiresAt: null,
+      lastUsedAt: null,
+      spend: { spentUsd: 0, remainingUsd: 2.5 },
+    });
+    // The week starts on a Monday (UTC).
+    expect(new Date(created.body.spend.periodStart).getUTCDay()).toBe(1);
+    const row = await server.prisma.apiKey.findUniqueOrThrow({ where: { id: created.body.id } });
+    expect(row.budgetMicroUsd).toBe(2_500_000n);
+    const cleared = await api().patch(`/keys/${created.body.id}`, { maxBudget: null, models: null, tokensPerMin: null });
+    expect(cleared.body).toMatchObject({ maxBudget: null, budgetPeriod: null, models: null, tokensPerMin: null, spend: null });
+    expect((await api().get(`/keys/${created.body.id}`)).body.name).toBe('limited');
+    for (const bad of [{ maxBudget: -1 }, { budgetPeriod: 'year' }, { expiresAt: 'tomorrow' }, { models: 'gpt-4o' }]) {
+      expect((await api().patch(`/keys/${created.body.id}`, bad)).status).toBe(400);
+    }
+    expect((await api().get('/keys/999999')).status).toBe(404);
+  });
+
+  it('reports a key’s usage per day and model, and usage per key, model, account and provider, from request logs', async () => {
+    const key = (await api().post('/keys', { name: 'usage' })).body;
+    const now = new Date();
+    const old = new Date(now.getTime() - 40 * 86_400_000);
+    const log = (i: number, model: string, cost: bigint | null, createdAt = now) => ({
+      requestId: `usage-${key.id}-${i}`,
+      apiKeyId: key.id,
+      model,
+      statusCode: 200,
+      inputTokens: 100,
+      outputTokens: 10,
+      cachedTokens: 40,
+      costMicroUsd: cost,
+      latencyMs: 5,
+      clientFormat: 'openai',
+      startedAt: createdAt,
+      createdAt,
+    });
+    await server.prisma.requestLog.createMany({
+      data: [log(1, 'gpt-4o', 1_500n), log(2, 'gpt-4o', 2_500n), log(3, 'emu-model', null), log(4, 'gpt-4o', 9_000_000n, old)],
+    });
+    const usage = await api().get(`/keys/${key.id}/usage?days=7`);
+    expect(usage.status).toBe(200);
+    const today = now.toISOString().slice(0, 10);
+    expect(usage.body.days).toEqual([{ day: today, requests: 3, inputTokens: 300, outputTokens: 30, cachedTokens: 120, costUsd: 0.004 }]);
+    expect(usage.body.byModel).toEqual([
+      { model: 'gpt-4o', requests: 2, inputTokens: 200, outputTokens: 20, cachedTokens: 80, costUsd: 0.004 },
+      { model: 'emu-model', requests: 1, inputTokens: 100, outputTokens: 10, cachedTokens: 40, costUsd: 0 },
+    ]);
+    expect(usage.body.totals).toEqual({ requests: 3, inputTokens: 300, outputTokens: 30, cachedTokens: 120, costUsd: 0.004 });
+    expect((await api().get(`/keys/${key.id}/usage?days=60`)).body.totals.costUsd).toBe(9.004);
+
+    const byKey = await api().get('/stats/usage?by=key&days=7');
+    expect(byKey.body.by).toBe('key');
+    expect(byKey.body.data.find((row: { id: number }) => row.id === key.id)).toEqual({
+      id: key.id,
+      label: `usage (${key.prefix}…)`,
+      requests: 3,
+      inputTokens: 300,
+      outputTokens: 30,
+      cachedTokens: 120,
+      costUsd: 0.004,
+    });
+    const byModel = (await api().get('/stats/usage?by=model')).body.data;
+    expect(byModel.find((row: { id: string }) => row.id === 'gpt-4o')).toMatchObject({ label: 'gpt-4o', requests: 2, costUsd: 0.004 });
+    expect((await api().get('/stats/usage?by=account')).status).toBe(200);
+    expect((await api().get('/stats/usage?by=provider')).status).toBe(200);
+    expect((await api().get('/stats/usage?by=colour')).status).toBe(400);
+
+    const logs = (await api().get('/stats/logs?limit=1000')).body.data;
+    expect(logs.find((row: { requestId: string }) => row.requestId === `usage-${key.id}-1`)).toMatchObject({ costMicroUsd: 1500, costUsd: 0.0015 });
+  });
 });
 
 describe('stats', () => {

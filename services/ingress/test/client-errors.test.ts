@@ -105,3 +105,58 @@ describe('keys and routes follow admin changes', () => {
     expect(res.body.error.type).toBe('authentication_error');
   });
 });
+
+describe('per-key limits set through the admin API', () => {
+  const [openai, anthropic] = routes;
+
+  it('refuses a key over its budget with a 429 in each protocol’s shape, and shows the spend on the key', async () => {
+    // A known price, so each request's cost is known: the fake upstream reports 3 prompt + 5 completion tokens.
+    const gpt = (await request(server.app).get('/api/v1/routes').set(admin)).body.data.find((r: { pattern: string }) => r.pattern === 'gpt-*');
+    const patched = await request(server.app).patch(`/api/v1/routes/${gpt.id}`).set(admin).send({ price: { inputPerMTok: 1000, outputPerMTok: 1000 } }).expect(200);
+    expect(patched.body.price).toEqual({ inputPerMTok: 1000, outputPerMTok: 1000 });
+    await server.refreshRoutes();
+    const created = (await request(server.app).post('/api/v1/keys').set(admin).send({ name: 'budget', maxBudget: 0.01 }).expect(201)).body;
+    expect(created).toMatchObject({ maxBudget: 0.01, budgetPeriod: 'month', spend: { spentUsd: 0, remainingUsd: 0.01, periodEnd: expect.any(String) } });
+    // $0.008 each: the second request starts under the budget and ends over it; the third is refused.
+    await request(server.app).post(openai.path).set('x-api-key', created.key).send(openai.body).expect(200);
+    await request(server.app).post(openai.path).set('x-api-key', created.key).send(openai.body).expect(200);
+    expect(server.published.at(-1)!.costMicroUsd).toBe(8_000);
+
+    const refused = await request(server.app).post(openai.path).set('x-api-key', created.key).send(openai.body);
+    expect(refused.status).toBe(429);
+    expect(errorOf('openai', refused.body)).toEqual({ type: 'insufficient_quota', code: 'budget_exceeded' });
+    expect(refused.body.error.message).toMatch(/budget of \$0\.01 per month is used up \(\$0\.016 spent\); it resets at \d{4}-\d\d-01T00:00:00\.000Z/);
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+    const refusedAnthropic = await request(server.app).post(anthropic.path).set('x-api-key', created.key).send(anthropic.body);
+    expect(refusedAnthropic.status).toBe(429);
+    expect(errorOf('anthropic', refusedAnthropic.body).type).toBe('rate_limit_error');
+
+    const shown = (await request(server.app).get(`/api/v1/keys/${created.id}`).set(admin).expect(200)).body;
+    expect(shown.spend).toMatchObject({ spentUsd: 0.016, remainingUsd: 0 });
+    // Raising the budget lets the key through again at once.
+    await request(server.app).patch(`/api/v1/keys/${created.id}`).set(admin).send({ maxBudget: 1 }).expect(200);
+    await request(server.app).post(openai.path).set('x-api-key', created.key).send(openai.body).expect(200);
+  });
+
+  it('refuses a model the key may not use with 403, naming it', async () => {
+    const restricted = (await request(server.app).post('/api/v1/keys').set(admin).send({ name: 'gpt-only', models: ['gpt-4o'] }).expect(201)).body;
+    expect(restricted.models).toEqual(['gpt-4o']);
+    await request(server.app).post(openai.path).set('x-api-key', restricted.key).send(openai.body).expect(200);
+    const denied = await request(server.app).post(anthropic.path).set('x-api-key', restricted.key).send(anthropic.body);
+    expect(denied.status).toBe(403);
+    expect(errorOf('anthropic', denied.body).type).toBe('permission_error');
+    expect(denied.body.error.message).toContain('"claude-sonnet-4"');
+  });
+
+  it('refuses an expired key with 401 saying so', async () => {
+    expect((await request(server.app).post('/api/v1/keys').set(admin).send({ name: 'past', expiresAt: '2020-01-01T00:00:00Z' })).status).toBe(400);
+    const expiresAt = new Date(Date.now() + 1_500).toISOString();
+    const expiring = (await request(server.app).post('/api/v1/keys').set(admin).send({ name: 'soon', expiresAt }).expect(201)).body;
+    expect(expiring.expiresAt).toBe(expiresAt);
+    await request(server.app).post(openai.path).set('x-api-key', expiring.key).send(openai.body).expect(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_600));
+    const res = await request(server.app).post(openai.path).set('x-api-key', expiring.key).send(openai.body);
+    expect(res.status).toBe(401);
+    expect(res.body.error.message).toContain('expired');
+  });
+});

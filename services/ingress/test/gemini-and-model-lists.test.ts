@@ -50,6 +50,16 @@ describe('model lists from the routing table and the active accounts', () => {
     expect(gemini.body.models.map((m: { name: string }) => m.name)).toEqual(['models/gemini-2.5-flash', 'models/gpt-4o']);
   });
 
+  it('show a key limited to some models only those, in every shape', async () => {
+    const limited = (await adminPost('/keys', { name: 'gpt-only', models: ['gpt-*'] })).body.key;
+    const openai = await request(server.app).get('/v1/models').set('authorization', `Bearer ${limited}`).expect(200);
+    expect(openai.body.data.map((m: { id: string }) => m.id)).toEqual(['gpt-4o']);
+    const gemini = await request(server.app).get(`/v1beta/models?key=${limited}`).expect(200);
+    expect(gemini.body.models.map((m: { name: string }) => m.name)).toEqual(['models/gpt-4o']);
+    expect((await request(server.app).get('/v1/models/gemini-2.5-flash').set('authorization', `Bearer ${limited}`)).status).toBe(404);
+    expect((await request(server.app).get('/v1/models/gpt-4o').set('authorization', `Bearer ${limited}`)).status).toBe(200);
+  });
+
   it('follow accounts being added, deactivated and reactivated', async () => {
     const created = await adminPost('/accounts', { provider: 'glm', label: 'glm-1', authType: 'api_key', credentials: { apiKey: 'x' } });
     await server.refreshRoutes();

@@ -76,4 +76,21 @@ describe('LogWriter against MariaDB', () => {
     const usage = await fixture.prisma.account.aggregate({ _sum: { usageCount: true } });
     expect(usage._sum.usageCount).toBe(300);
   });
+
+  it('stores each request’s cost, and moves the client key’s lastUsedAt to the batch’s latest request, never back', async () => {
+    const key = await fixture.prisma.apiKey.create({ data: { name: 'k', keyHash: 'a'.repeat(64), prefix: 'aigw-k' } });
+    const base = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const events = [0, 1, 2].map((i) =>
+      RequestLogEvent.fromPartial({ ...makeEvent(fixture, i), apiKeyId: key.id, finishedAtMs: base + i * 1000, costMicroUsd: i === 2 ? undefined : 1500 + i }),
+    );
+    const writer = new LogWriter(fixture.writerDb);
+    await writer.write([events[2]!, events[0]!, events[1]!].map(rowOf));
+    const stored = await fixture.prisma.requestLog.findMany({ orderBy: { createdAt: 'asc' } });
+    expect(stored.map((row) => (row.costMicroUsd === null ? null : Number(row.costMicroUsd)))).toEqual([1500, 1501, null]);
+    expect((await fixture.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt?.getTime()).toBe(base + 2000);
+    // An older batch (a redelivery from before) leaves it where it is.
+    const older = RequestLogEvent.fromPartial({ ...makeEvent(fixture, 9), apiKeyId: key.id, finishedAtMs: base - 60_000 });
+    await writer.write([rowOf(older)]);
+    expect((await fixture.prisma.apiKey.findUniqueOrThrow({ where: { id: key.id } })).lastUsedAt?.getTime()).toBe(base + 2000);
+  });
 });

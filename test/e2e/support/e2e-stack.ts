@@ -11,6 +11,8 @@ import { knownSecrets } from './secrets.js';
 
 export interface E2eContext {
   stack: Stack;
+  /** Every ingress replica's URL (one unless `ingressReplicas` said more). */
+  ingressUrls: string[];
   prisma: PrismaClient;
   cipher: CredentialCipher;
   /** Credentials as seeded, before any refresh rotated them away (for the secret scan). */
@@ -28,6 +30,8 @@ export interface E2eStackOptions extends Partial<StackOptions> {
    * TcpSwitch in front of it); the test's own `prisma` always connects directly.
    */
   databaseAddress?: string;
+  /** Ingress processes sharing the stack's Redis, database and backends (default 1); see ctx.ingressUrls. */
+  ingressReplicas?: number;
 }
 
 export async function startE2eStack(name: string, options: E2eStackOptions = {}): Promise<E2eContext> {
@@ -43,7 +47,8 @@ export async function startE2eStack(name: string, options: E2eStackOptions = {})
   }
 }
 
-async function startE2eStackOnce(name: string, { databaseAddress, ...options }: E2eStackOptions): Promise<E2eContext> {
+async function startE2eStackOnce(name: string, { databaseAddress, ingressReplicas, ...options }: E2eStackOptions): Promise<E2eContext> {
+  if (ingressReplicas !== undefined) options = { ...options, replicas: { ...options.replicas, ingress: ingressReplicas } };
   const id = `${name}_${randomBytes(3).toString('hex')}`;
   const db: TestDatabase = await createTestDatabase(`aigw_e2e_${name}`.slice(0, 30));
   const redisKeyPrefix = `e2e:${id}:`;
@@ -70,6 +75,7 @@ async function startE2eStackOnce(name: string, { databaseAddress, ...options }: 
   const cipher = new CredentialCipher(Buffer.from(stack.encryptionKey, 'hex'));
   const ctx: E2eContext = {
     stack,
+    ingressUrls: stack.ingressUrls,
     prisma,
     cipher,
     seededSecrets: new Map(),

@@ -64,8 +64,9 @@ export interface StackOptions {
 }
 
 export interface Stack {
+  /** The first ingress replica's URL. */
   ingressUrl: string;
-  /** Every ingress replica's URL (the first is ingressUrl). */
+  /** Every ingress replica's URL, in replica order (`replicas.ingress`). */
   ingressUrls: string[];
   adminToken: string;
   /** Plaintext demo client key ('' when the stack was not seeded and no key was given). */

@@ -15,6 +15,7 @@ const TYPES: Readonly<Record<ErrorCode, string>> = {
   CONFLICT: 'invalid_request_error',
   PAYLOAD_TOO_LARGE: 'request_too_large',
   RATE_LIMITED: 'rate_limit_error',
+  BUDGET_EXCEEDED: 'rate_limit_error',
   ACCOUNTS_EXHAUSTED: 'rate_limit_error',
   CANCELLED: 'invalid_request_error',
   INTERNAL: 'api_error',

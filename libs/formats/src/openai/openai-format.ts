@@ -15,6 +15,7 @@ const NAMES: Readonly<Record<ErrorCode, readonly [type: string, code: string]>> 
   CONFLICT:             ['invalid_request_error', 'conflict'],
   PAYLOAD_TOO_LARGE:    ['invalid_request_error', 'request_too_large'],
   RATE_LIMITED:         ['rate_limit_error',      'rate_limit_exceeded'],
+  BUDGET_EXCEEDED:      ['insufficient_quota',    'budget_exceeded'],
   ACCOUNTS_EXHAUSTED:   ['rate_limit_error',      'accounts_exhausted'],
   CANCELLED:            ['invalid_request_error', 'cancelled'],
   INTERNAL:             ['server_error',          'internal_error'],

@@ -6,6 +6,7 @@ import type { ProxyAssignments, RecalculateResult } from '@aigw/proxy-pool';
 import type { AccountLiveState, AccountRef } from '@aigw/redis';
 import type { CredentialCipher } from '@aigw/secrets';
 import type { OAuthOnboarding } from './oauth/oauth-onboarding.js';
+import type { KeyCounters } from '../keys/key-limits.js';
 
 /** What the admin API needs; main.ts wires the real ones. */
 export interface AdminDeps {
@@ -29,4 +30,6 @@ export interface AdminDeps {
   logger: Logger;
   /** OAuth logins and credential-file imports (pending logins in Redis, the login clients). */
   oauth: OAuthOnboarding;
+  /** Client keys' spend counters (Redis), for a key's spend this period; without them, it is read from request_logs. */
+  keyCounters?: Pick<KeyCounters, 'spent'>;
 }

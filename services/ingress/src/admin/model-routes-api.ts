@@ -4,6 +4,7 @@ import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
 import { resourceDocs } from './openapi/route-docs.js';
 import { AppError } from '@aigw/errors';
+import { parsePriceOverride, priceOverrideSchema, storePriceOverride as storePrice } from '@aigw/pricing';
 import { compilePattern } from '../routing/route-table.js';
 import { parseModelNames, storeModelNames } from '../routing/model-names.js';
 import { found, idParam } from './admin-params.js';
@@ -24,10 +25,12 @@ const routeFields = {
   models: modelNamesField,
   sessionAffinity: z.boolean(),
   isActive: z.boolean(),
+  /** The operator's price for this route's models (USD per million tokens); null = the provider's, else the price table. */
+  price: priceOverrideSchema.nullable(),
 };
 const createSchema = z
   .strictObject({ ...providerRefFields, ...routeFields })
-  .partial({ upstreamModel: true, priority: true, fallbackModel: true, models: true, sessionAffinity: true, isActive: true });
+  .partial({ upstreamModel: true, priority: true, fallbackModel: true, models: true, sessionAffinity: true, isActive: true, price: true });
 const patchSchema = z.strictObject({ ...providerRefFields, ...routeFields }).partial();
 
 const withProvider = { provider: { select: { name: true } } } as const;
@@ -43,6 +46,7 @@ function present(route: ModelRoute & { provider: { name: string } }) {
     fallbackModel: route.fallbackModel,
     models: parseModelNames(route.models),
     sessionAffinity: route.sessionAffinity,
+    price: parsePriceOverride(route.price),
     isActive: route.isActive,
     createdAt: route.createdAt,
     updatedAt: route.updatedAt,
@@ -78,9 +82,9 @@ export function modelRoutesApi({ prisma, notify }: AdminDeps): Router {
   router.post('/', async (req, res) => {
     const body = createSchema.parse(req.body);
     const providerId = await resolveProviderId(prisma, body);
-    const { providerId: _id, provider: _name, models, ...fields } = body;
+    const { providerId: _id, provider: _name, models, price, ...fields } = body;
     checkModelsMatch(fields.pattern, models ?? []);
-    const created = await prisma.modelRoute.create({ data: { ...fields, providerId, models: storeModelNames(models ?? null) } });
+    const created = await prisma.modelRoute.create({ data: { ...fields, providerId, models: storeModelNames(models ?? null), price: storePrice(price) } });
     notify({ entity: 'route', id: created.id });
     res.status(201).json(present(await findRoute(prisma, created.id)));
   });
@@ -94,8 +98,9 @@ export function modelRoutesApi({ prisma, notify }: AdminDeps): Router {
     }
     const changesProvider = body.providerId !== undefined || body.provider !== undefined;
     const providerId = changesProvider ? await resolveProviderId(prisma, body) : undefined;
-    const { providerId: _id, provider: _name, models, ...fields } = body;
-    await prisma.modelRoute.update({ where: { id }, data: { ...fields, providerId, ...(models === undefined ? {} : { models: storeModelNames(models) }) } });
+    const { providerId: _id, provider: _name, models, price, ...fields } = body;
+    const data = { ...fields, providerId, ...(models === undefined ? {} : { models: storeModelNames(models) }), ...(price === undefined ? {} : { price: storePrice(price) }) };
+    await prisma.modelRoute.update({ where: { id }, data });
     notify({ entity: 'route', id });
     res.json(present(await findRoute(prisma, id)));
   });

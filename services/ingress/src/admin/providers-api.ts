@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Provider } from '@aigw/db';
 import { AppError } from '@aigw/errors';
+import { parsePriceOverride, priceOverrideSchema, storePriceOverride as storePrice } from '@aigw/pricing';
 import { z } from '@aigw/config';
 import type { AdminDeps } from './admin-deps.js';
 import { resourceDocs } from './openapi/route-docs.js';
@@ -23,6 +24,8 @@ const providerFields = {
   /** The upstream wire, for kinds that speak more than one; null = the kind's own. */
   wire: z.enum(['responses']).nullable(),
   isActive: z.boolean(),
+  /** The operator's price for every model of the provider (USD per million tokens); a route's own wins; null = the price table. */
+  price: priceOverrideSchema.nullable(),
 };
 
 /** Wires a kind can be set to besides its own (provider-call's adapter registry serves these). */
@@ -33,12 +36,12 @@ function checkWire(kind: string, wire: string | null | undefined): void {
   if (wire === null || wire === undefined || KIND_WIRES[kind]?.includes(wire) === true) return;
   throw new AppError('INVALID_REQUEST', `a provider of kind "${kind}" cannot use the wire "${wire}"`, { details: { param: 'wire' } });
 }
-const createSchema = z.strictObject(providerFields).partial({ models: true, wire: true, isActive: true });
+const createSchema = z.strictObject(providerFields).partial({ models: true, wire: true, isActive: true, price: true });
 const patchSchema = z.strictObject(providerFields).partial();
 
 function present(provider: Provider) {
   const { id, name, kind, wire, baseUrl, isActive, createdAt, updatedAt } = provider;
-  return { id, name, kind, wire, baseUrl, models: parseModelNames(provider.models), isActive, createdAt, updatedAt };
+  return { id, name, kind, wire, baseUrl, models: parseModelNames(provider.models), price: parsePriceOverride(provider.price), isActive, createdAt, updatedAt };
 }
 
 /** /providers: upstream providers that accounts and routes refer to. */
@@ -54,21 +57,21 @@ export function providersApi({ prisma, notify, egress }: AdminDeps): Router {
   });
 
   router.post('/', async (req, res) => {
-    const { models, ...fields } = createSchema.parse(req.body);
+    const { models, price, ...fields } = createSchema.parse(req.body);
     checkWire(fields.kind, fields.wire);
     checkEgress(egress, 'baseUrl', fields.baseUrl);
-    const created = await prisma.provider.create({ data: { ...fields, models: storeModelNames(models ?? null) } });
+    const created = await prisma.provider.create({ data: { ...fields, models: storeModelNames(models ?? null), price: storePrice(price) } });
     notify({ entity: 'provider', id: created.id });
     res.status(201).json(present(created));
   });
 
   router.patch('/:id', async (req, res) => {
     const id = idParam(req.params.id);
-    const { models, ...fields } = patchSchema.parse(req.body);
+    const { models, price, ...fields } = patchSchema.parse(req.body);
     checkEgress(egress, 'baseUrl', fields.baseUrl);
     const current = found(await prisma.provider.findUnique({ where: { id }, select: { kind: true, wire: true } }), 'provider');
     checkWire(fields.kind ?? current.kind, fields.wire === undefined ? current.wire : fields.wire);
-    const updated = await prisma.provider.update({ where: { id }, data: { ...fields, ...(models === undefined ? {} : { models: storeModelNames(models) }) } });
+    const updated = await prisma.provider.update({ where: { id }, data: { ...fields, ...(models === undefined ? {} : { models: storeModelNames(models) }), ...(price === undefined ? {} : { price: storePrice(price) }) } });
     notify({ entity: 'provider', id });
     res.json(present(updated));
   });

@@ -5,6 +5,7 @@ import type { AdminDeps } from './admin-deps.js';
 import { resourceDocs } from './openapi/route-docs.js';
 import { found, idParam } from './admin-params.js';
 import { requestTimeseries, timeseriesQuery } from './stats-timeseries.js';
+import { USAGE_GROUPS, usageBy, usdOf, type UsageGroup } from './usage-queries.js';
 
 const DAY_MS = 86_400_000;
 const daysQuery = z.object({ days: z.coerce.number().int().min(1).max(366).default(7) });
@@ -56,9 +57,12 @@ export function logsWhere(query: LogsQuery): Prisma.RequestLogWhereInput {
 
 /** A log row as JSON: ids as numbers, the price in USD. Rows hold no body and no secret. */
 function presentLog(log: RequestLog) {
-  const { id, costMicroUsd, ...rest } = log as RequestLog & { costMicroUsd?: bigint | number | null };
-  return { id: Number(id), ...rest, costUsd: costMicroUsd === null || costMicroUsd === undefined ? null : Number(costMicroUsd) / 1e6 };
+  const { id, costMicroUsd, ...rest } = log;
+  const cost = costMicroUsd === null ? null : Number(costMicroUsd);
+  return { id: Number(id), ...rest, costMicroUsd: cost, costUsd: cost === null ? null : usdOf(cost) };
 }
+
+const usageQuery = daysQuery.extend({ by: z.enum(Object.keys(USAGE_GROUPS) as [UsageGroup, ...UsageGroup[]]).default('key') });
 
 /** A daily rollup row of proxy_stats or account_stats. */
 interface DailyRow {
@@ -72,7 +76,7 @@ interface DailyRow {
 }
 
 /** First UTC day of a window of `days` days ending today. */
-function windowStart(days: number, now = Date.now()): Date {
+export function windowStart(days: number, now = Date.now()): Date {
   return new Date(Math.floor(now / DAY_MS) * DAY_MS - (days - 1) * DAY_MS);
 }
 
@@ -142,6 +146,12 @@ export function statsApi({ prisma }: AdminDeps): Router {
     res.json(await requestTimeseries(prisma, timeseriesQuery.parse(req.query)));
   });
 
+  router.get('/usage', async (req, res) => {
+    const { by, days } = usageQuery.parse(req.query);
+    const from = windowStart(days);
+    res.json({ by, from: from.toISOString().slice(0, 10), data: await usageBy(prisma, by, from) });
+  });
+
   return router;
 }
 
@@ -152,4 +162,5 @@ export const statsDocs = resourceDocs('stats', [
   { method: 'get', path: '/logs', summary: 'Latest request logs, filtered', query: logsQuery },
   { method: 'get', path: '/logs/:requestId', summary: 'One request log by its request id (no body, no secret)' },
   { method: 'get', path: '/timeseries', summary: 'Requests, errors, tokens and cost per hour or day, by provider, model or key', query: timeseriesQuery },
+  { method: 'get', path: '/usage', summary: 'Requests, tokens and cost per client key, account, model or provider over the last days', query: usageQuery },
 ]);

@@ -3,9 +3,9 @@ import { collectClientHeaders } from '@aigw/client-headers';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
 import { affinityKey } from '../affinity/affinity-key.js';
-import type { ApiKeyCache } from '../keys/api-key-cache.js';
+import type { ApiKeyCache, ApiKeyRecord } from '../keys/api-key-cache.js';
 import { authenticateClient } from '../keys/authenticate-client.js';
-import type { ClientRateLimiter } from '../keys/client-rate-limit.js';
+import type { KeyLimits } from '../keys/key-limits.js';
 import type { IngressMetrics } from '../observability/ingress-metrics.js';
 import { errorEvent } from '../protocol/error-shape.js';
 import type { AttemptLoop } from '../proxying/attempt-loop.js';
@@ -26,7 +26,8 @@ import { sseSink } from './sse-sink.js';
 /** What the chat routes need; main.ts wires the real ones, tests pass fakes. */
 export interface ChatDeps {
   apiKeys: ApiKeyCache;
-  rateLimiter: ClientRateLimiter;
+  /** Per-key limits: requests and tokens per minute, budget, allowed models. */
+  keyLimits: KeyLimits;
   routes: RouteCache;
   attemptLoop: AttemptLoop;
   readBody: JsonBodyReader;
@@ -50,7 +51,7 @@ function sinkFor(res: ServerResponse, call: ChatCall): StreamSink | undefined {
 export type NodeHandler<R extends IncomingMessage = IncomingMessage> = (req: R, res: ServerResponse) => Promise<void>;
 
 /**
- * A chat route (OpenAI Chat Completions and Responses, Anthropic, Gemini): key → rate limit → one body parse →
+ * A chat route (OpenAI Chat Completions and Responses, Anthropic, Gemini): key → key limits → one body parse → allowed model →
  * validation → route → (Responses: continuation) → attempt loop; every outcome answered in the client's
  * protocol and logged once. Never rejects.
  */
@@ -68,23 +69,27 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
     let sink: StreamSink | undefined;
     let limit = { stream: false, deadline: startedAtMs + deps.requestTimeoutMs, timeLimitMs: deps.requestTimeoutMs };
     let release: Release | undefined;
+    let key: ApiKeyRecord | undefined;
     try {
       // First, before the key check and the body: a shed request costs next to nothing. A stream holds its slot to its end.
       release = await (deps.admission ?? UNBOUNDED_ADMISSION).enter(clientGone.signal);
-      const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
-      summary.apiKeyId = key.id;
-      await deps.rateLimiter.check(key);
+      const client = await authenticateClient(deps.apiKeys, keySources(req, protocol));
+      summary.apiKeyId = client.id;
+      await deps.keyLimits.check(client);
       let body = await deps.readBody(req, res);
       const call = endpoint.decode(req, body.value);
       summary.model = call.model;
       summary.stream = call.stream;
+      deps.keyLimits.checkModel(client, call.model);
+      // Charged from here on: a request refused before reaching an upstream cost nothing.
+      key = client;
       const route = deps.routes.resolve(call.model);
       // The Responses API only: a continuation's body, the answer's id, and the store that keeps it.
-      const turn = endpoint.responses ? await endpoint.responses.begin(key.id, body) : undefined;
+      const turn = endpoint.responses ? await endpoint.responses.begin(client.id, body) : undefined;
       if (turn) body = turn.body;
       const { value } = body;
       let conversation: string | undefined;
-      const conversationKey = () => (conversation ??= affinityKey(protocol, req.headers, value, key.id, turn?.continuedAffinityKey));
+      const conversationKey = () => (conversation ??= affinityKey(protocol, req.headers, value, client.id, turn?.continuedAffinityKey));
       sink = sinkFor(res, call);
       if (sink && turn?.keeper) sink = turn.keeper.watch(sink, conversationKey);
       const timeLimitMs = call.stream ? (deps.streamTimeoutMs ?? deps.requestTimeoutMs) : deps.requestTimeoutMs;
@@ -130,7 +135,10 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
     } finally {
       release?.();
       summary.finishedAtMs = Date.now();
-      deps.requestLog.publish(requestLogEvent(summary, trace));
+      const event = requestLogEvent(summary, trace);
+      // Before anything is awaited: the replica's next request of this key is checked after this charge.
+      if (key) deps.keyLimits.charge(key, trace.usage, event.costMicroUsd);
+      deps.requestLog.publish(event);
       deps.metrics.countAttempts(trace.providerId, trace.attempts);
       deps.metrics.countAffinity(trace.providerId, trace.affinity);
     }

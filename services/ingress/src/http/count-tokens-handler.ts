@@ -36,10 +36,11 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
       release = await (deps.admission ?? UNBOUNDED_ADMISSION).enter(clientGone.signal);
       const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = key.id;
-      await deps.rateLimiter.check(key);
+      await deps.keyLimits.check(key);
       const body = await deps.readBody(req, res);
       const { model } = endpoint.decode(req, body.value);
       summary.model = model;
+      deps.keyLimits.checkModel(key, model);
       const route = deps.routes.resolve(model);
       const outcome = await deps.attemptLoop.run(
         {

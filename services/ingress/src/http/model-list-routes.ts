@@ -1,8 +1,9 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { Router, type Request, type Response } from 'express';
 import { AppError, toAppError } from '@aigw/errors';
-import type { ApiKeyCache } from '../keys/api-key-cache.js';
+import type { ApiKeyCache, ApiKeyRecord } from '../keys/api-key-cache.js';
 import { authenticateClient } from '../keys/authenticate-client.js';
+import { modelAllowed } from '../keys/key-limits.js';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import { geminiModelName } from '@aigw/formats';
 import {
@@ -38,13 +39,13 @@ function unknownModel(model: string): AppError {
 function modelRoute(
   apiKeys: ApiKeyCache,
   protocolOf: (req: Request) => ClientProtocol,
-  answer: (req: Request, protocol: ClientProtocol) => unknown,
+  answer: (req: Request, protocol: ClientProtocol, key: ApiKeyRecord) => unknown,
 ) {
   return async (req: Request, res: Response) => {
     const protocol = protocolOf(req);
     try {
-      await authenticateClient(apiKeys, keySources(req, protocol));
-      res.json(await answer(req, protocol));
+      const key = await authenticateClient(apiKeys, keySources(req, protocol));
+      res.json(await answer(req, protocol, key));
     } catch (error) {
       sendClientError(res, protocol, toAppError(error));
     }
@@ -61,33 +62,35 @@ export function modelListRoutes(apiKeys: ApiKeyCache, models: ModelDirectory): R
   const router = Router();
   const byHeaders = (req: Request) => modelListProtocol(req.headers);
   const gemini = () => 'gemini' as const;
-  const describe = (model: string): ListedModel => {
-    const found = models.describe(model);
+  // A key limited to some models sees only those.
+  const describe = (model: string, key: ApiKeyRecord): ListedModel => {
+    const found = modelAllowed(key, model) ? models.describe(model) : undefined;
     if (!found) throw unknownModel(model);
     return found;
   };
+  const list = async (key: ApiKeyRecord) => (await models.list()).filter((model) => modelAllowed(key, model.id));
 
   router.get(
     '/v1/models',
-    modelRoute(apiKeys, byHeaders, async (req, protocol) => {
-      const listed = await models.list();
+    modelRoute(apiKeys, byHeaders, async (req, protocol, key) => {
+      const listed = await list(key);
       return protocol === 'anthropic' ? anthropicModelPage(listed, req.query as Query) : openAiModelList(listed);
     }),
   );
   router.get(
     '/v1/models/*id',
-    modelRoute(apiKeys, byHeaders, (req, protocol) => {
-      const model = describe(pathParam(req, 'id'));
+    modelRoute(apiKeys, byHeaders, (req, protocol, key) => {
+      const model = describe(pathParam(req, 'id'), key);
       return protocol === 'anthropic' ? anthropicModel(model) : openAiModel(model);
     }),
   );
   router.get(
     '/v1beta/models',
-    modelRoute(apiKeys, gemini, async (req) => geminiModelPage(await models.list(), req.query as Query)),
+    modelRoute(apiKeys, gemini, async (req, _protocol, key) => geminiModelPage(await list(key), req.query as Query)),
   );
   router.get(
     '/v1beta/models/*name',
-    modelRoute(apiKeys, gemini, (req) => geminiModel(describe(geminiModelName(pathParam(req, 'name'))))),
+    modelRoute(apiKeys, gemini, (req, _protocol, key) => geminiModel(describe(geminiModelName(pathParam(req, 'name')), key))),
   );
   return router;
 }

@@ -1,11 +1,21 @@
 import { AppError } from '@aigw/errors';
 import { withinTime } from '../within-time.js';
+import type { BudgetPeriod } from './budget-period.js';
 
 /** What ingress needs to know about a client key. */
 export interface ApiKeyRecord {
   id: number;
   rateLimitPerMin: number | null;
   revoked: boolean;
+  /** Prompt + answer tokens per minute; null or absent = no limit. */
+  tokensPerMin?: number | null;
+  /** Spend allowed per budgetPeriod in micro-USD; null or absent = no budget. */
+  budgetMicroUsd?: number | null;
+  budgetPeriod?: BudgetPeriod;
+  /** After this time (ms since the epoch) the key is refused. */
+  expiresAtMs?: number | null;
+  /** Model names (or `*` patterns) the key may use; null or absent = all. */
+  allowedModels?: readonly string[] | null;
 }
 
 /** Where key records come from (api_keys in MySQL). */

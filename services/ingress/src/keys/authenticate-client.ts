@@ -10,8 +10,8 @@ export interface KeySources {
   query?: { key?: unknown };
 }
 
-/** Resolves the request's client key to its record; unknown, revoked or missing keys are UNAUTHENTICATED. */
-export async function authenticateClient(keys: ApiKeyCache, { headers, query }: KeySources): Promise<ApiKeyRecord> {
+/** Resolves the request's client key to its record; unknown, revoked, expired or missing keys are UNAUTHENTICATED. */
+export async function authenticateClient(keys: ApiKeyCache, { headers, query }: KeySources, now = Date.now()): Promise<ApiKeyRecord> {
   const key = clientKeyFrom(headers, query?.key);
   if (key === undefined) {
     const ways = '"Authorization: Bearer <key>", "x-api-key: <key>" or "x-goog-api-key: <key>"';
@@ -20,5 +20,8 @@ export async function authenticateClient(keys: ApiKeyCache, { headers, query }: 
   const record = await keys.lookup(hashClientKey(key));
   if (record === null) throw new AppError('UNAUTHENTICATED', 'invalid API key');
   if (record.revoked) throw new AppError('UNAUTHENTICATED', 'API key has been revoked');
+  if (record.expiresAtMs !== null && record.expiresAtMs !== undefined && now >= record.expiresAtMs) {
+    throw new AppError('UNAUTHENTICATED', `API key expired at ${new Date(record.expiresAtMs).toISOString()}`);
+  }
   return record;
 }

@@ -1,12 +1,28 @@
 import type { PrismaClient } from '@aigw/db';
+import { parseModelNames } from '../routing/model-names.js';
 import type { ApiKeyStore } from './api-key-cache.js';
+import { asBudgetPeriod } from './budget-period.js';
 
 /** api_keys lookups by hash. */
 export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
   return {
     async findByHash(keyHash) {
-      const row = await prisma.apiKey.findUnique({ where: { keyHash }, select: { id: true, rateLimitPerMin: true, revokedAt: true } });
-      return row && { id: row.id, rateLimitPerMin: row.rateLimitPerMin, revoked: row.revokedAt !== null };
+      const row = await prisma.apiKey.findUnique({
+        where: { keyHash },
+        select: { id: true, rateLimitPerMin: true, revokedAt: true, tokensPerMin: true, budgetMicroUsd: true, budgetPeriod: true, expiresAt: true, allowedModels: true },
+      });
+      return (
+        row && {
+          id: row.id,
+          rateLimitPerMin: row.rateLimitPerMin,
+          revoked: row.revokedAt !== null,
+          tokensPerMin: row.tokensPerMin,
+          budgetMicroUsd: row.budgetMicroUsd === null ? null : Number(row.budgetMicroUsd),
+          budgetPeriod: asBudgetPeriod(row.budgetPeriod),
+          expiresAtMs: row.expiresAt?.getTime() ?? null,
+          allowedModels: row.allowedModels === null ? null : parseModelNames(row.allowedModels),
+        }
+      );
     },
   };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from '@aigw/metrics';
+import type { KeyLimitsOperation } from '../keys/key-limits.js';
 
 /** Which in-process cache served an entry its source could not refresh (the `cache` label). */
 export type StaleCache = 'api_key' | 'route' | 'credential';
@@ -7,8 +8,8 @@ export type StaleCache = 'api_key' | 'route' | 'credential';
 export interface ResilienceMetrics {
   /** A request was answered from a cache entry that its failing source (MySQL, auth) could not refresh. */
   staleServed(cache: StaleCache): void;
-  /** A request went through unlimited because the client rate-limit counter (Redis) did not answer. */
-  rateLimitSkipped(): void;
+  /** A client key's limits could not be checked (the request went through) or charged: Redis failed or did not answer in time. */
+  keyLimitsUnavailable(operation: KeyLimitsOperation): void;
   /** Whether configuration-change events (NATS) reach this replica. */
   setConfigEventsConnected(connected: boolean): void;
 }
@@ -21,9 +22,10 @@ export function createResilienceMetrics(registry: Registry): ResilienceMetrics {
     labelNames: ['cache'] as const,
     registers: [registry],
   });
-  const skipped = new Counter({
-    name: 'aigw_client_rate_limit_skipped_total',
-    help: 'Requests let through without a rate-limit check because the counter (Redis) failed or did not answer in time',
+  const keyLimits = new Counter({
+    name: 'aigw_key_limits_unavailable_total',
+    help: 'Client-key limit checks skipped (request let through) or charges lost because Redis failed or did not answer in time, by operation',
+    labelNames: ['operation'] as const,
     registers: [registry],
   });
   const events = new Gauge({
@@ -34,7 +36,7 @@ export function createResilienceMetrics(registry: Registry): ResilienceMetrics {
   events.set(1);
   return {
     staleServed: (cache) => stale.inc({ cache }),
-    rateLimitSkipped: () => skipped.inc(),
+    keyLimitsUnavailable: (operation) => keyLimits.inc({ operation }),
     setConfigEventsConnected: (connected) => events.set(connected ? 1 : 0),
   };
 }

@@ -27,6 +27,7 @@ describe('client error shapes', () => {
       ['NO_ACCOUNT', 404, 'NOT_FOUND'],
       ['RATE_LIMITED', 429, 'RESOURCE_EXHAUSTED'],
       ['ACCOUNTS_EXHAUSTED', 429, 'RESOURCE_EXHAUSTED'],
+      ['BUDGET_EXCEEDED', 429, 'RESOURCE_EXHAUSTED'],
       ['INTERNAL', 500, 'INTERNAL'],
       ['UPSTREAM_UNREACHABLE', 502, 'UNAVAILABLE'],
       ['UNAVAILABLE', 503, 'UNAVAILABLE'],
@@ -43,6 +44,7 @@ describe('client error shapes', () => {
       ['UNAUTHENTICATED', 'invalid_request_error', 'invalid_api_key', 'authentication_error'],
       ['MODEL_NOT_FOUND', 'invalid_request_error', 'model_not_found', 'not_found_error'],
       ['RATE_LIMITED', 'rate_limit_error', 'rate_limit_exceeded', 'rate_limit_error'],
+      ['BUDGET_EXCEEDED', 'insufficient_quota', 'budget_exceeded', 'rate_limit_error'],
       ['PAYLOAD_TOO_LARGE', 'invalid_request_error', 'request_too_large', 'request_too_large'],
       ['INTERNAL', 'server_error', 'internal_error', 'api_error'],
     ];

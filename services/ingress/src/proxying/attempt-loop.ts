@@ -91,6 +91,8 @@ export class AttemptLoop {
   ): Promise<{ kind: 'answered'; outcome: ProxyOutcome } | Exhausted> {
     trace.providerId = route.providerId;
     trace.upstreamModel = route.upstreamModel;
+    trace.providerKind = route.providerKind ?? '';
+    trace.price = route.price ?? null;
     const affinityKey = route.sessionAffinity ? (request.affinityKey?.() ?? '') : '';
     const exclude: number[] = [];
     let last: Exhausted | undefined;

@@ -1,6 +1,7 @@
 import type { ClientHeader } from '@aigw/client-headers';
 import type { StreamEvent, StreamFramingName } from '@aigw/formats';
 import { AffinityOutcome, type Account, type CountTokensRequest, type CountTokensResponse, type Credential, type InvokeRequest, type InvokeResponse, type StreamChunk, type Usage } from '@aigw/proto';
+import type { PriceOverride } from '@aigw/pricing';
 import type { ClientProtocol } from '../protocol/client-protocol.js';
 import type { ResolvedRoute } from '../routing/route-table.js';
 
@@ -89,6 +90,10 @@ export interface RequestTrace {
   countEstimated: boolean;
   /** What session affinity did for the account last chosen. */
   affinity: AffinityOutcome;
+  /** The adapter kind of the provider last tried ('' before one): how the price table names its models. */
+  providerKind: string;
+  /** The operator's price of the route last tried; null = the price table. */
+  price: PriceOverride | null;
 }
 
 /** How the request ended, for the HTTP layer. */
@@ -112,5 +117,7 @@ export function newTrace(): RequestTrace {
     errorClass: '',
     countEstimated: false,
     affinity: AffinityOutcome.AFFINITY_OUTCOME_NONE,
+    providerKind: '',
+    price: null,
   };
 }

@@ -1,3 +1,4 @@
+import { requestCostMicroUsd } from '@aigw/pricing';
 import type { RequestLogEvent } from '@aigw/proto';
 import { CLIENT_FORMAT, type ClientProtocol } from '../protocol/client-protocol.js';
 import type { RequestTrace } from '../proxying/backends.js';
@@ -30,6 +31,18 @@ export function newRequestSummary(requestId: string, clientRequestId: string, pr
   return { requestId, clientRequestId, protocol, apiKeyId: 0, model: '', stream: false, statusCode: 500, errorClass: '', startedAtMs, finishedAtMs: 0 };
 }
 
+/**
+ * What the request cost in micro-USD: its usage (the whole prompt in inputTokens, cache reads a part of it) at
+ * the route's price override, else at the maintained price table's price of the model sent upstream; undefined
+ * when nothing was used or the model has no known price.
+ */
+export function requestCost(trace: RequestTrace): number | undefined {
+  if (trace.usage === undefined) return undefined;
+  const { inputTokens, outputTokens, cachedInputTokens, cacheWriteInputTokens } = trace.usage;
+  const usage = { inputTokens, outputTokens, cachedInputTokens, cacheWriteTokens: cacheWriteInputTokens ?? 0 };
+  return requestCostMicroUsd(trace.providerKind, trace.upstreamModel, usage, trace.price) ?? undefined;
+}
+
 /** The one RequestLogEvent of a client request. */
 export function requestLogEvent(summary: RequestSummary, trace: RequestTrace): RequestLogEvent {
   return {
@@ -53,5 +66,6 @@ export function requestLogEvent(summary: RequestSummary, trace: RequestTrace): R
     droppedFields: trace.droppedFields,
     affinity: trace.affinity,
     clientRequestId: summary.clientRequestId,
+    costMicroUsd: requestCost(trace),
   };
 }

@@ -1,4 +1,5 @@
 import type { PrismaClient } from '@aigw/db';
+import { parsePriceOverride } from '@aigw/pricing';
 import { parseModelNames } from './model-names.js';
 import type { RouteLoader } from './route-cache.js';
 
@@ -11,7 +12,7 @@ export function prismaRouteLoader(prisma: PrismaClient): RouteLoader {
     const [rows, staffed] = await Promise.all([
       prisma.modelRoute.findMany({
         where: { isActive: true, provider: { isActive: true } },
-        include: { provider: { select: { name: true, models: true } } },
+        include: { provider: { select: { name: true, models: true, kind: true, price: true } } },
       }),
       prisma.account.groupBy({ by: ['providerId'], where: { isActive: true } }),
     ]);
@@ -29,6 +30,8 @@ export function prismaRouteLoader(prisma: PrismaClient): RouteLoader {
       createdAtMs: row.createdAt.getTime(),
       models: parseModelNames(row.models),
       providerModels: parseModelNames(row.provider.models),
+      providerKind: row.provider.kind,
+      price: parsePriceOverride(row.price) ?? parsePriceOverride(row.provider.price),
     }));
   };
 }

@@ -1,3 +1,5 @@
+import type { PriceOverride } from '@aigw/pricing';
+
 /** One active row of model_routes, with its provider's name. */
 export interface RouteRule {
   id: number;
@@ -17,6 +19,10 @@ export interface RouteRule {
   models?: readonly string[];
   /** Names the operator says the route's provider serves (providers.models). */
   providerModels?: readonly string[];
+  /** The provider's adapter kind (openai, anthropic, gemini, antigravity): how the price table names its models. */
+  providerKind?: string;
+  /** The operator's price (the route's, else its provider's); null = the price table. */
+  price?: PriceOverride | null;
 }
 
 /** Where a client model goes. */
@@ -30,6 +36,10 @@ export interface ResolvedRoute {
   upstreamModel: string;
   fallbackModel: string | null;
   sessionAffinity: boolean;
+  /** The provider's adapter kind, for pricing ('' when unknown). */
+  providerKind?: string;
+  /** The operator's price for this route; null = the price table. */
+  price?: PriceOverride | null;
 }
 
 /** A model as the model-list endpoints show it. */
@@ -104,6 +114,8 @@ export class RouteTable {
       upstreamModel: rule.upstreamModel ?? model,
       fallbackModel: rule.fallbackModel,
       sessionAffinity: rule.sessionAffinity,
+      providerKind: rule.providerKind ?? '',
+      price: rule.price ?? null,
     };
   }
 

@@ -10,7 +10,7 @@ import { LoginStore } from '../../src/admin/oauth/login-store.js';
 import type { OAuthOnboarding } from '../../src/admin/oauth/oauth-onboarding.js';
 import { invalidateOnChange } from '../../src/cache-invalidation.js';
 import { prismaApiKeyStore } from '../../src/keys/prisma-api-key-store.js';
-import { redisWindowCounter } from '../../src/keys/redis-window-counter.js';
+import { redisKeyCounters } from '../../src/keys/redis-key-counters.js';
 import { prismaRouteLoader } from '../../src/routing/prisma-route-loader.js';
 import { createServer } from '../../src/server.js';
 import { fakeBackends, type FakeBackendOptions } from './fake-backends.js';
@@ -41,11 +41,12 @@ export async function startDbServer(backendOptions: FakeBackendOptions = {}, oau
   const fake = fakeBackends(backendOptions);
   const notified: ConfigChange[] = [];
   let onChange: (change: ConfigChange) => void = () => undefined;
+  const keyCounters = redisKeyCounters(redis, 250);
   const built = await fakeServerDeps({
     backends: fake.backends,
     apiKeyStore: prismaApiKeyStore(prisma),
     routeLoader: prismaRouteLoader(prisma),
-    windowCounter: redisWindowCounter(redis, 250),
+    keyCounters,
     admin: {
       prisma,
       notify: (change) => {
@@ -54,6 +55,7 @@ export async function startDbServer(backendOptions: FakeBackendOptions = {}, oau
       },
       proxyPool: { recalculate: recalculateAssignments, list: listAssignments },
       oauth: { logins: new LoginStore(redis), clients: DEFAULT_LOGIN_CLIENTS, loginTtlMs: 600_000, outbound: { dispatcher: undefined, timeoutMs: 5_000 }, onboardPollMs: 0, ...oauth },
+      keyCounters,
     },
   });
   onChange = invalidateOnChange({ apiKeys: built.deps.apiKeys, routes: built.deps.routes, credentials: built.credentials }, silentLogger);

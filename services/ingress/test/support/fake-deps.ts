@@ -12,7 +12,7 @@ import { LoginStore } from '../../src/admin/oauth/login-store.js';
 import { jsonBodyReader } from '../../src/http/read-json-body.js';
 import { ApiKeyCache, type ApiKeyRecord, type ApiKeyStore } from '../../src/keys/api-key-cache.js';
 import { hashClientKey } from '../../src/keys/client-key.js';
-import { ClientRateLimiter, type WindowCounter } from '../../src/keys/client-rate-limit.js';
+import { KeyLimits, type KeyCounters } from '../../src/keys/key-limits.js';
 import { createIngressMetrics } from '../../src/observability/ingress-metrics.js';
 import { AttemptLoop } from '../../src/proxying/attempt-loop.js';
 import type { Backends } from '../../src/proxying/backends.js';
@@ -49,7 +49,7 @@ export interface FakeDepsOptions {
   routes?: RouteRule[];
   routeLoader?: RouteLoader;
   apiKeyStore?: ApiKeyStore;
-  windowCounter?: WindowCounter;
+  keyCounters?: KeyCounters;
   bodyLimit?: string;
   admin?: Partial<AdminDeps>;
   maxAttempts?: number;
@@ -61,14 +61,26 @@ export interface FakeDepsOptions {
 export async function fakeServerDeps(options: FakeDepsOptions = {}) {
   const published: RequestLogEvent[] = [];
   const notified: ConfigChange[] = [];
-  const windows = new Map<string, number>();
+  const counts = new Map<string, number>();
   const keys = options.keys ?? { [TEST_KEY]: { id: 7, rateLimitPerMin: null, revoked: false } };
   const byHash = new Map(Object.entries(keys).map(([key, record]) => [hashClientKey(key), record]));
   const backends = options.backends ?? fakeBackends().backends;
-  const memoryCounter: WindowCounter = async (id, window) => {
-    const key = `${id}:${window}`;
-    windows.set(key, (windows.get(key) ?? 0) + 1);
-    return windows.get(key)!;
+  const add = (key: string, n: number) => counts.set(key, (counts.get(key) ?? 0) + n).get(key)!;
+  // The Redis scripts' rules, in memory (redis-key-counters.ts; test/key-limits-redis.test.ts runs the real ones).
+  const memoryCounters: KeyCounters = {
+    async admit(q) {
+      const tokens = counts.get(`${q.apiKeyId}:tok:${q.minute}`) ?? 0;
+      const spentMicroUsd = counts.get(`${q.apiKeyId}:spend:${q.period}:${q.periodStartMs}`) ?? 0;
+      if ((q.budgetMicroUsd !== null && spentMicroUsd >= q.budgetMicroUsd) || (q.tokenLimit > 0 && tokens >= q.tokenLimit)) return { requests: 0, tokens, spentMicroUsd };
+      return { requests: q.requestLimit > 0 ? add(`${q.apiKeyId}:req:${q.minute}`, 1) : 0, tokens, spentMicroUsd };
+    },
+    async charge(q) {
+      add(`${q.apiKeyId}:tok:${q.minute}`, q.tokens);
+      add(`${q.apiKeyId}:spend:${q.period}:${q.periodStartMs}`, q.costMicroUsd);
+    },
+    async spent(id, period, start) {
+      return counts.get(`${id}:spend:${period}:${start}`) ?? 0;
+    },
   };
   const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), { maxAgeMs: 60_000 });
   const routes = new RouteCache(options.routeLoader ?? (async () => options.routes ?? [rule('gpt-*'), rule('claude-*', { id: 2 })]), () => undefined);
@@ -78,7 +90,7 @@ export async function fakeServerDeps(options: FakeDepsOptions = {}) {
       ttlMs: 60_000,
       negativeTtlMs: 1_000,
     }),
-    rateLimiter: new ClientRateLimiter(options.windowCounter ?? memoryCounter, () => undefined),
+    keyLimits: new KeyLimits(options.keyCounters ?? memoryCounters, () => undefined),
     routes,
     attemptLoop: new AttemptLoop({
       backends,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountUsage, dailyRollups, freshRows, isSuccess } from './batch-plan.js';
+import { accountUsage, dailyRollups, freshRows, isSuccess, keyLastUse } from './batch-plan.js';
 import type { LogRow } from './log-row.js';
 
 function row(requestId: string, overrides: Partial<LogRow> = {}): LogRow {
@@ -17,6 +17,7 @@ function row(requestId: string, overrides: Partial<LogRow> = {}): LogRow {
     inputTokens: 1,
     outputTokens: 2,
     cachedTokens: 0,
+    costMicroUsd: null,
     latencyMs: 100,
     upstreamLatencyMs: 90,
     errorClass: null,
@@ -31,6 +32,21 @@ function row(requestId: string, overrides: Partial<LogRow> = {}): LogRow {
     day: createdAt.slice(0, 10),
   };
 }
+
+describe('keyLastUse', () => {
+  it('gives each client key of a batch its latest time, once, and skips rows without a key', () => {
+    const rows = [
+      row('a', { apiKeyId: 2, createdAt: '2025-06-01 10:00:01.000' }),
+      row('b', { apiKeyId: 1, createdAt: '2025-06-01 10:00:03.000' }),
+      row('c', { apiKeyId: 2, createdAt: '2025-06-01 10:00:02.000' }),
+      row('d', { apiKeyId: null, createdAt: '2025-06-01 10:00:09.000' }),
+    ];
+    expect(keyLastUse(rows)).toEqual([
+      { apiKeyId: 1, lastUsedAt: '2025-06-01 10:00:03.000' },
+      { apiKeyId: 2, lastUsedAt: '2025-06-01 10:00:02.000' },
+    ]);
+  });
+});
 
 describe('freshRows', () => {
   it('drops stored ids and repeats within the batch, keeping the first occurrence', () => {

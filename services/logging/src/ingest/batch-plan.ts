@@ -19,6 +19,24 @@ export interface AccountUsage {
   lastUsedAt: string;
 }
 
+/** When a client key was last used in a batch. */
+export interface KeyLastUse {
+  apiKeyId: number;
+  lastUsedAt: string;
+}
+
+/** Each client key of the rows with its latest createdAt, by key id. */
+export function keyLastUse(rows: readonly LogRow[]): KeyLastUse[] {
+  const latest = new Map<number, string>();
+  for (const row of rows) {
+    if (row.apiKeyId === null) continue;
+    const current = latest.get(row.apiKeyId);
+    // Same fixed-width format, so string order is time order.
+    if (current === undefined || row.createdAt > current) latest.set(row.apiKeyId, row.createdAt);
+  }
+  return [...latest].map(([apiKeyId, lastUsedAt]) => ({ apiKeyId, lastUsedAt })).sort((a, b) => a.apiKeyId - b.apiKeyId);
+}
+
 /** Rows whose request id is neither stored already nor earlier in the batch (redeliveries, republished events). */
 export function freshRows(rows: readonly LogRow[], storedIds: Iterable<string>): LogRow[] {
   const seen = new Set<string>();

@@ -18,6 +18,7 @@ function event(overrides: Partial<RequestLogEvent> = {}): RequestLogEvent {
     proxyId: 4,
     statusCode: 200,
     usage: { inputTokens: 10, outputTokens: 20, cachedInputTokens: 5 },
+    costMicroUsd: 1234,
     latencyMs: 120,
     upstreamLatencyMs: 100,
     stream: true,
@@ -46,6 +47,7 @@ describe('toLogRow', () => {
       inputTokens: 10,
       outputTokens: 20,
       cachedTokens: 5,
+      costMicroUsd: 1234,
       latencyMs: 120,
       upstreamLatencyMs: 100,
       errorClass: null,
@@ -71,7 +73,7 @@ describe('toLogRow', () => {
 
   it('stores zero ids, empty strings and missing usage as NULL or 0', () => {
     const row = toLogRow(
-      event({ apiKeyId: 0, providerId: 0, accountId: 0, proxyId: 0, upstreamModel: '', errorClass: '', droppedFields: [], usage: undefined }),
+      event({ apiKeyId: 0, providerId: 0, accountId: 0, proxyId: 0, upstreamModel: '', errorClass: '', droppedFields: [], usage: undefined, costMicroUsd: undefined }),
       clock,
     );
     expect(row).toMatchObject({
@@ -85,6 +87,7 @@ describe('toLogRow', () => {
       inputTokens: 0,
       outputTokens: 0,
       cachedTokens: 0,
+      costMicroUsd: null,
     });
   });
 

@@ -17,6 +17,8 @@ export interface LogRow {
   inputTokens: number;
   outputTokens: number;
   cachedTokens: number;
+  /** What the request cost in micro-USD; null when its price is unknown. */
+  costMicroUsd: number | null;
   latencyMs: number;
   upstreamLatencyMs: number;
   errorClass: string | null;
@@ -86,6 +88,7 @@ export function toLogRow(event: RequestLogEvent, clock: EventClock): LogRow {
     inputTokens: clamp(event.usage?.inputTokens ?? 0, INT_MAX),
     outputTokens: clamp(event.usage?.outputTokens ?? 0, INT_MAX),
     cachedTokens: clamp(event.usage?.cachedInputTokens ?? 0, INT_MAX),
+    costMicroUsd: event.costMicroUsd === undefined ? null : clamp(event.costMicroUsd, Number.MAX_SAFE_INTEGER),
     latencyMs: clamp(event.latencyMs, INT_MAX),
     upstreamLatencyMs: clamp(event.upstreamLatencyMs, INT_MAX),
     errorClass: event.errorClass === '' ? null : fit(event.errorClass, 64),

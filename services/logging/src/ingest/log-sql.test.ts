@@ -16,6 +16,7 @@ const row: LogRow = {
   inputTokens: 1,
   outputTokens: 2,
   cachedTokens: 0,
+  costMicroUsd: null,
   latencyMs: 10,
   upstreamLatencyMs: 9,
   errorClass: null,
@@ -39,7 +40,7 @@ describe('insertLogsSql', () => {
     expect(sql).toMatch(/^INSERT INTO request_logs \(request_id, api_key_id, provider_id, model, /);
     expect(sql).not.toMatch(/IGNORE/);
     expect(sql).toContain(
-      'VALUES (<r1>, NULL, <2>, <m>, NULL, <3>, NULL, <200>, <1>, <2>, <0>, <10>, <9>, NULL, <false>, <1>, <openai>, NULL, <rebound>, <2025-06-01 00:00:00.000>, <2025-06-01 00:00:00.010>, <c1>), (<r2>, ',
+      'VALUES (<r1>, NULL, <2>, <m>, NULL, <3>, NULL, <200>, <1>, <2>, <0>, <10>, <9>, NULL, <false>, <1>, <openai>, NULL, <rebound>, <2025-06-01 00:00:00.000>, <2025-06-01 00:00:00.010>, <c1>, NULL), (<r2>, ',
     );
   });
 

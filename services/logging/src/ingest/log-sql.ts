@@ -1,5 +1,5 @@
 import { Prisma, type SqlScalar } from '@aigw/db';
-import type { AccountUsage, DailyRollup } from './batch-plan.js';
+import type { AccountUsage, DailyRollup, KeyLastUse } from './batch-plan.js';
 import type { LogRow } from './log-row.js';
 
 /** Rollup tables and the column that holds their id; the only identifiers ever spliced into SQL. */
@@ -16,7 +16,7 @@ export type Literal = (value: SqlScalar) => string;
 export const MAX_STATEMENT_CHARS = 1_000_000;
 
 const LOG_COLUMNS =
-  'request_id, api_key_id, provider_id, model, upstream_model, account_id, proxy_id, status_code, input_tokens, output_tokens, cached_tokens, latency_ms, upstream_latency_ms, error_class, is_stream, attempts, client_format, dropped_fields, affinity, started_at, created_at, client_request_id';
+  'request_id, api_key_id, provider_id, model, upstream_model, account_id, proxy_id, status_code, input_tokens, output_tokens, cached_tokens, latency_ms, upstream_latency_ms, error_class, is_stream, attempts, client_format, dropped_fields, affinity, started_at, created_at, client_request_id, cost_micro_usd';
 const INSERT_LOGS = `INSERT INTO request_logs (${LOG_COLUMNS}) VALUES `;
 
 /** The stored request ids among `ids` (at least one). */
@@ -50,6 +50,7 @@ export function logTuple(r: LogRow, q: Literal): string {
     q(r.startedAt),
     q(r.createdAt),
     q(r.clientRequestId),
+    q(r.costMicroUsd),
   ];
   return `(${values.join(', ')})`;
 }
@@ -88,6 +89,13 @@ export function upsertStatsSql(table: StatsTable, rollups: readonly DailyRollup[
   );
   return Prisma.sql`INSERT INTO ${Prisma.raw(table)} (${Prisma.raw(STATS_TABLES[table])}, day, requests, successes, failures, total_latency_ms, avg_latency_ms, input_tokens, output_tokens) VALUES ${Prisma.join(values)}
 ON DUPLICATE KEY UPDATE requests = requests + VALUES(requests), successes = successes + VALUES(successes), failures = failures + VALUES(failures), total_latency_ms = total_latency_ms + VALUES(total_latency_ms), avg_latency_ms = ROUND(total_latency_ms / requests), input_tokens = input_tokens + VALUES(input_tokens), output_tokens = output_tokens + VALUES(output_tokens)`;
+}
+
+/** Moves api_keys.last_used_at forward (never back) for every client key of a batch: one statement per batch. */
+export function touchKeysSql(keys: readonly KeyLastUse[]): Prisma.Sql {
+  const rows = keys.map((k) => Prisma.sql`SELECT CAST(${k.apiKeyId} AS SIGNED) AS id, CAST(${k.lastUsedAt} AS DATETIME(3)) AS t`);
+  return Prisma.sql`UPDATE api_keys k JOIN (${Prisma.join(rows, ' UNION ALL ')}) u ON k.id = u.id
+SET k.last_used_at = GREATEST(COALESCE(k.last_used_at, u.t), u.t)`;
 }
 
 /** Bumps usage_count and moves last_used_at forward (never back) for every account in `usage`. */

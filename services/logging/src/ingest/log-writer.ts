@@ -1,6 +1,6 @@
 import type { Prisma, PrismaWithLiterals } from '@aigw/db';
-import { accountUsage, dailyRollups, freshRows } from './batch-plan.js';
-import { bumpAccountsSql, insertLogsSql, selectStoredIdsSql, upsertStatsSql, type Literal } from './log-sql.js';
+import { accountUsage, dailyRollups, freshRows, keyLastUse } from './batch-plan.js';
+import { bumpAccountsSql, insertLogsSql, selectStoredIdsSql, touchKeysSql, upsertStatsSql, type Literal } from './log-sql.js';
 import type { LogRow } from './log-row.js';
 import { LookupPolicy } from './lookup-policy.js';
 import { isDuplicateKey, isWriteRace } from './write-errors.js';
@@ -75,6 +75,9 @@ async function writeIn(
     if (accountRollups.length > 0) await tx.$executeRaw(upsertStatsSql('account_stats', accountRollups));
     const usage = accountUsage(fresh);
     if (usage.length > 0) await tx.$executeRaw(bumpAccountsSql(usage));
+    // Once per batch, never per event: api_keys.last_used_at for the keys in it.
+    const keys = keyLastUse(fresh);
+    if (keys.length > 0) await tx.$executeRaw(touchKeysSql(keys));
   }
   return { inserted: fresh.length, duplicates: rows.length - fresh.length, stored: lookUp ? stored.length : undefined };
 }

@@ -141,6 +141,8 @@ export interface IrUsage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  /** Prompt tokens written to the provider's cache (Anthropic's cache_creation_input_tokens): a part of inputTokens. */
+  cacheWriteTokens?: number;
   reasoningTokens?: number;
 }
 

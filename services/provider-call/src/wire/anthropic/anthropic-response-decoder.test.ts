@@ -31,7 +31,7 @@ describe('anthropicResponseToIr', () => {
       ],
       stopReason: 'stop_sequence',
       stopSequence: 'END',
-      usage: { inputTokens: 105, outputTokens: 7, cachedInputTokens: 90 },
+      usage: { inputTokens: 105, outputTokens: 7, cachedInputTokens: 90, cacheWriteTokens: 5 },
     });
   });
 
@@ -51,5 +51,11 @@ describe('Anthropic usage', () => {
     const usage = { inputTokens: 103, outputTokens: 2, cachedInputTokens: 100 };
     expect(irUsageToAnthropic(usage)).toEqual({ input_tokens: 3, output_tokens: 2, cache_read_input_tokens: 100, cache_creation_input_tokens: 0 });
     expect(anthropicUsageToIr(irUsageToAnthropic(usage))).toEqual(usage);
+  });
+
+  it('keeps cache writes apart (a part of the prompt, priced as writes), and gives them back to Anthropic clients', () => {
+    const usage = anthropicUsageToIr({ input_tokens: 3, cache_read_input_tokens: 100, cache_creation_input_tokens: 40, output_tokens: 2 });
+    expect(usage).toEqual({ inputTokens: 143, outputTokens: 2, cachedInputTokens: 100, cacheWriteTokens: 40 });
+    expect(irUsageToAnthropic(usage)).toEqual({ input_tokens: 3, output_tokens: 2, cache_read_input_tokens: 100, cache_creation_input_tokens: 40 });
   });
 });

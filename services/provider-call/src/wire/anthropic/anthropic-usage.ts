@@ -9,20 +9,24 @@ import { asCount, asRecord } from '../../ir/json-shape.js';
 export function anthropicUsageToIr(usage: unknown): IrUsage {
   const u = asRecord(usage);
   const cached = asCount(u?.cache_read_input_tokens);
+  const written = asCount(u?.cache_creation_input_tokens);
   return {
-    inputTokens: asCount(u?.input_tokens) + cached + asCount(u?.cache_creation_input_tokens),
+    inputTokens: asCount(u?.input_tokens) + cached + written,
     outputTokens: asCount(u?.output_tokens),
     cachedInputTokens: cached,
+    // Kept apart so that it is priced as a cache write (@aigw/pricing); still a part of inputTokens.
+    ...(written > 0 ? { cacheWriteTokens: written } : {}),
   };
 }
 
 /** IR usage → Anthropic usage: input_tokens excludes the cached part, which is reported on its own. */
 export function irUsageToAnthropic(usage: IrUsage): Record<string, number> {
+  const written = usage.cacheWriteTokens ?? 0;
   return {
-    input_tokens: Math.max(0, usage.inputTokens - usage.cachedInputTokens),
+    input_tokens: Math.max(0, usage.inputTokens - usage.cachedInputTokens - written),
     output_tokens: usage.outputTokens,
     cache_read_input_tokens: usage.cachedInputTokens,
-    cache_creation_input_tokens: 0,
+    cache_creation_input_tokens: written,
   };
 }
 

@@ -998,6 +998,7 @@ export const ProviderScalarFieldEnum = {
   wire: 'wire',
   baseUrl: 'baseUrl',
   models: 'models',
+  price: 'price',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -1051,6 +1052,7 @@ export const ModelRouteScalarFieldEnum = {
   fallbackModel: 'fallbackModel',
   models: 'models',
   sessionAffinity: 'sessionAffinity',
+  price: 'price',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -1065,6 +1067,11 @@ export const ApiKeyScalarFieldEnum = {
   keyHash: 'keyHash',
   prefix: 'prefix',
   rateLimitPerMin: 'rateLimitPerMin',
+  tokensPerMin: 'tokensPerMin',
+  budgetMicroUsd: 'budgetMicroUsd',
+  budgetPeriod: 'budgetPeriod',
+  expiresAt: 'expiresAt',
+  allowedModels: 'allowedModels',
   revokedAt: 'revokedAt',
   lastUsedAt: 'lastUsedAt',
   createdAt: 'createdAt'
@@ -1087,6 +1094,7 @@ export const RequestLogScalarFieldEnum = {
   inputTokens: 'inputTokens',
   outputTokens: 'outputTokens',
   cachedTokens: 'cachedTokens',
+  costMicroUsd: 'costMicroUsd',
   latencyMs: 'latencyMs',
   upstreamLatencyMs: 'upstreamLatencyMs',
   errorClass: 'errorClass',
@@ -1155,7 +1163,8 @@ export const ProviderOrderByRelevanceFieldEnum = {
   kind: 'kind',
   wire: 'wire',
   baseUrl: 'baseUrl',
-  models: 'models'
+  models: 'models',
+  price: 'price'
 } as const
 
 export type ProviderOrderByRelevanceFieldEnum = (typeof ProviderOrderByRelevanceFieldEnum)[keyof typeof ProviderOrderByRelevanceFieldEnum]
@@ -1185,7 +1194,8 @@ export const ModelRouteOrderByRelevanceFieldEnum = {
   pattern: 'pattern',
   upstreamModel: 'upstreamModel',
   fallbackModel: 'fallbackModel',
-  models: 'models'
+  models: 'models',
+  price: 'price'
 } as const
 
 export type ModelRouteOrderByRelevanceFieldEnum = (typeof ModelRouteOrderByRelevanceFieldEnum)[keyof typeof ModelRouteOrderByRelevanceFieldEnum]
@@ -1194,7 +1204,9 @@ export type ModelRouteOrderByRelevanceFieldEnum = (typeof ModelRouteOrderByRelev
 export const ApiKeyOrderByRelevanceFieldEnum = {
   name: 'name',
   keyHash: 'keyHash',
-  prefix: 'prefix'
+  prefix: 'prefix',
+  budgetPeriod: 'budgetPeriod',
+  allowedModels: 'allowedModels'
 } as const
 
 export type ApiKeyOrderByRelevanceFieldEnum = (typeof ApiKeyOrderByRelevanceFieldEnum)[keyof typeof ApiKeyOrderByRelevanceFieldEnum]

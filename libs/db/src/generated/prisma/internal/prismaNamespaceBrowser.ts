@@ -84,6 +84,7 @@ export const ProviderScalarFieldEnum = {
   wire: 'wire',
   baseUrl: 'baseUrl',
   models: 'models',
+  price: 'price',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -137,6 +138,7 @@ export const ModelRouteScalarFieldEnum = {
   fallbackModel: 'fallbackModel',
   models: 'models',
   sessionAffinity: 'sessionAffinity',
+  price: 'price',
   isActive: 'isActive',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -151,6 +153,11 @@ export const ApiKeyScalarFieldEnum = {
   keyHash: 'keyHash',
   prefix: 'prefix',
   rateLimitPerMin: 'rateLimitPerMin',
+  tokensPerMin: 'tokensPerMin',
+  budgetMicroUsd: 'budgetMicroUsd',
+  budgetPeriod: 'budgetPeriod',
+  expiresAt: 'expiresAt',
+  allowedModels: 'allowedModels',
   revokedAt: 'revokedAt',
   lastUsedAt: 'lastUsedAt',
   createdAt: 'createdAt'
@@ -173,6 +180,7 @@ export const RequestLogScalarFieldEnum = {
   inputTokens: 'inputTokens',
   outputTokens: 'outputTokens',
   cachedTokens: 'cachedTokens',
+  costMicroUsd: 'costMicroUsd',
   latencyMs: 'latencyMs',
   upstreamLatencyMs: 'upstreamLatencyMs',
   errorClass: 'errorClass',
@@ -241,7 +249,8 @@ export const ProviderOrderByRelevanceFieldEnum = {
   kind: 'kind',
   wire: 'wire',
   baseUrl: 'baseUrl',
-  models: 'models'
+  models: 'models',
+  price: 'price'
 } as const
 
 export type ProviderOrderByRelevanceFieldEnum = (typeof ProviderOrderByRelevanceFieldEnum)[keyof typeof ProviderOrderByRelevanceFieldEnum]
@@ -271,7 +280,8 @@ export const ModelRouteOrderByRelevanceFieldEnum = {
   pattern: 'pattern',
   upstreamModel: 'upstreamModel',
   fallbackModel: 'fallbackModel',
-  models: 'models'
+  models: 'models',
+  price: 'price'
 } as const
 
 export type ModelRouteOrderByRelevanceFieldEnum = (typeof ModelRouteOrderByRelevanceFieldEnum)[keyof typeof ModelRouteOrderByRelevanceFieldEnum]
@@ -280,7 +290,9 @@ export type ModelRouteOrderByRelevanceFieldEnum = (typeof ModelRouteOrderByRelev
 export const ApiKeyOrderByRelevanceFieldEnum = {
   name: 'name',
   keyHash: 'keyHash',
-  prefix: 'prefix'
+  prefix: 'prefix',
+  budgetPeriod: 'budgetPeriod',
+  allowedModels: 'allowedModels'
 } as const
 
 export type ApiKeyOrderByRelevanceFieldEnum = (typeof ApiKeyOrderByRelevanceFieldEnum)[keyof typeof ApiKeyOrderByRelevanceFieldEnum]

@@ -29,11 +29,15 @@ export type AggregateApiKey = {
 export type ApiKeyAvgAggregateOutputType = {
   id: number | null
   rateLimitPerMin: number | null
+  tokensPerMin: number | null
+  budgetMicroUsd: number | null
 }
 
 export type ApiKeySumAggregateOutputType = {
   id: number | null
   rateLimitPerMin: number | null
+  tokensPerMin: number | null
+  budgetMicroUsd: bigint | null
 }
 
 export type ApiKeyMinAggregateOutputType = {
@@ -42,6 +46,11 @@ export type ApiKeyMinAggregateOutputType = {
   keyHash: string | null
   prefix: string | null
   rateLimitPerMin: number | null
+  tokensPerMin: number | null
+  budgetMicroUsd: bigint | null
+  budgetPeriod: string | null
+  expiresAt: Date | null
+  allowedModels: string | null
   revokedAt: Date | null
   lastUsedAt: Date | null
   createdAt: Date | null
@@ -53,6 +62,11 @@ export type ApiKeyMaxAggregateOutputType = {
   keyHash: string | null
   prefix: string | null
   rateLimitPerMin: number | null
+  tokensPerMin: number | null
+  budgetMicroUsd: bigint | null
+  budgetPeriod: string | null
+  expiresAt: Date | null
+  allowedModels: string | null
   revokedAt: Date | null
   lastUsedAt: Date | null
   createdAt: Date | null
@@ -64,6 +78,11 @@ export type ApiKeyCountAggregateOutputType = {
   keyHash: number
   prefix: number
   rateLimitPerMin: number
+  tokensPerMin: number
+  budgetMicroUsd: number
+  budgetPeriod: number
+  expiresAt: number
+  allowedModels: number
   revokedAt: number
   lastUsedAt: number
   createdAt: number
@@ -74,11 +93,15 @@ export type ApiKeyCountAggregateOutputType = {
 export type ApiKeyAvgAggregateInputType = {
   id?: true
   rateLimitPerMin?: true
+  tokensPerMin?: true
+  budgetMicroUsd?: true
 }
 
 export type ApiKeySumAggregateInputType = {
   id?: true
   rateLimitPerMin?: true
+  tokensPerMin?: true
+  budgetMicroUsd?: true
 }
 
 export type ApiKeyMinAggregateInputType = {
@@ -87,6 +110,11 @@ export type ApiKeyMinAggregateInputType = {
   keyHash?: true
   prefix?: true
   rateLimitPerMin?: true
+  tokensPerMin?: true
+  budgetMicroUsd?: true
+  budgetPeriod?: true
+  expiresAt?: true
+  allowedModels?: true
   revokedAt?: true
   lastUsedAt?: true
   createdAt?: true
@@ -98,6 +126,11 @@ export type ApiKeyMaxAggregateInputType = {
   keyHash?: true
   prefix?: true
   rateLimitPerMin?: true
+  tokensPerMin?: true
+  budgetMicroUsd?: true
+  budgetPeriod?: true
+  expiresAt?: true
+  allowedModels?: true
   revokedAt?: true
   lastUsedAt?: true
   createdAt?: true
@@ -109,6 +142,11 @@ export type ApiKeyCountAggregateInputType = {
   keyHash?: true
   prefix?: true
   rateLimitPerMin?: true
+  tokensPerMin?: true
+  budgetMicroUsd?: true
+  budgetPeriod?: true
+  expiresAt?: true
+  allowedModels?: true
   revokedAt?: true
   lastUsedAt?: true
   createdAt?: true
@@ -207,6 +245,11 @@ export type ApiKeyGroupByOutputType = {
   keyHash: string
   prefix: string
   rateLimitPerMin: number | null
+  tokensPerMin: number | null
+  budgetMicroUsd: bigint | null
+  budgetPeriod: string | null
+  expiresAt: Date | null
+  allowedModels: string | null
   revokedAt: Date | null
   lastUsedAt: Date | null
   createdAt: Date
@@ -241,6 +284,11 @@ export type ApiKeyWhereInput = {
   keyHash?: Prisma.StringFilter<"ApiKey"> | string
   prefix?: Prisma.StringFilter<"ApiKey"> | string
   rateLimitPerMin?: Prisma.IntNullableFilter<"ApiKey"> | number | null
+  tokensPerMin?: Prisma.IntNullableFilter<"ApiKey"> | number | null
+  budgetMicroUsd?: Prisma.BigIntNullableFilter<"ApiKey"> | bigint | number | null
+  budgetPeriod?: Prisma.StringNullableFilter<"ApiKey"> | string | null
+  expiresAt?: Prisma.DateTimeNullableFilter<"ApiKey"> | Date | string | null
+  allowedModels?: Prisma.StringNullableFilter<"ApiKey"> | string | null
   revokedAt?: Prisma.DateTimeNullableFilter<"ApiKey"> | Date | string | null
   lastUsedAt?: Prisma.DateTimeNullableFilter<"ApiKey"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"ApiKey"> | Date | string
@@ -252,6 +300,11 @@ export type ApiKeyOrderByWithRelationInput = {
   keyHash?: Prisma.SortOrder
   prefix?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrderInput | Prisma.SortOrder
+  tokensPerMin?: Prisma.SortOrderInput | Prisma.SortOrder
+  budgetMicroUsd?: Prisma.SortOrderInput | Prisma.SortOrder
+  budgetPeriod?: Prisma.SortOrderInput | Prisma.SortOrder
+  expiresAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  allowedModels?: Prisma.SortOrderInput | Prisma.SortOrder
   revokedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -267,6 +320,11 @@ export type ApiKeyWhereUniqueInput = Prisma.AtLeast<{
   name?: Prisma.StringFilter<"ApiKey"> | string
   prefix?: Prisma.StringFilter<"ApiKey"> | string
   rateLimitPerMin?: Prisma.IntNullableFilter<"ApiKey"> | number | null
+  tokensPerMin?: Prisma.IntNullableFilter<"ApiKey"> | number | null
+  budgetMicroUsd?: Prisma.BigIntNullableFilter<"ApiKey"> | bigint | number | null
+  budgetPeriod?: Prisma.StringNullableFilter<"ApiKey"> | string | null
+  expiresAt?: Prisma.DateTimeNullableFilter<"ApiKey"> | Date | string | null
+  allowedModels?: Prisma.StringNullableFilter<"ApiKey"> | string | null
   revokedAt?: Prisma.DateTimeNullableFilter<"ApiKey"> | Date | string | null
   lastUsedAt?: Prisma.DateTimeNullableFilter<"ApiKey"> | Date | string | null
   createdAt?: Prisma.DateTimeFilter<"ApiKey"> | Date | string
@@ -278,6 +336,11 @@ export type ApiKeyOrderByWithAggregationInput = {
   keyHash?: Prisma.SortOrder
   prefix?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrderInput | Prisma.SortOrder
+  tokensPerMin?: Prisma.SortOrderInput | Prisma.SortOrder
+  budgetMicroUsd?: Prisma.SortOrderInput | Prisma.SortOrder
+  budgetPeriod?: Prisma.SortOrderInput | Prisma.SortOrder
+  expiresAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  allowedModels?: Prisma.SortOrderInput | Prisma.SortOrder
   revokedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -297,6 +360,11 @@ export type ApiKeyScalarWhereWithAggregatesInput = {
   keyHash?: Prisma.StringWithAggregatesFilter<"ApiKey"> | string
   prefix?: Prisma.StringWithAggregatesFilter<"ApiKey"> | string
   rateLimitPerMin?: Prisma.IntNullableWithAggregatesFilter<"ApiKey"> | number | null
+  tokensPerMin?: Prisma.IntNullableWithAggregatesFilter<"ApiKey"> | number | null
+  budgetMicroUsd?: Prisma.BigIntNullableWithAggregatesFilter<"ApiKey"> | bigint | number | null
+  budgetPeriod?: Prisma.StringNullableWithAggregatesFilter<"ApiKey"> | string | null
+  expiresAt?: Prisma.DateTimeNullableWithAggregatesFilter<"ApiKey"> | Date | string | null
+  allowedModels?: Prisma.StringNullableWithAggregatesFilter<"ApiKey"> | string | null
   revokedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"ApiKey"> | Date | string | null
   lastUsedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"ApiKey"> | Date | string | null
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"ApiKey"> | Date | string
@@ -307,6 +375,11 @@ export type ApiKeyCreateInput = {
   keyHash: string
   prefix: string
   rateLimitPerMin?: number | null
+  tokensPerMin?: number | null
+  budgetMicroUsd?: bigint | number | null
+  budgetPeriod?: string | null
+  expiresAt?: Date | string | null
+  allowedModels?: string | null
   revokedAt?: Date | string | null
   lastUsedAt?: Date | string | null
   createdAt?: Date | string
@@ -318,6 +391,11 @@ export type ApiKeyUncheckedCreateInput = {
   keyHash: string
   prefix: string
   rateLimitPerMin?: number | null
+  tokensPerMin?: number | null
+  budgetMicroUsd?: bigint | number | null
+  budgetPeriod?: string | null
+  expiresAt?: Date | string | null
+  allowedModels?: string | null
   revokedAt?: Date | string | null
   lastUsedAt?: Date | string | null
   createdAt?: Date | string
@@ -328,6 +406,11 @@ export type ApiKeyUpdateInput = {
   keyHash?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  tokensPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  budgetMicroUsd?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  budgetPeriod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  expiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedModels?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -339,6 +422,11 @@ export type ApiKeyUncheckedUpdateInput = {
   keyHash?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  tokensPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  budgetMicroUsd?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  budgetPeriod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  expiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedModels?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -350,6 +438,11 @@ export type ApiKeyCreateManyInput = {
   keyHash: string
   prefix: string
   rateLimitPerMin?: number | null
+  tokensPerMin?: number | null
+  budgetMicroUsd?: bigint | number | null
+  budgetPeriod?: string | null
+  expiresAt?: Date | string | null
+  allowedModels?: string | null
   revokedAt?: Date | string | null
   lastUsedAt?: Date | string | null
   createdAt?: Date | string
@@ -360,6 +453,11 @@ export type ApiKeyUpdateManyMutationInput = {
   keyHash?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  tokensPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  budgetMicroUsd?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  budgetPeriod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  expiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedModels?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -371,6 +469,11 @@ export type ApiKeyUncheckedUpdateManyInput = {
   keyHash?: Prisma.StringFieldUpdateOperationsInput | string
   prefix?: Prisma.StringFieldUpdateOperationsInput | string
   rateLimitPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  tokensPerMin?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  budgetMicroUsd?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
+  budgetPeriod?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  expiresAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  allowedModels?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   revokedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   lastUsedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -388,6 +491,11 @@ export type ApiKeyCountOrderByAggregateInput = {
   keyHash?: Prisma.SortOrder
   prefix?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrder
+  tokensPerMin?: Prisma.SortOrder
+  budgetMicroUsd?: Prisma.SortOrder
+  budgetPeriod?: Prisma.SortOrder
+  expiresAt?: Prisma.SortOrder
+  allowedModels?: Prisma.SortOrder
   revokedAt?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -396,6 +504,8 @@ export type ApiKeyCountOrderByAggregateInput = {
 export type ApiKeyAvgOrderByAggregateInput = {
   id?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrder
+  tokensPerMin?: Prisma.SortOrder
+  budgetMicroUsd?: Prisma.SortOrder
 }
 
 export type ApiKeyMaxOrderByAggregateInput = {
@@ -404,6 +514,11 @@ export type ApiKeyMaxOrderByAggregateInput = {
   keyHash?: Prisma.SortOrder
   prefix?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrder
+  tokensPerMin?: Prisma.SortOrder
+  budgetMicroUsd?: Prisma.SortOrder
+  budgetPeriod?: Prisma.SortOrder
+  expiresAt?: Prisma.SortOrder
+  allowedModels?: Prisma.SortOrder
   revokedAt?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -415,6 +530,11 @@ export type ApiKeyMinOrderByAggregateInput = {
   keyHash?: Prisma.SortOrder
   prefix?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrder
+  tokensPerMin?: Prisma.SortOrder
+  budgetMicroUsd?: Prisma.SortOrder
+  budgetPeriod?: Prisma.SortOrder
+  expiresAt?: Prisma.SortOrder
+  allowedModels?: Prisma.SortOrder
   revokedAt?: Prisma.SortOrder
   lastUsedAt?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
@@ -423,6 +543,16 @@ export type ApiKeyMinOrderByAggregateInput = {
 export type ApiKeySumOrderByAggregateInput = {
   id?: Prisma.SortOrder
   rateLimitPerMin?: Prisma.SortOrder
+  tokensPerMin?: Prisma.SortOrder
+  budgetMicroUsd?: Prisma.SortOrder
+}
+
+export type NullableBigIntFieldUpdateOperationsInput = {
+  set?: bigint | number | null
+  increment?: bigint | number
+  decrement?: bigint | number
+  multiply?: bigint | number
+  divide?: bigint | number
 }
 
 
@@ -433,6 +563,11 @@ export type ApiKeySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   keyHash?: boolean
   prefix?: boolean
   rateLimitPerMin?: boolean
+  tokensPerMin?: boolean
+  budgetMicroUsd?: boolean
+  budgetPeriod?: boolean
+  expiresAt?: boolean
+  allowedModels?: boolean
   revokedAt?: boolean
   lastUsedAt?: boolean
   createdAt?: boolean
@@ -446,12 +581,17 @@ export type ApiKeySelectScalar = {
   keyHash?: boolean
   prefix?: boolean
   rateLimitPerMin?: boolean
+  tokensPerMin?: boolean
+  budgetMicroUsd?: boolean
+  budgetPeriod?: boolean
+  expiresAt?: boolean
+  allowedModels?: boolean
   revokedAt?: boolean
   lastUsedAt?: boolean
   createdAt?: boolean
 }
 
-export type ApiKeyOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "keyHash" | "prefix" | "rateLimitPerMin" | "revokedAt" | "lastUsedAt" | "createdAt", ExtArgs["result"]["apiKey"]>
+export type ApiKeyOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "keyHash" | "prefix" | "rateLimitPerMin" | "tokensPerMin" | "budgetMicroUsd" | "budgetPeriod" | "expiresAt" | "allowedModels" | "revokedAt" | "lastUsedAt" | "createdAt", ExtArgs["result"]["apiKey"]>
 
 export type $ApiKeyPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "ApiKey"
@@ -462,6 +602,26 @@ export type $ApiKeyPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     keyHash: string
     prefix: string
     rateLimitPerMin: number | null
+    /**
+     * Prompt + completion tokens per minute (checked before a request, charged after it).
+     */
+    tokensPerMin: number | null
+    /**
+     * Spend allowed per budgetPeriod, in micro-USD; null = no budget.
+     */
+    budgetMicroUsd: bigint | null
+    /**
+     * day | week | month | total (UTC periods; weeks start on Monday).
+     */
+    budgetPeriod: string | null
+    /**
+     * After this the key is refused (401).
+     */
+    expiresAt: Date | null
+    /**
+     * Model names the key may use, as a JSON array of strings; null = all.
+     */
+    allowedModels: string | null
     revokedAt: Date | null
     lastUsedAt: Date | null
     createdAt: Date
@@ -839,6 +999,11 @@ export interface ApiKeyFieldRefs {
   readonly keyHash: Prisma.FieldRef<"ApiKey", 'String'>
   readonly prefix: Prisma.FieldRef<"ApiKey", 'String'>
   readonly rateLimitPerMin: Prisma.FieldRef<"ApiKey", 'Int'>
+  readonly tokensPerMin: Prisma.FieldRef<"ApiKey", 'Int'>
+  readonly budgetMicroUsd: Prisma.FieldRef<"ApiKey", 'BigInt'>
+  readonly budgetPeriod: Prisma.FieldRef<"ApiKey", 'String'>
+  readonly expiresAt: Prisma.FieldRef<"ApiKey", 'DateTime'>
+  readonly allowedModels: Prisma.FieldRef<"ApiKey", 'String'>
   readonly revokedAt: Prisma.FieldRef<"ApiKey", 'DateTime'>
   readonly lastUsedAt: Prisma.FieldRef<"ApiKey", 'DateTime'>
   readonly createdAt: Prisma.FieldRef<"ApiKey", 'DateTime'>

@@ -47,6 +47,7 @@ export type ModelRouteMinAggregateOutputType = {
   fallbackModel: string | null
   models: string | null
   sessionAffinity: boolean | null
+  price: string | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -61,6 +62,7 @@ export type ModelRouteMaxAggregateOutputType = {
   fallbackModel: string | null
   models: string | null
   sessionAffinity: boolean | null
+  price: string | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -75,6 +77,7 @@ export type ModelRouteCountAggregateOutputType = {
   fallbackModel: number
   models: number
   sessionAffinity: number
+  price: number
   isActive: number
   createdAt: number
   updatedAt: number
@@ -103,6 +106,7 @@ export type ModelRouteMinAggregateInputType = {
   fallbackModel?: true
   models?: true
   sessionAffinity?: true
+  price?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -117,6 +121,7 @@ export type ModelRouteMaxAggregateInputType = {
   fallbackModel?: true
   models?: true
   sessionAffinity?: true
+  price?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -131,6 +136,7 @@ export type ModelRouteCountAggregateInputType = {
   fallbackModel?: true
   models?: true
   sessionAffinity?: true
+  price?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -232,6 +238,7 @@ export type ModelRouteGroupByOutputType = {
   fallbackModel: string | null
   models: string | null
   sessionAffinity: boolean
+  price: string | null
   isActive: boolean
   createdAt: Date
   updatedAt: Date
@@ -269,6 +276,7 @@ export type ModelRouteWhereInput = {
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   models?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
+  price?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -284,6 +292,7 @@ export type ModelRouteOrderByWithRelationInput = {
   fallbackModel?: Prisma.SortOrderInput | Prisma.SortOrder
   models?: Prisma.SortOrderInput | Prisma.SortOrder
   sessionAffinity?: Prisma.SortOrder
+  price?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -303,6 +312,7 @@ export type ModelRouteWhereUniqueInput = Prisma.AtLeast<{
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   models?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
+  price?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -318,6 +328,7 @@ export type ModelRouteOrderByWithAggregationInput = {
   fallbackModel?: Prisma.SortOrderInput | Prisma.SortOrder
   models?: Prisma.SortOrderInput | Prisma.SortOrder
   sessionAffinity?: Prisma.SortOrder
+  price?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -340,6 +351,7 @@ export type ModelRouteScalarWhereWithAggregatesInput = {
   fallbackModel?: Prisma.StringNullableWithAggregatesFilter<"ModelRoute"> | string | null
   models?: Prisma.StringNullableWithAggregatesFilter<"ModelRoute"> | string | null
   sessionAffinity?: Prisma.BoolWithAggregatesFilter<"ModelRoute"> | boolean
+  price?: Prisma.StringNullableWithAggregatesFilter<"ModelRoute"> | string | null
   isActive?: Prisma.BoolWithAggregatesFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"ModelRoute"> | Date | string
@@ -352,6 +364,7 @@ export type ModelRouteCreateInput = {
   fallbackModel?: string | null
   models?: string | null
   sessionAffinity?: boolean
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -367,6 +380,7 @@ export type ModelRouteUncheckedCreateInput = {
   fallbackModel?: string | null
   models?: string | null
   sessionAffinity?: boolean
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -379,6 +393,7 @@ export type ModelRouteUpdateInput = {
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -394,6 +409,7 @@ export type ModelRouteUncheckedUpdateInput = {
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -408,6 +424,7 @@ export type ModelRouteCreateManyInput = {
   fallbackModel?: string | null
   models?: string | null
   sessionAffinity?: boolean
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -420,6 +437,7 @@ export type ModelRouteUpdateManyMutationInput = {
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -434,6 +452,7 @@ export type ModelRouteUncheckedUpdateManyInput = {
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -464,6 +483,7 @@ export type ModelRouteCountOrderByAggregateInput = {
   fallbackModel?: Prisma.SortOrder
   models?: Prisma.SortOrder
   sessionAffinity?: Prisma.SortOrder
+  price?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -484,6 +504,7 @@ export type ModelRouteMaxOrderByAggregateInput = {
   fallbackModel?: Prisma.SortOrder
   models?: Prisma.SortOrder
   sessionAffinity?: Prisma.SortOrder
+  price?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -498,6 +519,7 @@ export type ModelRouteMinOrderByAggregateInput = {
   fallbackModel?: Prisma.SortOrder
   models?: Prisma.SortOrder
   sessionAffinity?: Prisma.SortOrder
+  price?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -558,6 +580,7 @@ export type ModelRouteCreateWithoutProviderInput = {
   fallbackModel?: string | null
   models?: string | null
   sessionAffinity?: boolean
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -571,6 +594,7 @@ export type ModelRouteUncheckedCreateWithoutProviderInput = {
   fallbackModel?: string | null
   models?: string | null
   sessionAffinity?: boolean
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -614,6 +638,7 @@ export type ModelRouteScalarWhereInput = {
   fallbackModel?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   models?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   sessionAffinity?: Prisma.BoolFilter<"ModelRoute"> | boolean
+  price?: Prisma.StringNullableFilter<"ModelRoute"> | string | null
   isActive?: Prisma.BoolFilter<"ModelRoute"> | boolean
   createdAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"ModelRoute"> | Date | string
@@ -627,6 +652,7 @@ export type ModelRouteCreateManyProviderInput = {
   fallbackModel?: string | null
   models?: string | null
   sessionAffinity?: boolean
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -639,6 +665,7 @@ export type ModelRouteUpdateWithoutProviderInput = {
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -652,6 +679,7 @@ export type ModelRouteUncheckedUpdateWithoutProviderInput = {
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -665,6 +693,7 @@ export type ModelRouteUncheckedUpdateManyWithoutProviderInput = {
   fallbackModel?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   sessionAffinity?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -681,6 +710,7 @@ export type ModelRouteSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   fallbackModel?: boolean
   models?: boolean
   sessionAffinity?: boolean
+  price?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -698,12 +728,13 @@ export type ModelRouteSelectScalar = {
   fallbackModel?: boolean
   models?: boolean
   sessionAffinity?: boolean
+  price?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ModelRouteOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "pattern" | "providerId" | "upstreamModel" | "priority" | "fallbackModel" | "models" | "sessionAffinity" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["modelRoute"]>
+export type ModelRouteOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "pattern" | "providerId" | "upstreamModel" | "priority" | "fallbackModel" | "models" | "sessionAffinity" | "price" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["modelRoute"]>
 export type ModelRouteInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   provider?: boolean | Prisma.ProviderDefaultArgs<ExtArgs>
 }
@@ -734,6 +765,10 @@ export type $ModelRoutePayload<ExtArgs extends runtime.Types.Extensions.Internal
      * Keep each conversation on one account while it is healthy (session affinity, DESIGN.md section 8).
      */
     sessionAffinity: boolean
+    /**
+     * The operator's price for this route's models (JSON, as providers.price); null = the provider's, else the table.
+     */
+    price: string | null
     isActive: boolean
     createdAt: Date
     updatedAt: Date
@@ -1115,6 +1150,7 @@ export interface ModelRouteFieldRefs {
   readonly fallbackModel: Prisma.FieldRef<"ModelRoute", 'String'>
   readonly models: Prisma.FieldRef<"ModelRoute", 'String'>
   readonly sessionAffinity: Prisma.FieldRef<"ModelRoute", 'Boolean'>
+  readonly price: Prisma.FieldRef<"ModelRoute", 'String'>
   readonly isActive: Prisma.FieldRef<"ModelRoute", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"ModelRoute", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"ModelRoute", 'DateTime'>

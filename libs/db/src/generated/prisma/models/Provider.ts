@@ -41,6 +41,7 @@ export type ProviderMinAggregateOutputType = {
   wire: string | null
   baseUrl: string | null
   models: string | null
+  price: string | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -53,6 +54,7 @@ export type ProviderMaxAggregateOutputType = {
   wire: string | null
   baseUrl: string | null
   models: string | null
+  price: string | null
   isActive: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -65,6 +67,7 @@ export type ProviderCountAggregateOutputType = {
   wire: number
   baseUrl: number
   models: number
+  price: number
   isActive: number
   createdAt: number
   updatedAt: number
@@ -87,6 +90,7 @@ export type ProviderMinAggregateInputType = {
   wire?: true
   baseUrl?: true
   models?: true
+  price?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -99,6 +103,7 @@ export type ProviderMaxAggregateInputType = {
   wire?: true
   baseUrl?: true
   models?: true
+  price?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -111,6 +116,7 @@ export type ProviderCountAggregateInputType = {
   wire?: true
   baseUrl?: true
   models?: true
+  price?: true
   isActive?: true
   createdAt?: true
   updatedAt?: true
@@ -210,6 +216,7 @@ export type ProviderGroupByOutputType = {
   wire: string | null
   baseUrl: string
   models: string | null
+  price: string | null
   isActive: boolean
   createdAt: Date
   updatedAt: Date
@@ -245,6 +252,7 @@ export type ProviderWhereInput = {
   wire?: Prisma.StringNullableFilter<"Provider"> | string | null
   baseUrl?: Prisma.StringFilter<"Provider"> | string
   models?: Prisma.StringNullableFilter<"Provider"> | string | null
+  price?: Prisma.StringNullableFilter<"Provider"> | string | null
   isActive?: Prisma.BoolFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
@@ -259,6 +267,7 @@ export type ProviderOrderByWithRelationInput = {
   wire?: Prisma.SortOrderInput | Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrderInput | Prisma.SortOrder
+  price?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -277,6 +286,7 @@ export type ProviderWhereUniqueInput = Prisma.AtLeast<{
   wire?: Prisma.StringNullableFilter<"Provider"> | string | null
   baseUrl?: Prisma.StringFilter<"Provider"> | string
   models?: Prisma.StringNullableFilter<"Provider"> | string | null
+  price?: Prisma.StringNullableFilter<"Provider"> | string | null
   isActive?: Prisma.BoolFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Provider"> | Date | string
@@ -291,6 +301,7 @@ export type ProviderOrderByWithAggregationInput = {
   wire?: Prisma.SortOrderInput | Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrderInput | Prisma.SortOrder
+  price?: Prisma.SortOrderInput | Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -311,6 +322,7 @@ export type ProviderScalarWhereWithAggregatesInput = {
   wire?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
   baseUrl?: Prisma.StringWithAggregatesFilter<"Provider"> | string
   models?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
+  price?: Prisma.StringNullableWithAggregatesFilter<"Provider"> | string | null
   isActive?: Prisma.BoolWithAggregatesFilter<"Provider"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Provider"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Provider"> | Date | string
@@ -322,6 +334,7 @@ export type ProviderCreateInput = {
   wire?: string | null
   baseUrl: string
   models?: string | null
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -336,6 +349,7 @@ export type ProviderUncheckedCreateInput = {
   wire?: string | null
   baseUrl: string
   models?: string | null
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -349,6 +363,7 @@ export type ProviderUpdateInput = {
   wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -363,6 +378,7 @@ export type ProviderUncheckedUpdateInput = {
   wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -377,6 +393,7 @@ export type ProviderCreateManyInput = {
   wire?: string | null
   baseUrl: string
   models?: string | null
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -388,6 +405,7 @@ export type ProviderUpdateManyMutationInput = {
   wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -400,6 +418,7 @@ export type ProviderUncheckedUpdateManyInput = {
   wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -418,6 +437,7 @@ export type ProviderCountOrderByAggregateInput = {
   wire?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrder
+  price?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -434,6 +454,7 @@ export type ProviderMaxOrderByAggregateInput = {
   wire?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrder
+  price?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -446,6 +467,7 @@ export type ProviderMinOrderByAggregateInput = {
   wire?: Prisma.SortOrder
   baseUrl?: Prisma.SortOrder
   models?: Prisma.SortOrder
+  price?: Prisma.SortOrder
   isActive?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -518,6 +540,7 @@ export type ProviderCreateWithoutAccountsInput = {
   wire?: string | null
   baseUrl: string
   models?: string | null
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -531,6 +554,7 @@ export type ProviderUncheckedCreateWithoutAccountsInput = {
   wire?: string | null
   baseUrl: string
   models?: string | null
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -559,6 +583,7 @@ export type ProviderUpdateWithoutAccountsInput = {
   wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -572,6 +597,7 @@ export type ProviderUncheckedUpdateWithoutAccountsInput = {
   wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -584,6 +610,7 @@ export type ProviderCreateWithoutRoutesInput = {
   wire?: string | null
   baseUrl: string
   models?: string | null
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -597,6 +624,7 @@ export type ProviderUncheckedCreateWithoutRoutesInput = {
   wire?: string | null
   baseUrl: string
   models?: string | null
+  price?: string | null
   isActive?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -625,6 +653,7 @@ export type ProviderUpdateWithoutRoutesInput = {
   wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -638,6 +667,7 @@ export type ProviderUncheckedUpdateWithoutRoutesInput = {
   wire?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   baseUrl?: Prisma.StringFieldUpdateOperationsInput | string
   models?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  price?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   isActive?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -691,6 +721,7 @@ export type ProviderSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs
   wire?: boolean
   baseUrl?: boolean
   models?: boolean
+  price?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -708,12 +739,13 @@ export type ProviderSelectScalar = {
   wire?: boolean
   baseUrl?: boolean
   models?: boolean
+  price?: boolean
   isActive?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "kind" | "wire" | "baseUrl" | "models" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["provider"]>
+export type ProviderOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "name" | "kind" | "wire" | "baseUrl" | "models" | "price" | "isActive" | "createdAt" | "updatedAt", ExtArgs["result"]["provider"]>
 export type ProviderInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   accounts?: boolean | Prisma.Provider$accountsArgs<ExtArgs>
   routes?: boolean | Prisma.Provider$routesArgs<ExtArgs>
@@ -744,6 +776,12 @@ export type $ProviderPayload<ExtArgs extends runtime.Types.Extensions.InternalAr
      * ones discovered from the upstream's own model list).
      */
     models: string | null
+    /**
+     * The operator's price for every model of this provider (routes' own prices win), as JSON
+     * {inputPerMTok, outputPerMTok, cachedInputPerMTok?, cacheWritePerMTok?} in USD per million tokens;
+     * null = the maintained price table (@aigw/pricing).
+     */
+    price: string | null
     isActive: boolean
     createdAt: Date
     updatedAt: Date
@@ -1124,6 +1162,7 @@ export interface ProviderFieldRefs {
   readonly wire: Prisma.FieldRef<"Provider", 'String'>
   readonly baseUrl: Prisma.FieldRef<"Provider", 'String'>
   readonly models: Prisma.FieldRef<"Provider", 'String'>
+  readonly price: Prisma.FieldRef<"Provider", 'String'>
   readonly isActive: Prisma.FieldRef<"Provider", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"Provider", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Provider", 'DateTime'>

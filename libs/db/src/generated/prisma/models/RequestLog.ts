@@ -36,6 +36,7 @@ export type RequestLogAvgAggregateOutputType = {
   inputTokens: number | null
   outputTokens: number | null
   cachedTokens: number | null
+  costMicroUsd: number | null
   latencyMs: number | null
   upstreamLatencyMs: number | null
   attempts: number | null
@@ -51,6 +52,7 @@ export type RequestLogSumAggregateOutputType = {
   inputTokens: number | null
   outputTokens: number | null
   cachedTokens: number | null
+  costMicroUsd: bigint | null
   latencyMs: number | null
   upstreamLatencyMs: number | null
   attempts: number | null
@@ -70,6 +72,7 @@ export type RequestLogMinAggregateOutputType = {
   inputTokens: number | null
   outputTokens: number | null
   cachedTokens: number | null
+  costMicroUsd: bigint | null
   latencyMs: number | null
   upstreamLatencyMs: number | null
   errorClass: string | null
@@ -96,6 +99,7 @@ export type RequestLogMaxAggregateOutputType = {
   inputTokens: number | null
   outputTokens: number | null
   cachedTokens: number | null
+  costMicroUsd: bigint | null
   latencyMs: number | null
   upstreamLatencyMs: number | null
   errorClass: string | null
@@ -122,6 +126,7 @@ export type RequestLogCountAggregateOutputType = {
   inputTokens: number
   outputTokens: number
   cachedTokens: number
+  costMicroUsd: number
   latencyMs: number
   upstreamLatencyMs: number
   errorClass: number
@@ -146,6 +151,7 @@ export type RequestLogAvgAggregateInputType = {
   inputTokens?: true
   outputTokens?: true
   cachedTokens?: true
+  costMicroUsd?: true
   latencyMs?: true
   upstreamLatencyMs?: true
   attempts?: true
@@ -161,6 +167,7 @@ export type RequestLogSumAggregateInputType = {
   inputTokens?: true
   outputTokens?: true
   cachedTokens?: true
+  costMicroUsd?: true
   latencyMs?: true
   upstreamLatencyMs?: true
   attempts?: true
@@ -180,6 +187,7 @@ export type RequestLogMinAggregateInputType = {
   inputTokens?: true
   outputTokens?: true
   cachedTokens?: true
+  costMicroUsd?: true
   latencyMs?: true
   upstreamLatencyMs?: true
   errorClass?: true
@@ -206,6 +214,7 @@ export type RequestLogMaxAggregateInputType = {
   inputTokens?: true
   outputTokens?: true
   cachedTokens?: true
+  costMicroUsd?: true
   latencyMs?: true
   upstreamLatencyMs?: true
   errorClass?: true
@@ -232,6 +241,7 @@ export type RequestLogCountAggregateInputType = {
   inputTokens?: true
   outputTokens?: true
   cachedTokens?: true
+  costMicroUsd?: true
   latencyMs?: true
   upstreamLatencyMs?: true
   errorClass?: true
@@ -345,6 +355,7 @@ export type RequestLogGroupByOutputType = {
   inputTokens: number
   outputTokens: number
   cachedTokens: number
+  costMicroUsd: bigint | null
   latencyMs: number
   upstreamLatencyMs: number
   errorClass: string | null
@@ -394,6 +405,7 @@ export type RequestLogWhereInput = {
   inputTokens?: Prisma.IntFilter<"RequestLog"> | number
   outputTokens?: Prisma.IntFilter<"RequestLog"> | number
   cachedTokens?: Prisma.IntFilter<"RequestLog"> | number
+  costMicroUsd?: Prisma.BigIntNullableFilter<"RequestLog"> | bigint | number | null
   latencyMs?: Prisma.IntFilter<"RequestLog"> | number
   upstreamLatencyMs?: Prisma.IntFilter<"RequestLog"> | number
   errorClass?: Prisma.StringNullableFilter<"RequestLog"> | string | null
@@ -420,6 +432,7 @@ export type RequestLogOrderByWithRelationInput = {
   inputTokens?: Prisma.SortOrder
   outputTokens?: Prisma.SortOrder
   cachedTokens?: Prisma.SortOrder
+  costMicroUsd?: Prisma.SortOrderInput | Prisma.SortOrder
   latencyMs?: Prisma.SortOrder
   upstreamLatencyMs?: Prisma.SortOrder
   errorClass?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -450,6 +463,7 @@ export type RequestLogWhereUniqueInput = Prisma.AtLeast<{
   inputTokens?: Prisma.IntFilter<"RequestLog"> | number
   outputTokens?: Prisma.IntFilter<"RequestLog"> | number
   cachedTokens?: Prisma.IntFilter<"RequestLog"> | number
+  costMicroUsd?: Prisma.BigIntNullableFilter<"RequestLog"> | bigint | number | null
   latencyMs?: Prisma.IntFilter<"RequestLog"> | number
   upstreamLatencyMs?: Prisma.IntFilter<"RequestLog"> | number
   errorClass?: Prisma.StringNullableFilter<"RequestLog"> | string | null
@@ -476,6 +490,7 @@ export type RequestLogOrderByWithAggregationInput = {
   inputTokens?: Prisma.SortOrder
   outputTokens?: Prisma.SortOrder
   cachedTokens?: Prisma.SortOrder
+  costMicroUsd?: Prisma.SortOrderInput | Prisma.SortOrder
   latencyMs?: Prisma.SortOrder
   upstreamLatencyMs?: Prisma.SortOrder
   errorClass?: Prisma.SortOrderInput | Prisma.SortOrder
@@ -510,6 +525,7 @@ export type RequestLogScalarWhereWithAggregatesInput = {
   inputTokens?: Prisma.IntWithAggregatesFilter<"RequestLog"> | number
   outputTokens?: Prisma.IntWithAggregatesFilter<"RequestLog"> | number
   cachedTokens?: Prisma.IntWithAggregatesFilter<"RequestLog"> | number
+  costMicroUsd?: Prisma.BigIntNullableWithAggregatesFilter<"RequestLog"> | bigint | number | null
   latencyMs?: Prisma.IntWithAggregatesFilter<"RequestLog"> | number
   upstreamLatencyMs?: Prisma.IntWithAggregatesFilter<"RequestLog"> | number
   errorClass?: Prisma.StringNullableWithAggregatesFilter<"RequestLog"> | string | null
@@ -536,6 +552,7 @@ export type RequestLogCreateInput = {
   inputTokens?: number
   outputTokens?: number
   cachedTokens?: number
+  costMicroUsd?: bigint | number | null
   latencyMs: number
   upstreamLatencyMs?: number
   errorClass?: string | null
@@ -562,6 +579,7 @@ export type RequestLogUncheckedCreateInput = {
   inputTokens?: number
   outputTokens?: number
   cachedTokens?: number
+  costMicroUsd?: bigint | number | null
   latencyMs: number
   upstreamLatencyMs?: number
   errorClass?: string | null
@@ -588,6 +606,7 @@ export type RequestLogUpdateInput = {
   inputTokens?: Prisma.IntFieldUpdateOperationsInput | number
   outputTokens?: Prisma.IntFieldUpdateOperationsInput | number
   cachedTokens?: Prisma.IntFieldUpdateOperationsInput | number
+  costMicroUsd?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   latencyMs?: Prisma.IntFieldUpdateOperationsInput | number
   upstreamLatencyMs?: Prisma.IntFieldUpdateOperationsInput | number
   errorClass?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -614,6 +633,7 @@ export type RequestLogUncheckedUpdateInput = {
   inputTokens?: Prisma.IntFieldUpdateOperationsInput | number
   outputTokens?: Prisma.IntFieldUpdateOperationsInput | number
   cachedTokens?: Prisma.IntFieldUpdateOperationsInput | number
+  costMicroUsd?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   latencyMs?: Prisma.IntFieldUpdateOperationsInput | number
   upstreamLatencyMs?: Prisma.IntFieldUpdateOperationsInput | number
   errorClass?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -640,6 +660,7 @@ export type RequestLogCreateManyInput = {
   inputTokens?: number
   outputTokens?: number
   cachedTokens?: number
+  costMicroUsd?: bigint | number | null
   latencyMs: number
   upstreamLatencyMs?: number
   errorClass?: string | null
@@ -666,6 +687,7 @@ export type RequestLogUpdateManyMutationInput = {
   inputTokens?: Prisma.IntFieldUpdateOperationsInput | number
   outputTokens?: Prisma.IntFieldUpdateOperationsInput | number
   cachedTokens?: Prisma.IntFieldUpdateOperationsInput | number
+  costMicroUsd?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   latencyMs?: Prisma.IntFieldUpdateOperationsInput | number
   upstreamLatencyMs?: Prisma.IntFieldUpdateOperationsInput | number
   errorClass?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -692,6 +714,7 @@ export type RequestLogUncheckedUpdateManyInput = {
   inputTokens?: Prisma.IntFieldUpdateOperationsInput | number
   outputTokens?: Prisma.IntFieldUpdateOperationsInput | number
   cachedTokens?: Prisma.IntFieldUpdateOperationsInput | number
+  costMicroUsd?: Prisma.NullableBigIntFieldUpdateOperationsInput | bigint | number | null
   latencyMs?: Prisma.IntFieldUpdateOperationsInput | number
   upstreamLatencyMs?: Prisma.IntFieldUpdateOperationsInput | number
   errorClass?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
@@ -724,6 +747,7 @@ export type RequestLogCountOrderByAggregateInput = {
   inputTokens?: Prisma.SortOrder
   outputTokens?: Prisma.SortOrder
   cachedTokens?: Prisma.SortOrder
+  costMicroUsd?: Prisma.SortOrder
   latencyMs?: Prisma.SortOrder
   upstreamLatencyMs?: Prisma.SortOrder
   errorClass?: Prisma.SortOrder
@@ -746,6 +770,7 @@ export type RequestLogAvgOrderByAggregateInput = {
   inputTokens?: Prisma.SortOrder
   outputTokens?: Prisma.SortOrder
   cachedTokens?: Prisma.SortOrder
+  costMicroUsd?: Prisma.SortOrder
   latencyMs?: Prisma.SortOrder
   upstreamLatencyMs?: Prisma.SortOrder
   attempts?: Prisma.SortOrder
@@ -765,6 +790,7 @@ export type RequestLogMaxOrderByAggregateInput = {
   inputTokens?: Prisma.SortOrder
   outputTokens?: Prisma.SortOrder
   cachedTokens?: Prisma.SortOrder
+  costMicroUsd?: Prisma.SortOrder
   latencyMs?: Prisma.SortOrder
   upstreamLatencyMs?: Prisma.SortOrder
   errorClass?: Prisma.SortOrder
@@ -791,6 +817,7 @@ export type RequestLogMinOrderByAggregateInput = {
   inputTokens?: Prisma.SortOrder
   outputTokens?: Prisma.SortOrder
   cachedTokens?: Prisma.SortOrder
+  costMicroUsd?: Prisma.SortOrder
   latencyMs?: Prisma.SortOrder
   upstreamLatencyMs?: Prisma.SortOrder
   errorClass?: Prisma.SortOrder
@@ -813,6 +840,7 @@ export type RequestLogSumOrderByAggregateInput = {
   inputTokens?: Prisma.SortOrder
   outputTokens?: Prisma.SortOrder
   cachedTokens?: Prisma.SortOrder
+  costMicroUsd?: Prisma.SortOrder
   latencyMs?: Prisma.SortOrder
   upstreamLatencyMs?: Prisma.SortOrder
   attempts?: Prisma.SortOrder
@@ -842,6 +870,7 @@ export type RequestLogSelect<ExtArgs extends runtime.Types.Extensions.InternalAr
   inputTokens?: boolean
   outputTokens?: boolean
   cachedTokens?: boolean
+  costMicroUsd?: boolean
   latencyMs?: boolean
   upstreamLatencyMs?: boolean
   errorClass?: boolean
@@ -870,6 +899,7 @@ export type RequestLogSelectScalar = {
   inputTokens?: boolean
   outputTokens?: boolean
   cachedTokens?: boolean
+  costMicroUsd?: boolean
   latencyMs?: boolean
   upstreamLatencyMs?: boolean
   errorClass?: boolean
@@ -882,7 +912,7 @@ export type RequestLogSelectScalar = {
   createdAt?: boolean
 }
 
-export type RequestLogOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "requestId" | "clientRequestId" | "apiKeyId" | "providerId" | "model" | "upstreamModel" | "accountId" | "proxyId" | "statusCode" | "inputTokens" | "outputTokens" | "cachedTokens" | "latencyMs" | "upstreamLatencyMs" | "errorClass" | "isStream" | "attempts" | "clientFormat" | "droppedFields" | "affinity" | "startedAt" | "createdAt", ExtArgs["result"]["requestLog"]>
+export type RequestLogOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "requestId" | "clientRequestId" | "apiKeyId" | "providerId" | "model" | "upstreamModel" | "accountId" | "proxyId" | "statusCode" | "inputTokens" | "outputTokens" | "cachedTokens" | "costMicroUsd" | "latencyMs" | "upstreamLatencyMs" | "errorClass" | "isStream" | "attempts" | "clientFormat" | "droppedFields" | "affinity" | "startedAt" | "createdAt", ExtArgs["result"]["requestLog"]>
 
 export type $RequestLogPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   name: "RequestLog"
@@ -907,6 +937,10 @@ export type $RequestLogPayload<ExtArgs extends runtime.Types.Extensions.Internal
     inputTokens: number
     outputTokens: number
     cachedTokens: number
+    /**
+     * What the request cost in micro-USD (@aigw/pricing); null when its model has no known price.
+     */
+    costMicroUsd: bigint | null
     latencyMs: number
     upstreamLatencyMs: number
     errorClass: string | null
@@ -1302,6 +1336,7 @@ export interface RequestLogFieldRefs {
   readonly inputTokens: Prisma.FieldRef<"RequestLog", 'Int'>
   readonly outputTokens: Prisma.FieldRef<"RequestLog", 'Int'>
   readonly cachedTokens: Prisma.FieldRef<"RequestLog", 'Int'>
+  readonly costMicroUsd: Prisma.FieldRef<"RequestLog", 'BigInt'>
   readonly latencyMs: Prisma.FieldRef<"RequestLog", 'Int'>
   readonly upstreamLatencyMs: Prisma.FieldRef<"RequestLog", 'Int'>
   readonly errorClass: Prisma.FieldRef<"RequestLog", 'String'>

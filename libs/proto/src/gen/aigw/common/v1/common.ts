@@ -126,6 +126,11 @@ export interface Usage {
   inputTokens: number;
   outputTokens: number;
   cachedInputTokens: number;
+  /**
+   * Prompt tokens written to the provider's cache (Anthropic's cache_creation_input_tokens): a part of
+   * input_tokens too, priced at the cache-write rate. Absent when the provider reports none.
+   */
+  cacheWriteInputTokens?: number | undefined;
 }
 
 /** An upstream account as selector hands it out. Holds no secret: credentials come from auth. */
@@ -188,7 +193,7 @@ export interface Header {
 }
 
 function createBaseUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0 };
+  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: undefined };
 }
 
 export const Usage: MessageFns<Usage> = {
@@ -201,6 +206,9 @@ export const Usage: MessageFns<Usage> = {
     }
     if (message.cachedInputTokens !== 0) {
       writer.uint32(24).uint32(message.cachedInputTokens);
+    }
+    if (message.cacheWriteInputTokens !== undefined) {
+      writer.uint32(32).uint32(message.cacheWriteInputTokens);
     }
     return writer;
   },
@@ -242,6 +250,14 @@ export const Usage: MessageFns<Usage> = {
             message.cachedInputTokens = reader.uint32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.cacheWriteInputTokens = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -271,6 +287,11 @@ export const Usage: MessageFns<Usage> = {
         : isSet(object.cached_input_tokens)
         ? globalThis.Number(object.cached_input_tokens)
         : 0,
+      cacheWriteInputTokens: isSet(object.cacheWriteInputTokens)
+        ? globalThis.Number(object.cacheWriteInputTokens)
+        : isSet(object.cache_write_input_tokens)
+        ? globalThis.Number(object.cache_write_input_tokens)
+        : undefined,
     };
   },
 
@@ -285,6 +306,9 @@ export const Usage: MessageFns<Usage> = {
     if (message.cachedInputTokens !== 0) {
       obj.cachedInputTokens = Math.round(message.cachedInputTokens);
     }
+    if (message.cacheWriteInputTokens !== undefined) {
+      obj.cacheWriteInputTokens = Math.round(message.cacheWriteInputTokens);
+    }
     return obj;
   },
 
@@ -296,6 +320,7 @@ export const Usage: MessageFns<Usage> = {
     message.inputTokens = object.inputTokens ?? 0;
     message.outputTokens = object.outputTokens ?? 0;
     message.cachedInputTokens = object.cachedInputTokens ?? 0;
+    message.cacheWriteInputTokens = object.cacheWriteInputTokens ?? undefined;
     return message;
   },
 };

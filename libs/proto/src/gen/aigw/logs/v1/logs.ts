@@ -53,6 +53,11 @@ export interface RequestLogEvent {
    * the event's identity (request_id is the gateway's own id).
    */
   clientRequestId: string;
+  /**
+   * What the request cost in micro-USD (ingress prices it with @aigw/pricing: the route's or provider's price
+   * override, else the maintained price table); absent when the model has no known price or there was no usage.
+   */
+  costMicroUsd?: number | undefined;
 }
 
 /**
@@ -85,6 +90,7 @@ function createBaseRequestLogEvent(): RequestLogEvent {
     droppedFields: [],
     affinity: 0,
     clientRequestId: "",
+    costMicroUsd: undefined,
   };
 }
 
@@ -149,6 +155,9 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     }
     if (message.clientRequestId !== "") {
       writer.uint32(162).string(message.clientRequestId);
+    }
+    if (message.costMicroUsd !== undefined) {
+      writer.uint32(168).int64(message.costMicroUsd);
     }
     return writer;
   },
@@ -326,6 +335,14 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
             message.clientRequestId = reader.string();
             continue;
           }
+          case 21: {
+            if (tag !== 168) {
+              break;
+            }
+
+            message.costMicroUsd = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -420,6 +437,11 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
         : isSet(object.client_request_id)
         ? globalThis.String(object.client_request_id)
         : "",
+      costMicroUsd: isSet(object.costMicroUsd)
+        ? globalThis.Number(object.costMicroUsd)
+        : isSet(object.cost_micro_usd)
+        ? globalThis.Number(object.cost_micro_usd)
+        : undefined,
     };
   },
 
@@ -485,6 +507,9 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     if (message.clientRequestId !== "") {
       obj.clientRequestId = message.clientRequestId;
     }
+    if (message.costMicroUsd !== undefined) {
+      obj.costMicroUsd = Math.round(message.costMicroUsd);
+    }
     return obj;
   },
 
@@ -513,6 +538,7 @@ export const RequestLogEvent: MessageFns<RequestLogEvent> = {
     message.droppedFields = object.droppedFields?.map((e) => e) || [];
     message.affinity = object.affinity ?? 0;
     message.clientRequestId = object.clientRequestId ?? "";
+    message.costMicroUsd = object.costMicroUsd ?? undefined;
     return message;
   },
 };
