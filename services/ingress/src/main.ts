@@ -23,7 +23,7 @@ import { jsonBodyReader } from './http/read-json-body.js';
 import { ShutdownGate } from './http/shutdown.js';
 import { ApiKeyCache } from './keys/api-key-cache.js';
 import { KeyLimits } from './keys/key-limits.js';
-import { prismaApiKeyStore } from './keys/prisma-api-key-store.js';
+import { prismaApiKeyStore, prismaSpendLedger } from './keys/prisma-api-key-store.js';
 import { parseLoginClients } from './admin/oauth/login-clients.js';
 import { LoginStore } from './admin/oauth/login-store.js';
 import { redisKeyCounters } from './keys/redis-key-counters.js';
@@ -176,7 +176,7 @@ const app = createServer({
     if (Date.now() - lastKeyLimitsWarning < 10_000) return;
     lastKeyLimitsWarning = Date.now();
     logger.warn({ err: dependencyError(error), operation }, 'client key limits unavailable; requests allowed (aigw_key_limits_unavailable_total)');
-  }),
+  }, Date.now, prismaSpendLedger(prisma, config.DB_TIMEOUT_MS)),
   routes,
   attemptLoop: new AttemptLoop({
     backends,

@@ -69,6 +69,7 @@ describe('key limits in Redis', () => {
         admit: async () => (calls.push('admit'), { requests: 0, tokens: 0, spentMicroUsd: 0 }),
         charge: async () => void calls.push('charge'),
         spent: async () => 0,
+        seedSpend: async () => void calls.push('seed'),
       },
       () => undefined,
     );
@@ -96,5 +97,32 @@ describe('key limits in Redis', () => {
       await redisSwitch.on();
     }
     await expect(limits.check(limited)).rejects.toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('rebuilds a lost spend counter from the request logs, never counting a charge twice', async () => {
+    const dayStart = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+    let logged = 700;
+    const ledger = async () => logged;
+    const [a, b] = [new KeyLimits(redisKeyCounters(redis, 1_000), () => undefined, Date.now, ledger), new KeyLimits(redisKeyCounters(redis, 1_000), () => undefined, Date.now, ledger)];
+    const budgeted = key({ budgetMicroUsd: 1_000, budgetPeriod: 'day' });
+    const counters = redisKeyCounters(redis, 1_000);
+    // A budget set mid-period: the 700 spent before it count.
+    await a.check(budgeted);
+    expect(await counters.spent(budgeted.id, 'day', dayStart)).toBe(700);
+    b.charge(budgeted, undefined, 200);
+    await settle();
+    logged = 900;
+    // Redis loses the counters (a restart without persistence); a charge lands before the next check.
+    await redis.del(`keylim:{${budgeted.id}}:spend:day:${dayStart}`, `keylim:{${budgeted.id}}:spend:day:${dayStart}:seeded`);
+    a.charge(budgeted, undefined, 50);
+    await settle();
+    // Reseeded as the larger of the logs (900) and the counter (50, not yet logged): 900, then refused at 1,000.
+    await b.check(budgeted);
+    expect(await counters.spent(budgeted.id, 'day', dayStart)).toBe(900);
+    b.charge(budgeted, undefined, 100);
+    await settle();
+    await expect(a.check(budgeted)).rejects.toMatchObject({ code: 'BUDGET_EXCEEDED' });
+    const ttl = await redis.pttl(`keylim:{${budgeted.id}}:spend:day:${dayStart}:seeded`);
+    expect(ttl).toBeGreaterThan(0);
   });
 });

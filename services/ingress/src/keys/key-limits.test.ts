@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd, hasCountedLimits, KeyLimits, type AdmitAnswer, type ChargeQuery } from './key-limits.js';
+import { formatUsd, hasCountedLimits, KeyLimits, type AdmitAnswer, type AdmitQuery, type ChargeQuery, type KeyCounters, type SeedQuery } from './key-limits.js';
 import type { ApiKeyRecord } from './api-key-cache.js';
 
 const key = (limits: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({ id: 4, rateLimitPerMin: null, revoked: false, ...limits });
@@ -11,6 +11,7 @@ function limitsAnswering(answer: Partial<AdmitAnswer>, charges: ChargeQuery[] = 
       admit: async () => ({ requests: 1, tokens: 0, spentMicroUsd: 0, ...answer }),
       charge: async (query) => void charges.push(query),
       spent: async () => 0,
+      seedSpend: async () => undefined,
     },
     () => undefined,
     () => NOW,
@@ -42,7 +43,12 @@ describe('KeyLimits', () => {
   it('lets a request through when the counters fail, and reports it', async () => {
     const failures: string[] = [];
     const limits = new KeyLimits(
-      { admit: async () => Promise.reject(new Error('down')), charge: async () => Promise.reject(new Error('down')), spent: async () => 0 },
+      {
+        admit: async () => Promise.reject(new Error('down')),
+        charge: async () => Promise.reject(new Error('down')),
+        spent: async () => 0,
+        seedSpend: async () => Promise.reject(new Error('down')),
+      },
       (operation) => failures.push(operation),
     );
     await expect(limits.check(key({ rateLimitPerMin: 1 }))).resolves.toBeUndefined();
@@ -80,5 +86,57 @@ describe('KeyLimits', () => {
   it('formats amounts in dollars, finer than cents only when needed', () => {
     expect(formatUsd(5_000_000)).toBe('$5.00');
     expect(formatUsd(1_000)).toBe('$0.001');
+  });
+
+  describe('a budget whose spend counter was lost or never kept', () => {
+    /** Counters that know nothing of the period until seeded, as Redis after a restart. */
+    function freshCounters() {
+      const seeds: SeedQuery[] = [];
+      const admits: AdmitQuery[] = [];
+      let seeded: number | null = null;
+      const counters: KeyCounters = {
+        admit: async (query) => {
+          admits.push(query);
+          if (query.seeding === true && seeded === null) return { requests: 0, tokens: 0, spentMicroUsd: 0, spendSeeded: false };
+          return { requests: 1, tokens: 0, spentMicroUsd: seeded ?? 0, spendSeeded: true };
+        },
+        charge: async () => undefined,
+        spent: async () => seeded ?? 0,
+        seedSpend: async (query) => {
+          seeds.push(query);
+          seeded = query.microUsd;
+        },
+      };
+      return { counters, seeds, admits };
+    }
+
+    it("seeds it once from the request logs, so the period's earlier spend counts", async () => {
+      const { counters, seeds } = freshCounters();
+      let ledgerCalls = 0;
+      const ledger = async (_id: number, sinceMs: number) => (ledgerCalls++, expect(sinceMs).toBe(Date.parse('2026-12-01T00:00:00Z')), 60_000);
+      const limits = new KeyLimits(counters, () => undefined, () => NOW, ledger);
+      const budgeted = key({ budgetMicroUsd: 50_000, budgetPeriod: 'month' });
+      const results = await Promise.allSettled([limits.check(budgeted), limits.check(budgeted), limits.check(budgeted)]);
+      expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      expect(results[0]).toMatchObject({ reason: { code: 'BUDGET_EXCEEDED', message: expect.stringContaining('$0.06 spent') } });
+      expect(ledgerCalls).toBe(1);
+      expect(seeds).toEqual([expect.objectContaining({ apiKeyId: 4, period: 'month', microUsd: 60_000, periodEndMs: Date.parse('2027-01-01T00:00:00Z') })]);
+    });
+
+    it('goes on with the counters as they are while the ledger fails, and pauses seeding', async () => {
+      const { counters, admits } = freshCounters();
+      const failures: string[] = [];
+      let now = NOW;
+      const limits = new KeyLimits(counters, (operation) => failures.push(operation), () => now, async () => Promise.reject(new Error('db down')));
+      const budgeted = key({ budgetMicroUsd: 50_000 });
+      await expect(limits.check(budgeted)).resolves.toBeUndefined();
+      expect(failures).toEqual(['seed']);
+      expect(admits.map((a) => a.seeding)).toEqual([true, false]);
+      await limits.check(budgeted);
+      expect(admits.slice(2).map((a) => a.seeding)).toEqual([false]);
+      now += 10_001;
+      await limits.check(budgeted);
+      expect(failures).toEqual(['seed', 'seed']);
+    });
   });
 });

@@ -13,6 +13,8 @@ export interface AdmitQuery {
   budgetMicroUsd: number | null;
   period: BudgetPeriod;
   periodStartMs: number;
+  /** The caller seeds an unseeded spend counter (it has a ledger): the counters then answer `spendSeeded: false`. */
+  seeding?: boolean;
 }
 
 /** The counters as the request found them. `requests` is 0 when the request was not counted (refused on tokens or spend). */
@@ -20,7 +22,25 @@ export interface AdmitAnswer {
   requests: number;
   tokens: number;
   spentMicroUsd: number;
+  /**
+   * False when a budget was asked about and the period's spend counter was never seeded from the request logs
+   * (Redis lost it, or the budget is new): the request was not counted, and the caller seeds and asks again.
+   */
+  spendSeeded?: boolean;
 }
+
+/** A period's spend as the counters should hold it at least (the request logs' sum). */
+export interface SeedQuery {
+  apiKeyId: number;
+  period: BudgetPeriod;
+  periodStartMs: number;
+  periodEndMs: number | null;
+  nowMs: number;
+  microUsd: number;
+}
+
+/** Micro-USD a key spent since a time, by the durable request logs (a spend counter's source after a Redis loss). */
+export type SpendLedger = (apiKeyId: number, sinceMs: number) => Promise<number>;
 
 /** What a finished request adds to its key's counters. */
 export interface ChargeQuery {
@@ -40,10 +60,15 @@ export interface KeyCounters {
   charge(query: ChargeQuery): Promise<void>;
   /** Micro-USD spent by a key in the period that starts at periodStartMs. */
   spent(apiKeyId: number, period: BudgetPeriod, periodStartMs: number): Promise<number>;
+  /** Raises the period's spend to at least `microUsd` (never lowers it) and marks it seeded. */
+  seedSpend(query: SeedQuery): Promise<void>;
 }
 
 /** Which counter call failed open. */
-export type KeyLimitsOperation = 'check' | 'charge';
+export type KeyLimitsOperation = 'check' | 'charge' | 'seed';
+
+/** After the ledger failed, how long requests go on with the counters as they are before seeding is tried again. */
+const SEED_RETRY_MS = 10_000;
 
 const MINUTE_MS = 60_000;
 
@@ -75,12 +100,24 @@ export function formatUsd(microUsd: number): string {
  * request, charged after it), and a spend budget per UTC period (checked before, charged with the request's cost
  * after it completes), so that concurrent requests of one key overspend by at most the requests in flight. When
  * the counters cannot be reached in time the request goes through (fail open) and onUnavailable is told.
+ *
+ * Redis keeps the spend counters, and may lose them (a restart without persistence, an eviction) or never have had
+ * them (a budget set mid-period). With a ledger, the first request of a key's budget period that finds its counter
+ * unseeded seeds it from the request logs, so a budget holds across a Redis loss and counts the period's earlier
+ * spend. The seed only raises the counter (max of the two), so spend is never counted twice; what it can miss is
+ * the cost of requests finished but not yet written to the logs at that moment.
  */
 export class KeyLimits {
+  /** One seeding per key and period at a time in this process. */
+  private readonly seeding = new Map<string, Promise<void>>();
+  /** Until when seeding is not tried (the ledger failed: its database may be down, and each try would wait). */
+  private seedPausedUntil = 0;
+
   constructor(
     private readonly counters: KeyCounters,
     private readonly onUnavailable: (operation: KeyLimitsOperation, error: unknown) => void,
     private readonly now: () => number = Date.now,
+    private readonly ledger?: SpendLedger,
   ) {}
 
   /** Throws RATE_LIMITED or BUDGET_EXCEEDED (with the time to wait) when the key may not send a request now. */
@@ -93,9 +130,23 @@ export class KeyLimits {
     const requestLimit = key.rateLimitPerMin ?? 0;
     const tokenLimit = key.tokensPerMin ?? 0;
     const budget = key.budgetMicroUsd ?? null;
+    const query: AdmitQuery = {
+      apiKeyId: key.id,
+      minute,
+      requestLimit,
+      tokenLimit,
+      budgetMicroUsd: budget,
+      period,
+      periodStartMs: window.startMs,
+      seeding: this.ledger !== undefined && now >= this.seedPausedUntil,
+    };
     let answer: AdmitAnswer;
     try {
-      answer = await this.counters.admit({ apiKeyId: key.id, minute, requestLimit, tokenLimit, budgetMicroUsd: budget, period, periodStartMs: window.startMs });
+      answer = await this.counters.admit(query);
+      if (answer.spendSeeded === false) {
+        const seeded = await this.seed(key.id, period, window.startMs, window.endMs, now);
+        answer = await this.counters.admit(seeded ? query : { ...query, seeding: false });
+      }
     } catch (error) {
       this.onUnavailable('check', error);
       return;
@@ -116,6 +167,30 @@ export class KeyLimits {
     }
     if (requestLimit > 0 && answer.requests > requestLimit) {
       throw new AppError('RATE_LIMITED', `rate limit of ${requestLimit} requests per minute exceeded for this API key`, { retryAfterMs: nextMinuteMs });
+    }
+  }
+
+  /**
+   * Seeds a period's spend counter from the ledger, once at a time per key and period. False when it could not: the
+   * request goes on with the counter as it is (the ledger's failure is reported, and seeding pauses a while).
+   */
+  private async seed(apiKeyId: number, period: BudgetPeriod, periodStartMs: number, periodEndMs: number | null, nowMs: number): Promise<boolean> {
+    const id = `${apiKeyId}:${period}:${periodStartMs}`;
+    let pending = this.seeding.get(id);
+    if (!pending) {
+      pending = (async () => {
+        const microUsd = await this.ledger!(apiKeyId, periodStartMs);
+        await this.counters.seedSpend({ apiKeyId, period, periodStartMs, periodEndMs, nowMs, microUsd });
+      })().finally(() => this.seeding.delete(id));
+      this.seeding.set(id, pending);
+    }
+    try {
+      await pending;
+      return true;
+    } catch (error) {
+      this.seedPausedUntil = this.now() + SEED_RETRY_MS;
+      this.onUnavailable('seed', error);
+      return false;
     }
   }
 

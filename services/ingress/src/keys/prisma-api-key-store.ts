@@ -1,7 +1,9 @@
 import type { PrismaClient } from '@aigw/db';
 import { parseModelNames } from '../routing/model-names.js';
+import { withinTime } from '../within-time.js';
 import type { ApiKeyStore } from './api-key-cache.js';
 import { asBudgetPeriod } from './budget-period.js';
+import type { SpendLedger } from './key-limits.js';
 
 /** api_keys lookups by hash. */
 export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
@@ -24,5 +26,14 @@ export function prismaApiKeyStore(prisma: PrismaClient): ApiKeyStore {
         }
       );
     },
+  };
+}
+
+/** A key's spend since a time, summed from request_logs (indexed by key and time), within `timeoutMs`. */
+export function prismaSpendLedger(prisma: PrismaClient, timeoutMs: number): SpendLedger {
+  return async (apiKeyId, sinceMs) => {
+    const sum = prisma.requestLog.aggregate({ _sum: { costMicroUsd: true }, where: { apiKeyId, createdAt: { gte: new Date(sinceMs) } } });
+    const { _sum } = await withinTime(sum, timeoutMs, () => new Error('spend ledger read timed out'));
+    return Number(_sum.costMicroUsd ?? 0);
   };
 }

@@ -81,6 +81,10 @@ export async function fakeServerDeps(options: FakeDepsOptions = {}) {
     async spent(id, period, start) {
       return counts.get(`${id}:spend:${period}:${start}`) ?? 0;
     },
+    async seedSpend(q) {
+      const id = `${q.apiKeyId}:spend:${q.period}:${q.periodStartMs}`;
+      counts.set(id, Math.max(counts.get(id) ?? 0, q.microUsd));
+    },
   };
   const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), { maxAgeMs: 60_000 });
   const routes = new RouteCache(options.routeLoader ?? (async () => options.routes ?? [rule('gpt-*'), rule('claude-*', { id: 2 })]), () => undefined);
