@@ -22,6 +22,11 @@ export interface UpstreamRequest {
   body: string;
   /** POST when absent. */
   method?: 'GET' | 'POST';
+  /**
+   * Set where the upstream answers only as a stream though the client asked for a whole answer (the Codex
+   * backend): turns the collected 2xx body into the whole answer the exchange reads. Throws AppError UPSTREAM_ERROR.
+   */
+  streamedAnswer?: (text: string) => string;
 }
 
 /** One page of an upstream's model list, read into the proto's shape. */
