@@ -22,7 +22,7 @@ const openAiBody = { model: 'gpt', messages: [{ role: 'user', content: 'hi' }] }
 
 function claudeRequest(clientFormat: ClientFormat, body: unknown, credential: { headerName: string; headerValue: string }, stream = false): InvokeRequest {
   return InvokeRequest.fromPartial({
-    ...invokeRequest({ clientFormat, account: { providerKind: 'anthropic', baseUrl: stack.emulator.url }, body, stream, model: 'claude-sonnet-4-5' }),
+    ...invokeRequest({ clientFormat, account: { providerKind: 'anthropic', baseUrl: stack.emulator.url, authType: credential === OAUTH ? 'oauth' : 'api_key' }, body, stream, model: 'claude-sonnet-4-5' }),
     credential,
     clientHeaders: [{ name: 'anthropic-beta', value: 'interleaved-thinking-2025-05-14' }],
   });
@@ -57,7 +57,7 @@ describe('a Claude subscription (OAuth) account', () => {
 });
 
 describe('a ChatGPT subscription account on the Codex backend', () => {
-  const account = () => ({ providerKind: 'openai', providerWire: 'responses', baseUrl: `${stack.emulator.url}/backend-api/codex`, settingsJson: JSON.stringify({ chatgptAccountId: 'acc-7' }) });
+  const account = () => ({ providerKind: 'openai', providerWire: 'responses', authType: 'oauth', baseUrl: `${stack.emulator.url}/backend-api/codex`, settingsJson: JSON.stringify({ chatgptAccountId: 'acc-7' }) });
   const codexRequest = (clientFormat: ClientFormat, body: unknown, stream: boolean) =>
     InvokeRequest.fromPartial({ ...invokeRequest({ clientFormat, account: account(), body, stream, model: 'gpt-5-codex', token: 'chatgpt-token' }), responseId: 'resp_gw1' });
 

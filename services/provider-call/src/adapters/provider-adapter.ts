@@ -13,6 +13,11 @@ export interface UpstreamTarget {
   credential?: { headerName: string; headerValue: string };
   /** The account's non-secret settings (settings_json), e.g. {project} for antigravity. */
   settings: Readonly<Record<string, unknown>>;
+  /**
+   * The account authenticates with an OAuth access token (a subscription logged in or imported: auth_type
+   * "oauth"), not an API key or a static bearer; adapters send what the subscription's own client sends.
+   */
+  oauth?: boolean;
 }
 
 /** An HTTP request ready for undici: POST with a JSON body, or a GET (model lists) whose body is ignored. */

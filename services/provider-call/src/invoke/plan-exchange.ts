@@ -24,6 +24,7 @@ export function upstreamTarget(request: { upstreamModel: string; credential?: Cr
     model: request.upstreamModel,
     settings: asRecord(account.settingsJson === '' ? undefined : parseJson(account.settingsJson)) ?? {},
   };
+  if (account.authType === 'oauth') target.oauth = true;
   const credential = request.credential;
   if (credential !== undefined && credential.headerName !== '') {
     target.credential = { headerName: credential.headerName, headerValue: credential.headerValue };

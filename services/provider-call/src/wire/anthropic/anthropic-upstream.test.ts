@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { UpstreamTarget } from '../../adapters/provider-adapter.js';
 import { anthropicHeaders, CLAUDE_CODE_IDENTITY, withClaudeCodeSystem } from './anthropic-upstream.js';
 
-const target = (headerName: string, headerValue: string): UpstreamTarget => ({ accountId: 1, baseUrl: 'http://u', model: 'm', settings: {}, credential: { headerName, headerValue } });
-const oauth = target('authorization', 'Bearer sk-ant-oat01-x');
+const target = (headerName: string, headerValue: string, oauth = false): UpstreamTarget => ({ accountId: 1, baseUrl: 'http://u', model: 'm', settings: {}, credential: { headerName, headerValue }, oauth });
+const oauth = target('authorization', 'Bearer sk-ant-oat01-x', true);
 const apiKey = target('x-api-key', 'sk-ant-api03-x');
+/** A static bearer account (an Anthropic-compatible upstream that takes one): no subscription. */
+const staticBearer = target('authorization', 'Bearer compat-key');
 const identity = { type: 'text', text: CLAUDE_CODE_IDENTITY };
 
 describe('Anthropic headers', () => {
@@ -14,6 +16,7 @@ describe('Anthropic headers', () => {
     expect(keyed).toMatchObject({ 'x-api-key': 'sk-ant-api03-x', accept: 'text/event-stream' });
     expect(keyed['anthropic-beta']).toBeUndefined();
     expect(keyed.authorization).toBeUndefined();
+    expect(anthropicHeaders(staticBearer, false)['anthropic-beta']).toBeUndefined();
   });
 });
 
@@ -28,8 +31,9 @@ describe('Claude Code’s system block for OAuth accounts', () => {
     expect(withClaudeCodeSystem({ system: `${CLAUDE_CODE_IDENTITY}\nMore.` }, oauth).system).toBe(`${CLAUDE_CODE_IDENTITY}\nMore.`);
   });
 
-  it('leaves an API-key account’s body alone', () => {
+  it('leaves an API-key or static bearer account’s body alone', () => {
     const body = { system: 'Be brief.' };
     expect(withClaudeCodeSystem(body, apiKey)).toBe(body);
+    expect(withClaudeCodeSystem(body, staticBearer)).toBe(body);
   });
 });

@@ -18,9 +18,9 @@ export const OAUTH_BETA = 'oauth-2025-04-20';
  */
 export const CLAUDE_CODE_IDENTITY = "You are Claude Code, Anthropic's official CLI for Claude.";
 
-/** True when the account authenticates with an OAuth access token (auth sends it as a bearer), not an API key. */
+/** True when the account is a subscription's OAuth token (auth sends it as a bearer), not an API key or static bearer. */
 export function isOAuthAccount(target: UpstreamTarget): boolean {
-  return target.credential?.headerName.toLowerCase() === 'authorization';
+  return target.oauth === true && target.credential?.headerName.toLowerCase() === 'authorization';
 }
 
 /** `${base}/v1/messages`; a base URL that already ends in /v1 gets only `/messages`. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { UpstreamTarget } from '../../adapters/provider-adapter.js';
 import { chatGptAccountId, codexBody, collectResponsesStream } from './codex-backend.js';
 
-const target = (settings: Record<string, unknown>, headerName = 'authorization'): UpstreamTarget => ({
+const target = (settings: Record<string, unknown>, headerName = 'authorization', oauth = true): UpstreamTarget => ({
+  oauth,
   accountId: 1,
   baseUrl: 'http://u/backend-api/codex',
   model: 'm',
@@ -19,6 +20,7 @@ describe('the Codex backend', () => {
     expect(chatGptAccountId(target({}))).toBeUndefined();
     expect(chatGptAccountId(target({ chatgptAccountId: '' }))).toBeUndefined();
     expect(chatGptAccountId(target({ chatgptAccountId: 'acc-1' }, 'x-api-key'))).toBeUndefined();
+    expect(chatGptAccountId(target({ chatgptAccountId: 'acc-1' }, 'authorization', false))).toBeUndefined();
   });
 
   it('takes bodies streamed, unstored, with instructions (the client’s kept)', () => {

@@ -14,11 +14,11 @@ import { asArray, asRecord, asString, parseJson } from '../../ir/json-shape.js';
 /** What the Codex CLI names itself as (the backend's `originator` header). */
 export const CODEX_ORIGINATOR = 'codex_cli_rs';
 
-/** The account's ChatGPT account id when it is a ChatGPT subscription (OAuth bearer + settings.chatgptAccountId). */
+/** The account's ChatGPT account id when it is a ChatGPT subscription (an OAuth account with settings.chatgptAccountId). */
 export function chatGptAccountId(target: UpstreamTarget): string | undefined {
   const id = target.settings.chatgptAccountId;
   if (typeof id !== 'string' || id === '') return undefined;
-  return target.credential?.headerName.toLowerCase() === 'authorization' ? id : undefined;
+  return target.oauth === true && target.credential?.headerName.toLowerCase() === 'authorization' ? id : undefined;
 }
 
 /** Codex's headers beside the bearer; the answer is always a stream. */
