@@ -78,9 +78,11 @@ describe('a ChatGPT subscription account on the Codex backend', () => {
     });
   });
 
-  it('answers a whole Responses request as one response object with the gateway’s id', async () => {
-    const response = await stack.invoke(codexRequest(ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES, { model: 'gpt', input: 'hi', store: true }, false));
+  it('answers a whole Responses request as one response object with the gateway’s id, leaving out what the backend refuses', async () => {
+    const response = await stack.invoke(codexRequest(ClientFormat.CLIENT_FORMAT_OPENAI_RESPONSES, { model: 'gpt', input: 'hi', store: true, safety_identifier: 'u-1', prompt_cache_key: 'conv-1' }, false));
     expect(response.status, response.body.toString()).toBe(200);
+    expect(response.droppedFields).toEqual(['safety_identifier']);
+    expect(stack.emulator.requests()[0]?.headers?.session_id).toBe('conv-1');
     const answer = JSON.parse(response.body.toString()) as { id: string; object: string; status: string; output: unknown[] };
     expect(answer).toMatchObject({ id: 'resp_gw1', object: 'response', status: 'completed' });
     expect(answer.output.length).toBeGreaterThan(0);

@@ -7,10 +7,13 @@ import { bearerToken, type ParseFailure, type RenderContext, type RouteMatch, ty
 // The ChatGPT backend the Codex CLI talks to with a ChatGPT subscription: POST /backend-api/codex/responses,
 // the Responses API, `Authorization: Bearer <OAuth access token>` (checked like every OAuth bearer) and the
 // `chatgpt-account-id` header. It takes only what Codex sends: `stream: true`, `store: false` and
-// `instructions`; anything else is a 400 with its own `{"detail": "<message>"}` body, as are its other errors.
+// `instructions`, without some of the API's fields (`safety_identifier`, …); anything else is a 400 with its own `{"detail": "<message>"}` body, as are its other errors.
 // The answer is the Responses API's event stream.
 
 const PATH = '/backend-api/codex/responses';
+
+/** Responses API fields the backend refuses. */
+const UNSUPPORTED: readonly string[] = ['prompt_cache_retention', 'safety_identifier', 'stream_options'];
 
 const DETAILS: Readonly<Record<number, string>> = {
   400: 'Bad Request',
@@ -49,6 +52,8 @@ export const codexFormat: WireFormat = {
       if (body.stream !== true) return { error: 'Stream must be set to true' };
       if (body.store !== false) return { error: 'Store must be set to false' };
       if (typeof body.instructions !== 'string') return { error: 'Instructions are required' };
+      const unsupported = UNSUPPORTED.find((field) => field in body);
+      if (unsupported !== undefined) return { error: `Unsupported parameter: ${unsupported}` };
     }
     return openAiResponsesFormat.parse(body, route);
   },

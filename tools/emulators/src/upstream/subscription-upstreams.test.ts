@@ -94,6 +94,7 @@ describe('the Codex backend', () => {
       [{ ...body, stream: false }, 'Stream must be set to true'],
       [{ ...body, store: true }, 'Store must be set to false'],
       [{ model: 'gpt-5-codex', input: 'hi', stream: true, store: false }, 'Instructions are required'],
+      [{ ...body, safety_identifier: 'u-1' }, 'Unsupported parameter: safety_identifier'],
     ];
     for (const [fields, message] of cases) {
       const res = await codex(fields);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { UpstreamTarget } from '../../adapters/provider-adapter.js';
-import { chatGptAccountId, codexBody, collectResponsesStream } from './codex-backend.js';
+import { chatGptAccountId, codexBody, codexHeaders, collectResponsesStream } from './codex-backend.js';
 
 const target = (settings: Record<string, unknown>, headerName = 'authorization', oauth = true): UpstreamTarget => ({
   oauth,
@@ -23,9 +23,18 @@ describe('the Codex backend', () => {
     expect(chatGptAccountId(target({ chatgptAccountId: 'acc-1' }, 'authorization', false))).toBeUndefined();
   });
 
-  it('takes bodies streamed, unstored, with instructions (the client’s kept)', () => {
-    expect(codexBody({ model: 'm', input: 'hi', store: true, stream: false })).toEqual({ model: 'm', input: 'hi', store: false, stream: true, instructions: '' });
-    expect(codexBody({ instructions: 'Be brief.' }).instructions).toBe('Be brief.');
+  it('takes bodies streamed, unstored, with instructions (the client’s kept), without the fields it refuses', () => {
+    expect(codexBody({ model: 'm', input: 'hi', store: true, stream: false })).toEqual({ body: { model: 'm', input: 'hi', store: false, stream: true, instructions: '' }, dropped: [] });
+    expect(codexBody({ instructions: 'Be brief.' }).body.instructions).toBe('Be brief.');
+    expect(codexBody({ input: 'hi', safety_identifier: 'u1', stream_options: { include_usage: true } })).toEqual({
+      body: { input: 'hi', store: false, stream: true, instructions: '' },
+      dropped: ['safety_identifier', 'stream_options'],
+    });
+  });
+
+  it('names the conversation in session_id from the client’s prompt_cache_key', () => {
+    expect(codexHeaders({}, 'acc-1', { prompt_cache_key: 'conv-9' })).toMatchObject({ session_id: 'conv-9', 'chatgpt-account-id': 'acc-1' });
+    expect(codexHeaders({}, 'acc-1', {}).session_id).toBeUndefined();
   });
 
   it('collects a stream into the final response, filling output from the finished items when the final event lists none', () => {

@@ -21,20 +21,34 @@ export function chatGptAccountId(target: UpstreamTarget): string | undefined {
   return target.oauth === true && target.credential?.headerName.toLowerCase() === 'authorization' ? id : undefined;
 }
 
-/** Codex's headers beside the bearer; the answer is always a stream. */
-export function codexHeaders(headers: Record<string, string>, accountId: string): Record<string, string> {
+/**
+ * Codex's headers beside the bearer; the answer is always a stream. Codex names its conversation in `session_id`
+ * (the backend's prompt cache follows it): the client's `prompt_cache_key` is sent there when it has one.
+ */
+export function codexHeaders(headers: Record<string, string>, accountId: string, body: Record<string, unknown>): Record<string, string> {
+  const session: Record<string, string> = typeof body.prompt_cache_key === 'string' && /^[\x21-\x7e]{1,256}$/.test(body.prompt_cache_key) ? { session_id: body.prompt_cache_key } : {};
   return {
     ...headers,
     accept: 'text/event-stream',
     'chatgpt-account-id': accountId,
     'openai-beta': 'responses=experimental',
     originator: CODEX_ORIGINATOR,
+    ...session,
   };
 }
 
-/** The body as the backend takes it: streamed, not stored, with instructions ('' when the client gave none). */
-export function codexBody(body: Record<string, unknown>): Record<string, unknown> {
-  return { ...body, stream: true, store: false, instructions: typeof body.instructions === 'string' ? body.instructions : '' };
+/** Responses fields the backend refuses as unsupported parameters (CLIProxyAPI leaves them out too). */
+const UNSUPPORTED: readonly string[] = ['prompt_cache_retention', 'safety_identifier', 'stream_options'];
+
+/**
+ * The body as the backend takes it: streamed, not stored, with instructions ('' when the client gave none),
+ * without the fields it refuses (`dropped` names those the client sent).
+ */
+export function codexBody(body: Record<string, unknown>): { body: Record<string, unknown>; dropped: string[] } {
+  const out: Record<string, unknown> = { ...body, stream: true, store: false, instructions: typeof body.instructions === 'string' ? body.instructions : '' };
+  const dropped = UNSUPPORTED.filter((field) => field in out);
+  for (const field of dropped) delete out[field];
+  return { body: out, dropped };
 }
 
 /**
@@ -63,12 +77,19 @@ export function collectResponsesStream(text: string): string {
   throw new AppError('UPSTREAM_ERROR', 'upstream stream ended before the response completed');
 }
 
-/** The request for a ChatGPT account: Codex's headers and body; a whole answer is collected from the stream. */
-export function codexRequest(request: UpstreamRequest, body: Record<string, unknown>, accountId: string, stream: boolean): UpstreamRequest {
+/**
+ * The request for a ChatGPT account: Codex's headers and body; a whole answer is collected from the stream.
+ * `dropped`: the body's fields the backend refuses, left out.
+ */
+export function codexRequest(request: UpstreamRequest, body: Record<string, unknown>, accountId: string, stream: boolean): { request: UpstreamRequest; dropped: string[] } {
+  const codex = codexBody(body);
   return {
-    ...request,
-    headers: codexHeaders(request.headers, accountId),
-    body: JSON.stringify(codexBody(body)),
-    ...(stream ? {} : { streamedAnswer: collectResponsesStream }),
+    request: {
+      ...request,
+      headers: codexHeaders(request.headers, accountId, body),
+      body: JSON.stringify(codex.body),
+      ...(stream ? {} : { streamedAnswer: collectResponsesStream }),
+    },
+    dropped: codex.dropped,
   };
 }

@@ -126,9 +126,10 @@ export function responsesPassthroughExchange(body: unknown, target: UpstreamTarg
   const forwarded = responsesPassthroughBody(fields, target.model, stream);
   const request = { url: joinUrl(target.baseUrl, '/responses'), headers: upstreamHeaders(target, stream), body: JSON.stringify(forwarded) };
   const chatGpt = chatGptAccountId(target);
+  const codex = chatGpt === undefined ? undefined : codexRequest(request, forwarded, chatGpt, stream);
   return {
-    request: chatGpt === undefined ? request : codexRequest(request, forwarded, chatGpt, stream),
-    droppedFields: [],
+    request: codex?.request ?? request,
+    droppedFields: codex?.dropped ?? [],
     readResponse(text) {
       const root = asRecord(parseJson(text));
       const upstreamId = asString(root?.id);

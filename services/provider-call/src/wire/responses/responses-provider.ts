@@ -19,7 +19,9 @@ export const responsesProvider: ProviderAdapter = {
     const { body, dropped } = irToResponsesRequest(ir, target.model);
     const request = { url: joinUrl(target.baseUrl, '/responses'), headers: upstreamHeaders(target, ir.stream), body: JSON.stringify(body) };
     const chatGpt = chatGptAccountId(target);
-    return { request: chatGpt === undefined ? request : codexRequest(request, body, chatGpt, ir.stream), dropped };
+    if (chatGpt === undefined) return { request, dropped };
+    const codex = codexRequest(request, body, chatGpt, ir.stream);
+    return { request: codex.request, dropped: [...dropped, ...codex.dropped] };
   },
   decodeResponse: responsesResponseToIr,
   createStreamDecoder: () => new ResponsesStreamDecoder(),
