@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SseParser } from '@aigw/formats';
-import { ClientFormat, InvokeRequest } from '@aigw/proto';
+import { callUnary } from '@aigw/grpc';
+import { ClientFormat, InvokeRequest, ListModelsRequest } from '@aigw/proto';
 import { invokeRequest, streamText, startTestStack, type TestStack } from './test-stack.js';
 
 // Subscription accounts through the real service to the upstream emulator: a Claude OAuth account sends its
@@ -45,6 +46,18 @@ describe('a Claude subscription (OAuth) account', () => {
     expect(chunks[0]?.start?.status).toBe(200);
     expect(streamText(chunks)).toContain('[DONE]');
     expect(stack.emulator.requests()[0]?.headers?.['anthropic-beta']).toBe('oauth-2025-04-20');
+  });
+
+  it('lists the upstream’s models (with the OAuth beta, which the emulator requires)', async () => {
+    const request = ListModelsRequest.fromPartial({
+      requestId: 'list-claude-oauth',
+      account: { id: 1, providerId: 1, label: 'claude-max', providerKind: 'anthropic', baseUrl: stack.emulator.url, authType: 'oauth' },
+      credential: OAUTH,
+    });
+    const list = await callUnary(stack.client.listModels, stack.client, request, Date.now() + 10_000);
+    expect(list.models.length).toBeGreaterThan(0);
+    // The emulator refuses an OAuth bearer without the beta (401), as Anthropic does.
+    expect(stack.emulator.requests()[0]).toMatchObject({ path: '/v1/models', status: 200, credential: 'sk-ant-oat01-test' });
   });
 
   it('an API-key account sends x-api-key and no OAuth beta', async () => {
