@@ -28,7 +28,7 @@ export function compareWorkloads(kustomize: Side, chart: Side): string[] {
       continue;
     }
     const differ = (field: string, x: unknown, y: unknown) => {
-      if (!isDeepStrictEqual(x, y)) problems.push(`${key}: ${field} differ: ${kustomize.label} ${JSON.stringify(x)}, ${chart.label} ${JSON.stringify(y)}`);
+      if (!isDeepStrictEqual(x, y)) problems.push(`${key}: ${field} differ: ${kustomize.label} ${stable(x)}, ${chart.label} ${stable(y)}`);
     };
     const [ca, cb] = [a.container, b.container];
     differ('image', ca.image, cb.image);
@@ -81,4 +81,11 @@ function literalEnv(container: Container): Record<string, string | undefined> {
 
 function spreadShape(pod: PodSpec): unknown[] {
   return (pod.topologySpreadConstraints ?? []).map(({ labelSelector: _selector, ...rest }) => rest);
+}
+
+/** JSON with object keys sorted, so the two renders' key orders do not show in messages. */
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
 }
