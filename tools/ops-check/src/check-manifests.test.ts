@@ -10,7 +10,7 @@ import { ensureK8sTools, type K8sTools } from './k8s-tools.js';
 import type { K8sObject } from './k8s-types.js';
 import { checkLockSync } from './lock-sync.js';
 import { validateObjects } from './schema-check.js';
-import { compareWorkloads } from './workload-drift.js';
+import { comparePolicies, compareWorkloads } from './workload-drift.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 
 // The rules are exercised on real manifests of one service, so that they break when the manifests do.
@@ -238,6 +238,26 @@ describe('helm chart', () => {
         'chart {"GRPC_HOST":"0.0.0.0","GRPC_MAX_STREAMS":"100","GRPC_PORT":"50051","SHUTDOWN_GRACE_MS":"10000"}',
       'deployment container selector: readinessProbe differ: kustomize {"failureThreshold":2,"grpc":{"port":50051},"periodSeconds":5}, ' +
         'chart {"failureThreshold":2,"grpc":{"port":50051},"periodSeconds":30}',
+    ]);
+  }, 60_000);
+});
+
+describe('helm chart network policies', () => {
+  it('drift: a policy that admits other peers or ports than components/network-policies is reported', () => {
+    if (typeof tools === 'string') throw new Error(`no kubectl: ${tools}`);
+    const built = spawnSync(tools.kubectl, ['kustomize', join(REPO_ROOT, 'deploy/overlays/prod')], { encoding: 'utf8' });
+    const kustomize = { label: 'kustomize', objects: parseYamlDocuments(built.stdout) as K8sObject[] };
+    const chart = chartObjects(['--set', 'networkPolicies.enabled=true']);
+    expect(comparePolicies(kustomize, { label: 'chart', objects: chart })).toEqual([]);
+    const policy = find(chart, 'NetworkPolicy', 'aigateway-logging').spec as { ingress: { ports: { port: number }[] }[] };
+    policy.ingress[0]!.ports[0]!.port = 9999;
+    expect(comparePolicies(kustomize, { label: 'chart', objects: chart.filter((o) => o.metadata?.name !== 'aigateway-auth') })).toEqual([
+      'networkpolicy for auth: only in kustomize',
+      'networkpolicy for logging: rules differ: ' +
+        'kustomize {"egress":[{"peers":[],"ports":["3306/TCP","4222/TCP"]},{"peers":[],"ports":["53/UDP","53/TCP"]}],' +
+        '"ingress":[{"peers":["namespaces {\\"kubernetes.io/metadata.name\\":\\"monitoring\\"}"],"ports":["9464/TCP"]}],"policyTypes":["Ingress","Egress"]}, ' +
+        'chart {"egress":[{"peers":[],"ports":["3306/TCP","4222/TCP"]},{"peers":[],"ports":["53/UDP","53/TCP"]}],' +
+        '"ingress":[{"peers":["namespaces {\\"kubernetes.io/metadata.name\\":\\"monitoring\\"}"],"ports":["9999/TCP"]}],"policyTypes":["Ingress","Egress"]}',
     ]);
   }, 60_000);
 });

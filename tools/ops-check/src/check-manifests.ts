@@ -8,7 +8,7 @@ import type { K8sObject } from './k8s-types.js';
 import { ensureK8sTools, type K8sTools } from './k8s-tools.js';
 import { checkLockSync } from './lock-sync.js';
 import { validateObjects } from './schema-check.js';
-import { compareWorkloads } from './workload-drift.js';
+import { comparePolicies, compareWorkloads } from './workload-drift.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 
 // Static checks of the deployment files, for places without Docker or a cluster:
@@ -59,11 +59,11 @@ export function checkDeployFiles(repoRoot: string = REPO_ROOT, tools?: K8sTools 
   const report: CheckReport = { problems: [], skipped: [] };
   const found = typeof tools === 'object' ? tools : undefined;
   checkComposeFile(repoRoot, report);
-  const base = checkKustomizeBuilds(repoRoot, report, found?.kubectl);
+  const builds = checkKustomizeBuilds(repoRoot, report, found?.kubectl);
   if (found === undefined) {
     report.skipped.push(`Helm chart (${typeof tools === 'string' ? tools : 'no helm given'})`);
   } else {
-    checkChart(repoRoot, report, found.helm, base);
+    checkChart(repoRoot, report, found.helm, builds);
   }
   return report;
 }
@@ -107,8 +107,14 @@ function checkComposeFile(repoRoot: string, report: CheckReport): void {
   report.problems.push(...checkCompose(parsed, repoRoot));
 }
 
-/** Builds and checks every kustomization; returns deploy/base's objects (rendered, or as written). */
-function checkKustomizeBuilds(repoRoot: string, report: CheckReport, kubectl?: string): K8sObject[] {
+/** deploy/base's objects, and the network policies prod turns on (rendered, or as written). */
+interface KustomizeBuilds {
+  base: K8sObject[];
+  prod: K8sObject[];
+}
+
+/** Builds and checks every kustomization. */
+function checkKustomizeBuilds(repoRoot: string, report: CheckReport, kubectl?: string): KustomizeBuilds {
   const builders: [string, string[]][] = [[kubectl ?? 'kubectl', ['kustomize']], ['kustomize', ['build']]];
   const builder = builders.find(([cmd]) => !run(cmd, ['version', ...(cmd === 'kustomize' ? [] : ['--client'])], repoRoot).missing);
   if (builder === undefined) {
@@ -116,10 +122,10 @@ function checkKustomizeBuilds(repoRoot: string, report: CheckReport, kubectl?: s
     const objects = [...rawResources(repoRoot, 'deploy/base'), ...rawResources(repoRoot, 'deploy/components/network-policies')];
     report.problems.push(...checkBuild(objects, { autoscaled: AUTOSCALED, networkPolicies: true }, repoRoot, 'deploy/base+network-policies'));
     report.problems.push(...validateObjects(objects, 'deploy/base+network-policies'));
-    return rawResources(repoRoot, 'deploy/base');
+    return { base: rawResources(repoRoot, 'deploy/base'), prod: objects };
   }
   const [cmd, sub] = builder;
-  let base: K8sObject[] = [];
+  const builds: KustomizeBuilds = { base: [], prod: [] };
   for (const { dir, expect } of BUILDS) {
     const built = run(cmd, [...sub, join(repoRoot, dir)], repoRoot);
     if (!built.ok) {
@@ -127,11 +133,12 @@ function checkKustomizeBuilds(repoRoot: string, report: CheckReport, kubectl?: s
       continue;
     }
     const objects = parseYamlDocuments(built.stdout) as K8sObject[];
-    if (dir === 'deploy/base') base = objects;
+    if (dir === 'deploy/base') builds.base = objects;
+    if (dir === 'deploy/overlays/prod') builds.prod = objects;
     report.problems.push(...checkBuild(objects, expect, repoRoot, dir));
     report.problems.push(...validateObjects(objects, dir));
   }
-  return base;
+  return builds;
 }
 
 /** The chart's objects as `helm template` renders them with `args`, or a problem. */
@@ -140,8 +147,8 @@ export function renderChart(repoRoot: string, helm: string, args: string[]): K8s
   return rendered.ok ? (parseYamlDocuments(rendered.stdout) as K8sObject[]) : `helm template ${args.join(' ')} failed: ${rendered.stderr}`;
 }
 
-/** helm lint, helm template (defaults and everything on), schemas, deploy rules, and drift from the base. */
-function checkChart(repoRoot: string, report: CheckReport, helm: string, base: K8sObject[]): void {
+/** helm lint, helm template (defaults and everything on), schemas, deploy rules, and drift from kustomize. */
+function checkChart(repoRoot: string, report: CheckReport, helm: string, builds: KustomizeBuilds): void {
   for (const { label, args, expect } of CHART_RENDERS) {
     const lint = run(helm, ['lint', '--strict', join(repoRoot, CHART_DIR), ...args], repoRoot);
     if (!lint.ok) report.problems.push(`${label}: helm lint --strict failed: ${lint.stdout.trim()} ${lint.stderr}`);
@@ -152,11 +159,15 @@ function checkChart(repoRoot: string, report: CheckReport, helm: string, base: K
     }
     report.problems.push(...checkBuild(objects, expect, repoRoot, label));
     report.problems.push(...validateObjects(objects, label));
+    if (expect.networkPolicies) {
+      const kustomize = { label: 'components/network-policies', objects: builds.prod };
+      report.problems.push(...comparePolicies(kustomize, { label, objects }).map((p) => `drift: ${p}`));
+    }
   }
   // The base's image is aigateway:latest; the chart renders the same with image.tag=latest.
   const chart = renderChart(repoRoot, helm, ['--set', 'image.tag=latest']);
   if (typeof chart === 'string') report.problems.push(`${CHART_DIR}: ${chart}`);
-  else report.problems.push(...compareWorkloads({ label: 'deploy/base', objects: base }, { label: CHART_DIR, objects: chart }).map((p) => `drift: ${p}`));
+  else report.problems.push(...compareWorkloads({ label: 'deploy/base', objects: builds.base }, { label: CHART_DIR, objects: chart }).map((p) => `drift: ${p}`));
 }
 
 /** The objects of the files a kustomization lists under `resources` (no patches, no generators). */

@@ -89,3 +89,58 @@ function stable(value: unknown): string {
     v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
   );
 }
+
+interface PolicyPeer {
+  podSelector?: { matchLabels?: Record<string, string> };
+  namespaceSelector?: { matchLabels?: Record<string, string> };
+}
+interface PolicyRule {
+  from?: PolicyPeer[];
+  to?: PolicyPeer[];
+  ports?: { port?: number | string; protocol?: string }[];
+}
+interface PolicySpec {
+  podSelector?: { matchLabels?: Record<string, string> };
+  policyTypes?: string[];
+  ingress?: PolicyRule[];
+  egress?: PolicyRule[];
+}
+
+/**
+ * Differences between the NetworkPolicies of two renders, paired by the service they select (`app` in the
+ * kustomize tree, `app.kubernetes.io/component` in the chart): policy types, and per rule its peers (pods by
+ * service, namespaces by labels) and ports.
+ */
+export function comparePolicies(kustomize: Side, chart: Side): string[] {
+  const left = policies(kustomize.objects);
+  const right = policies(chart.objects);
+  const problems: string[] = [];
+  for (const service of new Set([...left.keys(), ...right.keys()])) {
+    const [a, b] = [left.get(service), right.get(service)];
+    if (a === undefined || b === undefined) {
+      problems.push(`networkpolicy for ${service}: only in ${a === undefined ? chart.label : kustomize.label}`);
+    } else if (!isDeepStrictEqual(a, b)) {
+      problems.push(`networkpolicy for ${service}: rules differ: ${kustomize.label} ${stable(a)}, ${chart.label} ${stable(b)}`);
+    }
+  }
+  return problems;
+}
+
+const serviceOf = (labels: Record<string, string> | undefined): string | undefined => labels?.['app'] ?? labels?.['app.kubernetes.io/component'];
+
+function policies(objects: K8sObject[]): Map<string, unknown> {
+  const found = new Map<string, unknown>();
+  for (const object of objects.filter((o) => o.kind === 'NetworkPolicy')) {
+    const spec = object.spec as PolicySpec | undefined;
+    const peer = (p: PolicyPeer) =>
+      p.podSelector !== undefined ? `pods of ${serviceOf(p.podSelector.matchLabels) ?? '?'}` : `namespaces ${stable(p.namespaceSelector?.matchLabels ?? {})}`;
+    const rules = (list: PolicyRule[] | undefined, side: 'from' | 'to') =>
+      (list ?? []).map((rule) => ({ peers: (rule[side] ?? []).map(peer), ports: (rule.ports ?? []).map((p) => `${p.port ?? '?'}/${p.protocol ?? 'TCP'}`) }));
+    found.set(serviceOf(spec?.podSelector?.matchLabels) ?? '?', {
+      policyTypes: spec?.policyTypes ?? [],
+      ingress: rules(spec?.ingress, 'from'),
+      egress: rules(spec?.egress, 'to'),
+    });
+  }
+  return found;
+}
