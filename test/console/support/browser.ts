@@ -10,6 +10,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 
 export interface ConsoleBrowser {
   context: BrowserContext;
+  /** The console's tab: its console errors and page errors are the walk's problems. */
   page: Page;
   /** Console errors and page errors so far, except the ones `expected` allowed. */
   problems: string[];
@@ -61,7 +62,15 @@ export async function openBrowser(): Promise<ConsoleBrowser> {
 /** With CONSOLE_SCREENSHOTS=1, saves the page as docs/console/<name>.png (the README shows them). */
 export async function screenshot(page: Page, name: string): Promise<void> {
   if (process.env['CONSOLE_SCREENSHOTS'] !== '1') return;
-  const path = join(import.meta.dirname, '..', '..', 'docs', 'console', `${name}.png`);
+  const path = join(import.meta.dirname, '..', '..', '..', 'docs', 'console', `${name}.png`);
   mkdirSync(dirname(path), { recursive: true });
   await page.screenshot({ path, fullPage: false });
+}
+
+/** Logs the console's tab in with the admin token and waits for the overview. */
+export async function logIn(page: Page, ui: string, adminToken: string): Promise<void> {
+  await page.goto(`${ui}/`);
+  await page.getByTestId('login-token').fill(adminToken);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('page-overview').waitFor();
 }
