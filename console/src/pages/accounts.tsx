@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api';
 import { Badge, CopyButton, ErrorNote, Field, Page, Panel, errorText, useAction } from '../components/ui';
 import { useApi } from '../components/use-api';
-import { fmtRelative, fmtTime } from '../format';
+import { fmtRelative, fmtTime, fmtWhen } from '../format';
 import type { Account, AccountState, CompletedLogin, ImportResult, List, OAuthLogin, Provider, Proxy } from '../types';
 
 function ProviderSelect({ providers, value, onChange, testId }: { providers: Provider[]; value: string; onChange: (v: string) => void; testId: string }) {
@@ -406,13 +406,10 @@ export function AccountsPage() {
         <table data-testid="accounts-table">
           <thead>
             <tr>
-              <th>id</th>
-              <th>label</th>
-              <th>provider</th>
-              <th>auth</th>
+              <th>account</th>
               <th>status</th>
               <th>cooling</th>
-              <th className="num">rate window</th>
+              <th className="num" title="requests in the current rate window">window</th>
               <th>proxy</th>
               <th>last used</th>
               <th>last error</th>
@@ -426,24 +423,24 @@ export function AccountsPage() {
               const s = stateById.get(a.id);
               return (
                 <tr key={a.id} data-testid={`account-row-${a.label}`}>
-                  <td>{a.id}</td>
-                  <td>
+                  <td title={`account #${a.id}`}>
                     <b>{a.label}</b>
+                    <div className="muted">
+                      {a.provider} · {a.authType.replace('_', ' ')}
+                    </div>
                   </td>
-                  <td>{a.provider}</td>
-                  <td>{a.authType}</td>
                   <td>{statusOf(a, s)}</td>
                   <td className="wrap" data-testid={`account-cooling-${a.label}`}>
                     {s && s.cooldowns.length > 0
                       ? s.cooldowns.map((c, i) => (
                           <div key={i} title={`until ${fmtTime(c.until)}, from ${SOURCES[c.retryAfterSource] ?? c.retryAfterSource}`}>
-                            <b>{c.reason.replaceAll('_', ' ')}</b> ({c.model ?? 'all models'}) until {fmtTime(c.until)} ({fmtRelative(c.until)})
+                            <b>{c.reason.replaceAll('_', ' ')}</b> ({c.model ?? 'all models'}) until {fmtWhen(c.until)} ({fmtRelative(c.until)})
                           </div>
                         ))
                       : '—'}
                   </td>
                   <td className="num" title="requests in the last window / the account's limit per minute">
-                    {s?.rateWindow.requests == null ? '—' : `${s.rateWindow.requests}${s.rateWindow.limit == null ? '' : ` / ${s.rateWindow.limit}`} in ${s.rateWindow.windowSeconds}s`}
+                    {s?.rateWindow.requests == null ? '—' : `${s.rateWindow.requests}${s.rateWindow.limit == null ? '' : `/${s.rateWindow.limit}`} in ${s.rateWindow.windowSeconds}s`}
                   </td>
                   <td data-testid={`account-proxy-${a.label}`}>
                     {s?.proxy ? (
@@ -459,8 +456,8 @@ export function AccountsPage() {
                     )}
                   </td>
                   <td title={fmtTime(s?.lastUsedAt ?? a.lastUsedAt)}>{fmtRelative(s?.lastUsedAt ?? a.lastUsedAt)}</td>
-                  <td data-testid={`account-last-error-${a.label}`}>{s?.lastError ? <span title={s.lastError.message}>{`${s.lastError.class} ${s.lastError.status} (${fmtRelative(s.lastError.at)})`}</span> : '—'}</td>
-                  <td data-testid={`account-quota-reset-${a.label}`}>{s?.quotaResetAt ? `${fmtTime(s.quotaResetAt)} (${fmtRelative(s.quotaResetAt)})` : '—'}</td>
+                  <td data-testid={`account-last-error-${a.label}`}>{s?.lastError ? <span title={`${fmtTime(s.lastError.at)} (${fmtRelative(s.lastError.at)}): ${s.lastError.message}`}>{`${s.lastError.class} ${s.lastError.status}`}</span> : '—'}</td>
+                  <td data-testid={`account-quota-reset-${a.label}`}>{s?.quotaResetAt ? <span title={`${fmtTime(s.quotaResetAt)} (${fmtRelative(s.quotaResetAt)})`}>{fmtWhen(s.quotaResetAt)}</span> : '—'}</td>
                   <td className="num">{s?.affinityBindings ?? '—'}</td>
                   <td className="row-actions">
                     <button
