@@ -81,7 +81,7 @@ export function KeyPage() {
           <TimeChart series={dayChart(days, (d) => d.requests)} bucket="day" format={fmtCompact} testId="key-chart-requests" />
         </Panel>
         <Panel title="Cost per day (USD)">
-          <TimeChart series={dayChart(days, (d) => d.costUsd)} bucket="day" format={(n) => fmtUsd(n)} testId="key-chart-cost" />
+          <TimeChart series={dayChart(days, (d) => d.costUsd)} bucket="day" format={(n) => fmtUsd(n)} decimals testId="key-chart-cost" />
         </Panel>
       </div>
       {usage.data && (
@@ -100,7 +100,7 @@ export function KeyPage() {
             <tbody>
               {usage.data.byModel.map((m) => (
                 <tr key={m.model}>
-                  <td className="mono">{m.model}</td>
+                  <td className="mono">{m.model || '—'}</td>
                   <td className="num">{fmtInt(m.requests)}</td>
                   <td className="num">{fmtInt(m.inputTokens)}</td>
                   <td className="num">{fmtInt(m.outputTokens)}</td>
