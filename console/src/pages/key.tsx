@@ -5,23 +5,10 @@ import { ErrorNote, Page, Panel, Stat } from '../components/ui';
 import { useApi } from '../components/use-api';
 import { fmtCompact, fmtInt, fmtTime, fmtUsd } from '../format';
 import type { ApiKey, KeyUsage, UsageRow } from '../types';
+import { everyDay } from '../usage-days';
 import { KeyForm } from './keys';
 
 const DAYS = 30;
-const DAY_MS = 86_400_000;
-
-/** The usage answer's days (only days with requests) with the days between filled in, from `from` to today (UTC). */
-export function everyDay(usage: KeyUsage, today = new Date()): Array<UsageRow & { day: string }> {
-  const byDay = new Map(usage.days.map((d) => [d.day, d]));
-  const end = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
-  const days: Array<UsageRow & { day: string }> = [];
-  for (let t = Date.parse(`${usage.from}T00:00:00Z`); t <= end; t += DAY_MS) {
-    const day = new Date(t).toISOString().slice(0, 10);
-    days.push(byDay.get(day) ?? { day, requests: 0, inputTokens: 0, outputTokens: 0, cachedTokens: 0, costUsd: 0 });
-  }
-  return days;
-}
-
 const dayChart = (days: Array<UsageRow & { day: string }>, value: (d: UsageRow) => number) => [
   { key: 'v', label: '', values: days.map((d) => ({ t: `${d.day}T00:00:00Z`, value: value(d) })) },
 ];
