@@ -2,12 +2,14 @@
 
 const integer = new Intl.NumberFormat('en-US');
 const compact = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 });
+const small = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 2, maximumFractionDigits: 12 });
 
 export const fmtInt = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : integer.format(n));
 export const fmtCompact = (n: number): string => compact.format(n);
 export function fmtUsd(n: number | null | undefined): string {
   if (n === null || n === undefined) return '—';
-  if (n !== 0 && Math.abs(n) < 0.01) return `$${n.toFixed(4)}`;
+  // Fractions of a cent (a request's cost) in two significant digits: $0.000012, not $0.0000.
+  if (n !== 0 && Math.abs(n) < 0.01) return `$${small.format(n)}`;
   return `$${n.toFixed(2)}`;
 }
 
