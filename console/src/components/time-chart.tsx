@@ -50,7 +50,7 @@ export function TimeChart({
         <AreaChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
           <XAxis dataKey="t" tickFormatter={tickOf(bucket)} fontSize={11} minTickGap={24} />
-          <YAxis tickFormatter={format} fontSize={11} width={56} allowDecimals={decimals} />
+          <YAxis tickFormatter={format} fontSize={11} width={decimals ? 76 : 56} allowDecimals={decimals} />
           <Tooltip labelFormatter={(t) => new Date(String(t)).toLocaleString()} formatter={(v) => format(Number(v))} />
           {series.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
           {series.map((s, i) => (
