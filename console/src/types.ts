@@ -4,6 +4,14 @@ export interface List<T> {
   data: T[];
 }
 
+/** The operator's price (USD per million tokens) on a provider or route; null: the price table's. */
+export interface Price {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cachedInputPerMTok?: number;
+  cacheWritePerMTok?: number;
+}
+
 export interface Provider {
   id: number;
   name: string;
@@ -12,6 +20,7 @@ export interface Provider {
   baseUrl: string;
   models: string[] | null;
   isActive: boolean;
+  price: Price | null;
 }
 
 export interface ModelRoute {
@@ -24,6 +33,7 @@ export interface ModelRoute {
   fallbackModel: string | null;
   sessionAffinity: boolean;
   isActive: boolean;
+  price: Price | null;
 }
 
 export interface Account {

@@ -46,8 +46,6 @@ beforeAll(async () => {
   // An antigravity provider without accounts: whatever serves its route is the account the walk adds.
   await adminJson('POST', '/providers', { name: names.provider, kind: 'antigravity', baseUrl: upstream });
   await adminJson('POST', '/routes', { pattern: `cplane-ag-${run}-*`, provider: names.provider, upstreamModel: 'gemini-2.5-pro' });
-  // A route with the operator's price, so that a request's cost follows from its tokens.
-  await adminJson('POST', '/routes', { pattern: names.pricedModel, provider: 'openai', upstreamModel: 'gpt-4o-mini', price: PRICE });
   browser = await openBrowser();
   ui = `${ctx.stack.ingressUrl}/ui`;
   files = mkdtempSync(join(tmpdir(), 'aigw-console-import-'));
@@ -173,6 +171,18 @@ describe('the control plane in the console, walked as an operator', () => {
   });
 
   it('creates a key with a small budget, is refused in OpenAI’s shape once it is spent, and shows the spend', async () => {
+    // A route with the operator's price, so that a request's cost follows from its tokens.
+    await byTestId('nav-providers').click();
+    await byTestId('add-route').click();
+    await byTestId('route-pattern').fill(names.pricedModel);
+    await byTestId('route-provider').selectOption({ label: 'openai' });
+    await byTestId('route-upstream-model').fill('gpt-4o-mini');
+    await byTestId('route-price-input').fill(String(PRICE.inputPerMTok));
+    await byTestId('route-price-output').fill(String(PRICE.outputPerMTok));
+    await byTestId('route-submit').click();
+    await expect.poll(() => byTestId(`route-price-${names.pricedModel}`).textContent()).toBe('$200 / $400');
+    expect(JSON.parse((await ctx.prisma.modelRoute.findFirstOrThrow({ where: { pattern: names.pricedModel } })).price ?? 'null')).toEqual(PRICE);
+
     await byTestId('nav-keys').click();
     await byTestId('add-key').click();
     await byTestId('key-name').fill(names.key);
