@@ -241,6 +241,18 @@ describe('the control plane in the console, walked as an operator', () => {
     const overviewRow = byTestId(`overview-row-${names.key}`);
     await expect.poll(() => overviewRow.textContent(), { timeout: 15_000 }).toContain(usd(spentUsd));
     expect(Number(await byTestId('chart-cost').getAttribute('data-total'))).toBeGreaterThanOrEqual(spentUsd - 1e-9);
+
+    // The operator raises the budget on the key's page: the client is served again.
+    await byTestId('nav-keys').click();
+    await byTestId(`key-link-${names.key}`).click();
+    await byTestId('key-edit').click();
+    expect(await byTestId('key-budget').inputValue()).toBe(String(BUDGET_USD));
+    await byTestId('key-budget').fill('1');
+    await byTestId('key-submit').click();
+    await expect.poll(() => byTestId('key-remaining').textContent()).toContain(`of $1.00 left`);
+    expect(await byTestId('key-limits').textContent()).toContain(`allowed models${names.pricedModel}`);
+    const again = await post(ctx.stack, '/v1/chat/completions', openaiBody(names.pricedModel, 'within the new budget'), { bearer: secret });
+    expect(again.status, again.text).toBe(200);
     noProblems();
   });
 
