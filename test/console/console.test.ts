@@ -90,7 +90,6 @@ describe('the web console, walked as an operator', () => {
     expect(stored).toMatchObject({ egress: 'direct', authType: 'api_key' });
     // The secret went in encrypted and never comes back.
     expect(await page().content()).not.toContain(`sk-console-${run}`);
-    await screenshot(page(), 'accounts');
     noProblems();
   });
 
