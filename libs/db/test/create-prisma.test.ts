@@ -67,7 +67,7 @@ describe('createPrisma', () => {
   it('connects over TLS when DATABASE_URL requires it, and never falls back to plain text', async () => {
     const tlsUrl = `${db.url}?sslmode=REQUIRED`;
     const [haveSsl] = await prisma.$queryRaw<Array<{ Value: string }>>`SHOW VARIABLES LIKE 'have_ssl'`;
-    const tlsPrisma = createPrisma(tlsUrl, { connectionLimit: 1, acquireTimeoutMs: 3_000 });
+    const tlsPrisma = createPrisma(tlsUrl, { connectionLimit: 1, acquireTimeoutMs: 1_500 });
     try {
       const cipher = () => tlsPrisma.$queryRaw<Array<{ Value: string }>>`SHOW SESSION STATUS LIKE 'Ssl_cipher'`;
       const migrated = () => applyMigrations(tlsUrl, { logger: { info: () => undefined, warn: () => undefined } });
