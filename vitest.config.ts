@@ -10,7 +10,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{libs,services,tools}/*/src/**/*.test.ts', 'bench/src/**/*.test.ts'],
+          include: ['{libs,services,tools}/*/src/**/*.test.ts', 'bench/src/**/*.test.ts', 'console/src/**/*.test.ts'],
         },
       },
       {

@@ -15,6 +15,8 @@ export class ApiError extends Error {
     readonly status: number,
     message: string,
     readonly fields: Record<string, string> = {},
+    /** The request field the error is about (e.g. `state` for a pasted redirect of another login). */
+    readonly param: string | null = null,
   ) {
     super(message);
   }
@@ -39,9 +41,9 @@ async function call<T>(method: string, path: string, body?: unknown, token = tok
     json = undefined;
   }
   if (!res.ok) {
-    const error = (json as { error?: { message?: string; fields?: Record<string, string> } } | undefined)?.error;
+    const error = (json as { error?: { message?: string; fields?: Record<string, string>; param?: string | null } } | undefined)?.error;
     if (res.status === 401) onUnauthorized();
-    throw new ApiError(res.status, error?.message ?? `${res.status} ${res.statusText}`, error?.fields ?? {});
+    throw new ApiError(res.status, error?.message ?? `${res.status} ${res.statusText}`, error?.fields ?? {}, error?.param ?? null);
   }
   return json as T;
 }

@@ -4,6 +4,14 @@ export interface List<T> {
   data: T[];
 }
 
+/** The operator's price (USD per million tokens) on a provider or route; null: the price table's. */
+export interface Price {
+  inputPerMTok: number;
+  outputPerMTok: number;
+  cachedInputPerMTok?: number;
+  cacheWritePerMTok?: number;
+}
+
 export interface Provider {
   id: number;
   name: string;
@@ -12,6 +20,7 @@ export interface Provider {
   baseUrl: string;
   models: string[] | null;
   isActive: boolean;
+  price: Price | null;
 }
 
 export interface ModelRoute {
@@ -24,6 +33,7 @@ export interface ModelRoute {
   fallbackModel: string | null;
   sessionAffinity: boolean;
   isActive: boolean;
+  price: Price | null;
 }
 
 export interface Account {
@@ -59,11 +69,13 @@ export interface AccountState {
   status: 'active' | 'cooling' | 'disabled' | 'waiting_for_proxy';
   cooldowns: Cooldown[];
   quotaResetAt: string | null;
-  rateWindow: { requests: number; windowSeconds: number };
+  /** False when Redis did not answer: the live fields are then empty or null. */
+  stateAvailable: boolean;
+  rateWindow: { requests: number | null; windowSeconds: number; limit: number | null };
   lastUsedAt: string | null;
   lastError: { class: string; status: number; at: string; message: string } | null;
-  affinityBindings: number;
-  proxy: { id: number; label: string; healthy: boolean } | null;
+  affinityBindings: number | null;
+  proxy: { id: number; label: string; url: string; healthy: boolean } | null;
 }
 
 export interface Proxy {
@@ -98,15 +110,17 @@ export interface ApiKey {
   name: string;
   prefix: string;
   rateLimitPerMin: number | null;
-  tokensPerMin?: number | null;
-  maxBudget?: number | null;
-  budgetPeriod?: string | null;
-  expiresAt?: string | null;
-  models?: string[] | null;
+  tokensPerMin: number | null;
+  maxBudget: number | null;
+  /** Null without a budget. */
+  budgetPeriod: 'day' | 'week' | 'month' | 'total' | null;
+  expiresAt: string | null;
+  /** Null: every model; []: none. */
+  models: string[] | null;
   revokedAt: string | null;
   lastUsedAt: string | null;
   createdAt: string;
-  spend?: KeySpend | null;
+  spend: KeySpend | null;
 }
 
 export interface UsageRow {
@@ -170,21 +184,30 @@ export interface Timeseries {
 
 export interface OAuthLogin {
   id: string;
-  provider: number | string;
-  kind: string;
+  providerId: number;
+  provider: string;
+  kind: 'antigravity' | 'anthropic' | 'openai';
+  label: string | null;
+  egress: 'pool' | 'direct';
   authorizationUrl: string;
   redirectUri: string;
+  createdAt: string;
   expiresAt: string;
   status: 'pending' | 'completed' | 'failed' | 'expired';
-  accountId?: number | null;
-  error?: string | null;
-  account?: Account;
+  accountId: number | null;
+  error: string | null;
+}
+
+/** POST /oauth/logins/:id/complete: the login, and the account it made (or renewed). */
+export interface CompletedLogin extends OAuthLogin {
+  accountCreated: boolean;
+  account: Account;
 }
 
 export interface ImportResult {
   name: string;
   status: 'imported' | 'skipped' | 'failed';
-  format: string;
+  format: string | null;
   accountId: number | null;
   label: string | null;
   message: string | null;

@@ -32,12 +32,15 @@ export function TimeChart({
   bucket,
   format,
   height = 180,
+  decimals = false,
   testId,
 }: {
   series: readonly ChartSeries[];
   bucket: 'hour' | 'day';
   format: (n: number) => string;
   height?: number;
+  /** Ticks between whole numbers (money); counts have none. */
+  decimals?: boolean;
   testId?: string;
 }) {
   const rows = rowsOf(series);
@@ -47,7 +50,7 @@ export function TimeChart({
         <AreaChart data={rows} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e7eb" />
           <XAxis dataKey="t" tickFormatter={tickOf(bucket)} fontSize={11} minTickGap={24} />
-          <YAxis tickFormatter={format} fontSize={11} width={56} allowDecimals={false} />
+          <YAxis tickFormatter={format} fontSize={11} width={decimals ? 76 : 56} allowDecimals={decimals} />
           <Tooltip labelFormatter={(t) => new Date(String(t)).toLocaleString()} formatter={(v) => format(Number(v))} />
           {series.length > 1 && <Legend wrapperStyle={{ fontSize: 11 }} />}
           {series.map((s, i) => (

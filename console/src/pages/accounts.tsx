@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
-import { api } from '../api';
-import { Badge, ErrorNote, Field, Page, Panel, useAction } from '../components/ui';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { api, ApiError } from '../api';
+import { Badge, CopyButton, ErrorNote, Field, Page, Panel, errorText, useAction } from '../components/ui';
 import { useApi } from '../components/use-api';
-import { fmtRelative, fmtTime } from '../format';
-import type { Account, AccountState, ImportResult, List, OAuthLogin, Provider, Proxy } from '../types';
+import { fmtRelative, fmtTime, fmtWhen } from '../format';
+import type { Account, AccountState, CompletedLogin, ImportResult, List, OAuthLogin, Provider, Proxy } from '../types';
 
 function ProviderSelect({ providers, value, onChange, testId }: { providers: Provider[]; value: string; onChange: (v: string) => void; testId: string }) {
   return (
@@ -55,10 +55,7 @@ function KeyAccountForm({ providers, onDone }: { providers: Provider[]; onDone: 
         <input required type="password" autoComplete="off" value={form.secret} onChange={(e) => setForm({ ...form, secret: e.target.value })} data-testid="account-secret" />
       </Field>
       <Field label="Egress" hint="pool: only through a proxy of the pool; direct: no proxy">
-        <select value={form.egress} onChange={(e) => setForm({ ...form, egress: e.target.value })} data-testid="account-egress">
-          <option value="pool">proxy pool</option>
-          <option value="direct">direct</option>
-        </select>
+        <EgressSelect value={form.egress} onChange={(egress) => setForm({ ...form, egress })} testId="account-egress" />
       </Field>
       <Field label="Base URL" hint="optional, overrides the provider's">
         <input value={form.baseUrl} onChange={(e) => setForm({ ...form, baseUrl: e.target.value })} />
@@ -76,91 +73,200 @@ function KeyAccountForm({ providers, onDone }: { providers: Provider[]; onDone: 
   );
 }
 
-const OAUTH_KINDS = ['antigravity', 'anthropic', 'openai'] as const;
-/** The login kind a provider's kind suggests (Google's OAuth for antigravity and gemini). */
-const kindFor = (providerKind: string | undefined) => (providerKind === 'anthropic' || providerKind === 'openai' ? providerKind : 'antigravity');
+const LOGIN_KINDS = ['antigravity', 'anthropic', 'openai'] as const;
+const LOGIN_NAMES: Record<string, string> = { antigravity: 'Google (antigravity)', anthropic: 'Anthropic (Claude)', openai: 'OpenAI (ChatGPT)' };
+/** Providers an OAuth login can add an account to: a login's kind is its provider's. */
+const loginProviders = (providers: Provider[]) => providers.filter((p) => (LOGIN_KINDS as readonly string[]).includes(p.kind));
 
-/** Start a login, open the authorization URL, paste back the redirect URL (or the code), complete. */
+function EgressSelect({ value, onChange, testId }: { value: string; onChange: (v: string) => void; testId: string }) {
+  return (
+    <select value={value} onChange={(e) => onChange(e.target.value)} data-testid={testId}>
+      <option value="pool">proxy pool</option>
+      <option value="direct">direct</option>
+    </select>
+  );
+}
+
+/** Seconds left until `iso`, ticking every second. */
+function useCountdown(iso: string | undefined): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!iso) return;
+    const timer = setInterval(() => setNow(Date.now()), 1_000);
+    return () => clearInterval(timer);
+  }, [iso]);
+  return iso ? Math.max(0, Math.round((Date.parse(iso) - now) / 1000)) : 0;
+}
+
+const mmss = (s: number) => `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+
+/** What to do about a failed completion: paste again (wrong state or unreadable), or start over. */
+function completionError(e: unknown): string {
+  const text = errorText(e);
+  if (e instanceof ApiError && e.status === 400 && (e.param === 'state' || e.param === 'redirectUrl' || e.param === 'code')) return `${text}. Paste again.`;
+  if (e instanceof ApiError && (e.status === 409 || e.status === 404 || e.status === 502 || e.param === 'id')) return `${text}. Start a new login.`;
+  return text;
+}
+
+/**
+ * Start a login, open the authorization URL, paste back what the browser ends on (the redirect URL from the
+ * address bar, or the code the provider shows), complete.
+ */
 function OAuthFlow({ providers, onDone }: { providers: Provider[]; onDone: () => void }) {
+  const choices = loginProviders(providers);
   const [providerId, setProviderId] = useState('');
   const [label, setLabel] = useState('');
-  const [kind, setKind] = useState<string>('');
+  const [egress, setEgress] = useState('pool');
   const [login, setLogin] = useState<OAuthLogin | undefined>();
+  const [done, setDone] = useState<CompletedLogin | undefined>();
   const [pasted, setPasted] = useState('');
-  const { pending, error, run } = useAction();
-  const provider = providers.find((p) => String(p.id) === providerId);
-  const start = async (e: FormEvent) => {
-    e.preventDefault();
-    const started = await run(() =>
-      api.post<OAuthLogin>('/oauth/logins', { provider: Number(providerId), kind: kind || kindFor(provider?.kind), ...(label ? { label } : {}) }),
-    );
-    if (started) setLogin(started);
+  const [error, setError] = useState<string | undefined>();
+  const [pending, setPending] = useState(false);
+  const left = useCountdown(login?.status === 'pending' ? login.expiresAt : undefined);
+  const provider = choices.find((p) => String(p.id) === providerId);
+  const doneRef = useRef(onDone);
+  doneRef.current = onDone;
+  // The login may end elsewhere (the gateway's callback, another tab): its status is polled while it is open.
+  useEffect(() => {
+    if (!login || login.status !== 'pending') return;
+    const timer = setInterval(() => {
+      api.get<OAuthLogin>(`/oauth/logins/${login.id}`).then(
+        (fresh) => {
+          if (fresh.status === 'pending') return;
+          setLogin(fresh);
+          if (fresh.status === 'completed') doneRef.current();
+        },
+        () => undefined,
+      );
+    }, 3_000);
+    return () => clearInterval(timer);
+  }, [login]);
+  const act = async (action: () => Promise<void>, describe: (e: unknown) => string = errorText) => {
+    setPending(true);
+    setError(undefined);
+    try {
+      await action();
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setPending(false);
+    }
   };
-  const complete = async (e: FormEvent) => {
+  const start = (e: FormEvent) => {
+    e.preventDefault();
+    void act(async () => {
+      setLogin(await api.post<OAuthLogin>('/oauth/logins', { providerId: Number(providerId), egress, ...(label ? { label } : {}) }));
+      setPasted('');
+    });
+  };
+  const complete = (e: FormEvent) => {
     e.preventDefault();
     if (!login) return;
     const value = pasted.trim();
-    const body = /^https?:\/\//.test(value) ? { redirectUrl: value } : { code: value };
-    const done = await run(() => api.post<OAuthLogin>(`/oauth/logins/${login.id}/complete`, body));
-    if (done) {
-      setLogin(done);
+    // A URL is the address bar of the page the provider sent the browser to; anything else is a code (or code#state).
+    const body = /^https?:\/\//i.test(value) ? { redirectUrl: value } : { code: value };
+    void act(async () => {
+      const completed = await api.post<CompletedLogin>(`/oauth/logins/${login.id}/complete`, body);
+      setDone(completed);
+      setLogin(completed);
       onDone();
-    }
+    }, completionError);
   };
+  const restart = () => (setLogin(undefined), setDone(undefined), setError(undefined), setPasted(''));
   if (login?.status === 'completed') {
     return (
       <div className="form" data-testid="oauth-done">
-        <p>
-          <Badge tone="ok">added</Badge> account #{login.accountId} {login.account?.label ?? ''} ({login.account?.provider ?? ''})
+        <p className="wide">
+          <Badge tone="ok">{done?.accountCreated === false ? 'renewed' : 'added'}</Badge>{' '}
+          <span data-testid="oauth-account">
+            account #{login.accountId} <b>{done?.account.label ?? login.label ?? ''}</b> of {login.provider}
+          </span>
+          {done?.account && done.account.egress === 'pool' && done.account.waitingForProxy && ' — waiting for a proxy with room (Proxies page)'}
         </p>
+        <div className="form-actions">
+          <button type="button" onClick={restart} data-testid="oauth-again">
+            Log in another account
+          </button>
+        </div>
       </div>
     );
   }
   if (login) {
+    const over = login.status !== 'pending' || left === 0;
     return (
-      <form className="form" onSubmit={(e) => void complete(e)} data-testid="oauth-complete-form">
-        <p className="wide">
-          1. Open{' '}
-          <a href={login.authorizationUrl} target="_blank" rel="noreferrer noopener" data-testid="oauth-authorization-url">
-            the provider's login page
-          </a>{' '}
-          and sign in. 2. Paste the URL you are redirected to (or the code) below. Expires {fmtRelative(login.expiresAt)}.
-        </p>
-        <Field label="Redirect URL or code">
-          <input required className="wide-input" value={pasted} onChange={(e) => setPasted(e.target.value)} data-testid="oauth-paste" />
+      <form className="form" onSubmit={complete} data-testid="oauth-complete-form">
+        <div className="wide">
+          <p>
+            1. Open the authorization URL and sign in as the account to add ({LOGIN_NAMES[login.kind]}):
+          </p>
+          <p>
+            <a className="mono url" href={login.authorizationUrl} target="_blank" rel="noreferrer noopener" data-testid="oauth-authorization-url">
+              {login.authorizationUrl}
+            </a>{' '}
+            <CopyButton text={login.authorizationUrl} testId="oauth-copy-url" />
+          </p>
+          <p>
+            2.{' '}
+            {login.kind === 'anthropic'
+              ? 'Paste the code the page shows at the end (code#state).'
+              : `The browser ends on ${new URL(login.redirectUri).host}, a page that fails to load: that is expected. Paste the whole URL from its address bar.`}
+          </p>
+          <p data-testid="oauth-countdown">
+            {login.status === 'failed' ? (
+              <Badge tone="bad">failed</Badge>
+            ) : over ? (
+              <Badge tone="bad">expired</Badge>
+            ) : (
+              <>
+                Expires in <b>{mmss(left)}</b>
+              </>
+            )}
+          </p>
+        </div>
+        <Field label={login.kind === 'anthropic' ? 'Code' : 'Redirect URL'}>
+          <input required className="wide-input" value={pasted} onChange={(e) => setPasted(e.target.value)} disabled={over} data-testid="oauth-paste" />
         </Field>
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={pending} data-testid="oauth-complete">
+          <button type="submit" className="primary" disabled={pending || over} data-testid="oauth-complete">
             Complete login
           </button>
+          <button type="button" onClick={restart} data-testid="oauth-restart">
+            Start again
+          </button>
         </div>
-        <ErrorNote error={error} />
+        {error && (
+          <p className="error wide" role="alert" data-testid="oauth-error">
+            {error}
+          </p>
+        )}
+        {login.error && <p className="error wide">{login.error}</p>}
       </form>
     );
   }
   return (
-    <form className="form" onSubmit={(e) => void start(e)} data-testid="oauth-start-form">
-      <Field label="Provider">
-        <ProviderSelect providers={providers} value={providerId} onChange={setProviderId} testId="oauth-provider" />
+    <form className="form" onSubmit={start} data-testid="oauth-start-form">
+      <Field label="Provider" hint="providers of kind antigravity, anthropic or openai">
+        <ProviderSelect providers={choices} value={providerId} onChange={setProviderId} testId="oauth-provider" />
       </Field>
       <Field label="Login">
-        <select value={kind || kindFor(provider?.kind)} onChange={(e) => setKind(e.target.value)} data-testid="oauth-kind">
-          {OAUTH_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {k === 'antigravity' ? 'Google (antigravity)' : k === 'anthropic' ? 'Anthropic (Claude)' : 'OpenAI (ChatGPT)'}
-            </option>
-          ))}
-        </select>
+        <input readOnly value={provider ? LOGIN_NAMES[provider.kind] : ''} data-testid="oauth-kind" />
       </Field>
-      <Field label="Label" hint="optional">
+      <Field label="Label" hint="optional; default: the account's e-mail">
         <input value={label} onChange={(e) => setLabel(e.target.value)} data-testid="oauth-label" />
+      </Field>
+      <Field label="Egress" hint="pool: only through a proxy of the pool; direct: no proxy">
+        <EgressSelect value={egress} onChange={setEgress} testId="oauth-egress" />
       </Field>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={pending} data-testid="oauth-start">
           Start login
         </button>
       </div>
-      <ErrorNote error={error} />
+      {error && (
+        <p className="error wide" role="alert" data-testid="oauth-error">
+          {error}
+        </p>
+      )}
     </form>
   );
 }
@@ -168,13 +274,14 @@ function OAuthFlow({ providers, onDone }: { providers: Provider[]; onDone: () =>
 /** Credential files (Gemini CLI oauth_creds.json, CLIProxyAPI auth files…) read as text and imported. */
 function ImportForm({ providers, onDone }: { providers: Provider[]; onDone: () => void }) {
   const [providerId, setProviderId] = useState('');
+  const [egress, setEgress] = useState('pool');
   const [files, setFiles] = useState<File[]>([]);
   const [results, setResults] = useState<ImportResult[] | undefined>();
   const { pending, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const payload = await Promise.all(files.map(async (f) => ({ name: f.name, content: await f.text() })));
-    const answer = await run(() => api.post<{ results: ImportResult[] }>('/accounts/import', { provider: Number(providerId), files: payload }));
+    const answer = await run(() => api.post<{ results: ImportResult[] }>('/accounts/import', { providerId: Number(providerId), egress, files: payload }));
     if (answer) {
       setResults(answer.results);
       onDone();
@@ -183,9 +290,12 @@ function ImportForm({ providers, onDone }: { providers: Provider[]; onDone: () =
   return (
     <form className="form" onSubmit={(e) => void submit(e)} data-testid="import-form">
       <Field label="Provider">
-        <ProviderSelect providers={providers} value={providerId} onChange={setProviderId} testId="import-provider" />
+        <ProviderSelect providers={loginProviders(providers)} value={providerId} onChange={setProviderId} testId="import-provider" />
       </Field>
-      <Field label="Credential files">
+      <Field label="Egress">
+        <EgressSelect value={egress} onChange={setEgress} testId="import-egress" />
+      </Field>
+      <Field label="Credential files" hint="Gemini CLI oauth_creds.json, Claude Code .credentials.json, Codex auth.json, CLIProxyAPI auth files">
         <input type="file" multiple required accept=".json,application/json,text/plain" onChange={(e) => setFiles([...(e.target.files ?? [])])} data-testid="import-files" />
       </Field>
       <div className="form-actions">
@@ -206,13 +316,13 @@ function ImportForm({ providers, onDone }: { providers: Provider[]; onDone: () =
             </tr>
           </thead>
           <tbody>
-            {results.map((r) => (
-              <tr key={r.name}>
+            {results.map((r, i) => (
+              <tr key={`${i}-${r.name}`} data-testid={`import-result-${r.name}`}>
                 <td className="mono">{r.name}</td>
                 <td>
                   <Badge tone={r.status === 'imported' ? 'ok' : r.status === 'skipped' ? 'warn' : 'bad'}>{r.status}</Badge>
                 </td>
-                <td>{r.format}</td>
+                <td>{r.format ?? 'unknown'}</td>
                 <td>{r.accountId === null ? '—' : `#${r.accountId} ${r.label ?? ''}`}</td>
                 <td>{r.message ?? ''}</td>
               </tr>
@@ -228,8 +338,15 @@ const STATUS_TONE = { active: 'ok', cooling: 'warn', disabled: 'muted', waiting_
 
 function statusOf(account: Account, state: AccountState | undefined) {
   const status = state?.status ?? (!account.isActive ? 'disabled' : account.waitingForProxy ? 'waiting_for_proxy' : 'active');
-  return <Badge tone={STATUS_TONE[status]} testId={`account-status-${account.id}`}>{status.replaceAll('_', ' ')}</Badge>;
+  return <Badge tone={STATUS_TONE[status]} testId={`account-status-${account.label}`}>{status.replaceAll('_', ' ')}</Badge>;
 }
+
+const SOURCES: Record<string, string> = {
+  'retry-after': 'the Retry-After header',
+  'quota-reset': "the upstream's quota reset time",
+  'retry-info': "the upstream's RetryInfo",
+  default: 'the default cooldown',
+};
 
 export function AccountsPage() {
   const accounts = useApi<List<Account>>('/accounts', 15_000);
@@ -280,19 +397,19 @@ export function AccountsPage() {
         </Panel>
       )}
       <ErrorNote error={accounts.error ?? toggle.error} />
-      {states.data && !states.data.stateAvailable && <p className="muted">Live state is unavailable (Redis unreachable): showing stored data only.</p>}
-      {states.error && <p className="muted">Live state not served by this gateway: showing stored data only.</p>}
+      {(states.error || (states.data && !states.data.stateAvailable)) && (
+        <p className="muted" data-testid="state-unavailable">
+          Live state is unavailable (Redis did not answer): showing stored data only.
+        </p>
+      )}
       <Panel>
         <table data-testid="accounts-table">
           <thead>
             <tr>
-              <th>id</th>
-              <th>label</th>
-              <th>provider</th>
-              <th>auth</th>
+              <th>account</th>
               <th>status</th>
               <th>cooling</th>
-              <th className="num">rate window</th>
+              <th className="num" title="requests in the current rate window">window</th>
               <th>proxy</th>
               <th>last used</th>
               <th>last error</th>
@@ -306,21 +423,25 @@ export function AccountsPage() {
               const s = stateById.get(a.id);
               return (
                 <tr key={a.id} data-testid={`account-row-${a.label}`}>
-                  <td>{a.id}</td>
-                  <td>
+                  <td title={`account #${a.id}`}>
                     <b>{a.label}</b>
+                    <div className="muted">
+                      {a.provider} · {a.authType.replace('_', ' ')}
+                    </div>
                   </td>
-                  <td>{a.provider}</td>
-                  <td>{a.authType}</td>
                   <td>{statusOf(a, s)}</td>
-                  <td>
-                    {s?.cooldowns.map((c, i) => (
-                      <div key={i} title={`source: ${c.retryAfterSource}`}>
-                        {c.model ?? 'all models'}: {c.reason.replaceAll('_', ' ')} until {fmtTime(c.until)} ({fmtRelative(c.until)})
-                      </div>
-                    )) ?? '—'}
+                  <td className="wrap" data-testid={`account-cooling-${a.label}`}>
+                    {s && s.cooldowns.length > 0
+                      ? s.cooldowns.map((c, i) => (
+                          <div key={i} title={`until ${fmtTime(c.until)}, from ${SOURCES[c.retryAfterSource] ?? c.retryAfterSource}`}>
+                            <b>{c.reason.replaceAll('_', ' ')}</b> ({c.model ?? 'all models'}) until {fmtWhen(c.until)} ({fmtRelative(c.until)})
+                          </div>
+                        ))
+                      : '—'}
                   </td>
-                  <td className="num">{s ? `${s.rateWindow.requests} / ${s.rateWindow.windowSeconds}s` : '—'}</td>
+                  <td className="num" title="requests in the last window / the account's limit per minute">
+                    {s?.rateWindow.requests == null ? '—' : `${s.rateWindow.requests}${s.rateWindow.limit == null ? '' : `/${s.rateWindow.limit}`} in ${s.rateWindow.windowSeconds}s`}
+                  </td>
                   <td data-testid={`account-proxy-${a.label}`}>
                     {s?.proxy ? (
                       <>
@@ -335,8 +456,8 @@ export function AccountsPage() {
                     )}
                   </td>
                   <td title={fmtTime(s?.lastUsedAt ?? a.lastUsedAt)}>{fmtRelative(s?.lastUsedAt ?? a.lastUsedAt)}</td>
-                  <td>{s?.lastError ? <span title={s.lastError.message}>{`${s.lastError.class} ${s.lastError.status} (${fmtRelative(s.lastError.at)})`}</span> : '—'}</td>
-                  <td>{s?.quotaResetAt ? fmtTime(s.quotaResetAt) : '—'}</td>
+                  <td data-testid={`account-last-error-${a.label}`}>{s?.lastError ? <span title={`${fmtTime(s.lastError.at)} (${fmtRelative(s.lastError.at)}): ${s.lastError.message}`}>{`${s.lastError.class} ${s.lastError.status}`}</span> : '—'}</td>
+                  <td data-testid={`account-quota-reset-${a.label}`}>{s?.quotaResetAt ? <span title={`${fmtTime(s.quotaResetAt)} (${fmtRelative(s.quotaResetAt)})`}>{fmtWhen(s.quotaResetAt)}</span> : '—'}</td>
                   <td className="num">{s?.affinityBindings ?? '—'}</td>
                   <td className="row-actions">
                     <button

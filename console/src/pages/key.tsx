@@ -1,55 +1,78 @@
-import { useMemo } from 'react';
+import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { query } from '../api';
 import { TimeChart } from '../components/time-chart';
 import { ErrorNote, Page, Panel, Stat } from '../components/ui';
 import { useApi } from '../components/use-api';
 import { fmtCompact, fmtInt, fmtTime, fmtUsd } from '../format';
-import type { ApiKey, KeyUsage, List, Timeseries } from '../types';
+import type { ApiKey, KeyUsage, UsageRow } from '../types';
+import { everyDay } from '../usage-days';
+import { KeyForm } from './keys';
+
+const DAYS = 30;
+const dayChart = (days: Array<UsageRow & { day: string }>, value: (d: UsageRow) => number) => [
+  { key: 'v', label: '', values: days.map((d) => ({ t: `${d.day}T00:00:00Z`, value: value(d) })) },
+];
 
 /** One client key: its limits, its current period's spend, its usage over 30 days (by day) and by model. */
 export function KeyPage() {
   const { id } = useParams();
-  const keys = useApi<List<ApiKey>>('/keys');
-  const key = keys.data?.data.find((k) => String(k.id) === id);
-  const path = useMemo(() => {
-    const to = Date.now();
-    return `/stats/timeseries${query({ bucket: 'day', by: 'key', from: new Date(to - 30 * 86_400_000).toISOString(), to: new Date(to + 60_000).toISOString() })}`;
-  }, []);
-  const series = useApi<Timeseries>(path);
-  const usage = useApi<KeyUsage>(`/keys/${id}/usage?days=30`);
-  const mine = series.data?.series.find((s) => s.key === id);
-  const totals = (mine?.points ?? []).reduce(
-    (a, p) => ({ requests: a.requests + p.requests, errors: a.errors + p.errors, tokens: a.tokens + p.inputTokens + p.outputTokens, cost: a.cost + p.costUsd }),
-    { requests: 0, errors: 0, tokens: 0, cost: 0 },
-  );
-  const points = mine?.points ?? [];
-  const bucket = series.data?.bucket ?? 'day';
+  const { data: key, error, reload } = useApi<ApiKey>(`/keys/${id}`, 10_000);
+  const usage = useApi<KeyUsage>(`/keys/${id}/usage?days=${DAYS}`, 10_000);
+  const [editing, setEditing] = useState(false);
+  const days = usage.data ? everyDay(usage.data) : [];
+  const totals = usage.data?.totals;
+  const budget = key?.maxBudget;
   return (
-    <Page title={key ? `Key ${key.name}` : `Key #${id}`} actions={<Link to="/keys">All keys</Link>}>
-      <ErrorNote error={keys.error ?? series.error} />
-      {keys.data && !key && <p className="error">No key #{id}.</p>}
+    <Page
+      title={key ? `Key ${key.name}` : `Key #${id}`}
+      actions={
+        <>
+          {key && !key.revokedAt && (
+            <button type="button" onClick={() => setEditing(!editing)} data-testid="key-edit">
+              Edit limits
+            </button>
+          )}
+          <Link to="/keys">All keys</Link>
+        </>
+      }
+    >
+      <ErrorNote error={error ?? usage.error} />
+      {editing && key && (
+        <Panel title="Name and limits">
+          <KeyForm
+            existing={key}
+            onSaved={() => {
+              setEditing(false);
+              reload();
+            }}
+          />
+        </Panel>
+      )}
       {key && (
         <div className="stats">
           <Stat label="prefix" value={<span className="mono">{key.prefix}…</span>} />
-          <Stat label="period spend" value={key.spend ? fmtUsd(key.spend.spentUsd) : '—'} testId="key-period-spend" />
-          <Stat label="remaining" value={key.spend?.remainingUsd == null ? (key.maxBudget == null ? 'no budget' : '—') : fmtUsd(key.spend.remainingUsd)} />
-          <Stat label="period" value={key.spend ? `${fmtTime(key.spend.periodStart).slice(0, 10)} → ${key.spend.periodEnd ? fmtTime(key.spend.periodEnd).slice(0, 10) : '∞'}` : (key.budgetPeriod ?? '—')} />
-          <Stat label="requests (30 d)" value={fmtInt(totals.requests)} testId="key-requests" />
-          <Stat label="tokens (30 d)" value={fmtInt(totals.tokens)} />
-          <Stat label="cost (30 d)" value={fmtUsd(totals.cost)} />
+          <Stat label={key.spend ? `spent this ${key.budgetPeriod === 'total' ? 'budget' : key.budgetPeriod}` : 'period spend'} value={key.spend ? fmtUsd(key.spend.spentUsd) : '—'} testId="key-period-spend" />
+          <Stat
+            label={budget == null ? 'budget' : `of ${fmtUsd(budget)} left`}
+            value={budget == null ? 'no budget' : fmtUsd(key.spend?.remainingUsd)}
+            testId="key-remaining"
+          />
+          <Stat label="budget resets" value={key.spend ? (key.spend.periodEnd ? fmtTime(key.spend.periodEnd) : 'never') : '—'} />
+          <Stat label={`requests (${DAYS} d)`} value={fmtInt(totals?.requests)} testId="key-requests" />
+          <Stat label={`tokens (${DAYS} d)`} value={totals ? fmtInt(totals.inputTokens + totals.outputTokens) : '—'} />
+          <Stat label={`cost (${DAYS} d)`} value={fmtUsd(totals?.costUsd)} testId="key-cost" />
         </div>
       )}
       <div className="grid2">
         <Panel title="Requests per day">
-          <TimeChart series={[{ key: 'requests', label: 'requests', values: points.map((p) => ({ t: p.t, value: p.requests })) }]} bucket={bucket} format={fmtCompact} testId="key-chart-requests" />
+          <TimeChart series={dayChart(days, (d) => d.requests)} bucket="day" format={fmtCompact} testId="key-chart-requests" />
         </Panel>
         <Panel title="Cost per day (USD)">
-          <TimeChart series={[{ key: 'cost', label: 'cost', values: points.map((p) => ({ t: p.t, value: p.costUsd })) }]} bucket={bucket} format={(n) => fmtUsd(n)} testId="key-chart-cost" />
+          <TimeChart series={dayChart(days, (d) => d.costUsd)} bucket="day" format={(n) => fmtUsd(n)} decimals testId="key-chart-cost" />
         </Panel>
       </div>
       {usage.data && (
-        <Panel title="By model (30 days)">
+        <Panel title={`By model (${DAYS} days)`}>
           <table data-testid="key-usage-by-model">
             <thead>
               <tr>
@@ -64,7 +87,7 @@ export function KeyPage() {
             <tbody>
               {usage.data.byModel.map((m) => (
                 <tr key={m.model}>
-                  <td className="mono">{m.model}</td>
+                  <td className="mono">{m.model || '—'}</td>
                   <td className="num">{fmtInt(m.requests)}</td>
                   <td className="num">{fmtInt(m.inputTokens)}</td>
                   <td className="num">{fmtInt(m.outputTokens)}</td>
@@ -74,19 +97,20 @@ export function KeyPage() {
               ))}
             </tbody>
           </table>
+          {usage.data.byModel.length === 0 && <p className="muted">No requests in {DAYS} days.</p>}
         </Panel>
       )}
       {key && (
         <Panel title="Limits">
-          <dl className="kv">
+          <dl className="kv" data-testid="key-limits">
             <dt>requests / min</dt>
             <dd>{key.rateLimitPerMin ?? 'none'}</dd>
             <dt>tokens / min</dt>
             <dd>{key.tokensPerMin ?? 'none'}</dd>
             <dt>budget</dt>
-            <dd>{key.maxBudget == null ? 'none' : `${fmtUsd(key.maxBudget)} per ${key.budgetPeriod ?? 'month'}`}</dd>
+            <dd>{key.maxBudget == null ? 'none' : `${fmtUsd(key.maxBudget)} per ${key.budgetPeriod}`}</dd>
             <dt>allowed models</dt>
-            <dd>{key.models?.join(', ') ?? 'all'}</dd>
+            <dd>{key.models === null ? 'all' : key.models.length === 0 ? 'none' : key.models.join(', ')}</dd>
             <dt>expires</dt>
             <dd>{key.expiresAt ? fmtTime(key.expiresAt) : 'never'}</dd>
             <dt>created</dt>

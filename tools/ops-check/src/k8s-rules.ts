@@ -3,7 +3,7 @@ import { objectName, selects, type K8sObject, type Labels } from './k8s-types.js
 import { checkPod, podOf } from './pod-rules.js';
 
 // Rules over one kustomize build (all objects together): pods hardened (pod-rules.ts), gRPC Services
-// headless, a PodDisruptionBudget for every Deployment, the expected autoscalers, a migration Job, and,
+// headless, a PodDisruptionBudget and placement spread for every Deployment, the expected autoscalers, a migration Job, and,
 // when the build carries network policies, one selecting every Deployment.
 
 export interface BuildExpectations {
@@ -48,6 +48,11 @@ export function checkBuild(objects: K8sObject[], expect: BuildExpectations, repo
     if (!pdbs.some((pdb) => selects(matchLabels(pdb), podLabels))) problems.push(`${objectName(deployment)}: no PodDisruptionBudget`);
     const scaled = hpas.some((h) => h.spec?.scaleTargetRef?.kind === 'Deployment' && h.spec.scaleTargetRef.name === name);
     if (expect.autoscaled.includes(name) && !scaled) problems.push(`${objectName(deployment)}: no HorizontalPodAutoscaler`);
+    // Placement spread: without it the scheduler may put every replica on one node or in one zone.
+    const spread = deployment.spec?.template?.spec?.topologySpreadConstraints ?? [];
+    if (!spread.some((c) => c.topologyKey && selects(c.labelSelector?.matchLabels, podLabels))) {
+      problems.push(`${objectName(deployment)}: no topologySpreadConstraints select its pods (placement spread)`);
+    }
     if (expect.networkPolicies && !policies.some((p) => selects(p.spec?.podSelector?.matchLabels, podLabels))) {
       problems.push(`${objectName(deployment)}: no NetworkPolicy selects its pods`);
     }

@@ -11,6 +11,7 @@ export interface Probe {
 
 export interface Container {
   name?: string;
+  image?: string;
   command?: string[];
   args?: string[];
   ports?: { name?: string; containerPort?: number }[];
@@ -37,6 +38,14 @@ export interface PodSpec {
   initContainers?: Container[];
   volumes?: { name?: string; emptyDir?: { sizeLimit?: string }; persistentVolumeClaim?: object }[];
   terminationGracePeriodSeconds?: number;
+  automountServiceAccountToken?: boolean;
+  topologySpreadConstraints?: {
+    maxSkew?: number;
+    topologyKey?: string;
+    whenUnsatisfiable?: string;
+    labelSelector?: { matchLabels?: Labels };
+    matchLabelKeys?: string[];
+  }[];
 }
 
 export interface K8sObject {

@@ -75,12 +75,14 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       release = await (deps.admission ?? UNBOUNDED_ADMISSION).enter(clientGone.signal);
       const client = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = client.id;
-      await deps.keyLimits.check(client);
       let body = await deps.readBody(req, res);
       const call = endpoint.decode(req, body.value);
       summary.model = call.model;
       summary.stream = call.stream;
+      // After the model is known: a refusal is logged with it, and a model the key may not use is a 403 whatever
+      // its budget says.
       deps.keyLimits.checkModel(client, call.model);
+      await deps.keyLimits.check(client);
       // Charged from here on: a request refused before reaching an upstream cost nothing.
       key = client;
       const route = deps.routes.resolve(call.model);

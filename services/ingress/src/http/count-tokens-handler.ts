@@ -36,11 +36,12 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
       release = await (deps.admission ?? UNBOUNDED_ADMISSION).enter(clientGone.signal);
       const key = await authenticateClient(deps.apiKeys, keySources(req, protocol));
       summary.apiKeyId = key.id;
-      await deps.keyLimits.check(key);
       const body = await deps.readBody(req, res);
       const { model } = endpoint.decode(req, body.value);
       summary.model = model;
+      // As chat-handler: the model first, so a refusal is logged with it and a forbidden model is a 403.
       deps.keyLimits.checkModel(key, model);
+      await deps.keyLimits.check(key);
       const route = deps.routes.resolve(model);
       const outcome = await deps.attemptLoop.run(
         {

@@ -13,6 +13,11 @@ export interface UpstreamTarget {
   credential?: { headerName: string; headerValue: string };
   /** The account's non-secret settings (settings_json), e.g. {project} for antigravity. */
   settings: Readonly<Record<string, unknown>>;
+  /**
+   * The account authenticates with an OAuth access token (a subscription logged in or imported: auth_type
+   * "oauth"), not an API key or a static bearer; adapters send what the subscription's own client sends.
+   */
+  oauth?: boolean;
 }
 
 /** An HTTP request ready for undici: POST with a JSON body, or a GET (model lists) whose body is ignored. */
@@ -22,6 +27,11 @@ export interface UpstreamRequest {
   body: string;
   /** POST when absent. */
   method?: 'GET' | 'POST';
+  /**
+   * Set where the upstream answers only as a stream though the client asked for a whole answer (the Codex
+   * backend): turns the collected 2xx body into the whole answer the exchange reads. Throws AppError UPSTREAM_ERROR.
+   */
+  streamedAnswer?: (text: string) => string;
 }
 
 /** One page of an upstream's model list, read into the proto's shape. */

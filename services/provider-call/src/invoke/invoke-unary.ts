@@ -61,9 +61,12 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   if (isSuccess(upstream.status)) {
     try {
       const promptTokens = estimate === undefined ? undefined : await estimate;
+      // An upstream that only streams (the Codex backend): the whole answer is read from the collected stream.
+      const collect = exchange.request.streamedAnswer;
+      const last = collect === undefined ? upstream.text : collect(upstream.text);
       // One request (nearly every call): its body. Several: the first body, then the others in order.
       const { body, usage } =
-        texts.length === 0 ? exchange.readResponse(upstream.text, promptTokens) : exchange.readResponse(texts[0] as string, promptTokens, [...texts.slice(1), upstream.text]);
+        texts.length === 0 ? exchange.readResponse(last, promptTokens) : exchange.readResponse(texts[0] as string, promptTokens, [...texts.slice(1), last]);
       return InvokeResponse.fromPartial({ ...base, body: Buffer.from(body), usage: protoUsage(usage) });
     } catch (error) {
       const message = toAppError(error, 'UPSTREAM_ERROR').message;

@@ -10,7 +10,8 @@ function invokeRequest(clientFormat: ClientFormat, providerKind: string, body: u
     body: Buffer.from(JSON.stringify(body)),
     upstreamModel: 'up-model',
     account: { id: 7, providerKind, baseUrl: 'http://upstream/v1', settingsJson: '{"project":"p-1"}' },
-    credential: { headerName: 'authorization', headerValue: 'Bearer sk-1' },
+    // An API key, in the header auth sends it in for the kind (a bearer to anthropic is a subscription's OAuth token).
+    credential: providerKind === 'anthropic' ? { headerName: 'x-api-key', headerValue: 'sk-1' } : { headerName: 'authorization', headerValue: 'Bearer sk-1' },
   });
 }
 

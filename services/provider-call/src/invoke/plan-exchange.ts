@@ -24,6 +24,7 @@ export function upstreamTarget(request: { upstreamModel: string; credential?: Cr
     model: request.upstreamModel,
     settings: asRecord(account.settingsJson === '' ? undefined : parseJson(account.settingsJson)) ?? {},
   };
+  if (account.authType === 'oauth') target.oauth = true;
   const credential = request.credential;
   if (credential !== undefined && credential.headerName !== '') {
     target.credential = { headerName: credential.headerName, headerValue: credential.headerValue };
@@ -68,9 +69,26 @@ function headerProtocolOf(format: WireFormatName): HeaderProtocol {
 const CLIENT_MAY_REPLACE: ReadonlySet<string> = new Set(['anthropic-version']);
 
 /**
+ * Comma-separated lists the gateway may set itself (an OAuth account's `anthropic-beta`) that a client's own
+ * list joins: both sets of values go upstream.
+ */
+const CLIENT_MAY_EXTEND: ReadonlySet<string> = new Set(['anthropic-beta']);
+
+/** `ours` then the client's values it lacks, comma-separated. */
+function mergedList(ours: string, theirs: string): string {
+  const values = ours.split(',').map((value) => value.trim()).filter((value) => value !== '');
+  for (const value of theirs.split(',')) {
+    const trimmed = value.trim();
+    if (trimmed !== '' && !values.includes(trimmed)) values.push(trimmed);
+  }
+  return values.join(',');
+}
+
+/**
  * Adds the client headers the upstream takes (see @aigw/client-headers) to an upstream request, never over a
  * header the gateway set for authentication or content (the adapter's own API version may be replaced by the
- * client's: its body is written for that version). Returns the `header:<name>` entries it could not carry.
+ * client's: its body is written for that version; a list the adapter set, such as the OAuth beta, is merged
+ * with the client's). Returns the `header:<name>` entries it could not carry.
  */
 export function addClientHeaders(
   request: UpstreamRequest,
@@ -80,8 +98,11 @@ export function addClientHeaders(
 ): string[] {
   if (clientHeaders.length === 0) return [];
   const own = request.headers;
-  const isProtected = (name: string) => name in own && !CLIENT_MAY_REPLACE.has(name);
+  const isProtected = (name: string) => name in own && !CLIENT_MAY_REPLACE.has(name) && !CLIENT_MAY_EXTEND.has(name);
   const plan = planClientHeaders(clientHeaders, clientProtocol, providerKind, isProtected);
-  for (const { name, value } of plan.forward) own[name] = value;
+  for (const { name, value } of plan.forward) {
+    const ours = own[name];
+    own[name] = ours !== undefined && CLIENT_MAY_EXTEND.has(name) ? mergedList(ours, value) : value;
+  }
   return plan.dropped;
 }

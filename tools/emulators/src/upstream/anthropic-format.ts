@@ -3,9 +3,12 @@ import { renderAnthropicError } from './anthropic-error.js';
 import { parseAnthropicRequest } from './anthropic-request.js';
 import type { ChatRequest, Reply } from './reply.js';
 import { answerPieces, jsonPieces, textPieces } from './stream-pieces.js';
-import type { ParseFailure, RenderContext, RouteMatch, WireFormat } from './wire-format.js';
+import { bearerToken, type CredentialKind, type ParseFailure, type RenderContext, type RouteMatch, type WireFormat } from './wire-format.js';
 
-// Anthropic Messages: POST /v1/messages, `x-api-key: <key>`, `anthropic-version` required.
+// Anthropic Messages: POST /v1/messages, `x-api-key: <key>`, `anthropic-version` required. A Claude
+// subscription's OAuth access token goes as `Authorization: Bearer` (checked like every OAuth bearer) and only
+// with the `oauth-2025-04-20` beta; without it Anthropic answers 401 "OAuth authentication is currently not
+// supported.". An x-api-key wins when both are sent.
 // Stream: message_start, then per content block content_block_start / content_block_delta… /
 // content_block_stop (a ping after the first start, as the real API sends), message_delta with the
 // stop reason and the cumulative output_tokens, message_stop.
@@ -14,6 +17,14 @@ import type { ParseFailure, RenderContext, RouteMatch, WireFormat } from './wire
 // output_tokens includes thinking tokens, as Anthropic bills them.
 
 type Block = Record<string, unknown>;
+
+/** The beta that lets an OAuth access token through. */
+const OAUTH_BETA = 'oauth-2025-04-20';
+
+function apiKey(headers: IncomingHttpHeaders): string {
+  const key = headers['x-api-key'];
+  return typeof key === 'string' ? key.trim() : '';
+}
 
 function sse(type: string, data: object): string {
   return `event: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
@@ -57,8 +68,19 @@ export const anthropicFormat: WireFormat = {
   },
 
   credential(headers: IncomingHttpHeaders): string {
-    const key = headers['x-api-key'];
-    return typeof key === 'string' ? key.trim() : '';
+    const key = apiKey(headers);
+    return key !== '' ? key : bearerToken(headers);
+  },
+
+  credentialKindOf(headers: IncomingHttpHeaders): CredentialKind {
+    return apiKey(headers) === '' && bearerToken(headers) !== '' ? 'oauth-bearer' : 'api-key';
+  },
+
+  authError(headers: IncomingHttpHeaders): string | undefined {
+    if (apiKey(headers) !== '' || bearerToken(headers) === '') return undefined;
+    const betas = headers['anthropic-beta'];
+    const listed = typeof betas === 'string' && betas.split(',').some((beta) => beta.trim() === OAUTH_BETA);
+    return listed ? undefined : 'OAuth authentication is currently not supported.';
   },
 
   headerError(headers: IncomingHttpHeaders): string | undefined {

@@ -75,7 +75,10 @@ export async function serveModelList(
   };
   const headerError = format.headerError?.(req.headers);
   if (headerError !== undefined) return reply(400, format.renderError(400, headerError));
-  const validBearer = format.credentialKind !== 'oauth-bearer' || deps.validateBearer === undefined || deps.validateBearer(credential);
+  const authError = credential === '' ? undefined : format.authError?.(req.headers);
+  if (authError !== undefined) return reply(401, format.renderError(401, authError));
+  const kind = format.credentialKindOf?.(req.headers) ?? format.credentialKind;
+  const validBearer = kind !== 'oauth-bearer' || deps.validateBearer === undefined || deps.validateBearer(credential);
   if (credential === '' || !validBearer) return reply(401, format.renderError(401));
 
   const steering = mergeSteering(deps.defaults, deps.scripts.take({ credential, model: '', path: pathname }), undefined, steeringFromHeaders(req.headers));

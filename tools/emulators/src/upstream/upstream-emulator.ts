@@ -15,6 +15,7 @@ import { renderGoogleQuotaError } from './google-error.js';
 import { openAiFormat } from './openai-format.js';
 import { openAiResponsesFormat } from './openai-responses-format.js';
 import { modelListEndpoint, serveModelList } from './model-list-routes.js';
+import { codexFormat } from './codex-format.js';
 import { buildReply, type ChatRequest, type Reply } from './reply.js';
 import { InvalidSchemaError } from './structured-answer.js';
 import { notableHeaders, RequestLog, type RecordedRequest } from './request-log.js';
@@ -28,15 +29,20 @@ import { isParseFailure, type ParseFailure, type RouteMatch, type WireFormat } f
 // one JSON.parse, one render, no logging, O(1) recording.
 
 /** Every wire format served; a new format is one file and one entry here. */
-const FORMATS: readonly WireFormat[] = [openAiFormat, openAiResponsesFormat, anthropicFormat, geminiFormat, antigravityFormat];
+const FORMATS: readonly WireFormat[] = [openAiFormat, openAiResponsesFormat, codexFormat, anthropicFormat, geminiFormat, antigravityFormat];
 
 const BODY_LIMIT = 32 * 1024 * 1024;
+
+/** Whether the request's credential is an OAuth bearer token (checked by validateBearer), not an API key. */
+function isOAuthBearer(format: WireFormat, req: IncomingMessage): boolean {
+  return (format.credentialKindOf?.(req.headers) ?? format.credentialKind) === 'oauth-bearer';
+}
 
 export interface UpstreamEmulatorOptions {
   host?: string;
   /** 0 (default) picks a free port. */
   port?: number;
-  /** Checks OAuth bearer tokens (antigravity); a rejected token gets 401. API-key formats are not checked. */
+  /** Checks OAuth bearer tokens (antigravity, Codex, Anthropic bearers); a rejected token gets 401. API-key formats are not checked. */
   validateBearer?: (token: string) => boolean;
   /** Steering for every request, below scripts, directives and headers (e.g. `{ delayMs: 350 }`). */
   defaults?: Steering;
@@ -113,7 +119,9 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     const headerError = format.headerError?.(req.headers);
     if (headerError !== undefined) return fail(400, chat.model, chat.stream, headerError);
     if (credential === '') return fail(401, chat.model, chat.stream);
-    if (format.credentialKind === 'oauth-bearer' && validateBearer !== undefined && !validateBearer(credential)) {
+    const authError = format.authError?.(req.headers);
+    if (authError !== undefined) return fail(401, chat.model, chat.stream, authError);
+    if (isOAuthBearer(format, req) && validateBearer !== undefined && !validateBearer(credential)) {
       return fail(401, chat.model, chat.stream);
     }
 
@@ -201,7 +209,9 @@ export async function startUpstreamEmulator(opts: UpstreamEmulatorOptions = {}):
     if (!isParseFailure(chat)) entry.model = chat.model;
     const headerError = format.headerError?.(req.headers);
     if (headerError !== undefined) return answer(400, format.renderError(400, headerError));
-    if (credential === '' || (format.credentialKind === 'oauth-bearer' && validateBearer !== undefined && !validateBearer(credential))) {
+    const authError = format.authError?.(req.headers);
+    if (authError !== undefined) return answer(401, format.renderError(401, authError));
+    if (credential === '' || (isOAuthBearer(format, req) && validateBearer !== undefined && !validateBearer(credential))) {
       return answer(401, format.renderError(401));
     }
     if (isParseFailure(chat)) return answer(400, format.renderError(400, chat.error));

@@ -44,6 +44,13 @@ export interface WireFormat {
   credential(headers: IncomingHttpHeaders, query: string): string;
   /** A required header missing or invalid: the 400 message; undefined when the headers are fine. */
   headerError?(headers: IncomingHttpHeaders): string | undefined;
+  /**
+   * The kind of the credential this request carries, where a format takes both (Anthropic: an API key in
+   * x-api-key or an OAuth bearer); `credentialKind` when absent.
+   */
+  credentialKindOf?(headers: IncomingHttpHeaders): CredentialKind;
+  /** A credential sent in a form the provider refuses (checked before the token itself): the 401 message. */
+  authError?(headers: IncomingHttpHeaders): string | undefined;
   /** Validates and normalizes the decoded JSON body. */
   parse(body: unknown, route: RouteMatch): ChatRequest | ParseFailure;
   /** Non-streaming response body. */

@@ -2,7 +2,7 @@ import type { ModelListing } from '../../adapters/provider-adapter.js';
 import { isoSeconds, modelId, pageArray, pageObject, upstreamModel } from '../../adapters/model-entries.js';
 import { joinUrl, listHeaders } from '../../adapters/upstream-headers.js';
 import { asRecord, asString } from '../../ir/json-shape.js';
-import { ANTHROPIC_VERSION } from './anthropic-upstream.js';
+import { ANTHROPIC_VERSION, isOAuthAccount, OAUTH_BETA } from './anthropic-upstream.js';
 
 /** Anthropic's largest page: fewer round trips for the whole list. */
 const PAGE_LIMIT = 1000;
@@ -19,7 +19,7 @@ export const anthropicModelListing: ModelListing = {
     return {
       method: 'GET',
       url: `${joinUrl(target.baseUrl, path)}?${query.toString()}`,
-      headers: { ...listHeaders(target), 'anthropic-version': ANTHROPIC_VERSION },
+      headers: { ...listHeaders(target), 'anthropic-version': ANTHROPIC_VERSION, ...(isOAuthAccount(target) ? { 'anthropic-beta': OAUTH_BETA } : {}) },
       body: '',
     };
   },

@@ -5,7 +5,7 @@ import type { IrError, IrUsage } from '../../ir/chat-ir.js';
 import { asArray, asRecord, asString, parseJson, type JsonRecord } from '../../ir/json-shape.js';
 import { assertJsonDepth, formatSseEvent, objectBody, type SseEvent } from '@aigw/formats';
 import { anthropicErrorBody, anthropicTypeStatus, decodeAnthropicError } from './anthropic-errors.js';
-import { anthropicHeaders, anthropicMessagesUrl } from './anthropic-upstream.js';
+import { anthropicHeaders, anthropicMessagesUrl, withClaudeCodeSystem } from './anthropic-upstream.js';
 import { anthropicUsageToIr } from './anthropic-usage.js';
 
 // Anthropic client → Anthropic upstream: the body goes out as the client wrote it (model and stream
@@ -71,7 +71,7 @@ export const anthropicPassthrough: PassthroughFactory = {
     // rest. Only the depth is checked again: it guards this service's own recursion, not a rule of the format.
     const fields = objectBody(body);
     assertJsonDepth(fields);
-    const forwarded = anthropicPassthroughBody(fields, target.model, stream);
+    const forwarded = withClaudeCodeSystem(anthropicPassthroughBody(fields, target.model, stream), target);
     return {
       request: { url: anthropicMessagesUrl(target.baseUrl), headers: anthropicHeaders(target, stream), body: JSON.stringify(forwarded) },
       droppedFields: [],

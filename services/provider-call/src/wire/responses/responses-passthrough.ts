@@ -7,6 +7,7 @@ import type { IrError, IrUsage } from '../../ir/chat-ir.js';
 import { asArray, asRecord, asString, parseJson } from '../../ir/json-shape.js';
 import { assertJsonDepth, formatSseEvent, objectBody, openAiErrorNames, responsesErrorEvent, type SseEvent } from '@aigw/formats';
 import { decodeOpenAiError, openAiErrorBody } from '../openai/openai-errors.js';
+import { chatGptAccountId, codexRequest } from './codex-backend.js';
 import { responsesUsageToIr } from './responses-response-decoder.js';
 import { responsesEventError } from './responses-stream-decoder.js';
 
@@ -122,13 +123,13 @@ export function responsesPassthroughExchange(body: unknown, target: UpstreamTarg
   // again: it guards this service's own recursion, not a rule of the format.
   const fields = objectBody(body);
   assertJsonDepth(fields);
+  const forwarded = responsesPassthroughBody(fields, target.model, stream);
+  const request = { url: joinUrl(target.baseUrl, '/responses'), headers: upstreamHeaders(target, stream), body: JSON.stringify(forwarded) };
+  const chatGpt = chatGptAccountId(target);
+  const codex = chatGpt === undefined ? undefined : codexRequest(request, forwarded, chatGpt, stream);
   return {
-    request: {
-      url: joinUrl(target.baseUrl, '/responses'),
-      headers: upstreamHeaders(target, stream),
-      body: JSON.stringify(responsesPassthroughBody(fields, target.model, stream)),
-    },
-    droppedFields: [],
+    request: codex?.request ?? request,
+    droppedFields: codex?.dropped ?? [],
     readResponse(text) {
       const root = asRecord(parseJson(text));
       const upstreamId = asString(root?.id);

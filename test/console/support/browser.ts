@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { chromium, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type ConsoleMessage, type Locator, type Page } from 'playwright-core';
 
 // Debian's chromium (installed by .ci/run with apt-get), headless, with a fresh profile per run and nothing
 // that phones home.
@@ -10,6 +10,7 @@ const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run
 
 export interface ConsoleBrowser {
   context: BrowserContext;
+  /** The console's tab: its console errors and page errors are the walk's problems. */
   page: Page;
   /** Console errors and page errors so far, except the ones `expected` allowed. */
   problems: string[];
@@ -58,10 +59,21 @@ export async function openBrowser(): Promise<ConsoleBrowser> {
   };
 }
 
-/** With CONSOLE_SCREENSHOTS=1, saves the page as docs/console/<name>.png (the README shows them). */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * With CONSOLE_SCREENSHOTS=1, saves the page as docs/console/<name>.png (the README shows them); `secrets` are
+ * painted over (a key's secret shown once), so that no picture holds a usable one.
+ */
+export async function screenshot(page: Page, name: string, secrets: Locator[] = []): Promise<void> {
   if (process.env['CONSOLE_SCREENSHOTS'] !== '1') return;
-  const path = join(import.meta.dirname, '..', '..', 'docs', 'console', `${name}.png`);
+  const path = join(import.meta.dirname, '..', '..', '..', 'docs', 'console', `${name}.png`);
   mkdirSync(dirname(path), { recursive: true });
-  await page.screenshot({ path, fullPage: false });
+  await page.screenshot({ path, fullPage: false, mask: secrets, maskColor: '#1f2937' });
+}
+
+/** Logs the console's tab in with the admin token and waits for the overview. */
+export async function logIn(page: Page, ui: string, adminToken: string): Promise<void> {
+  await page.goto(`${ui}/`);
+  await page.getByTestId('login-token').fill(adminToken);
+  await page.getByTestId('login-submit').click();
+  await page.getByTestId('page-overview').waitFor();
 }
