@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './check-manifests.js';
 import { checkDockerfile } from './dockerfile-rules.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
 

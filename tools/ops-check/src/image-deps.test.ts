@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './check-manifests.js';
 import { IMAGE_DEPS_BUDGET_BYTES, imageDeps, productionInstall } from './image-deps.js';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 describe('the image production dependency tree', () => {
   const deps = imageDeps(REPO_ROOT);
