@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestCerts, type TestCerts } from '../../../test/support/test-certs.js';
-import { createRedis, Redis, type RedisClient } from '../src/index.js';
+import { Cluster, createRedis, Redis, type RedisClient } from '../src/index.js';
 
 // Credentials against the local Redis (an ACL user of this run's own, removed after) and TLS against a
 // redis-server this file starts on a free port with a throwaway CA.
@@ -50,6 +50,26 @@ describe('Redis credentials (ACL user)', () => {
       expect(await admin.get(`${user}:k`)).toBe('v');
     } finally {
       redis.disconnect();
+    }
+  });
+});
+
+describe('Redis Cluster credentials and TLS', () => {
+  it('gives every node the URL credentials, the settings and TLS, and connects by name under TLS', () => {
+    // No cluster runs here: the seed is a closed port, and only the options every node connection gets are read.
+    const cluster = createRedis('rediss://app:from-url@ignored:6379', {
+      clusterNodes: '127.0.0.1:1',
+      access: { password: 'from-setting' },
+    });
+    try {
+      expect(cluster).toBeInstanceOf(Cluster);
+      const options = (cluster as Cluster).options;
+      expect(options.redisOptions).toMatchObject({ username: 'app', password: 'from-setting', tls: {} });
+      const looked: string[] = [];
+      options.dnsLookup?.('redis-0.example.internal', (_error, address) => looked.push(address));
+      expect(looked).toEqual(['redis-0.example.internal']);
+    } finally {
+      cluster.disconnect();
     }
   });
 });
