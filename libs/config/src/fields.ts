@@ -31,9 +31,28 @@ export const commonFields = {
   REDIS_CLUSTER_NODES: z.string().default(''),
   /** Budget of one Redis command (queued time included); past it the caller uses its fallback. */
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(500),
+  /** Redis ACL user and password (single server and Cluster); empty: those in REDIS_URL, if any. */
+  REDIS_USERNAME: z.string().default(''),
+  REDIS_PASSWORD: z.string().default(''),
+  /** TLS to Redis (also on for a `rediss://` REDIS_URL or any REDIS_TLS_*_FILE); PEM files of the CA and client. */
+  REDIS_TLS: bool(false),
+  REDIS_TLS_CA_FILE: z.string().default(''),
+  REDIS_TLS_CERT_FILE: z.string().default(''),
+  REDIS_TLS_KEY_FILE: z.string().default(''),
   NATS_URL: z.string().default('nats://127.0.0.1:4222'),
   NATS_SUBJECT_PREFIX: z.string().default('gateway'),
   NATS_LOG_STREAM: z.string().default('GATEWAY_LOGS'),
+  /** NATS credentials, at most one kind: user and password, a token, an NKEY seed, or a .creds file (JWT + seed). */
+  NATS_USER: z.string().default(''),
+  NATS_PASSWORD: z.string().default(''),
+  NATS_TOKEN: z.string().default(''),
+  NATS_NKEY_SEED: z.string().default(''),
+  NATS_CREDS_FILE: z.string().default(''),
+  /** TLS to NATS (also on for a `tls://` NATS_URL or any NATS_TLS_*_FILE); PEM files of the CA and client. */
+  NATS_TLS: bool(false),
+  NATS_TLS_CA_FILE: z.string().default(''),
+  NATS_TLS_CERT_FILE: z.string().default(''),
+  NATS_TLS_KEY_FILE: z.string().default(''),
   DATABASE_URL: z.string().min(1),
   METRICS_PORT: port(0),
 };

@@ -1,4 +1,6 @@
-/** Connection settings read from a `mysql://user:password@host:port/database` URL. */
+import { parseTlsParams, toDriverTls, type DatabaseTls, type DriverTls } from './database-tls.js';
+
+/** Connection settings read from a `mysql://user:password@host:port/database?ssl-mode=…` URL. */
 export interface DatabaseConnection {
   host: string;
   port: number;
@@ -6,6 +8,10 @@ export interface DatabaseConnection {
   password: string;
   /** Empty when the URL names only the server. */
   database: string;
+  /** From the query's TLS parameters (database-tls.ts); undefined: plain TCP. */
+  tls?: DatabaseTls;
+  /** Lets MySQL 8's caching_sha2_password fetch the server's RSA key when there is no TLS. */
+  allowPublicKeyRetrieval?: boolean;
 }
 
 const PROTOCOLS = new Set(['mysql:', 'mariadb:']);
@@ -22,6 +28,7 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseConnection {
     throw new Error(`DATABASE_URL must start with mysql:// or mariadb://, not ${url.protocol}//`);
   }
   if (url.hostname === '') throw new Error('DATABASE_URL has no host');
+  const { tls, allowPublicKeyRetrieval } = parseTlsParams(url.searchParams);
   return {
     // WHATWG URL keeps IPv6 brackets, which the driver does not accept.
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -29,6 +36,8 @@ export function parseDatabaseUrl(databaseUrl: string): DatabaseConnection {
     user: safeDecode(url.username),
     password: safeDecode(url.password),
     database: safeDecode(url.pathname.replace(/^\//, '')),
+    ...(tls && { tls }),
+    ...(allowPublicKeyRetrieval && { allowPublicKeyRetrieval }),
   };
 }
 
@@ -52,25 +61,46 @@ export interface DriverSettings {
   user: string;
   password: string;
   database?: string;
+  ssl?: DriverTls;
+  allowPublicKeyRetrieval?: boolean;
 }
 
-/** Driver settings for the `mariadb` package; the database is left out when the URL names none. */
+/**
+ * Driver settings for the `mariadb` package; the database is left out when the URL names none. Reads the TLS
+ * files the URL names, so a missing CA fails here, at start.
+ */
 export function toDriverConfig(connection: DatabaseConnection): DriverSettings {
-  const { host, port, user, password, database } = connection;
-  return { host, port, user, password, ...(database === '' ? {} : { database }) };
+  const { host, port, user, password, database, tls, allowPublicKeyRetrieval } = connection;
+  return {
+    host,
+    port,
+    user,
+    password,
+    ...(database === '' ? {} : { database }),
+    ...(tls && { ssl: toDriverTls(tls) }),
+    ...(allowPublicKeyRetrieval && { allowPublicKeyRetrieval }),
+  };
 }
 
-/** Replaces the URL's password (as written, decoded and re-encoded) in text that is about to be printed. */
+/**
+ * Replaces the URL's password and TLS key passphrase (as written, decoded and re-encoded) in text that is about
+ * to be printed.
+ */
 export function redactPassword(text: string, databaseUrl: string): string {
-  let written: string;
+  let written: string[];
   try {
-    written = new URL(databaseUrl).password;
+    const url = new URL(databaseUrl);
+    const passphrase = /[?&]sslpassword=([^&#]*)/.exec(url.search)?.[1] ?? '';
+    written = [url.password, passphrase].filter((secret) => secret !== '');
   } catch {
     return text;
   }
-  if (written === '') return text;
-  const decoded = safeDecode(written);
-  const secrets = [...new Set([written, decoded, encodeURIComponent(decoded)])].sort((a, b) => b.length - a.length);
+  if (written.length === 0) return text;
+  const variants = written.flatMap((secret) => {
+    const decoded = safeDecode(secret.replaceAll('+', ' '));
+    return [secret, safeDecode(secret), decoded, encodeURIComponent(decoded)];
+  });
+  const secrets = [...new Set(variants)].sort((a, b) => b.length - a.length);
   return secrets.reduce((out, secret) => out.replaceAll(secret, '***'), text);
 }
 

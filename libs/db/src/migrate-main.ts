@@ -1,15 +1,21 @@
-// `npm run migrate -w @aigw/db`: applies pending migrations to DATABASE_URL without Prisma's schema engine.
+// `npm run migrate -w @aigw/db`: applies pending migrations to DATABASE_URL (or the file DATABASE_URL_FILE
+// names) without Prisma's schema engine.
+import { resolveFileSettings } from '@aigw/config';
 import { redactPassword } from './database-url.js';
 import { applyMigrations } from './migrator.js';
 
-const databaseUrl = process.env['DATABASE_URL'] ?? '';
+const { values, problems } = resolveFileSettings(['DATABASE_URL'], process.env);
+const databaseUrl = values['DATABASE_URL'] ?? '';
 
 /** One line, password removed: the output of a Kubernetes Job ends up in shared logs. */
 function printable(message: string): string {
   return redactPassword(message, databaseUrl).replace(/\s*\n\s*/g, ' | ');
 }
 
-if (databaseUrl === '') {
+if (problems.length > 0) {
+  console.error(`migrate: ${problems.join('; ')}`);
+  process.exitCode = 2;
+} else if (databaseUrl === '') {
   console.error('migrate: DATABASE_URL is not set');
   process.exitCode = 2;
 } else {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPrisma, createTestDatabase, Prisma, type PrismaClient, type TestDatabase } from '../src/index.js';
+import { applyMigrations, createPrisma, createTestDatabase, Prisma, type PrismaClient, type TestDatabase } from '../src/index.js';
 
 describe('createPrisma', () => {
   let db: TestDatabase;
@@ -62,5 +62,26 @@ describe('createPrisma', () => {
     ]);
     expect(logs[0]).toMatchObject({ inputTokens: 0, attempts: 1, isStream: false, startedAt });
     expect(typeof logs[0]?.id).toBe('bigint');
+  });
+
+  it('connects over TLS when DATABASE_URL requires it, and never falls back to plain text', async () => {
+    const tlsUrl = `${db.url}?sslmode=REQUIRED`;
+    const [haveSsl] = await prisma.$queryRaw<Array<{ Value: string }>>`SHOW VARIABLES LIKE 'have_ssl'`;
+    const tlsPrisma = createPrisma(tlsUrl, { connectionLimit: 1, acquireTimeoutMs: 1_500 });
+    try {
+      const cipher = () => tlsPrisma.$queryRaw<Array<{ Value: string }>>`SHOW SESSION STATUS LIKE 'Ssl_cipher'`;
+      const migrated = () => applyMigrations(tlsUrl, { logger: { info: () => undefined, warn: () => undefined } });
+      if (haveSsl?.Value === 'YES') {
+        expect((await cipher())[0]?.Value).not.toBe('');
+        expect(await migrated()).toEqual([]);
+      } else {
+        // This server has TLS off (the local MariaDB): the required TLS is refused instead of skipped. The pool
+        // hides the driver's reason; the migrator's direct connection shows it.
+        await expect(cipher()).rejects.toThrow(/pool timeout/);
+        await expect(migrated()).rejects.toThrow(/ssl not enabled in the server/);
+      }
+    } finally {
+      await tlsPrisma.$disconnect();
+    }
   });
 });

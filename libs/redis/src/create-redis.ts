@@ -1,4 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { redisConnectionOptions, type RedisAccess } from './redis-access.js';
 
 export type RedisClient = Redis | Cluster;
 
@@ -15,6 +16,8 @@ export interface CreateRedisOptions {
   clusterNodes?: string;
   /** Budget of one command, queued time included (REDIS_COMMAND_TIMEOUT_MS); default 500 ms. */
   commandTimeoutMs?: number;
+  /** Credentials and TLS (redisAccess(config)); the URL's own `user:password@` and `rediss://` count too. */
+  access?: RedisAccess;
   /** Receives connection errors, at most one line per outage and then one per ERROR_LOG_INTERVAL_MS. */
   logger?: RedisErrorLog;
 }
@@ -40,7 +43,9 @@ export function reconnectDelayMs(attempt: number): number {
  * ioredis prints "Unhandled error event" with a stack for every failed reconnect otherwise.
  */
 export function createRedis(url: string, options: CreateRedisOptions = {}): RedisClient {
+  const access = redisConnectionOptions(url, options.access);
   const common: RedisOptions = {
+    ...access,
     keyPrefix: options.keyPrefix || undefined,
     enableAutoPipelining: true,
     commandTimeout: options.commandTimeoutMs ?? DEFAULT_REDIS_COMMAND_TIMEOUT_MS,
@@ -60,6 +65,9 @@ export function createRedis(url: string, options: CreateRedisOptions = {}): Redi
       keyPrefix: common.keyPrefix,
       redisOptions: common,
       clusterRetryStrategy: reconnectDelayMs,
+      // With TLS, connect to the names given rather than the addresses they resolve to, so that the server
+      // certificate's host name can be checked (managed clusters such as ElastiCache announce names).
+      ...(access.tls && { dnsLookup: (address: string, callback: (error: null, address: string) => void) => callback(null, address) }),
     });
   } else {
     client = new Redis(url, common);

@@ -21,3 +21,4 @@ export {
   type LastErrorRecord,
   type RetryAfterSource,
 } from './account-state.js';
+export { redisAccess, redisConnectionOptions, type RedisAccess, type RedisAccessConfig } from './redis-access.js';

@@ -1,10 +1,10 @@
-import { busNames, connectBus } from '@aigw/bus';
+import { busNames, busAccess, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { createPrisma } from '@aigw/db';
 import { EgressPolicy } from '@aigw/egress';
 import { runGrpcService } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { createRedis } from '@aigw/redis';
+import { createRedis, redisAccess } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
 import { createAuthApp } from './auth-app.js';
 import { authConfigSchema } from './config.js';
@@ -18,9 +18,10 @@ runGrpcService('auth', config, logger, async (registry) => {
     keyPrefix: config.REDIS_KEY_PREFIX,
     clusterNodes: config.REDIS_CLUSTER_NODES,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    access: redisAccess(config),
     logger,
   });
-  const nc = await connectBus(config.NATS_URL, 'auth');
+  const nc = await connectBus(config.NATS_URL, 'auth', busAccess(config));
   const app = createAuthApp({
     prisma,
     redis,

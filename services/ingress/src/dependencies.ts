@@ -1,9 +1,9 @@
-import { connectBus, busNames, type BusNames, type NatsConnection } from '@aigw/bus';
+import { busAccess, connectBus, busNames, type BusNames, type NatsConnection } from '@aigw/bus';
 import { createPrisma, type PrismaClient } from '@aigw/db';
 import { createClient, isServing, MuxClient } from '@aigw/grpc';
 import { AuthServiceClient, ProviderCallServiceClient, SelectorServiceClient } from '@aigw/proto';
 import type { Logger } from '@aigw/logger';
-import { createRedis, type RedisClient } from '@aigw/redis';
+import { createRedis, redisAccess, type RedisClient } from '@aigw/redis';
 import type { IngressConfig } from './config.js';
 import type { DependencyCheck } from './observability/readiness.js';
 import type { BackendClients } from './proxying/grpc-backends.js';
@@ -31,11 +31,12 @@ export async function openConnections(config: IngressConfig, logger: Logger): Pr
     keyPrefix: config.REDIS_KEY_PREFIX,
     clusterNodes: config.REDIS_CLUSTER_NODES,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    access: redisAccess(config),
     logger,
   });
   // A query of a request (a client key) is bounded by DB_TIMEOUT_MS anyway; failing as fast frees the pool's queue.
   const prisma = createPrisma(config.DATABASE_URL, { acquireTimeoutMs: config.DB_TIMEOUT_MS });
-  const nc = await connectBus(config.NATS_URL, 'ingress');
+  const nc = await connectBus(config.NATS_URL, 'ingress', busAccess(config));
   const selector = createClient(SelectorServiceClient, config.SELECTOR_ADDR, SERVICE_NAMES.selector);
   const providerCall = createClient(ProviderCallServiceClient, config.PROVIDER_CALL_ADDR, SERVICE_NAMES.providerCall);
   // A backend that is down fails every reconnect attempt; one line per backend every 10 s says enough.

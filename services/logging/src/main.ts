@@ -1,4 +1,4 @@
-import { busNames, connectBus } from '@aigw/bus';
+import { busNames, busAccess, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { createPrismaWithLiterals } from '@aigw/db';
 import { onShutdownSignal } from '@aigw/grpc';
@@ -13,7 +13,7 @@ const logger = createLogger({ service: 'logging', level: config.LOG_LEVEL });
 
 async function main(): Promise<void> {
   const names = busNames(config.NATS_SUBJECT_PREFIX, config.NATS_LOG_STREAM);
-  const nc = await connectBus(config.NATS_URL, 'aigw-logging');
+  const nc = await connectBus(config.NATS_URL, 'aigw-logging', busAccess(config));
   const db = createPrismaWithLiterals(config.DATABASE_URL, { connectionLimit: config.DB_POOL_SIZE });
   const registry = createRegistry('logging');
   const server = createServer({ nc, db, names, logger, config, metrics: createLoggingMetrics(registry) });

@@ -1,10 +1,10 @@
-import { busNames, connectBus } from '@aigw/bus';
+import { busNames, busAccess, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { createPrisma } from '@aigw/db';
 import { EgressPolicy } from '@aigw/egress';
 import { runGrpcService } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { createRedis } from '@aigw/redis';
+import { createRedis, redisAccess } from '@aigw/redis';
 import { configSchema } from './config.js';
 import { createProviderCallApp } from './provider-call-app.js';
 
@@ -17,9 +17,10 @@ runGrpcService('provider-call', config, logger, async (registry) => {
     keyPrefix: config.REDIS_KEY_PREFIX,
     clusterNodes: config.REDIS_CLUSTER_NODES,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    access: redisAccess(config),
     logger,
   });
-  const nc = await connectBus(config.NATS_URL, 'provider-call');
+  const nc = await connectBus(config.NATS_URL, 'provider-call', busAccess(config));
   const app = await createProviderCallApp({
     prisma,
     redis,

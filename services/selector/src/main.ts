@@ -1,9 +1,9 @@
-import { busNames, connectBus } from '@aigw/bus';
+import { busNames, busAccess, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
 import { createPrisma } from '@aigw/db';
 import { runGrpcService } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { createRedis } from '@aigw/redis';
+import { createRedis, redisAccess } from '@aigw/redis';
 import { selectorConfigSchema } from './config.js';
 import { createSelectorApp } from './selector-app.js';
 
@@ -16,9 +16,10 @@ runGrpcService('selector', config, logger, async (registry) => {
     keyPrefix: config.REDIS_KEY_PREFIX,
     clusterNodes: config.REDIS_CLUSTER_NODES,
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    access: redisAccess(config),
     logger,
   });
-  const nc = await connectBus(config.NATS_URL, 'selector');
+  const nc = await connectBus(config.NATS_URL, 'selector', busAccess(config));
   const app = await createSelectorApp({
     prisma,
     redis,

@@ -1,15 +1,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_HEAP_MB } from './heap-size.js';
 import { SERVICE_NODE_FLAGS } from './node-flags.js';
 import { REPO_ROOT, SERVICE_NAMES, entryArgs } from './service-process.js';
 
 describe('SERVICE_NODE_FLAGS', () => {
-  it('are the flags the Docker image starts every process with', () => {
+  it('are the flags the Docker image starts every process with, the heap sized from the memory limit', () => {
     const dockerfile = readFileSync(join(REPO_ROOT, 'Dockerfile'), 'utf8');
     const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
     expect(entrypoint, 'Dockerfile has an exec-form ENTRYPOINT').toBeDefined();
-    expect(JSON.parse(entrypoint!)).toEqual(['node', ...SERVICE_NODE_FLAGS]);
+    expect(JSON.parse(entrypoint!)).toEqual(['/app/tools/dev/docker-entrypoint.sh']);
+    const script = readFileSync(join(REPO_ROOT, 'tools/dev/docker-entrypoint.sh'), 'utf8');
+    const exec = /^exec node (.*) "\$@"$/m.exec(script)?.[1]?.split(/\s+/);
+    const heapFlag = SERVICE_NODE_FLAGS.find((flag) => flag.startsWith('--max-old-space-size='));
+    expect(exec).toEqual(SERVICE_NODE_FLAGS.map((flag) => (flag === heapFlag ? '"--max-old-space-size=${heap_mb}"' : flag)));
+    // Without a memory limit the image uses the same cap as the local stacks.
+    expect(heapFlag).toBe(`--max-old-space-size=${DEFAULT_HEAP_MB}`);
   });
 
   it('come first for every service, compiled or from sources', () => {

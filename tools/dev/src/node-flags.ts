@@ -1,6 +1,7 @@
-// The V8 settings every gateway process runs with: in the Docker image (its ENTRYPOINT, kept equal to
-// this list by node-flags.test.ts), in every local stack and in the benchmark. Measured by `npm run bench`
-// (S6, RSS after 1000 connections): without them a service idles at 160–230 MB and peaks near 400 MB
+// The V8 settings every gateway process runs with: in every local stack, in the benchmark, and in the Docker
+// image (tools/dev/docker-entrypoint.sh, kept equal to this list by node-flags.test.ts), where the old
+// generation is sized from the container's memory limit instead (heap-size.ts; 160 MB without a limit).
+// Measured by `npm run bench` (S6, RSS after 1000 connections): without them a service idles at 160–230 MB and peaks near 400 MB
 // under load; with them every service stays under 200 MB at the same throughput.
 //
 // - max-old-space-size=160: V8 otherwise lets the old generation grow to several times the live data

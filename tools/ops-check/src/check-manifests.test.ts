@@ -301,6 +301,22 @@ describe('compose rules', () => {
       'compose service selector: does not wait for migrate (service_completed_successfully)',
     ]);
   });
+  it('report a MySQL forced back to mysql_native_password, and a DATABASE_URL that cannot finish its default login', () => {
+    const file = only(compose(), KEEP);
+    expect(checkCompose(file, REPO_ROOT)).toEqual([]);
+    const mysql = file.services?.['mysql'];
+    const migrate = file.services?.['migrate'];
+    if (mysql === undefined || migrate === undefined) throw new Error('mysql or migrate missing from docker-compose.yml');
+    mysql.command = ['--mysql-native-password=ON', '--authentication-policy=mysql_native_password'];
+    migrate.environment = { DATABASE_URL: 'mysql://aigw:pw@mysql:3306/aigw' };
+    expect(checkCompose(file, REPO_ROOT)).toEqual([
+      'compose service mysql: forces mysql_native_password (MySQL 8 default authentication expected)',
+      'compose service migrate: DATABASE_URL to mysql has neither TLS (sslmode=REQUIRED) nor allowPublicKeyRetrieval=true',
+    ]);
+    migrate.environment = { DATABASE_URL: 'mysql://aigw:pw@mysql:3306/aigw?allowPublicKeyRetrieval=true' };
+    delete mysql.command;
+    expect(checkCompose(file, REPO_ROOT)).toEqual([]);
+  });
 });
 
 describe('lock sync', () => {

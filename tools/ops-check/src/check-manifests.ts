@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { checkCompose, type ComposeFile } from './compose-rules.js';
+import { checkDockerfileAt } from './dockerfile-rules.js';
 import { checkBuild, type BuildExpectations } from './k8s-rules.js';
 import type { K8sObject } from './k8s-types.js';
 import { ensureK8sTools, type K8sTools } from './k8s-tools.js';
@@ -72,6 +73,7 @@ export function checkDeployFiles(repoRoot: string = REPO_ROOT, tools?: K8sTools 
 export async function checkManifests(repoRoot: string = REPO_ROOT): Promise<CheckReport> {
   const report = checkDeployFiles(repoRoot, await ensureK8sTools(repoRoot));
   report.problems.push(...checkLockSync(repoRoot));
+  report.problems.push(...checkDockerfileAt(repoRoot));
   return report;
 }
 

@@ -33,6 +33,7 @@ export function checkCompose(compose: ComposeFile, repoRoot: string): string[] {
   const entries = new Map(services.map(([name, s]) => [name, entryOf(commandLine(s))]));
   const migrate = [...entries].find(([, entry]) => entry?.endsWith('migrate-main.ts'))?.[0];
   if (migrate === undefined) problems.push('no service runs the migrator (libs/db/dist/migrate-main.js)');
+  problems.push(...checkMysqlAuth(services));
 
   for (const [name, service] of services) {
     if (service.build === undefined) continue;
@@ -98,4 +99,32 @@ function checkOutbox(service: ComposeService, where: string): string[] {
     return [`${where}: LOG_OUTBOX_DIR ${String(dir)} is not on a volume`];
   }
   return [];
+}
+
+/**
+ * MySQL 8 runs on its default authentication (caching_sha2_password): the server is not forced back to
+ * mysql_native_password, and every DATABASE_URL pointing at it says how the driver completes that login after a
+ * restart (TLS, or `allowPublicKeyRetrieval=true`): without either it fails whenever the server's cache is cold.
+ */
+function checkMysqlAuth(services: [string, ComposeService][]): string[] {
+  const mysql = services.find(([, s]) => /^mysql:/.test(s.image ?? ''))?.[0];
+  if (mysql === undefined) return [];
+  const problems: string[] = [];
+  const server = services.find(([name]) => name === mysql)?.[1];
+  if (commandLine(server ?? {}).some((arg) => /native.password|default-authentication-plugin/.test(arg))) {
+    problems.push(`compose service ${mysql}: forces mysql_native_password (MySQL 8 default authentication expected)`);
+  }
+  for (const [name, service] of services) {
+    const environment = service.environment;
+    const url = Array.isArray(environment)
+      ? environment.find((line) => line.startsWith('DATABASE_URL='))?.slice('DATABASE_URL='.length)
+      : environment?.['DATABASE_URL'];
+    if (typeof url !== 'string' || !url.includes(`@${mysql}:`)) continue;
+    const query = new URLSearchParams(url.split('?')[1] ?? '');
+    const tls = /^(REQUIRED|VERIFY_CA|VERIFY_IDENTITY)$/i.test(query.get('sslmode') ?? query.get('ssl-mode') ?? '') || query.get('ssl') === 'true';
+    if (!tls && query.get('allowPublicKeyRetrieval') !== 'true') {
+      problems.push(`compose service ${name}: DATABASE_URL to ${mysql} has neither TLS (sslmode=REQUIRED) nor allowPublicKeyRetrieval=true`);
+    }
+  }
+  return problems;
 }

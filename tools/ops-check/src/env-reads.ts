@@ -30,6 +30,8 @@ export function envNamesReadBy(repoRoot: string, entry: string): Set<string> | u
   for (const group of SHARED_GROUPS) {
     if (text.includes(group)) for (const name of sharedFieldNames(repoRoot, group)) names.add(name);
   }
+  // loadConfig (@aigw/config) takes any setting as <NAME>_FILE too: a mounted secret.
+  for (const name of [...names]) names.add(`${name}_FILE`);
   for (const name of RUNTIME_NAMES) names.add(name);
   return names;
 }
