@@ -7,8 +7,9 @@
 # tools/dev/src/node-flags.ts (a test keeps the two equal).
 # Only classic Dockerfile features are used, so docker-compose v1 (legacy builder) and BuildKit both build it.
 
-# Node's LTS line (the project itself runs and is tested on Node 20.19 and later, package.json `engines`).
-ARG NODE_IMAGE=node:24-bookworm-slim
+# Node's Active LTS line, 26 since 2026-10-28 (the project itself runs and is tested on Node 20.19 and later,
+# package.json `engines`).
+ARG NODE_IMAGE=node:26-slim
 
 FROM ${NODE_IMAGE} AS base
 WORKDIR /app
