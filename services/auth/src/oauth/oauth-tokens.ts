@@ -57,6 +57,9 @@ export interface OAuthTokensDeps {
  */
 export class OAuthTokens {
   readonly #memory = new Map<number, CachedToken>();
+  /** Accounts whose token is in memory only (its Redis write failed), by provider name: shared once Redis answers. */
+  readonly #unshared = new Map<number, string>();
+  readonly #sharing = new Set<number>();
   readonly #flights = new Map<number, Flight>();
   /** Accounts this process has held a token of: only their refreshes are cut short by refreshWaitMs. */
   readonly #hadToken = new Set<number>();
@@ -79,7 +82,10 @@ export class OAuthTokens {
   /** A token that is not expired, refreshing it first when it has none; see the class comment for the limits. */
   async token(accountId: number, providerName: string): Promise<CachedToken> {
     const local = this.#memory.get(accountId);
-    if (isFresh(local, this.#now())) return local;
+    if (isFresh(local, this.#now())) {
+      this.#shareIfUnshared(accountId, local);
+      return local;
+    }
     if (this.#usable(local)) {
       this.#flight(accountId, providerName);
       return local;
@@ -275,8 +281,30 @@ export class OAuthTokens {
   }
 
   async #writeShared(providerName: string, accountId: number, token: CachedToken): Promise<void> {
-    // Other replicas refresh on their own meanwhile; this one keeps the token in memory.
-    await this.#redis('write', () => this.deps.shared.write(providerName, accountId, token)).catch(() => undefined);
+    try {
+      await this.#redis('write', () => this.deps.shared.write(providerName, accountId, token));
+      this.#unshared.delete(accountId);
+    } catch {
+      // Other replicas refresh on their own meanwhile; this one keeps the token in memory and shares it later.
+      this.#unshared.set(accountId, providerName);
+    }
+  }
+
+  /**
+   * A token refreshed while Redis was unreachable goes to Redis once it answers again (tried as Redis's outage
+   * allows: one probe per interval), so other replicas stop refreshing that account on their own.
+   */
+  #shareIfUnshared(accountId: number, token: CachedToken): void {
+    const providerName = this.#unshared.get(accountId);
+    if (providerName === undefined || this.#sharing.has(accountId)) return;
+    this.#sharing.add(accountId);
+    this.#outage
+      .run(() => this.deps.shared.write(providerName, accountId, token))
+      .then((ran) => {
+        if (ran !== undefined) this.#unshared.delete(accountId);
+      })
+      .catch(() => this.#metrics.redisFailed('write'))
+      .finally(() => this.#sharing.delete(accountId));
   }
 
   async #tryLock(accountId: number, owner: string): Promise<'acquired' | 'held' | 'unreachable'> {
