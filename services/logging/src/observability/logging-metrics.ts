@@ -7,7 +7,9 @@ export interface LoggingMetrics {
   eventsInvalid: Counter;
   batchFailures: Counter;
   batchSeconds: Histogram;
-  retentionDeleted: Counter;
+  partitionsCreated: Counter;
+  partitionsDropped: Counter;
+  partitionFailures: Counter;
 }
 
 /** Registers the logging service's metrics on `registry`. */
@@ -28,6 +30,16 @@ export function createLoggingMetrics(registry: Registry): LoggingMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
-    retentionDeleted: new Counter({ name: 'aigw_log_retention_deleted_total', help: 'Old request-log rows deleted', registers }),
+    partitionsCreated: new Counter({ name: 'aigw_log_partitions_created_total', help: 'request_logs day partitions created ahead', registers }),
+    partitionsDropped: new Counter({
+      name: 'aigw_log_partitions_dropped_total',
+      help: 'request_logs day partitions dropped by retention',
+      registers,
+    }),
+    partitionFailures: new Counter({
+      name: 'aigw_log_partition_maintenance_failures_total',
+      help: 'Partition maintenance rounds that failed (retried next interval)',
+      registers,
+    }),
   };
 }
