@@ -7,6 +7,7 @@ export interface GrpcServiceSettings {
   GRPC_HOST: string;
   GRPC_PORT: number;
   METRICS_PORT: number;
+  METRICS_HOST: string;
   SHUTDOWN_GRACE_MS: number;
 }
 
@@ -30,7 +31,7 @@ export function runGrpcService(
     const registry = createRegistry(name);
     const service = await start(registry);
     const grpc = await startGrpcServer(`${settings.GRPC_HOST}:${settings.GRPC_PORT}`, service.bindings, logger);
-    const metrics = settings.METRICS_PORT > 0 ? await serveMetrics(registry, settings.METRICS_PORT) : undefined;
+    const metrics = settings.METRICS_PORT > 0 ? await serveMetrics(registry, settings.METRICS_PORT, settings.METRICS_HOST) : undefined;
     onShutdownSignal(logger, async () => {
       await grpc.shutdown(settings.SHUTDOWN_GRACE_MS);
       metrics?.server.close();

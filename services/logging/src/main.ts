@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const registry = createRegistry('logging');
   const server = createServer({ nc, db, names, logger, config, metrics: createLoggingMetrics(registry) });
 
-  const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(registry, config.METRICS_PORT) : undefined;
+  const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(registry, config.METRICS_PORT, config.METRICS_HOST) : undefined;
   onShutdownSignal(logger, async () => {
     await server.stop();
     metricsServer?.server.close();
