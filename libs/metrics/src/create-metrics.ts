@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 
 // prom-client samples event-loop delay with a libuv timer (perf_hooks.monitorEventLoopDelay) every 10 ms by
 // default: 100 wake-ups a second in every idle process. Every 100 ms still gives a scrape interval hundreds of
@@ -29,4 +29,34 @@ export async function serveMetrics(registry: Registry, port: number, host = '0.0
   await new Promise<void>((resolve) => server.listen(port, host, resolve));
   const address = server.address();
   return { server, port: typeof address === 'object' && address ? address.port : port };
+}
+
+/** What a database pool reports; undefined while it has not connected yet. */
+export type DbPoolReader = () => { active: number; total: number; limit: number } | undefined;
+
+/**
+ * The DB pool gauges, read when scraped: connections in use, open, and the pool's size, so that an alert can
+ * say "more than 80 % of the pool in use" (aigw_db_pool_connections{state="active"} / aigw_db_pool_max_connections).
+ */
+export function registerDbPoolMetrics(registry: Registry, read: DbPoolReader): void {
+  new Gauge({
+    name: 'aigw_db_pool_connections',
+    help: 'Database pool connections, by state (active: running a query; open: active and idle)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const usage = read();
+      this.set({ state: 'active' }, usage?.active ?? 0);
+      this.set({ state: 'open' }, usage?.total ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'aigw_db_pool_max_connections',
+    help: 'Size of the database connection pool (its connectionLimit)',
+    registers: [registry],
+    collect() {
+      const usage = read();
+      if (usage !== undefined) this.set(usage.limit);
+    },
+  });
 }

@@ -1,2 +1,2 @@
 export { Counter, Gauge, Histogram, Registry } from 'prom-client';
-export { createRegistry, serveMetrics } from './create-metrics.js';
+export { createRegistry, registerDbPoolMetrics, serveMetrics, type DbPoolReader } from './create-metrics.js';

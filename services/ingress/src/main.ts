@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureLogStream, LogOutbox, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
+import { dbPoolUsage } from '@aigw/db';
 import { EgressPolicy, egressConnector } from '@aigw/egress';
 import { Agent } from 'undici';
 import { onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { createRegistry, serveMetrics } from '@aigw/metrics';
+import { createRegistry, registerDbPoolMetrics, serveMetrics } from '@aigw/metrics';
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
 import { readAccountStates } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
@@ -54,6 +55,7 @@ const connections = await openConnections(config, logger);
 const { prisma, redis, nc, names } = connections;
 
 const registry = createRegistry('ingress');
+registerDbPoolMetrics(registry, () => dbPoolUsage(prisma));
 const resilience = createResilienceMetrics(registry);
 const backends = grpcBackends(connections.clients, logger);
 const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), {

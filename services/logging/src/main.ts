@@ -1,9 +1,9 @@
 import { busNames, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
-import { createPrismaWithLiterals } from '@aigw/db';
+import { createPrismaWithLiterals, dbPoolUsage } from '@aigw/db';
 import { onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { createRegistry, serveMetrics } from '@aigw/metrics';
+import { createRegistry, registerDbPoolMetrics, serveMetrics } from '@aigw/metrics';
 import { loggingConfigSchema } from './config.js';
 import { createLoggingMetrics } from './observability/logging-metrics.js';
 import { createServer } from './server.js';
@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const nc = await connectBus(config.NATS_URL, 'aigw-logging');
   const db = createPrismaWithLiterals(config.DATABASE_URL, { connectionLimit: config.DB_POOL_SIZE });
   const registry = createRegistry('logging');
+  registerDbPoolMetrics(registry, () => dbPoolUsage(db.prisma));
   const server = createServer({ nc, db, names, logger, config, metrics: createLoggingMetrics(registry) });
 
   const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(registry, config.METRICS_PORT, config.METRICS_HOST) : undefined;
