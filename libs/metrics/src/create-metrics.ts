@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 // prom-client samples event-loop delay with a libuv timer (perf_hooks.monitorEventLoopDelay) every 10 ms by
 // default: 100 wake-ups a second in every idle process. Every 100 ms still gives a scrape interval hundreds of
@@ -59,4 +59,18 @@ export function registerDbPoolMetrics(registry: Registry, read: DbPoolReader): v
       if (usage !== undefined) this.set(usage.limit);
     },
   });
+}
+
+/** Counts one cache lookup: `hit` when served from the cache, else a miss (loaded from its source). */
+export type CacheLookup = (cache: string, hit: boolean) => void;
+
+/** `aigw_cache_lookups_total{cache, result}`: the hit ratio of each cache, the same metric in every service. */
+export function createCacheLookups(registry: Registry): CacheLookup {
+  const lookups = new Counter({
+    name: 'aigw_cache_lookups_total',
+    help: 'Cache lookups by cache and result (hit: served from the cache; miss: loaded from its source)',
+    labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+  });
+  return (cache, hit) => lookups.inc({ cache, result: hit ? 'hit' : 'miss' });
 }

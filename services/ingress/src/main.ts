@@ -8,7 +8,7 @@ import { EgressPolicy, egressConnector } from '@aigw/egress';
 import { Agent } from 'undici';
 import { onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { createRegistry, registerDbPoolMetrics, serveMetrics } from '@aigw/metrics';
+import { createCacheLookups, createRegistry, registerDbPoolMetrics, serveMetrics } from '@aigw/metrics';
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
 import { readAccountStates } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
@@ -57,11 +57,13 @@ const { prisma, redis, nc, names } = connections;
 const registry = createRegistry('ingress');
 registerDbPoolMetrics(registry, () => dbPoolUsage(prisma));
 const resilience = createResilienceMetrics(registry);
+const cacheLookup = createCacheLookups(registry);
 const backends = grpcBackends(connections.clients, logger);
 const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), {
   maxAgeMs: config.CREDENTIAL_CACHE_MAX_MS,
   staleMaxMs: config.STALE_IF_ERROR_MS,
   onStaleServed: () => resilience.staleServed('credential'),
+  onLookup: (hit) => cacheLookup('credential', hit),
 });
 const apiKeys = new ApiKeyCache(prismaApiKeyStore(prisma), {
   ttlMs: config.API_KEY_CACHE_TTL_MS,
@@ -70,6 +72,7 @@ const apiKeys = new ApiKeyCache(prismaApiKeyStore(prisma), {
   staleIfErrorMs: config.STALE_IF_ERROR_MS,
   timeoutMs: config.DB_TIMEOUT_MS,
   onStaleServed: () => resilience.staleServed('api_key'),
+  onLookup: (hit) => cacheLookup('api_key', hit),
 });
 const routes = new RouteCache(prismaRouteLoader(prisma), (error) => logger.warn({ err: dependencyError(error) }, 'route refresh failed'), {
   staleIfErrorMs: config.STALE_IF_ERROR_MS,
