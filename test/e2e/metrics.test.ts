@@ -74,10 +74,13 @@ describe('metrics on a port of their own', () => {
     expect(text).not.toMatch(/provider="\d+"/);
   });
 
-  it('selector, provider-call and logging: selections and upstream calls by provider name, consumer lag', async () => {
+  it('selector, provider-call and logging: selections, gRPC calls, upstream calls by provider name, consumer lag', async () => {
     const selector = (await scrape(ctx.stack, 'selector')).text;
     expect(sample(selector, 'aigw_selector_selections_total', { provider: 'glm', result: 'chosen' })).toBeGreaterThanOrEqual(3);
+    // gRPC calls counted one by one, the multiplexed ones too.
+    expect(sample(selector, 'aigw_grpc_server_handled_total', { code: 'OK' })).toBeGreaterThanOrEqual(6);
     const providerCall = (await scrape(ctx.stack, 'provider-call')).text;
+    expect(sample(providerCall, 'aigw_grpc_server_handled_total', { code: 'OK' })).toBeGreaterThanOrEqual(1);
     expect(sample(providerCall, 'aigw_provider_call_upstream_requests_total', { provider: 'openai', outcome: '2xx' })).toBeGreaterThanOrEqual(3);
     await eventually(async () => {
       const logging = (await scrape(ctx.stack, 'logging')).text;
