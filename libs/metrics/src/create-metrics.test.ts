@@ -27,7 +27,6 @@ describe('createRegistry / serveMetrics', () => {
     let usage: { active: number; total: number; limit: number } | undefined;
     registerDbPoolMetrics(registry, () => usage);
     expect(await registry.metrics()).toMatch(/^aigw_db_pool_connections\{state="active"\} 0$/m);
-
     usage = { active: 9, total: 10, limit: 10 };
     const text = await registry.metrics();
     expect(text).toMatch(/^aigw_db_pool_connections\{state="active"\} 9$/m);
