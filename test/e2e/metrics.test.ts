@@ -71,6 +71,7 @@ describe('metrics on a port of their own', () => {
     expect(sample(text, 'aigw_cache_lookups_total', { cache: 'api_key', result: 'miss' })).toBe(1);
     expect(sample(text, 'aigw_cache_lookups_total', { cache: 'api_key', result: 'hit' })).toBe(5);
     expect(sample(text, 'aigw_upstream_attempts_total', { provider: 'glm' })).toBeGreaterThanOrEqual(3);
+    expect(sample(text, 'aigw_grpc_client_calls_total', { target: 'selector.select', code: 'OK' })).toBeGreaterThanOrEqual(6);
     expect(text).not.toMatch(/provider="\d+"/);
   });
 

@@ -6,7 +6,7 @@ import { loadConfig } from '@aigw/config';
 import { dbPoolUsage } from '@aigw/db';
 import { EgressPolicy, egressConnector } from '@aigw/egress';
 import { Agent } from 'undici';
-import { onShutdownSignal } from '@aigw/grpc';
+import { countGrpcClientCalls, onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
 import { createCacheLookups, createRegistry, registerDbPoolMetrics, serveMetrics } from '@aigw/metrics';
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
@@ -58,6 +58,7 @@ const registry = createRegistry('ingress');
 registerDbPoolMetrics(registry, () => dbPoolUsage(prisma));
 const resilience = createResilienceMetrics(registry);
 const cacheLookup = createCacheLookups(registry);
+countGrpcClientCalls(registry);
 const backends = grpcBackends(connections.clients, logger);
 const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), {
   maxAgeMs: config.CREDENTIAL_CACHE_MAX_MS,
