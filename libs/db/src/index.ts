@@ -1,4 +1,4 @@
-export { createPrisma, type CreatePrismaOptions } from './create-prisma.js';
+export { createPrisma, dbPoolUsage, type CreatePrismaOptions, type DbPoolUsage } from './create-prisma.js';
 export {
   BACKSLASH_ESCAPES_SQL,
   createPrismaWithLiterals,

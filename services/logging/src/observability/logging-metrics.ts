@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from '@aigw/metrics';
+import { Counter, Gauge, Histogram, type Registry } from '@aigw/metrics';
 
 /** What the consumer and the retention job report to Prometheus. */
 export interface LoggingMetrics {
@@ -42,4 +42,31 @@ export function createLoggingMetrics(registry: Registry): LoggingMetrics {
       registers,
     }),
   };
+}
+
+/** The durable consumer's state as JetStream reports it (consumer info). */
+export interface ConsumerState {
+  /** Messages in the stream not yet delivered to this consumer: the lag. */
+  pending: number;
+  /** Messages delivered and not yet acknowledged (being written). */
+  ackPending: number;
+  /** Messages delivered more than once and still unacknowledged. */
+  redelivered: number;
+}
+
+/** The consumer lag gauges, asked of JetStream when scraped (one consumer-info request per scrape). */
+export function registerConsumerMetrics(registry: Registry, read: () => Promise<ConsumerState | undefined>): void {
+  new Gauge({
+    name: 'aigw_log_consumer_messages',
+    help: 'Request-log messages of the durable consumer, by state (pending: not yet delivered, the lag; ack_pending: being written; redelivered: delivered again, unacknowledged)',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    async collect() {
+      const state = await read().catch(() => undefined);
+      if (state === undefined) return;
+      this.set({ state: 'pending' }, state.pending);
+      this.set({ state: 'ack_pending' }, state.ackPending);
+      this.set({ state: 'redelivered' }, state.redelivered);
+    },
+  });
 }
