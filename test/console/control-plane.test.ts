@@ -136,7 +136,7 @@ describe('the control plane in the console, walked as an operator', () => {
     });
     const row = await findLogRow(answer.requestId);
     await expect.poll(() => row.textContent()).toContain(names.loginLabel);
-    const stored = await ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId: answer.requestId } });
+    const stored = await ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId: answer.requestId } });
     const account = await ctx.prisma.account.findFirstOrThrow({ where: { label: names.loginLabel } });
     expect(stored.accountId).toBe(account.id);
     expect(account).toMatchObject({ authType: 'oauth', egress: 'direct' });

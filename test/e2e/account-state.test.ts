@@ -94,7 +94,7 @@ describe('account live state', () => {
     const model = 'claude-acctstate-affinity';
     const first = await chat(ctx.stack, openaiBody(model, 'first turn', { prompt_cache_key: 'acctstate-session-1' }));
     expectOk(first);
-    const row = await eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId: first.requestId } }));
+    const row = await eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId: first.requestId } }));
     const served = row.accountId!;
     const before = await stateOf(served);
     expect(before.affinityBindings).toBeGreaterThanOrEqual(1);
@@ -104,7 +104,7 @@ describe('account live state', () => {
     // A new conversation bound to the same account adds one binding; a later turn of it adds none.
     const second = await chat(ctx.stack, openaiBody(model, 'another conversation', { prompt_cache_key: 'acctstate-session-2' }));
     expectOk(second);
-    const secondRow = await eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId: second.requestId } }));
+    const secondRow = await eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId: second.requestId } }));
     expectOk(await chat(ctx.stack, openaiBody(model, 'second turn', { prompt_cache_key: 'acctstate-session-1' })));
     const bindings = async (id: number) => (await stateOf(id)).affinityBindings;
     if (secondRow.accountId === served) expect(await bindings(served)).toBe(before.affinityBindings! + 1);

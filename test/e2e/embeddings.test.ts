@@ -16,7 +16,7 @@ let ctx: E2eContext;
 const openai = () => new OpenAI({ apiKey: ctx.stack.demoKey, baseURL: `${ctx.stack.ingressUrl}/v1`, maxRetries: 0 });
 const embed = (body: unknown): Promise<HttpResult> => post(ctx.stack, '/v1/embeddings', body, { bearer: ctx.stack.demoKey });
 const recordsFor = (model: string) => ctx.stack.emulators.upstream.requests().filter((r) => r.model === model);
-const logRow = (requestId: string) => eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId } }));
+const logRow = (requestId: string) => eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId } }));
 
 interface EmbeddingList {
   object: string;

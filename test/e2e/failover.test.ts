@@ -39,7 +39,7 @@ describe('failover before the first byte', () => {
     expect(served?.credential).not.toBe(failed?.credential);
 
     // The request log counts both attempts.
-    const row = await eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId: response.requestId } }));
+    const row = await eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId: response.requestId } }));
     expect({ status: row.statusCode, attempts: row.attempts }).toEqual({ status: 200, attempts: 2 });
 
     // The account that answered 429 with Retry-After: 60 is skipped for this model from now on.

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOUD_CODE_MODELS, GEMINI_MODELS, GLM_MODELS, OPENAI_MODELS, type CatalogModel } from '@aigw/emulators';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
 import { eventually } from './support/eventually.js';
-import { admin, chat, post } from './support/http.js';
+import { admin, chat, post, scrape } from './support/http.js';
 
 // Issue 12, item 6: after a fresh start the three model-list shapes hold every model the demo answers: what
 // each demo provider's upstream (the emulator) lists, where the demo routes send it (gemini-* and claude-* to
@@ -114,7 +114,7 @@ describe('model lists after a fresh start', () => {
       expect(await openAiIds()).toEqual(expect.arrayContaining(routed(GLM_MODELS, 'glm-')));
       // The refusal reaches ingress's catalog just after the emulator recorded it.
       await eventually(async () => {
-        const metrics = await (await fetch(`${ctx.stack.ingressUrl}/metrics`)).text();
+        const metrics = (await scrape(ctx.stack)).text;
         expect(metrics).toMatch(/^aigw_model_list_fetch_failing\{provider="glm"[^}]*\} 1$/m);
         expect(metrics).toMatch(/^aigw_model_list_fetch_failing\{provider="openai"[^}]*\} 0$/m);
         expect(metrics).toMatch(/^aigw_model_list_age_seconds\{provider="glm"[^}]*\} \d/m);

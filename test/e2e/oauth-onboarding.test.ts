@@ -28,7 +28,7 @@ async function approveInBrowser(authorizationUrl: string): Promise<string> {
 
 /** The account that served a client request, from its request log. */
 async function servedBy(requestId: string): Promise<number | null> {
-  const row = await eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId } }));
+  const row = await eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId } }));
   return row.accountId;
 }
 

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2eStack, type E2eContext } from './support/e2e-stack.js';
 import { eventually } from './support/eventually.js';
-import { anthropicBody, get, messages, openaiBody, chat, post, type HttpResult } from './support/http.js';
+import { anthropicBody, get, messages, openaiBody, chat, post, scrape, type HttpResult } from './support/http.js';
 
 // Issue 14, item 4 (DESIGN §9): under overload ingress sheds early with 503 + Retry-After in the client's own
 // protocol instead of queueing. With MAX_IN_FLIGHT 8 and a queue of 8 waiting at most 1 s, a burst of 200
@@ -85,10 +85,10 @@ describe('a burst past MAX_IN_FLIGHT', () => {
     expect(await ingressRssMb()).toBeLessThan(250);
 
     // Shed requests are logged like any other answer, with their own error class.
-    const row = await eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId: shed[0]!.response.requestId } }));
+    const row = await eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId: shed[0]!.response.requestId } }));
     expect(row).toMatchObject({ statusCode: 503, errorClass: 'overloaded' });
 
-    const metrics = await get(ctx.stack, '/metrics');
+    const metrics = await scrape(ctx.stack);
     const counted = [...metrics.text.matchAll(/^aigw_ingress_shed_total\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
     expect(counted).toBe(shed.length);
     expect(metrics.text).toMatch(/^aigw_ingress_in_flight\{[^}]*\} 0$/m);
@@ -100,7 +100,7 @@ describe('a burst past MAX_IN_FLIGHT', () => {
       chat(ctx.stack, openaiBody('gpt-overload-stream', `stream ${i} [emu chunks=10 chunk_delay_ms=300]`, { stream: true })),
     );
     await eventually(async () => {
-      const metrics = await get(ctx.stack, '/metrics');
+      const metrics = await scrape(ctx.stack);
       expect(metrics.text).toMatch(/^aigw_ingress_in_flight\{[^}]*\} 8$/m);
     });
     const waited = await chat(ctx.stack, openaiBody('gpt-overload', 'one more'));
@@ -108,7 +108,7 @@ describe('a burst past MAX_IN_FLIGHT', () => {
     expect(waited.headers.get('retry-after')).toBe('1');
     expect((await get(ctx.stack, '/healthz')).status).toBe(200);
     expect((await get(ctx.stack, '/readyz')).status).toBe(200);
-    const metrics = await get(ctx.stack, '/metrics');
+    const metrics = await scrape(ctx.stack);
     expect(metrics.text).toMatch(/^aigw_ingress_shed_total\{reason="queue_timeout"[^}]*\} [1-9]/m);
     for (const stream of await Promise.all(streams)) {
       expect(stream.status).toBe(200);

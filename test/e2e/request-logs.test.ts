@@ -151,7 +151,7 @@ describe('request logs: every answered request exactly once, even across a loggi
     const reader = response.body?.getReader();
     expect((await reader?.read())?.done).toBe(false);
     controller.abort();
-    const row = await eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId } }));
+    const row = await eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId } }));
     expect({ status: row.statusCode, stream: row.isStream, errorClass: row.errorClass }).toEqual({ status: 200, stream: true, errorClass: 'client_cancelled' });
     expect(row.latencyMs).toBeLessThan(5_000);
     expect(Date.now() - started).toBeLessThan(10_000);

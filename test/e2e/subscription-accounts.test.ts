@@ -28,7 +28,7 @@ async function logIn(provider: string, kind: 'anthropic' | 'openai', label: stri
 
 /** The account that served a client request, from its request log. */
 async function servedBy(result: HttpResult): Promise<number | null> {
-  const row = await eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId: result.requestId } }));
+  const row = await eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId: result.requestId } }));
   return row.accountId;
 }
 

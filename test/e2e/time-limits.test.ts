@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const expectOk = (response: HttpResult) => expect(response.status, response.text.slice(0, 500)).toBe(200);
 const upstreamCalls = (model: string) => ctx.stack.emulators.upstream.requests().filter((r) => r.model === model);
-const logRow = (response: HttpResult) => eventually(() => ctx.prisma.requestLog.findUniqueOrThrow({ where: { requestId: response.requestId } }));
+const logRow = (response: HttpResult) => eventually(() => ctx.prisma.requestLog.findFirstOrThrow({ where: { requestId: response.requestId } }));
 
 /** Cooldown keys in Redis for a model (selector's `cooldown:{provider}:account:model`). */
 async function cooldownsFor(model: string): Promise<string[]> {

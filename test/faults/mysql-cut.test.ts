@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../e2e/support/eventually.js';
-import { admin, chat, get, ok, openaiBody } from '../e2e/support/http.js';
+import { admin, chat, ok, openaiBody, scrape } from '../e2e/support/http.js';
 import { startFaultStack, type FaultContext } from './support/fault-stack.js';
 import { expectCleanOutput, expectOneLogRowEach } from './support/invariants.js';
 import { runLoad, summarize, warmUp } from './support/load.js';
@@ -14,7 +14,7 @@ import { runLoad, summarize, warmUp } from './support/load.js';
 let ctx: FaultContext;
 
 const staleServed = async (cache: string) => {
-  const text = (await get(ctx.stack, '/metrics')).text;
+  const text = (await scrape(ctx.stack)).text;
   const line = text.split('\n').find((l) => l.startsWith('aigw_cache_stale_served_total{') && l.includes(`cache="${cache}"`));
   return Number(line?.split(' ')[1] ?? 0);
 };

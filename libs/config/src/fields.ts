@@ -54,7 +54,9 @@ export const commonFields = {
   NATS_TLS_CERT_FILE: z.string().default(''),
   NATS_TLS_KEY_FILE: z.string().default(''),
   DATABASE_URL: z.string().min(1),
+  /** Prometheus `GET /metrics` on a port of its own (never the client port); 0 = off. */
   METRICS_PORT: port(0),
+  METRICS_HOST: z.string().default('0.0.0.0'),
 };
 
 /** Settings of a gRPC backend process (selector, auth, provider-call); `grpcPort` is its default port. */

@@ -1,4 +1,4 @@
-export { createPrisma, type CreatePrismaOptions } from './create-prisma.js';
+export { createPrisma, dbPoolUsage, type CreatePrismaOptions, type DbPoolUsage } from './create-prisma.js';
 export {
   BACKSLASH_ESCAPES_SQL,
   createPrismaWithLiterals,
@@ -19,4 +19,4 @@ export type {
 } from './generated/prisma/client.js';
 export { applyMigrations, DEFAULT_MIGRATIONS_DIR, type ApplyMigrationsOptions, type MigrationLogger } from './migrator.js';
 export { MigrationError, type MigrationErrorCode } from './migration-error.js';
-export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './test-database.js';

@@ -1,5 +1,4 @@
-import { PrismaMariaDb } from '@prisma/adapter-mariadb';
-import type { CreatePrismaOptions } from './create-prisma.js';
+import { watchPool, WatchedMariaDb, type CreatePrismaOptions } from './create-prisma.js';
 import { parseDatabaseUrl, toDriverConfig } from './database-url.js';
 import { PrismaClient } from './generated/prisma/client.js';
 
@@ -23,17 +22,6 @@ export interface PrismaWithLiterals {
 export const BACKSLASH_ESCAPES_SQL =
   "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
 
-/** The adapter, keeping hold of the pool it connects with, whose escape() quotes for that pool's sessions. */
-class EscapingMariaDb extends PrismaMariaDb {
-  pool: { escape(value: unknown): string } | undefined;
-
-  override async connect(): ReturnType<PrismaMariaDb['connect']> {
-    const adapter = await super.connect();
-    this.pool = adapter.underlyingDriver();
-    return adapter;
-  }
-}
-
 /**
  * Like createPrisma, plus `literal`, for multi-row statements built ahead and sent as one string: with
  * thousands of bound parameters Prisma spends more CPU per row on the parameters than the database spends on
@@ -41,12 +29,15 @@ class EscapingMariaDb extends PrismaMariaDb {
  */
 export function createPrismaWithLiterals(databaseUrl: string, options: CreatePrismaOptions = {}): PrismaWithLiterals {
   const connection = parseDatabaseUrl(databaseUrl);
-  const adapter = new EscapingMariaDb(
-    { ...toDriverConfig(connection), connectionLimit: options.connectionLimit ?? 10, initSql: BACKSLASH_ESCAPES_SQL },
+  const limit = options.connectionLimit ?? 10;
+  const adapter = new WatchedMariaDb(
+    { ...toDriverConfig(connection), connectionLimit: limit, initSql: BACKSLASH_ESCAPES_SQL },
     { ...(connection.database === '' ? {} : { database: connection.database }), useTextProtocol: true },
   );
+  const prisma = new PrismaClient({ adapter });
+  watchPool(prisma, adapter, limit);
   return {
-    prisma: new PrismaClient({ adapter }),
+    prisma,
     literal(value) {
       if (adapter.pool === undefined) throw new Error('literal() needs a connected client: run a query or $connect() first');
       // `${NaN}` would reach the server as an identifier.

@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createConnection } from 'mariadb';
 import { describeConnection, parseDatabaseUrl, toDriverConfig, withDatabase } from './database-url.js';
-import { applyMigrations } from './migrator.js';
+import { applyMigrations, DEFAULT_MIGRATIONS_DIR } from './migrator.js';
 
 /** A migrated database of its own for one test file. */
 export interface TestDatabase {
@@ -18,7 +21,12 @@ const DEFAULT_SERVER_URL = 'mysql://root@127.0.0.1:3306';
  * Creates a uniquely named, fully migrated database on the server of `AIGW_TEST_MYSQL_URL`
  * (default mysql://root@127.0.0.1:3306), for integration tests that run side by side.
  */
-export async function createTestDatabase(prefix = 'aigw_test'): Promise<TestDatabase> {
+export interface TestDatabaseOptions {
+  /** Applies only the migrations named before this folder (to test a migration on a populated table). */
+  before?: string;
+}
+
+export async function createTestDatabase(prefix = 'aigw_test', options: TestDatabaseOptions = {}): Promise<TestDatabase> {
   // Room for the unique suffix within MySQL's 64-character names, and nothing that needs quoting in a shell.
   if (!/^[A-Za-z0-9_]{1,40}$/.test(prefix)) {
     throw new Error(`createTestDatabase: prefix must be 1-40 letters, digits or underscores, got "${prefix}"`);
@@ -30,7 +38,8 @@ export async function createTestDatabase(prefix = 'aigw_test'): Promise<TestData
   let dropping: Promise<void> | undefined;
   const drop = (): Promise<void> => (dropping ??= dropDatabase(serverUrl, name));
   try {
-    await applyMigrations(url);
+    if (options.before === undefined) await applyMigrations(url);
+    else await applyMigrationsBefore(url, options.before);
   } catch (error) {
     await drop().catch(() => undefined);
     const server = describeConnection(parseDatabaseUrl(serverUrl));
@@ -49,5 +58,17 @@ async function dropDatabase(serverUrl: string, name: string): Promise<void> {
     await conn.query(`DROP DATABASE IF EXISTS \`${name.replaceAll('`', '``')}\``);
   } finally {
     await conn.end().catch(() => undefined);
+  }
+}
+
+async function applyMigrationsBefore(url: string, before: string): Promise<void> {
+  const dir = await mkdtemp(join(tmpdir(), 'aigw-migrations-'));
+  try {
+    for (const entry of await readdir(DEFAULT_MIGRATIONS_DIR)) {
+      if (entry.endsWith('.toml') || entry < before) await cp(join(DEFAULT_MIGRATIONS_DIR, entry), join(dir, entry), { recursive: true });
+    }
+    await applyMigrations(url, { migrationsDir: dir });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import type { handleServerStreamingCall, handleUnaryCall, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
-import { toAppError, type AppError } from '@aigw/errors';
+import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
+import { recordCall } from './call-metrics.js';
 import { toServiceError } from './status-map.js';
 
 /** What a handler knows about its call: the remaining budget and a signal that fires when the caller goes away. */
@@ -32,9 +33,16 @@ export function unary<Req, Res>(
   fn: (request: Req, ctx: CallContext) => Promise<Res>,
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    const startedAt = performance.now();
     fn(call.request, contextOf(call)).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toServiceError(logFailure(logger, method, error))),
+      (response) => {
+        recordCall(method, startedAt);
+        callback(null, response);
+      },
+      (error: unknown) => {
+        recordCall(method, startedAt, error);
+        callback(toServiceError(logFailure(logger, method, error)));
+      },
     );
   };
 }
@@ -52,9 +60,14 @@ export function serverStream<Req, Chunk>(
         if (call.write(chunk)) resolve();
         else call.once('drain', () => resolve());
       });
+    const startedAt = performance.now();
     fn(call.request, ctx, write).then(
-      () => call.end(),
+      () => {
+        recordCall(method, startedAt);
+        call.end();
+      },
       (error: unknown) => {
+        recordCall(method, startedAt, ctx.signal.aborted ? new AppError('CANCELLED', 'call cancelled by client') : error);
         if (ctx.signal.aborted) return;
         // grpc-js turns an 'error' event into the call's status (after the chunks already written); destroy(error)
         // would tear the stream down without ever sending a status, and the caller would wait for its deadline.

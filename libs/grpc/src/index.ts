@@ -9,3 +9,4 @@ export { HTTP2_WINDOW_BYTES, startGrpcServer, type GrpcServer, type ServiceBindi
 export { onShutdownSignal } from './signals.js';
 export { fromServiceError, toServiceError } from './status-map.js';
 export { runGrpcService, type GrpcServiceSettings, type StartedService } from './run-service.js';
+export { countGrpcClientCalls } from './call-metrics.js';

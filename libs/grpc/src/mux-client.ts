@@ -3,6 +3,7 @@ import { AppError } from '@aigw/errors';
 import type { MuxBatch, MuxCall, MuxRequestEnvelope, MuxResponseEnvelope } from './mux-envelope.js';
 import { MuxLane } from './mux-lane.js';
 import { MuxStream } from './mux-stream.js';
+import { recordClientCall } from './call-metrics.js';
 
 export interface MuxClientOptions<Req, Res> {
   /** Names the backend in error messages, e.g. "selector". */
@@ -64,8 +65,16 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
 
   /** Sends one call (the request without id and timeout) and resolves with the whole response message. */
   call(call: MuxCall<Req>, deadline: number, options: MuxCallOptions = {}): Promise<Res> {
+    const startedAt = performance.now();
+    const name = Object.entries(call as Record<string, unknown>).find(([, value]) => value !== undefined)?.[0] ?? 'unknown';
+    const target = `${this.options.label}.${name}`;
     const sent = this.#send(call, deadline, options.signal);
-    return options.idempotent === true ? sent.catch((error: unknown) => this.#again(call, deadline, options, error, 1)) : sent;
+    const answered = options.idempotent === true ? sent.catch((error: unknown) => this.#again(call, deadline, options, error, 1)) : sent;
+    answered.then(
+      () => recordClientCall(target, startedAt),
+      (error: unknown) => recordClientCall(target, startedAt, error),
+    );
+    return answered;
   }
 
   /**

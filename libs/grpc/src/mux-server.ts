@@ -1,6 +1,7 @@
 import type { handleBidiStreamingCall, ServerDuplexStream } from '@grpc/grpc-js';
 import { AppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
+import { recordCall } from './call-metrics.js';
 import { logFailure, type CallContext } from './handlers.js';
 import { MuxCallContext } from './mux-call-context.js';
 import { toMuxError, type MuxBatch, type MuxCallName, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
@@ -102,6 +103,7 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
       const handler = handlers[name] as MuxHandler<unknown, unknown>;
       const credit = typeof handler === 'function' ? undefined : new StreamCredit();
       inFlight.set(id, { ctx, credit });
+      const startedAt = performance.now();
       let result: Promise<unknown>;
       try {
         if (typeof handler === 'function') {
@@ -117,9 +119,11 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
       }
       result.then(
         (result) => {
+          recordCall(`${method}.${name}`, startedAt);
           if (!ctx.aborted) answer((credit === undefined ? { id, [name]: result } : { id, end: END }) as unknown as Res);
         },
         (error: unknown) => {
+          recordCall(`${method}.${name}`, startedAt, error);
           if (!ctx.aborted) answer({ id, error: toMuxError(logFailure(logger, `${method}.${name}`, error)) } as Res);
         },
       ).finally(() => {

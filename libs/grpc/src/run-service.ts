@@ -1,5 +1,6 @@
 import type { Logger } from '@aigw/logger';
 import { createRegistry, serveMetrics, type Registry } from '@aigw/metrics';
+import { countGrpcCalls } from './call-metrics.js';
 import { startGrpcServer, type ServiceBinding } from './server.js';
 import { onShutdownSignal } from './signals.js';
 
@@ -7,6 +8,7 @@ export interface GrpcServiceSettings {
   GRPC_HOST: string;
   GRPC_PORT: number;
   METRICS_PORT: number;
+  METRICS_HOST: string;
   SHUTDOWN_GRACE_MS: number;
 }
 
@@ -28,9 +30,10 @@ export function runGrpcService(
 ): void {
   const run = async () => {
     const registry = createRegistry(name);
+    countGrpcCalls(registry);
     const service = await start(registry);
     const grpc = await startGrpcServer(`${settings.GRPC_HOST}:${settings.GRPC_PORT}`, service.bindings, logger);
-    const metrics = settings.METRICS_PORT > 0 ? await serveMetrics(registry, settings.METRICS_PORT) : undefined;
+    const metrics = settings.METRICS_PORT > 0 ? await serveMetrics(registry, settings.METRICS_PORT, settings.METRICS_HOST) : undefined;
     onShutdownSignal(logger, async () => {
       await grpc.shutdown(settings.SHUTDOWN_GRACE_MS);
       metrics?.server.close();

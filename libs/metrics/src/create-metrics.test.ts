@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Server } from 'node:http';
-import { createRegistry, serveMetrics } from './create-metrics.js';
+import { Registry } from 'prom-client';
+import { createRegistry, registerDbPoolMetrics, serveMetrics } from './create-metrics.js';
 
 describe('createRegistry / serveMetrics', () => {
   let server: Server | undefined;
@@ -19,5 +20,17 @@ describe('createRegistry / serveMetrics', () => {
     expect(text).toMatch(/^nodejs_eventloop_lag_p99_seconds\{service="unit-test"\} [\d.e-]+$/m);
     expect(text).not.toMatch(/^nodejs_eventloop_lag_p99_seconds\{service="unit-test"\} 0$/m);
     expect((await fetch(`http://127.0.0.1:${served.port}/other`)).status).toBe(404);
+  });
+
+  it('reads the DB pool use when scraped, zero before the pool connected', async () => {
+    const registry = new Registry();
+    let usage: { active: number; total: number; limit: number } | undefined;
+    registerDbPoolMetrics(registry, () => usage);
+    expect(await registry.metrics()).toMatch(/^aigw_db_pool_connections\{state="active"\} 0$/m);
+    usage = { active: 9, total: 10, limit: 10 };
+    const text = await registry.metrics();
+    expect(text).toMatch(/^aigw_db_pool_connections\{state="active"\} 9$/m);
+    expect(text).toMatch(/^aigw_db_pool_connections\{state="open"\} 10$/m);
+    expect(text).toMatch(/^aigw_db_pool_max_connections 10$/m);
   });
 });

@@ -1,2 +1,2 @@
 export { Counter, Gauge, Histogram, Registry } from 'prom-client';
-export { createRegistry, serveMetrics } from './create-metrics.js';
+export { createCacheLookups, createRegistry, registerDbPoolMetrics, serveMetrics, type CacheLookup, type DbPoolReader } from './create-metrics.js';

@@ -1,9 +1,10 @@
 import { busNames, busAccess, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
-import { createPrisma } from '@aigw/db';
+import { createPrisma, dbPoolUsage } from '@aigw/db';
 import { EgressPolicy } from '@aigw/egress';
 import { runGrpcService } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
+import { registerDbPoolMetrics } from '@aigw/metrics';
 import { createRedis, redisAccess } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
 import { createAuthApp } from './auth-app.js';
@@ -14,6 +15,7 @@ const logger = createLogger({ service: 'auth', level: config.LOG_LEVEL });
 
 runGrpcService('auth', config, logger, async (registry) => {
   const prisma = createPrisma(config.DATABASE_URL);
+  registerDbPoolMetrics(registry, () => dbPoolUsage(prisma));
   const redis = createRedis(config.REDIS_URL, {
     keyPrefix: config.REDIS_KEY_PREFIX,
     clusterNodes: config.REDIS_CLUSTER_NODES,

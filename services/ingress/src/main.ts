@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureLogStream, LogOutbox, LogPublisher, onConfigChanged, publishConfigChanged } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
+import { dbPoolUsage } from '@aigw/db';
 import { EgressPolicy, egressConnector } from '@aigw/egress';
 import { Agent } from 'undici';
-import { onShutdownSignal } from '@aigw/grpc';
+import { countGrpcClientCalls, onShutdownSignal } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
-import { createRegistry, serveMetrics } from '@aigw/metrics';
+import { createCacheLookups, createRegistry, registerDbPoolMetrics, serveMetrics } from '@aigw/metrics';
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
 import { readAccountStates } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
@@ -54,12 +55,16 @@ const connections = await openConnections(config, logger);
 const { prisma, redis, nc, names } = connections;
 
 const registry = createRegistry('ingress');
+registerDbPoolMetrics(registry, () => dbPoolUsage(prisma));
 const resilience = createResilienceMetrics(registry);
+const cacheLookup = createCacheLookups(registry);
+countGrpcClientCalls(registry);
 const backends = grpcBackends(connections.clients, logger);
 const credentials = new CredentialCache((id, deadline) => backends.getCredential(id, deadline), {
   maxAgeMs: config.CREDENTIAL_CACHE_MAX_MS,
   staleMaxMs: config.STALE_IF_ERROR_MS,
   onStaleServed: () => resilience.staleServed('credential'),
+  onLookup: (hit) => cacheLookup('credential', hit),
 });
 const apiKeys = new ApiKeyCache(prismaApiKeyStore(prisma), {
   ttlMs: config.API_KEY_CACHE_TTL_MS,
@@ -68,6 +73,7 @@ const apiKeys = new ApiKeyCache(prismaApiKeyStore(prisma), {
   staleIfErrorMs: config.STALE_IF_ERROR_MS,
   timeoutMs: config.DB_TIMEOUT_MS,
   onStaleServed: () => resilience.staleServed('api_key'),
+  onLookup: (hit) => cacheLookup('api_key', hit),
 });
 const routes = new RouteCache(prismaRouteLoader(prisma), (error) => logger.warn({ err: dependencyError(error) }, 'route refresh failed'), {
   staleIfErrorMs: config.STALE_IF_ERROR_MS,
@@ -236,7 +242,7 @@ const server = await listen(
   config.HTTP_PORT,
   config.HTTP_HOST,
 );
-const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.HTTP_HOST) : undefined;
+const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.METRICS_HOST) : undefined;
 logger.info({ port: (server.address() as AddressInfo).port, host: config.HTTP_HOST, metricsPort: metricsServer?.port }, 'ready');
 
 onShutdownSignal(logger, async () => {

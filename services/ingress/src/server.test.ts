@@ -257,7 +257,7 @@ describe('proxied answers', () => {
 });
 
 describe('health, models and admin gate', () => {
-  it('serves /healthz, /readyz and /metrics', async () => {
+  it('serves /healthz and /readyz, and no /metrics on the client port (it has a port of its own)', async () => {
     const fake = await fakeServerDeps();
     fake.deps.readinessChecks = [{ name: 'redis', check: async () => true }, { name: 'selector', check: async () => false }];
     const server = createServer(fake.deps);
@@ -266,8 +266,8 @@ describe('health, models and admin gate', () => {
     expect(ready.status).toBe(503);
     expect(ready.body).toEqual({ status: 'not_ready', failing: ['selector'] });
     await request(server).post('/v1/chat/completions').set(auth).send(chat);
-    const metrics = await request(server).get('/metrics');
-    expect(metrics.text).toMatch(/aigw_http_requests_total\{route="\/v1\/chat\/completions",status="200"\} 1/);
+    expect(await fake.deps.metrics.registry.metrics()).toMatch(/aigw_http_requests_total\{route="\/v1\/chat\/completions",status="200"\} 1/);
+    expect((await request(server).get('/metrics')).status).toBe(404);
   });
 
   it('lists routable models for a valid key', async () => {

@@ -57,7 +57,7 @@ export function createServer(deps: ServerDeps): RequestListener {
   app.post('/v1/messages/count_tokens', countTokensHandler(anthropicCountTokens, deps));
   app.post('/v1beta/models/*target', geminiHandler(deps));
   app.use(modelListRoutes(deps.apiKeys, modelDirectory(deps.routes, deps.modelCatalog)));
-  app.use(healthRoutes({ checks: deps.readinessChecks, accepting: deps.accepting, metrics: deps.metrics }));
+  app.use(healthRoutes({ checks: deps.readinessChecks, accepting: deps.accepting }));
   app.use('/api/v1', adminRouter(deps.admin));
   app.use(consoleRoutes(deps.consoleDir ?? defaultConsoleDir()));
   app.use(notFound);

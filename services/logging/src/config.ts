@@ -17,10 +17,15 @@ export const loggingConfigSchema = z.object({
   /** First and longest delay before a failed batch is retried. */
   RETRY_MIN_MS: positiveInt(500),
   RETRY_MAX_MS: positiveInt(10_000),
-  /** Days of request_logs kept; 0 keeps everything. Daily rollups are never deleted. */
+  /**
+   * Days of request_logs kept; 0 keeps everything. request_logs is partitioned by UTC day, and a day's partition
+   * is dropped once its every row is older than this. Daily rollups are never deleted.
+   */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(30),
+  /** How often partitions are maintained: the days ahead made, the expired days dropped. */
   RETENTION_INTERVAL_MS: positiveInt(3_600_000),
-  RETENTION_CHUNK_ROWS: positiveInt(5_000),
+  /** Days ahead of today whose partitions exist before their first row (so pmax stays empty). */
+  PARTITIONS_AHEAD_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   /** Connections to MariaDB: WRITE_CONCURRENCY writers plus the retention job. */
   DB_POOL_SIZE: positiveInt(4),
 });

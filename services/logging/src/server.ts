@@ -22,7 +22,7 @@ export interface LoggingServerDeps {
     | 'RETRY_MAX_MS'
     | 'RETENTION_DAYS'
     | 'RETENTION_INTERVAL_MS'
-    | 'RETENTION_CHUNK_ROWS'
+    | 'PARTITIONS_AHEAD_DAYS'
   >;
   metrics?: LoggingMetrics;
 }
@@ -57,7 +57,7 @@ export function createServer(deps: LoggingServerDeps): LoggingServer {
   const retention = new RetentionJob(
     deps.db.prisma,
     deps.logger,
-    { days: config.RETENTION_DAYS, intervalMs: config.RETENTION_INTERVAL_MS, chunkRows: config.RETENTION_CHUNK_ROWS },
+    { days: config.RETENTION_DAYS, intervalMs: config.RETENTION_INTERVAL_MS, aheadDays: config.PARTITIONS_AHEAD_DAYS },
     deps.metrics,
   );
   return {

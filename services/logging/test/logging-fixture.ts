@@ -82,7 +82,7 @@ export async function startLogging(
       RETRY_MAX_MS: 500,
       RETENTION_DAYS: 0,
       RETENTION_INTERVAL_MS: 3_600_000,
-      RETENTION_CHUNK_ROWS: 1_000,
+      PARTITIONS_AHEAD_DAYS: 7,
       ...overrides,
     },
     ...deps,

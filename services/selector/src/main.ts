@@ -1,8 +1,9 @@
 import { busNames, busAccess, connectBus } from '@aigw/bus';
 import { loadConfig } from '@aigw/config';
-import { createPrisma } from '@aigw/db';
+import { createPrisma, dbPoolUsage } from '@aigw/db';
 import { runGrpcService } from '@aigw/grpc';
 import { createLogger } from '@aigw/logger';
+import { registerDbPoolMetrics } from '@aigw/metrics';
 import { createRedis, redisAccess } from '@aigw/redis';
 import { selectorConfigSchema } from './config.js';
 import { createSelectorApp } from './selector-app.js';
@@ -12,6 +13,7 @@ const logger = createLogger({ service: 'selector', level: config.LOG_LEVEL });
 
 runGrpcService('selector', config, logger, async (registry) => {
   const prisma = createPrisma(config.DATABASE_URL);
+  registerDbPoolMetrics(registry, () => dbPoolUsage(prisma));
   const redis = createRedis(config.REDIS_URL, {
     keyPrefix: config.REDIS_KEY_PREFIX,
     clusterNodes: config.REDIS_CLUSTER_NODES,

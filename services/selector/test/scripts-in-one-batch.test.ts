@@ -30,7 +30,7 @@ it('runs a selection and an outcome report sent in the same tick on a fresh clie
   const cache = new AccountCache(async () => [{ providerId: 7, providerName: 'batch', accounts }], logger);
   await cache.start(600_000);
   const settings = { baseMs: 1_000, maxMs: 60_000, authFailureMs: 30_000 };
-  const metrics = { fallback: () => expect.unreachable('fell back to the in-process rotation') };
+  const metrics = { ...NO_SELECTOR_METRICS, fallback: () => expect.unreachable('fell back to the in-process rotation') };
   const outage = new RedisOutage();
   const cooldowns = new LocalCooldowns(settings);
   const selector = new AccountSelector({ redis, cache, affinityTtlMs: 60_000, outage, local: new LocalRotation(cooldowns), metrics });

@@ -1,4 +1,4 @@
-import type { Stack } from '@aigw/dev';
+import type { ServiceName, Stack } from '@aigw/dev';
 
 // The client side of the tests: plain fetch, as any user of the gateway would do it.
 
@@ -72,6 +72,13 @@ export function request(stack: Stack, method: 'GET' | 'DELETE', path: string, cr
 /** GET on ingress without credentials (health endpoints). */
 export function get(stack: Stack, path: string): Promise<HttpResult> {
   return request(stack, 'GET', path);
+}
+
+/** A scrape of one service replica's Prometheus endpoint (its own METRICS_PORT, never the client port). */
+export function scrape(stack: Stack, service: ServiceName = 'ingress', index = 0): Promise<HttpResult> {
+  const url = stack.metricsUrls[service][index];
+  if (url === undefined) throw new Error(`no ${service} replica #${index} in this stack`);
+  return send(url, { method: 'GET' });
 }
 
 /** A small OpenAI chat body. */

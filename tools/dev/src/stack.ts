@@ -79,6 +79,8 @@ export interface Stack {
   redisKeyPrefix: string;
   natsSubjectPrefix: string;
   logStream: string;
+  /** Every replica's Prometheus endpoint (`http://127.0.0.1:<METRICS_PORT>/metrics`), per service in replica order. */
+  metricsUrls: Record<ServiceName, string[]>;
   /** gRPC address of every replica, e.g. `{ selector: ['127.0.0.1:50051'] }`. */
   grpcAddresses: Record<'selector' | 'auth' | 'provider-call', string[]>;
   /** The in-process emulators; throws when the stack was started without them. */
@@ -166,7 +168,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       NATS_SUBJECT_PREFIX: natsSubjectPrefix,
       NATS_LOG_STREAM: logStream,
       DATABASE_URL: databaseUrl,
-      METRICS_PORT: '0',
+      // Every service serves /metrics on a loopback port of its own (ports.metrics), never on the client port.
+      METRICS_HOST: '127.0.0.1',
       GRPC_HOST: '127.0.0.1',
       // The emulators (upstreams, token endpoint, proxies) listen on loopback: the egress policy must allow it.
       EGRESS_ALLOW: '127.0.0.0/8,::1',
@@ -205,7 +208,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     };
     for (const name of SERVICE_NAMES) {
       for (let index = 0; index < replicaCount(options.replicas ?? {}, name); index++) {
-        const env = { ...common, ...ownEnv(name, index), ...options.env?.all, ...options.env?.[name] };
+        const metricsPort = String(ports.metrics[name][index] ?? 0);
+        const env = { ...common, METRICS_PORT: metricsPort, ...ownEnv(name, index), ...options.env?.all, ...options.env?.[name] };
         processes.push(
           new ServiceProcess({
             name,
@@ -237,6 +241,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       natsSubjectPrefix,
       logStream,
       grpcAddresses,
+      metricsUrls: Object.fromEntries(
+        SERVICE_NAMES.map((name) => [name, ports.metrics[name].map((port) => `http://127.0.0.1:${port}/metrics`)]),
+      ) as Record<ServiceName, string[]>,
       get emulators(): EmulatorSet {
         if (started === undefined) throw new Error('the stack was started without emulators');
         return started;
@@ -272,6 +279,8 @@ interface ResolvedPorts {
   upstream: number;
   oauth: number;
   proxies: number[];
+  /** METRICS_PORT of every replica, per service (always free ports). */
+  metrics: Record<ServiceName, number[]>;
 }
 
 // A fixed port serves the first replica; further replicas, and every port given as 0, get free ports.
@@ -290,6 +299,9 @@ async function resolvePorts(ports: 0 | Partial<StackPorts>, replicas: Partial<Re
     upstream: given.upstream ?? 0,
     oauth: given.oauth ?? 0,
     proxies: given.proxies ?? [0, 0],
+    metrics: Object.fromEntries(
+      await Promise.all(SERVICE_NAMES.map(async (name) => [name, await many(undefined, replicaCount(replicas, name))] as const)),
+    ) as Record<ServiceName, number[]>,
   };
 }
 

@@ -8,6 +8,12 @@ describe('startBanner', () => {
     adminToken: 'adm-token',
     encryptionKeySource: 'from AIGW_ENCRYPTION_KEY',
     seeded: true,
+    metricsUrls: { selector: ['http://127.0.0.1:9101/metrics'], ingress: ['http://127.0.0.1:9105/metrics', 'http://127.0.0.1:9106/metrics'] },
+  });
+
+  it("lists every service's metrics endpoint, on ports of their own", () => {
+    expect(text).toMatch(/^ {2}metrics +selector +http:\/\/127\.0\.0\.1:9101\/metrics$/m);
+    expect(text).toMatch(/^ +ingress +http:\/\/127\.0\.0\.1:9105\/metrics http:\/\/127\.0\.0\.1:9106\/metrics$/m);
   });
 
   it('prints both client protocols with claude-sonnet-4-5, streaming and not, and an admin call', () => {

@@ -6,6 +6,8 @@ export interface BannerInput {
   adminToken: string;
   encryptionKeySource: string;
   seeded: boolean;
+  /** Each replica's Prometheus endpoint, per service (Stack.metricsUrls). */
+  metricsUrls?: Record<string, readonly string[]>;
 }
 
 const body = (api: 'openai' | 'anthropic', stream: boolean) => {
@@ -28,6 +30,7 @@ export function startBanner(input: BannerInput): string {
     `  admin token      ${input.adminToken}`,
     `  web console      ${url}/ui/ (log in with the admin token)`,
     `  encryption key   ${input.encryptionKeySource}`,
+    ...metricsLines(input.metricsUrls ?? {}),
     '',
     `export AIGW_KEY='${input.demoKey}' AIGW_ADMIN='${input.adminToken}'`,
     '',
@@ -46,4 +49,11 @@ export function startBanner(input: BannerInput): string {
     'Ctrl-C stops everything.',
     '',
   ].join('\n');
+}
+
+/** One `metrics <service>  <urls>` line per service: every service's /metrics is on a port of its own. */
+function metricsLines(urls: Record<string, readonly string[]>): string[] {
+  const entries = Object.entries(urls).filter(([, list]) => list.length > 0);
+  const width = Math.max(0, ...entries.map(([name]) => name.length));
+  return entries.map(([name, list], i) => `  ${i === 0 ? 'metrics' : '       '}          ${name.padEnd(width)}  ${list.join(' ')}`);
 }

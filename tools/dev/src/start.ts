@@ -80,6 +80,7 @@ async function main(): Promise<void> {
       adminToken: stack.adminToken,
       encryptionKeySource: keyFromEnv ? 'from AIGW_ENCRYPTION_KEY' : `generated once, kept in ${join(DEV_DIR, 'encryption.key')} (git-ignored)`,
       seeded: stack.seeded,
+      metricsUrls: stack.metricsUrls,
     }),
   );
 }

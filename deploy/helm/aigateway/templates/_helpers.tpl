@@ -80,6 +80,8 @@ capabilities:
 ports:
   - name: http
     containerPort: 8080
+  - name: metrics
+    containerPort: 9464
 env:
   - name: HTTP_HOST
     value: 0.0.0.0

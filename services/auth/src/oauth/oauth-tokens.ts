@@ -82,11 +82,13 @@ export class OAuthTokens {
   /** A token that is not expired, refreshing it first when it has none; see the class comment for the limits. */
   async token(accountId: number, providerName: string): Promise<CachedToken> {
     const local = this.#memory.get(accountId);
+    const usable = this.#usable(local);
+    this.#metrics.tokenLookup('oauth_token', usable);
     if (isFresh(local, this.#now())) {
       this.#shareIfUnshared(accountId, local);
       return local;
     }
-    if (this.#usable(local)) {
+    if (usable) {
       this.#flight(accountId, providerName);
       return local;
     }
@@ -180,6 +182,7 @@ export class OAuthTokens {
 
   async #obtain(accountId: number, providerName: string, found: (token: CachedToken) => void): Promise<CachedToken> {
     const shared = await this.#readShared(providerName, accountId);
+    this.#metrics.tokenLookup('oauth_token_redis', this.#usable(shared));
     if (isFresh(shared, this.#now())) return this.#remember(accountId, shared);
     // Due but valid: callers may use it while this refresh runs.
     if (this.#usable(shared)) found(this.#remember(accountId, shared));
@@ -209,6 +212,7 @@ export class OAuthTokens {
   async #refresh(accountId: number, providerName: string): Promise<CachedToken> {
     // Another replica may have finished between our Redis miss and our lock.
     const shared = await this.#readShared(providerName, accountId);
+    this.#metrics.tokenLookup('oauth_token_redis', this.#usable(shared));
     if (isFresh(shared, this.#now())) return this.#remember(accountId, shared);
 
     const oauth = await this.deps.store.loadOAuth(accountId);

@@ -1,4 +1,4 @@
-import { Counter, type Registry } from '@aigw/metrics';
+import { Counter, createCacheLookups, type Registry } from '@aigw/metrics';
 
 /** What auth counts about its token refreshes and its Redis calls. */
 export interface AuthMetrics {
@@ -8,6 +8,8 @@ export interface AuthMetrics {
   redisFailed(operation: string): void;
   /** GetCredential failed at once: the account backs off after failed refreshes, or its refresh is slow. */
   failedFast(reason: 'backoff' | 'slow_refresh'): void;
+  /** A token lookup in the in-process cache (`oauth_token`) or in Redis (`oauth_token_redis`): hit when usable. */
+  tokenLookup(cache: 'oauth_token' | 'oauth_token_redis', hit: boolean): void;
 }
 
 /** Registers auth's counters on `registry`. */
@@ -30,7 +32,9 @@ export function createAuthMetrics(registry: Registry): AuthMetrics {
     labelNames: ['reason'] as const,
     registers: [registry],
   });
+  const lookups = createCacheLookups(registry);
   return {
+    tokenLookup: (cache, hit) => lookups(cache, hit),
     refreshed: (result) => refreshes.inc({ result }),
     redisFailed: (operation) => redis.inc({ operation }),
     failedFast: (reason) => fast.inc({ reason }),
@@ -38,4 +42,9 @@ export function createAuthMetrics(registry: Registry): AuthMetrics {
 }
 
 /** Counts nothing (tests). */
-export const NO_AUTH_METRICS: AuthMetrics = { refreshed: () => undefined, redisFailed: () => undefined, failedFast: () => undefined };
+export const NO_AUTH_METRICS: AuthMetrics = {
+  refreshed: () => undefined,
+  redisFailed: () => undefined,
+  failedFast: () => undefined,
+  tokenLookup: () => undefined,
+};

@@ -139,7 +139,7 @@ export function statsApi({ prisma }: AdminDeps): Router {
 
   router.get('/logs/:requestId', async (req, res) => {
     const { requestId } = requestIdParam.parse(req.params);
-    res.json(presentLog(found(await prisma.requestLog.findUnique({ where: { requestId } }), 'request log')));
+    res.json(presentLog(found(await prisma.requestLog.findFirst({ where: { requestId } }), 'request log')));
   });
 
   router.get('/timeseries', async (req, res) => {

@@ -42,6 +42,21 @@ export interface ChatDeps {
   admission?: AdmissionGate;
 }
 
+/** `sink`, calling `onFirst` once, when the answer's first bytes go to the client (time to first byte). */
+function onFirstWrite(sink: StreamSink, onFirst: () => void): StreamSink {
+  let first = true;
+  const mark = () => {
+    if (first) onFirst();
+    first = false;
+  };
+  return {
+    begin: (dropped) => sink.begin(dropped),
+    write: (chunk) => (mark(), sink.write(chunk)),
+    writeEvent: (event) => (mark(), sink.writeEvent(event)),
+    end: () => sink.end(),
+  };
+}
+
 function sinkFor(res: ServerResponse, call: ChatCall): StreamSink | undefined {
   if (!call.stream) return undefined;
   return call.framing === 'json-array' ? jsonArraySink(res) : sseSink(res);
@@ -70,6 +85,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
     let limit = { stream: false, deadline: startedAtMs + deps.requestTimeoutMs, timeLimitMs: deps.requestTimeoutMs };
     let release: Release | undefined;
     let key: ApiKeyRecord | undefined;
+    let firstByteAtMs = 0;
     try {
       // First, before the key check and the body: a shed request costs next to nothing. A stream holds its slot to its end.
       release = await (deps.admission ?? UNBOUNDED_ADMISSION).enter(clientGone.signal);
@@ -93,6 +109,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       let conversation: string | undefined;
       const conversationKey = () => (conversation ??= affinityKey(protocol, req.headers, value, client.id, turn?.continuedAffinityKey));
       sink = sinkFor(res, call);
+      if (sink) sink = onFirstWrite(sink, () => (firstByteAtMs ||= Date.now()));
       if (sink && turn?.keeper) sink = turn.keeper.watch(sink, conversationKey);
       const timeLimitMs = call.stream ? (deps.streamTimeoutMs ?? deps.requestTimeoutMs) : deps.requestTimeoutMs;
       limit = { stream: call.stream, deadline: startedAtMs + timeLimitMs, timeLimitMs };
@@ -119,6 +136,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       if (outcome.kind === 'response') {
         // Stored before it is sent, so that a client continuing at once finds it.
         if (turn?.keeper) await turn.keeper.keepBody(outcome.status, outcome.body, conversationKey);
+        firstByteAtMs ||= Date.now();
         sendUpstreamBody(res, outcome.status, outcome.body, outcome.retryAfterMs, trace.droppedFields);
       }
     } catch (thrown) {
@@ -141,8 +159,12 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       // Before anything is awaited: the replica's next request of this key is checked after this charge.
       if (key) deps.keyLimits.charge(key, trace.usage, event.costMicroUsd);
       deps.requestLog.publish(event);
-      deps.metrics.countAttempts(trace.providerId, trace.attempts);
-      deps.metrics.countAffinity(trace.providerId, trace.affinity);
+      deps.metrics.countAttempts(trace.providerName, trace.attempts);
+      deps.metrics.countAffinity(trace.providerName, trace.affinity);
+      if (trace.providerName !== '') {
+        deps.metrics.countUsage({ provider: trace.providerName, model: trace.upstreamModel, key: String(summary.apiKeyId) }, event);
+        if (firstByteAtMs > 0) deps.metrics.observeFirstByte(trace.providerName, summary.stream, (firstByteAtMs - startedAtMs) / 1000);
+      }
     }
   };
 }

@@ -74,7 +74,7 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
       release?.();
       summary.finishedAtMs = Date.now();
       deps.requestLog.publish(requestLogEvent(summary, trace));
-      deps.metrics.countAttempts(trace.providerId, trace.attempts);
+      deps.metrics.countAttempts(trace.providerName, trace.attempts);
     }
   };
 }

@@ -1,16 +1,14 @@
 import { Router } from 'express';
 import { checkReadiness, type DependencyCheck } from '../observability/readiness.js';
-import type { IngressMetrics } from '../observability/ingress-metrics.js';
 
 export interface HealthDeps {
   checks: readonly DependencyCheck[];
   /** False while shutting down, so load balancers stop sending before the listener closes. */
   accepting: () => boolean;
-  metrics: IngressMetrics;
 }
 
-/** /healthz (alive), /readyz (dependencies reachable), /metrics (Prometheus). */
-export function healthRoutes({ checks, accepting, metrics }: HealthDeps): Router {
+/** /healthz (alive) and /readyz (dependencies reachable); /metrics is on METRICS_PORT only, never the client port. */
+export function healthRoutes({ checks, accepting }: HealthDeps): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -23,9 +21,6 @@ export function healthRoutes({ checks, accepting, metrics }: HealthDeps): Router
     }
     const { ready, failing } = await checkReadiness(checks);
     res.status(ready ? 200 : 503).json(ready ? { status: 'ready' } : { status: 'not_ready', failing });
-  });
-  router.get('/metrics', async (_req, res) => {
-    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
   return router;
 }

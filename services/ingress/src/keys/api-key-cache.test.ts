@@ -25,6 +25,18 @@ function setup(options: Partial<ApiKeyCacheOptions> = {}) {
 }
 
 describe('ApiKeyCache', () => {
+  it('reports each lookup as a hit (answered from memory, a stale-while-revalidate answer too) or a miss', async () => {
+    const hits: boolean[] = [];
+    const { cache, advance, settle } = setup({ onLookup: (hit) => hits.push(hit) });
+    await cache.lookup('h1');
+    await cache.lookup('h1');
+    advance(60_001);
+    await cache.lookup('h1');
+    await settle();
+    await cache.lookup('nope');
+    expect(hits).toEqual([false, true, true, false]);
+  });
+
   it('serves known keys from memory until the TTL passes, then rechecks them', async () => {
     const { cache, lookups, advance, rows, settle } = setup();
     expect(await cache.lookup('h1')).toMatchObject({ id: 1 });

@@ -14,14 +14,29 @@ describe('createIngressMetrics', () => {
 
   it('counts what session affinity did per provider, and nothing for requests without it', async () => {
     const metrics = createIngressMetrics(new Registry());
-    metrics.countAffinity(3, AffinityOutcome.AFFINITY_OUTCOME_HIT);
-    metrics.countAffinity(3, AffinityOutcome.AFFINITY_OUTCOME_HIT);
-    metrics.countAffinity(3, AffinityOutcome.AFFINITY_OUTCOME_REBOUND);
-    metrics.countAffinity(3, AffinityOutcome.AFFINITY_OUTCOME_NONE);
+    metrics.countAffinity('glm', AffinityOutcome.AFFINITY_OUTCOME_HIT);
+    metrics.countAffinity('glm', AffinityOutcome.AFFINITY_OUTCOME_HIT);
+    metrics.countAffinity('glm', AffinityOutcome.AFFINITY_OUTCOME_REBOUND);
+    metrics.countAffinity('glm', AffinityOutcome.AFFINITY_OUTCOME_NONE);
     const text = await metrics.registry.metrics();
-    expect(text).toMatch(/^aigw_session_affinity_total\{provider="3",outcome="hit"\} 2$/m);
-    expect(text).toMatch(/^aigw_session_affinity_total\{provider="3",outcome="rebound"\} 1$/m);
+    expect(text).toMatch(/^aigw_session_affinity_total\{provider="glm",outcome="hit"\} 2$/m);
+    expect(text).toMatch(/^aigw_session_affinity_total\{provider="glm",outcome="rebound"\} 1$/m);
     expect(text).not.toMatch(/outcome="none"/);
+  });
+
+  it('counts tokens by kind and cost in USD by provider name, upstream model and key id; nothing for a request that used nothing', async () => {
+    const metrics = createIngressMetrics(new Registry());
+    const labels = { provider: 'openai', model: 'gpt-4o', key: '7' };
+    metrics.countUsage(labels, { usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 60 }, costMicroUsd: 1_500 });
+    metrics.countUsage(labels, { usage: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, cacheWriteInputTokens: 4 }, costMicroUsd: 500 });
+    metrics.countUsage({ ...labels, key: '8' }, { usage: undefined, costMicroUsd: undefined });
+    const text = await metrics.registry.metrics();
+    expect(text).toMatch(/^aigw_tokens_total\{provider="openai",model="gpt-4o",key="7",kind="input"\} 110$/m);
+    expect(text).toMatch(/^aigw_tokens_total\{provider="openai",model="gpt-4o",key="7",kind="output"\} 25$/m);
+    expect(text).toMatch(/^aigw_tokens_total\{provider="openai",model="gpt-4o",key="7",kind="cached"\} 60$/m);
+    expect(text).toMatch(/^aigw_tokens_total\{provider="openai",model="gpt-4o",key="7",kind="cache_write"\} 4$/m);
+    expect(text).toMatch(/^aigw_cost_usd_total\{provider="openai",model="gpt-4o",key="7"\} 0\.002$/m);
+    expect(text).not.toContain('key="8"');
   });
 
   it('leaves the gauge out without a source', async () => {

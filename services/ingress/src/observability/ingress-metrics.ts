@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from '@aigw/metrics';
+import type { RequestLogEvent } from '@aigw/proto';
 import { AffinityOutcome } from '@aigw/proto';
 
 /** The metrics ingress exports on /metrics. */
@@ -6,12 +7,23 @@ export interface IngressMetrics {
   registry: Registry;
   /** One finished HTTP request on `route` (the matched route pattern, never the raw path). */
   observeRequest(route: string, status: number, seconds: number): void;
-  /** Upstream calls made for one client request. */
-  countAttempts(providerId: number, attempts: number): void;
+  /** Upstream calls made for one client request; `provider` is the provider's name, as in every service. */
+  countAttempts(provider: string, attempts: number): void;
   /** What session affinity did for a request's account (nothing counted for NONE). */
-  countAffinity(providerId: number, outcome: AffinityOutcome): void;
+  countAffinity(provider: string, outcome: AffinityOutcome): void;
+  /** A proxied request's usage and cost, from the request-log event it produced (nothing when it used nothing). */
+  countUsage(labels: UsageLabels, event: Pick<RequestLogEvent, 'usage' | 'costMicroUsd'>): void;
+  /** Time from the request's arrival to the first byte of its answer sent to the client. */
+  observeFirstByte(provider: string, stream: boolean, seconds: number): void;
   /** A request the admission gate shed (503 + Retry-After), by why. */
   countShed(reason: string): void;
+}
+
+/** Labels of the usage counters: provider name, upstream model, client key id (bounded by the keys that exist). */
+export interface UsageLabels {
+  provider: string;
+  model: string;
+  key: string;
 }
 
 const AFFINITY_LABELS: Partial<Record<AffinityOutcome, string>> = {
@@ -78,15 +90,34 @@ export function createIngressMetrics(registry: Registry, gauges: IngressGauges =
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120],
     registers: [registry],
   });
+  const firstByte = new Histogram({
+    name: 'aigw_http_first_byte_seconds',
+    help: 'Time from a proxied request to the first byte of its answer (stream: the first event), by provider and stream',
+    labelNames: ['provider', 'stream'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60],
+    registers: [registry],
+  });
+  const tokens = new Counter({
+    name: 'aigw_tokens_total',
+    help: 'Tokens the upstreams reported, by provider, upstream model, client key id and kind (input: whole prompt; cached and cache_write: parts of it; output)',
+    labelNames: ['provider', 'model', 'key', 'kind'] as const,
+    registers: [registry],
+  });
+  const cost = new Counter({
+    name: 'aigw_cost_usd_total',
+    help: 'What the requests cost in USD at the route price or the price table, by provider, upstream model and client key id',
+    labelNames: ['provider', 'model', 'key'] as const,
+    registers: [registry],
+  });
   const attempts = new Counter({
     name: 'aigw_upstream_attempts_total',
-    help: 'Upstream calls made through provider-call, by provider id',
+    help: 'Upstream calls made through provider-call, by provider name',
     labelNames: ['provider'] as const,
     registers: [registry],
   });
   const affinity = new Counter({
     name: 'aigw_session_affinity_total',
-    help: 'Requests by what session affinity did for their account (hit: the conversation kept its account), by provider id',
+    help: 'Requests by what session affinity did for their account (hit: the conversation kept its account), by provider name',
     labelNames: ['provider', 'outcome'] as const,
     registers: [registry],
   });
@@ -96,12 +127,27 @@ export function createIngressMetrics(registry: Registry, gauges: IngressGauges =
       requests.inc({ route, status: String(status) });
       latency.observe({ route }, seconds);
     },
-    countAttempts(providerId, count) {
-      if (count > 0) attempts.inc({ provider: String(providerId) }, count);
+    countAttempts(provider, count) {
+      if (count > 0) attempts.inc({ provider }, count);
     },
-    countAffinity(providerId, outcome) {
+    countAffinity(provider, outcome) {
       const label = AFFINITY_LABELS[outcome];
-      if (label !== undefined) affinity.inc({ provider: String(providerId), outcome: label });
+      if (label !== undefined) affinity.inc({ provider, outcome: label });
+    },
+    countUsage(labels, { usage, costMicroUsd }) {
+      if (usage !== undefined) {
+        const kinds: [string, number][] = [
+          ['input', usage.inputTokens],
+          ['output', usage.outputTokens],
+          ['cached', usage.cachedInputTokens],
+          ['cache_write', usage.cacheWriteInputTokens ?? 0],
+        ];
+        for (const [kind, count] of kinds) if (count > 0) tokens.inc({ ...labels, kind }, count);
+      }
+      if (costMicroUsd !== undefined && costMicroUsd > 0) cost.inc(labels, costMicroUsd / 1_000_000);
+    },
+    observeFirstByte(provider, stream, seconds) {
+      firstByte.observe({ provider, stream: String(stream) }, seconds);
     },
     countShed(reason) {
       shed.inc({ reason });

@@ -90,6 +90,7 @@ export class AttemptLoop {
     sink: StreamSink | undefined,
   ): Promise<{ kind: 'answered'; outcome: ProxyOutcome } | Exhausted> {
     trace.providerId = route.providerId;
+    trace.providerName = route.providerName;
     trace.upstreamModel = route.upstreamModel;
     trace.providerKind = route.providerKind ?? '';
     trace.price = route.price ?? null;

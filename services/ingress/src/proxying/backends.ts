@@ -76,6 +76,8 @@ export interface ProxyRequest {
 /** What happened on the way, for the request log (filled in as the loop goes). */
 export interface RequestTrace {
   providerId: number;
+  /** The name of the provider last tried ('' before one): the `provider` label of every metric. */
+  providerName: string;
   upstreamModel: string;
   accountId: number;
   proxyId: number;
@@ -107,6 +109,7 @@ export type ProxyOutcome =
 export function newTrace(): RequestTrace {
   return {
     providerId: 0,
+    providerName: '',
     upstreamModel: '',
     accountId: 0,
     proxyId: 0,

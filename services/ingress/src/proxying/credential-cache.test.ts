@@ -5,25 +5,28 @@ import { CredentialCache } from './credential-cache.js';
 function setup(expiresAtMs = 0) {
   let now = 1_000_000;
   const fetched: number[] = [];
+  const hits: boolean[] = [];
   const cache = new CredentialCache(
     async (id): Promise<Credential> => {
       fetched.push(id);
       return { headerName: 'authorization', headerValue: `Bearer ${id}-${fetched.length}`, expiresAtMs };
     },
-    { maxAgeMs: 60_000, now: () => now },
+    { maxAgeMs: 60_000, now: () => now, onLookup: (hit) => hits.push(hit) },
   );
-  return { cache, fetched, advance: (ms: number) => (now += ms), now: () => now };
+  return { cache, fetched, hits, advance: (ms: number) => (now += ms), now: () => now };
 }
 
 describe('CredentialCache', () => {
-  it('reuses a credential for at most maxAge', async () => {
-    const { cache, fetched, advance } = setup();
+  it('reuses a credential for at most maxAge, reporting hits and misses', async () => {
+    const { cache, fetched, hits, advance } = setup();
     await cache.get(1, Infinity);
     await cache.get(1, Infinity);
     expect(fetched).toEqual([1]);
     advance(60_001);
     await cache.get(1, Infinity);
     expect(fetched).toEqual([1, 1]);
+    // Past maxAge the old credential still answers (refreshed behind it): a hit, as the caller did not wait.
+    expect(hits).toEqual([false, true, true]);
   });
 
   it('stops using a token five minutes before it expires', async () => {

@@ -14,6 +14,8 @@ export interface CredentialCacheOptions {
   staleMaxMs?: number;
   /** Told each time a request gets a credential past its cache age because auth failed to give a newer one. */
   onStaleServed?: () => void;
+  /** Every get: hit when answered from memory without waiting on auth (the cache hit ratio metric). */
+  onLookup?: (hit: boolean) => void;
   now?: () => number;
 }
 
@@ -58,13 +60,18 @@ export class CredentialCache {
   get(accountId: number, deadline: number): Promise<Credential> {
     const entry = this.entries.get(accountId);
     const now = this.now();
-    if (entry && entry.until > now) return Promise.resolve(entry.credential);
+    if (entry && entry.until > now) {
+      this.options.onLookup?.(true);
+      return Promise.resolve(entry.credential);
+    }
     if (entry && this.usable(entry, now)) {
+      this.options.onLookup?.(true);
       // Refreshed in the background; its failure is already recorded in `failing`.
       this.load(accountId, deadline).catch(() => undefined);
       if (this.failing.has(accountId)) this.options.onStaleServed?.();
       return Promise.resolve(entry.credential);
     }
+    this.options.onLookup?.(false);
     return this.load(accountId, deadline);
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { ConfigChange } from '@aigw/bus';
-import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
+import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase, type TestDatabaseOptions } from '@aigw/db';
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
 import { createRedis } from '@aigw/redis';
 import type { RequestLogEvent } from '@aigw/proto';
@@ -33,8 +33,12 @@ export interface DbServer {
  * only the gRPC backends are fakes (the multi-service path is the end-to-end suite's job). Config changes
  * are applied to the caches at once, as the NATS round trip would.
  */
-export async function startDbServer(backendOptions: FakeBackendOptions = {}, oauth: Partial<OAuthOnboarding> = {}): Promise<DbServer> {
-  const db = await createTestDatabase('aigw_ingress');
+export async function startDbServer(
+  backendOptions: FakeBackendOptions = {},
+  oauth: Partial<OAuthOnboarding> = {},
+  dbOptions: TestDatabaseOptions = {},
+): Promise<DbServer> {
+  const db = await createTestDatabase('aigw_ingress', dbOptions);
   const prisma = createPrisma(db.url);
   const prefix = `test:ingress:${randomBytes(6).toString('hex')}:`;
   const redis = createRedis('redis://127.0.0.1:6379', { keyPrefix: prefix });

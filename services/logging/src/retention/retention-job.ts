@@ -1,20 +1,25 @@
-import { Prisma, type PrismaClient } from '@aigw/db';
+import { createHash } from 'node:crypto';
+import type { PrismaClient } from '@aigw/db';
 import type { Logger } from '@aigw/logger';
-import { utcDateTime } from '../ingest/log-row.js';
 import { describeError } from '../ingest/write-errors.js';
 import type { LoggingMetrics } from '../observability/logging-metrics.js';
+import { CATCH_ALL, dropSql, planPartitions, reorganizeSql, type PartitionInfo, type PartitionPlan } from './partition-plan.js';
 
 export interface RetentionOptions {
-  /** Rows older than this many days are deleted; 0 keeps everything. */
+  /** Day partitions whose every row is older than this many days are dropped; 0 keeps everything. */
   days: number;
   intervalMs: number;
-  /** Rows per DELETE, so that no statement holds locks for long. */
-  chunkRows: number;
+  /** Days ahead of today that get their partition before their first row. */
+  aheadDays: number;
+  /** Longest wait for another replica's maintenance to finish before skipping this round. */
+  lockWaitSeconds?: number;
 }
 
-const DAY_MS = 24 * 3600 * 1000;
-
-/** Deletes request logs older than the retention period, periodically and in bounded chunks. */
+/**
+ * Maintains request_logs' day partitions: splits pmax into the days ahead and drops whole days past
+ * retention (a metadata change: no row-by-row DELETE). One replica at a time, under a GET_LOCK named for the
+ * database, taken on the same connection as the DDL (one interactive transaction holds it).
+ */
 export class RetentionJob {
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<unknown> | undefined;
@@ -27,12 +32,12 @@ export class RetentionJob {
     private readonly metrics?: LoggingMetrics,
   ) {}
 
-  /** Runs once soon and then every intervalMs; does nothing when retention is off. */
+  /** Runs once soon and then every intervalMs (partitions ahead are made even when retention is off). */
   start(): void {
-    if (this.options.days <= 0) return;
     const tick = (): void => {
       this.current = this.runOnce().catch((error: unknown) => {
-        this.logger.warn({ error: describeError(error) }, 'request-log retention failed; retrying next interval');
+        this.metrics?.partitionFailures.inc();
+        this.logger.warn({ error: describeError(error) }, 'request-log partition maintenance failed; retrying next interval');
       });
       void this.current.finally(() => {
         if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs).unref();
@@ -41,26 +46,59 @@ export class RetentionJob {
     this.timer = setTimeout(tick, Math.min(this.options.intervalMs, 10_000)).unref();
   }
 
-  /** Deletes rows created before now − days; returns how many. */
-  async runOnce(nowMs = Date.now()): Promise<number> {
-    const cutoff = utcDateTime(nowMs - this.options.days * DAY_MS);
-    let total = 0;
-    for (;;) {
-      const deleted = await this.prisma.$executeRaw(
-        Prisma.sql`DELETE FROM request_logs WHERE created_at < ${cutoff} ORDER BY created_at LIMIT ${this.options.chunkRows}`,
-      );
-      total += deleted;
-      this.metrics?.retentionDeleted.inc(deleted);
-      if (deleted < this.options.chunkRows || this.stopped) break;
-    }
-    if (total > 0) this.logger.info({ deleted: total, cutoff }, 'old request logs deleted');
-    return total;
+  /** Creates the partitions ahead and drops the expired ones; returns what it did (empty when another replica held the lock). */
+  async runOnce(nowMs = Date.now()): Promise<PartitionPlan> {
+    return this.prisma.$transaction(
+      async (tx) => {
+        const lock = await lockName(tx);
+        const rows = await tx.$queryRawUnsafe<{ acquired: unknown }[]>('SELECT GET_LOCK(?, ?) AS acquired', lock, this.options.lockWaitSeconds ?? 0);
+        if (Number(rows[0]?.acquired) !== 1) {
+          this.logger.debug('another replica is maintaining request-log partitions');
+          return { create: [], drop: [] };
+        }
+        try {
+          const partitions = await tx.$queryRawUnsafe<{ name: string | null; description: string | null }[]>(
+            `SELECT PARTITION_NAME AS name, PARTITION_DESCRIPTION AS description FROM INFORMATION_SCHEMA.PARTITIONS
+             WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'request_logs' ORDER BY PARTITION_ORDINAL_POSITION`,
+          );
+          const known: PartitionInfo[] = partitions.flatMap((p) => (p.name === null ? [] : [{ name: p.name, description: p.description }]));
+          if (!known.some((p) => p.name === CATCH_ALL)) {
+            throw new Error(`request_logs has no ${CATCH_ALL} partition; apply the migrations (20261207190000_request_logs_partitions)`);
+          }
+          const plan = planPartitions(known, { nowMs, aheadDays: this.options.aheadDays, retentionDays: this.options.days });
+          if (plan.create.length > 0) {
+            await tx.$executeRawUnsafe(reorganizeSql(plan.create));
+            this.metrics?.partitionsCreated.inc(plan.create.length);
+            this.logger.info({ created: plan.create.map((p) => p.name) }, 'request-log partitions created ahead');
+          }
+          if (plan.drop.length > 0) {
+            const started = performance.now();
+            await tx.$executeRawUnsafe(dropSql(plan.drop));
+            this.metrics?.partitionsDropped.inc(plan.drop.length);
+            this.logger.info(
+              { dropped: plan.drop, ms: Math.round(performance.now() - started), retentionDays: this.options.days },
+              'expired request-log partitions dropped',
+            );
+          }
+          return plan;
+        } finally {
+          await tx.$queryRawUnsafe('SELECT RELEASE_LOCK(?)', lock);
+        }
+      },
+      { maxWait: 10_000, timeout: 10 * 60_000 },
+    );
   }
 
-  /** Cancels the schedule and waits for a running chunk to finish. */
+  /** Cancels the schedule and waits for a running round to finish. */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.current;
   }
+}
+
+// GET_LOCK names are server-wide and at most 64 characters: carry the database, as the migrator's lock does.
+async function lockName(tx: { $queryRawUnsafe<T>(sql: string): Promise<T> }): Promise<string> {
+  const [row] = await tx.$queryRawUnsafe<{ db: string }[]>('SELECT DATABASE() AS db');
+  return `aigw_log_partitions:${createHash('sha256').update(row?.db ?? '').digest('hex').slice(0, 40)}`;
 }

@@ -10,13 +10,13 @@ export interface CallMetrics {
 export function createCallMetrics(registry: Registry): CallMetrics {
   const calls = new Counter({
     name: 'aigw_provider_call_upstream_requests_total',
-    help: 'Upstream calls by provider kind and outcome (status class or error code)',
+    help: 'Upstream calls by provider name and outcome (status class or error code)',
     labelNames: ['provider', 'outcome'],
     registers: [registry],
   });
   const headers = new Histogram({
     name: 'aigw_provider_call_upstream_headers_seconds',
-    help: 'Time from sending an upstream request to its response headers',
+    help: 'Time from sending an upstream request to its response headers, by provider name',
     labelNames: ['provider'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     registers: [registry],

@@ -145,10 +145,10 @@ export async function invokeStream(
   try {
     upstream = await deps.upstream.send(exchange.request, egressProxyId(account), ctx);
   } catch (error) {
-    deps.metrics?.observe(account.providerKind, toAppError(error).code);
+    deps.metrics?.observe(account.providerName, toAppError(error).code);
     throw error;
   }
-  deps.metrics?.observe(account.providerKind, statusClass(upstream.status), upstream.headersMs);
+  deps.metrics?.observe(account.providerName, statusClass(upstream.status), upstream.headersMs);
   const send = sendUntilCancelled(write, ctx.signal);
   const start = StreamChunk.fromPartial({
     start: { status: upstream.status, proxyId: account.proxyId, upstreamLatencyMs: Math.round(upstream.headersMs), droppedFields: exchange.droppedFields },

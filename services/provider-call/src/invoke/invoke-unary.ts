@@ -47,10 +47,10 @@ export async function invokeUnary(deps: InvokeDeps, request: InvokeRequest, ctx:
   const estimate = exchange.promptEstimate?.().catch(() => undefined);
   const { upstream, texts } = await sendRequests(deps, exchange, egressProxyId(account), ctx);
   if (upstream.kind === 'failed') {
-    deps.metrics?.observe(account.providerKind, upstream.error.code, upstream.headersMs);
+    deps.metrics?.observe(account.providerName, upstream.error.code, upstream.headersMs);
     throw upstream.error;
   }
-  deps.metrics?.observe(account.providerKind, statusClass(upstream.status), upstream.headersMs);
+  deps.metrics?.observe(account.providerName, statusClass(upstream.status), upstream.headersMs);
 
   const base = {
     status: upstream.status,

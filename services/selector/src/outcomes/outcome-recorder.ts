@@ -137,12 +137,15 @@ export class OutcomeRecorder {
       if (ran !== undefined) {
         if (action.kind === 'reset') local.apply(accountId, model, action);
         else local.note(accountId, model, ran.value);
+        if (ran.value > 0) this.deps.metrics.cooldownSet(provider);
         return ran.value;
       }
       this.deps.metrics.fallback('report', 'redis_down');
     } catch {
       this.deps.metrics.fallback('report', 'redis_error');
     }
-    return local.apply(accountId, model, action);
+    const cooled = local.apply(accountId, model, action);
+    if (cooled > 0) this.deps.metrics.cooldownSet(provider);
+    return cooled;
   }
 }

@@ -55,6 +55,7 @@ export class AccountSelector {
     const ring = this.deps.cache.provider(providerId);
     const accounts = ring?.accounts ?? [];
     if (ring === undefined || accounts.length === 0) {
+      this.deps.metrics.selected(ring?.providerName ?? String(providerId), 'no_account');
       throw new AppError('NO_ACCOUNT', `no active account for provider ${ring?.providerName ?? providerId}`);
     }
     const tag = ring.providerName;
@@ -94,9 +95,13 @@ export class AccountSelector {
     const { pick, affinity } = result;
     if (pick.kind === 'chosen') {
       const chosen = accounts[pick.index];
-      if (chosen !== undefined) return { account: chosen.account, affinity };
+      if (chosen !== undefined) {
+        this.deps.metrics.selected(tag, 'chosen', affinity);
+        return { account: chosen.account, affinity };
+      }
       throw new AppError('INTERNAL', `selection script returned index ${pick.index} for ${accounts.length} accounts`);
     }
+    this.deps.metrics.selected(tag, 'exhausted');
     throw new AppError('ACCOUNTS_EXHAUSTED', `every account of provider ${tag} is cooling down, rate limited or excluded`, {
       retryAfterMs: pick.retryAfterMs > 0 ? pick.retryAfterMs : undefined,
       details: { provider: tag },

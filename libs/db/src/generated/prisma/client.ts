@@ -69,6 +69,8 @@ export type ApiKey = Prisma.ApiKeyModel
 /**
  * Model RequestLog
  * One answered client request, written by the logging service (idempotent on requestId).
+ * Partitioned by UTC day of created_at (migration 20261207190000_request_logs_partitions): every unique key
+ * holds created_at, and retention drops whole day partitions (services/logging/src/retention).
  */
 export type RequestLog = Prisma.RequestLogModel
 /**

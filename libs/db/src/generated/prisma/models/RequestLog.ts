@@ -15,6 +15,8 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 /**
  * Model RequestLog
  * One answered client request, written by the logging service (idempotent on requestId).
+ * Partitioned by UTC day of created_at (migration 20261207190000_request_logs_partitions): every unique key
+ * holds created_at, and retention drops whole day partitions (services/logging/src/retention).
  */
 export type RequestLogModel = runtime.Types.Result.DefaultSelection<Prisma.$RequestLogPayload>
 
@@ -447,11 +449,13 @@ export type RequestLogOrderByWithRelationInput = {
 }
 
 export type RequestLogWhereUniqueInput = Prisma.AtLeast<{
-  id?: bigint | number
-  requestId?: string
+  requestId_createdAt?: Prisma.RequestLogRequestIdCreatedAtCompoundUniqueInput
+  id_createdAt?: Prisma.RequestLogIdCreatedAtCompoundUniqueInput
   AND?: Prisma.RequestLogWhereInput | Prisma.RequestLogWhereInput[]
   OR?: Prisma.RequestLogWhereInput[]
   NOT?: Prisma.RequestLogWhereInput | Prisma.RequestLogWhereInput[]
+  id?: Prisma.BigIntFilter<"RequestLog"> | bigint | number
+  requestId?: Prisma.StringFilter<"RequestLog"> | string
   clientRequestId?: Prisma.StringNullableFilter<"RequestLog"> | string | null
   apiKeyId?: Prisma.IntNullableFilter<"RequestLog"> | number | null
   providerId?: Prisma.IntNullableFilter<"RequestLog"> | number | null
@@ -474,7 +478,7 @@ export type RequestLogWhereUniqueInput = Prisma.AtLeast<{
   affinity?: Prisma.StringNullableFilter<"RequestLog"> | string | null
   startedAt?: Prisma.DateTimeFilter<"RequestLog"> | Date | string
   createdAt?: Prisma.DateTimeFilter<"RequestLog"> | Date | string
-}, "id" | "requestId">
+}, "id_createdAt" | "requestId_createdAt">
 
 export type RequestLogOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
@@ -733,6 +737,16 @@ export type RequestLogOrderByRelevanceInput = {
   search: string
 }
 
+export type RequestLogRequestIdCreatedAtCompoundUniqueInput = {
+  requestId: string
+  createdAt: Date | string
+}
+
+export type RequestLogIdCreatedAtCompoundUniqueInput = {
+  id: bigint | number
+  createdAt: Date | string
+}
+
 export type RequestLogCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   requestId?: Prisma.SortOrder
@@ -920,7 +934,7 @@ export type $RequestLogPayload<ExtArgs extends runtime.Types.Extensions.Internal
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: bigint
     /**
-     * The gateway's own id (UUIDv7): the row's identity.
+     * The gateway's own id (UUIDv7): the row's identity, unique with created_at (the event's own finish time).
      */
     requestId: string
     /**
