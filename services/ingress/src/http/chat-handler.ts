@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectClientHeaders } from '@aigw/client-headers';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
-import { contextFromTraceparent, endSpan, SpanKind, startSpan, withContext, type Span } from '@aigw/tracing';
+import type { Span } from '@aigw/tracing';
 import { affinityKey } from '../affinity/affinity-key.js';
 import type { ApiKeyCache, ApiKeyRecord } from '../keys/api-key-cache.js';
 import { authenticateClient } from '../keys/authenticate-client.js';
@@ -22,6 +22,7 @@ import { jsonArraySink } from './json-array-sink.js';
 import { keySources } from './key-sources.js';
 import type { JsonBodyReader } from './read-json-body.js';
 import { clientRequestIdOfResponse, requestIdOf } from './request-context.js';
+import { endRequestSpan, inRequestSpan } from './request-span.js';
 import { sseSink } from './sse-sink.js';
 
 /** What the chat routes need; main.ts wires the real ones, tests pass fakes. */
@@ -73,21 +74,10 @@ export type NodeHandler<R extends IncomingMessage = IncomingMessage> = (req: R, 
  */
 export function chatHandler<R extends IncomingMessage & { query?: unknown }>(endpoint: ChatEndpoint<R>, deps: ChatDeps): NodeHandler<R> {
   const serve = servingChat(endpoint, deps);
-  // The request's server span: its backend calls are its children. A client's own traceparent makes it the parent.
-  return (req, res) => {
-    const header = req.headers.traceparent;
-    const tracestate = req.headers.tracestate;
-    const parent = contextFromTraceparent(typeof header === 'string' ? header : undefined, typeof tracestate === 'string' ? tracestate : undefined);
-    const path = (req.url ?? '').split('?')[0] ?? '';
-    const { span, ctx } = startSpan(`${req.method ?? 'POST'} ${endpoint.protocol}`, SpanKind.SERVER, {
-      'http.request.method': req.method ?? '',
-      'url.path': path,
-      'aigw.protocol': endpoint.protocol,
-    }, parent);
-    return withContext(ctx, () => serve(req, res, span));
-  };
+  return (req, res) => inRequestSpan(req, endpoint.protocol, (span) => serve(req, res, span));
 }
 
+/** The chat route's work, inside its request span (see chatHandler). */
 function servingChat<R extends IncomingMessage & { query?: unknown }>(endpoint: ChatEndpoint<R>, deps: ChatDeps) {
   const { protocol } = endpoint;
   return async (req: R, res: ServerResponse, span: Span): Promise<void> => {
@@ -177,15 +167,7 @@ function servingChat<R extends IncomingMessage & { query?: unknown }>(endpoint: 
       // Before anything is awaited: the replica's next request of this key is checked after this charge.
       if (key) deps.keyLimits.charge(key, trace.usage, event.costMicroUsd);
       deps.requestLog.publish(event);
-      span.setAttributes({
-        'aigw.request_id': requestId,
-        'gen_ai.request.model': summary.model,
-        'aigw.stream': summary.stream,
-        'aigw.provider': trace.providerName,
-        'aigw.attempts': trace.attempts,
-        'http.response.status_code': summary.statusCode,
-      });
-      endSpan(span, summary.statusCode >= 500 ? { code: summary.errorClass || String(summary.statusCode) } : undefined);
+      endRequestSpan(span, summary, trace);
       deps.metrics.countAttempts(trace.providerName, trace.attempts);
       deps.metrics.countAffinity(trace.providerName, trace.affinity);
       if (trace.providerName !== '') {
