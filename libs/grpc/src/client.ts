@@ -1,6 +1,7 @@
 import { credentials, type ChannelOptions, type Client, type ServiceError, Metadata, type CallOptions } from '@grpc/grpc-js';
 import { HTTP2_WINDOW_BYTES } from './server.js';
 import { fromServiceError } from './status-map.js';
+import { clientSpan } from './tracing.js';
 
 /** `host:port` → `dns:///host:port`, so grpc-js resolves every replica behind a headless Service. */
 export function grpcTarget(address: string): string {
@@ -57,11 +58,24 @@ type UnaryMethod<Req, Res> = (
   callback: (error: ServiceError | null, response: Res) => void,
 ) => unknown;
 
-/** Calls a unary method with a deadline (absolute ms); failures come back as AppError. */
-export function callUnary<Req, Res>(method: UnaryMethod<Req, Res>, client: Client, request: Req, deadline: number): Promise<Res> {
+/** The call's metadata: the trace context of its client span, when traced. */
+export function tracedMetadata(traceparent: string): Metadata {
+  const metadata = new Metadata();
+  if (traceparent !== '') metadata.set('traceparent', traceparent);
+  return metadata;
+}
+
+/**
+ * Calls a unary method with a deadline (absolute ms); failures come back as AppError. `span` names the call's
+ * client span, e.g. ['auth', 'getCredential'] (its trace context travels in the metadata).
+ */
+export function callUnary<Req, Res>(method: UnaryMethod<Req, Res>, client: Client, request: Req, deadline: number, span?: [backend: string, call: string]): Promise<Res> {
+  const traced = span === undefined ? undefined : clientSpan(span[0], span[1]);
   return new Promise<Res>((resolve, reject) => {
-    method.call(client, request, new Metadata(), { deadline: new Date(deadline) }, (error, response) =>
-      error ? reject(fromServiceError(error)) : resolve(response),
-    );
+    method.call(client, request, tracedMetadata(traced?.traceparent ?? ''), { deadline: new Date(deadline) }, (error, response) => {
+      traced?.end(error ? fromServiceError(error) : undefined);
+      if (error) reject(fromServiceError(error));
+      else resolve(response);
+    });
   });
 }

@@ -3,6 +3,14 @@ import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
 import { recordCall } from './call-metrics.js';
 import { toServiceError } from './status-map.js';
+import { serverSpan } from './tracing.js';
+import { withContext } from '@aigw/tracing';
+
+/** The traceparent a caller sent in the call's metadata, if any. */
+function traceparentOf(call: ServerUnaryCall<unknown, unknown> | ServerWritableStream<unknown, unknown>): string | undefined {
+  const value = call.metadata.get('traceparent')[0];
+  return typeof value === 'string' ? value : undefined;
+}
 
 /** What a handler knows about its call: the remaining budget and a signal that fires when the caller goes away. */
 export interface CallContext {
@@ -34,12 +42,15 @@ export function unary<Req, Res>(
 ): handleUnaryCall<Req, Res> {
   return (call, callback) => {
     const startedAt = performance.now();
-    fn(call.request, contextOf(call)).then(
+    const span = serverSpan(method, traceparentOf(call));
+    withContext(span.ctx, () => fn(call.request, contextOf(call))).then(
       (response) => {
+        span.end();
         recordCall(method, startedAt);
         callback(null, response);
       },
       (error: unknown) => {
+        span.end(error);
         recordCall(method, startedAt, error);
         callback(toServiceError(logFailure(logger, method, error)));
       },
@@ -61,12 +72,15 @@ export function serverStream<Req, Chunk>(
         else call.once('drain', () => resolve());
       });
     const startedAt = performance.now();
-    fn(call.request, ctx, write).then(
+    const span = serverSpan(method, traceparentOf(call));
+    withContext(span.ctx, () => fn(call.request, ctx, write)).then(
       () => {
+        span.end();
         recordCall(method, startedAt);
         call.end();
       },
       (error: unknown) => {
+        span.end(error);
         recordCall(method, startedAt, ctx.signal.aborted ? new AppError('CANCELLED', 'call cancelled by client') : error);
         if (ctx.signal.aborted) return;
         // grpc-js turns an 'error' event into the call's status (after the chunks already written); destroy(error)

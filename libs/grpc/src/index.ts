@@ -1,4 +1,5 @@
-export { callUnary, channelOptions, createClient, grpcTarget } from './client.js';
+export { callUnary, channelOptions, createClient, grpcTarget, tracedMetadata } from './client.js';
+export { clientSpan, serverSpan, type CallSpan } from './tracing.js';
 export { serverStream, unary, type CallContext } from './handlers.js';
 export { isServing } from './health-check.js';
 export { MuxClient, type MuxCallOptions, type MuxClientOptions } from './mux-client.js';

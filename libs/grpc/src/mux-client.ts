@@ -4,6 +4,7 @@ import type { MuxBatch, MuxCall, MuxRequestEnvelope, MuxResponseEnvelope } from 
 import { MuxLane } from './mux-lane.js';
 import { MuxStream } from './mux-stream.js';
 import { recordClientCall } from './call-metrics.js';
+import { clientSpan } from './tracing.js';
 
 export interface MuxClientOptions<Req, Res> {
   /** Names the backend in error messages, e.g. "selector". */
@@ -68,11 +69,19 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
     const startedAt = performance.now();
     const name = Object.entries(call as Record<string, unknown>).find(([, value]) => value !== undefined)?.[0] ?? 'unknown';
     const target = `${this.options.label}.${name}`;
-    const sent = this.#send(call, deadline, options.signal);
-    const answered = options.idempotent === true ? sent.catch((error: unknown) => this.#again(call, deadline, options, error, 1)) : sent;
+    const span = clientSpan(this.options.label, name);
+    const traced = (span.traceparent === '' ? call : { ...call, traceparent: span.traceparent }) as MuxCall<Req>;
+    const sent = this.#send(traced, deadline, options.signal);
+    const answered = options.idempotent === true ? sent.catch((error: unknown) => this.#again(traced, deadline, options, error, 1)) : sent;
     answered.then(
-      () => recordClientCall(target, startedAt),
-      (error: unknown) => recordClientCall(target, startedAt, error),
+      () => {
+        recordClientCall(target, startedAt);
+        span.end();
+      },
+      (error: unknown) => {
+        recordClientCall(target, startedAt, error);
+        span.end(error);
+      },
     );
     return answered;
   }
@@ -82,9 +91,17 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
    * twice: a stream that breaks fails with UNAVAILABLE, and what to do then is the caller's choice.
    */
   stream(call: MuxCall<Req>, deadline: number, options: Pick<MuxCallOptions, 'signal'> = {}): MuxStream<Res> {
+    const name = Object.entries(call as Record<string, unknown>).find(([, value]) => value !== undefined)?.[0] ?? 'unknown';
+    const span = clientSpan(this.options.label, name);
     const lane = this.#laneFor(options.signal);
-    if (lane instanceof AppError) return MuxStream.failed(lane);
-    return lane.openStream(this.#id(), call, deadline, options.signal);
+    if (lane instanceof AppError) {
+      span.end(lane);
+      return MuxStream.failed(lane);
+    }
+    const traced = (span.traceparent === '' ? call : { ...call, traceparent: span.traceparent }) as MuxCall<Req>;
+    const stream = lane.openStream(this.#id(), traced, deadline, options.signal);
+    stream.onOver((error) => span.end(error));
+    return stream;
   }
 
   /**

@@ -16,6 +16,8 @@ export interface MuxBatch<T> {
 export interface MuxRequestEnvelope {
   id: number;
   timeoutMs: number;
+  /** W3C trace context of the caller's span for this call; '' when not traced. */
+  traceparent?: string;
   cancel?: object | undefined;
   credit?: MuxCredit | undefined;
 }

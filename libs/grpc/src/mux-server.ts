@@ -7,6 +7,8 @@ import { MuxCallContext } from './mux-call-context.js';
 import { toMuxError, type MuxBatch, type MuxCallName, type MuxRequestEnvelope, type MuxResponseEnvelope } from './mux-envelope.js';
 import { StreamCredit } from './mux-stream-credit.js';
 import { MuxWriter } from './mux-writer.js';
+import { serverSpan } from './tracing.js';
+import { withContext } from '@aigw/tracing';
 
 /** A streamed call's handler: it writes its messages (each write waits for the caller's credit). */
 export interface MuxStreamHandler<Q, R> {
@@ -104,25 +106,30 @@ export function muxService<Req extends MuxRequestEnvelope, Res extends MuxRespon
       const credit = typeof handler === 'function' ? undefined : new StreamCredit();
       inFlight.set(id, { ctx, credit });
       const startedAt = performance.now();
+      const span = serverSpan(`${method}.${name}`, request.traceparent);
       let result: Promise<unknown>;
       try {
         if (typeof handler === 'function') {
-          result = handler(request[name], ctx);
+          result = withContext(span.ctx, () => handler(request[name], ctx));
         } else {
-          result = handler.stream(request[name], ctx, async (message) => {
-            await credit?.take();
-            if (!ctx.aborted) answer({ id, [name]: message } as unknown as Res);
-          });
+          result = withContext(span.ctx, () =>
+            handler.stream(request[name], ctx, async (message) => {
+              await credit?.take();
+              if (!ctx.aborted) answer({ id, [name]: message } as unknown as Res);
+            }),
+          );
         }
       } catch (error) {
         result = Promise.reject(error);
       }
       result.then(
         (result) => {
+          span.end();
           recordCall(`${method}.${name}`, startedAt);
           if (!ctx.aborted) answer((credit === undefined ? { id, [name]: result } : { id, end: END }) as unknown as Res);
         },
         (error: unknown) => {
+          span.end(error);
           recordCall(`${method}.${name}`, startedAt, error);
           if (!ctx.aborted) answer({ id, error: toMuxError(logFailure(logger, `${method}.${name}`, error)) } as Res);
         },

@@ -17,6 +17,7 @@ export class MuxStream<T> implements AsyncIterable<T> {
   #error: AppError | undefined;
   #over = false;
   #read = 0;
+  #onOver: ((error: AppError | undefined) => void) | undefined;
 
   constructor(
     /** Tells the server that `messages` more may come. */
@@ -33,6 +34,12 @@ export class MuxStream<T> implements AsyncIterable<T> {
     );
     stream.fail(error);
     return stream;
+  }
+
+  /** Calls `listener` once when the stream is over: finished, failed or cancelled (with the error, if any). */
+  onOver(listener: (error: AppError | undefined) => void): void {
+    if (this.#over) listener(this.#error);
+    else this.#onOver = listener;
   }
 
   /** Stops the call; a read waiting for a message fails with CANCELLED. */
@@ -58,6 +65,7 @@ export class MuxStream<T> implements AsyncIterable<T> {
     const reader = this.#reader;
     this.#reader = undefined;
     reader?.resolve({ value: undefined, done: true });
+    this.#onOver?.(undefined);
   }
 
   fail(error: AppError): void {
@@ -67,6 +75,7 @@ export class MuxStream<T> implements AsyncIterable<T> {
     const reader = this.#reader;
     this.#reader = undefined;
     reader?.reject(error);
+    this.#onOver?.(error);
   }
 
   [Symbol.asyncIterator](): AsyncIterator<T> {

@@ -3,6 +3,7 @@ import { createRegistry, serveMetrics, type Registry } from '@aigw/metrics';
 import { countGrpcCalls } from './call-metrics.js';
 import { startGrpcServer, type ServiceBinding } from './server.js';
 import { onShutdownSignal } from './signals.js';
+import { startTracing } from '@aigw/tracing';
 
 export interface GrpcServiceSettings {
   GRPC_HOST: string;
@@ -29,6 +30,8 @@ export function runGrpcService(
   start: (registry: Registry) => Promise<StartedService>,
 ): void {
   const run = async () => {
+    // OpenTelemetry, from the standard OTEL_* settings (README "Tracing"); off unless an OTLP endpoint is set.
+    const tracing = startTracing(name);
     const registry = createRegistry(name);
     countGrpcCalls(registry);
     const service = await start(registry);
@@ -38,8 +41,9 @@ export function runGrpcService(
       await grpc.shutdown(settings.SHUTDOWN_GRACE_MS);
       metrics?.server.close();
       await service.close();
+      await tracing.shutdown();
     });
-    logger.info({ port: grpc.port, metricsPort: metrics?.port }, 'ready');
+    logger.info({ port: grpc.port, metricsPort: metrics?.port, tracing: tracing.enabled }, 'ready');
   };
   run().catch((error: unknown) => {
     logger.fatal({ err: error }, `${name} failed to start`);

@@ -12,6 +12,7 @@ import { createCacheLookups, createRegistry, registerDbPoolMetrics, serveMetrics
 import { listAssignments, recalculateAssignments } from '@aigw/proxy-pool';
 import { readAccountStates } from '@aigw/redis';
 import { CredentialCipher } from '@aigw/secrets';
+import { startTracing } from '@aigw/tracing';
 import { invalidateOnChange } from './cache-invalidation.js';
 import { watchConfigEvents } from './config-events-liveness.js';
 import { ingressConfigSchema } from './config.js';
@@ -50,6 +51,8 @@ import { withinTime } from './within-time.js';
 
 const config = loadConfig(ingressConfigSchema);
 const logger = createLogger({ service: 'ingress', level: config.LOG_LEVEL });
+// OpenTelemetry, from the standard OTEL_* settings (README "Tracing"); off unless an OTLP endpoint is set.
+const tracing = startTracing('ingress');
 
 const connections = await openConnections(config, logger);
 const { prisma, redis, nc, names } = connections;
@@ -243,7 +246,7 @@ const server = await listen(
   config.HTTP_HOST,
 );
 const metricsServer = config.METRICS_PORT > 0 ? await serveMetrics(metrics.registry, config.METRICS_PORT, config.METRICS_HOST) : undefined;
-logger.info({ port: (server.address() as AddressInfo).port, host: config.HTTP_HOST, metricsPort: metricsServer?.port }, 'ready');
+logger.info({ port: (server.address() as AddressInfo).port, host: config.HTTP_HOST, metricsPort: metricsServer?.port, tracing: tracing.enabled }, 'ready');
 
 onShutdownSignal(logger, async () => {
   // /readyz 503 at once, serve through the drain, then close and let in-flight work finish (README "Failure behaviour").
@@ -262,4 +265,5 @@ onShutdownSignal(logger, async () => {
   // Draining a NATS connection that is away waits for it to come back; nothing is left to send by now (the outbox
   // keeps what JetStream did not ack), so the exit does not wait on it past the grace period's budget.
   await Promise.race([connections.close(), new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+  await tracing.shutdown();
 });

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { collectClientHeaders } from '@aigw/client-headers';
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
+import type { Span } from '@aigw/tracing';
 import { affinityKey } from '../affinity/affinity-key.js';
 import type { ApiKeyCache, ApiKeyRecord } from '../keys/api-key-cache.js';
 import { authenticateClient } from '../keys/authenticate-client.js';
@@ -21,6 +22,7 @@ import { jsonArraySink } from './json-array-sink.js';
 import { keySources } from './key-sources.js';
 import type { JsonBodyReader } from './read-json-body.js';
 import { clientRequestIdOfResponse, requestIdOf } from './request-context.js';
+import { endRequestSpan, inRequestSpan } from './request-span.js';
 import { sseSink } from './sse-sink.js';
 
 /** What the chat routes need; main.ts wires the real ones, tests pass fakes. */
@@ -71,8 +73,14 @@ export type NodeHandler<R extends IncomingMessage = IncomingMessage> = (req: R, 
  * protocol and logged once. Never rejects.
  */
 export function chatHandler<R extends IncomingMessage & { query?: unknown }>(endpoint: ChatEndpoint<R>, deps: ChatDeps): NodeHandler<R> {
+  const serve = servingChat(endpoint, deps);
+  return (req, res) => inRequestSpan(req, endpoint.protocol, (span) => serve(req, res, span));
+}
+
+/** The chat route's work, inside its request span (see chatHandler). */
+function servingChat<R extends IncomingMessage & { query?: unknown }>(endpoint: ChatEndpoint<R>, deps: ChatDeps) {
   const { protocol } = endpoint;
-  return async (req, res) => {
+  return async (req: R, res: ServerResponse, span: Span): Promise<void> => {
     const startedAtMs = Date.now();
     const requestId = requestIdOf(res);
     const trace = newTrace();
@@ -159,6 +167,7 @@ export function chatHandler<R extends IncomingMessage & { query?: unknown }>(end
       // Before anything is awaited: the replica's next request of this key is checked after this charge.
       if (key) deps.keyLimits.charge(key, trace.usage, event.costMicroUsd);
       deps.requestLog.publish(event);
+      endRequestSpan(span, summary, trace);
       deps.metrics.countAttempts(trace.providerName, trace.attempts);
       deps.metrics.countAffinity(trace.providerName, trace.affinity);
       if (trace.providerName !== '') {

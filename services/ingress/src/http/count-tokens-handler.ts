@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { collectClientHeaders } from '@aigw/client-headers';
 import { AppError, toAppError } from '@aigw/errors';
+import type { Span } from '@aigw/tracing';
 import { authenticateClient } from '../keys/authenticate-client.js';
 import { newTrace } from '../proxying/backends.js';
 import { appErrorClass, upstreamErrorClass } from '../proxying/retry-policy.js';
@@ -11,6 +12,7 @@ import type { CountTokensEndpoint } from './chat-endpoints.js';
 import { sendClientError, sendUpstreamBody } from './client-responses.js';
 import { keySources } from './key-sources.js';
 import { clientRequestIdOfResponse, requestIdOf } from './request-context.js';
+import { endRequestSpan, inRequestSpan } from './request-span.js';
 
 /** Says whether a count is the provider's own (`exact`) or a local tokenizer's (`estimate`). */
 export const TOKEN_COUNT_HEADER = 'x-aigw-token-count';
@@ -22,7 +24,9 @@ export const TOKEN_COUNT_HEADER = 'x-aigw-token-count';
  */
 export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps): RequestHandler {
   const { protocol } = endpoint;
-  return async (req, res) => {
+  return (req, res) => inRequestSpan(req, protocol, (span) => serve(req, res, span));
+
+  async function serve(req: Parameters<RequestHandler>[0], res: Parameters<RequestHandler>[1], span: Span): Promise<void> {
     const startedAtMs = Date.now();
     const requestId = requestIdOf(res);
     const summary = newRequestSummary(requestId, clientRequestIdOfResponse(res), protocol, startedAtMs);
@@ -75,6 +79,7 @@ export function countTokensHandler(endpoint: CountTokensEndpoint, deps: ChatDeps
       summary.finishedAtMs = Date.now();
       deps.requestLog.publish(requestLogEvent(summary, trace));
       deps.metrics.countAttempts(trace.providerName, trace.attempts);
+      endRequestSpan(span, summary, trace);
     }
-  };
+  }
 }

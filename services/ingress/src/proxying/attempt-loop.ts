@@ -1,5 +1,6 @@
 import { AppError, toAppError } from '@aigw/errors';
 import type { Logger } from '@aigw/logger';
+import { endSpan, SpanKind, startSpan, withContext } from '@aigw/tracing';
 import type { Account, Credential } from '@aigw/proto';
 import type { ResolvedRoute } from '../routing/route-table.js';
 import { invokeRequestFor, type AttemptResult } from './attempt-result.js';
@@ -116,7 +117,7 @@ export class AttemptLoop {
       }
       exclude.push(account.id);
       trace.accountId = account.id;
-      const result = await this.attemptAccount(request, route, account, trace, sink);
+      const result = await this.tracedAttempt(attempt, request, route, account, trace, sink);
       if (result.kind === 'answered') return result;
       last = result.kind === 'failed' ? { kind: 'error', error: result.error } : result;
       if (result.kind === 'rejected' && !isRetryableStatus(result.status) && !isCredentialRejection(result.status)) {
@@ -128,6 +129,28 @@ export class AttemptLoop {
       }
     }
     return last ?? { kind: 'error', error: new AppError('ACCOUNTS_EXHAUSTED', 'no upstream account could serve the request') };
+  }
+
+  /** attemptAccount in a span of its own, so that every attempt of a failover shows in the request's trace. */
+  private async tracedAttempt(
+    attempt: number,
+    request: ProxyRequest,
+    route: ResolvedRoute,
+    account: Account,
+    trace: RequestTrace,
+    sink: StreamSink | undefined,
+  ): Promise<AttemptResult> {
+    const { span, ctx } = startSpan('attempt', SpanKind.INTERNAL, { 'aigw.attempt': attempt + 1, 'aigw.account_id': account.id, 'aigw.provider': route.providerName });
+    try {
+      const result = await withContext(ctx, () => this.attemptAccount(request, route, account, trace, sink));
+      span.setAttribute('aigw.attempt.result', result.kind);
+      if (result.kind === 'rejected') span.setAttribute('http.response.status_code', result.status);
+      endSpan(span, result.kind === 'failed' ? result.error : result.kind === 'rejected' ? { code: `HTTP_${result.status}` } : undefined);
+      return result;
+    } catch (error) {
+      endSpan(span, error);
+      throw error;
+    }
   }
 
   /** One account: call it, and after an upstream 401 once more with a fresh credential. */

@@ -1,5 +1,5 @@
 import { AppError } from '@aigw/errors';
-import { callUnary, fromServiceError, type MuxClient } from '@aigw/grpc';
+import { callUnary, clientSpan, fromServiceError, tracedMetadata, type MuxClient } from '@aigw/grpc';
 import type { Logger } from '@aigw/logger';
 import type {
   AuthServiceClient,
@@ -42,6 +42,7 @@ export const MUX_MAX_BODY_BYTES = 64 * 1024;
  */
 type UnaryWithOptions<Req, Res> = (
   request: Req,
+  metadata: ReturnType<typeof tracedMetadata>,
   options: { deadline: Date },
   callback: (error: Error | null, response: Res) => void,
 ) => { cancel(): void };
@@ -50,16 +51,19 @@ type UnaryWithOptions<Req, Res> = (
 function cancellableUnary<Req, Res>(
   providerCall: ProviderCallServiceClient,
   method: unknown,
+  name: string,
   request: Req,
   deadline: number,
   signal: AbortSignal,
 ): Promise<Res> {
+  const span = clientSpan('provider-call', name);
   return new Promise<Res>((resolve, reject) => {
     // callUnary cannot be cancelled; a client that goes away must abort the upstream call too.
     const cancel = () => call.cancel();
     const invoke = method as UnaryWithOptions<Req, Res>;
-    const call = invoke.call(providerCall, request, { deadline: new Date(deadline) }, (error, response) => {
+    const call = invoke.call(providerCall, request, tracedMetadata(span.traceparent), { deadline: new Date(deadline) }, (error, response) => {
       signal.removeEventListener('abort', cancel);
+      span.end(error ? fromServiceError(error) : undefined);
       if (error) reject(fromServiceError(error));
       else resolve(response);
     });
@@ -95,17 +99,17 @@ export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: Bac
     },
 
     async getCredential(accountId, deadline) {
-      const { credential } = await callUnary(auth.getCredential, auth, { accountId }, deadline);
+      const { credential } = await callUnary(auth.getCredential, auth, { accountId }, deadline, ['auth', 'getCredential']);
       if (!credential) throw new AppError('INTERNAL', 'auth answered without a credential');
       return credential;
     },
 
     async invalidateCredential(accountId, deadline) {
-      await callUnary(auth.invalidateCredential, auth, { accountId }, deadline);
+      await callUnary(auth.invalidateCredential, auth, { accountId }, deadline, ['auth', 'invalidateCredential']);
     },
 
     async invoke(request, deadline, signal) {
-      if (request.body.length > MUX_MAX_BODY_BYTES) return cancellableUnary(providerCall, providerCall.invoke, request, deadline, signal);
+      if (request.body.length > MUX_MAX_BODY_BYTES) return cancellableUnary(providerCall, providerCall.invoke, 'invoke', request, deadline, signal);
       const { invoke } = await invokeMux.call({ invoke: request }, deadline, { signal });
       if (!invoke) throw new AppError('INTERNAL', 'provider-call answered without a response');
       return invoke;
@@ -113,21 +117,30 @@ export function grpcBackends({ auth, providerCall, selectorMux, invokeMux }: Bac
 
     // Counts are rare next to chat calls: a unary call of their own, not a place on the shared streams.
     countTokens(request, deadline, signal) {
-      return cancellableUnary<CountTokensRequest, CountTokensResponse>(providerCall, providerCall.countTokens, request, deadline, signal);
+      return cancellableUnary<CountTokensRequest, CountTokensResponse>(providerCall, providerCall.countTokens, 'countTokens', request, deadline, signal);
     },
 
     invokeStream(request, deadline): StreamCall {
       if (request.body.length <= MUX_MAX_BODY_BYTES) return muxedStream(invokeMux, request, deadline);
-      const call = providerCall.invokeStream(request, { deadline: new Date(deadline) });
+      const span = clientSpan('provider-call', 'invokeStream');
+      const call = providerCall.invokeStream(request, tracedMetadata(span.traceparent), { deadline: new Date(deadline) });
       // The final status may arrive after the reader stopped listening; an unheard 'error' would crash the process.
       call.on('error', () => undefined);
       return {
-        cancel: () => call.cancel(),
+        cancel: () => {
+          call.cancel();
+          span.end({ code: 'CANCELLED' });
+        },
         async *[Symbol.asyncIterator](): AsyncIterator<StreamChunk> {
           try {
             for await (const chunk of call) yield chunk as StreamChunk;
+            span.end();
           } catch (error) {
-            throw fromServiceError(error);
+            const appError = fromServiceError(error);
+            span.end(appError);
+            throw appError;
+          } finally {
+            span.end();
           }
         },
       };

@@ -7,6 +7,7 @@ import type { ProxyDirectory, ProxyEntry } from '../proxies/proxy-directory.js';
 import type { ProxyHealth } from '../proxies/proxy-health.js';
 import { CallSignal, isProxyFault, type CallLimits } from './call-signal.js';
 import { UnusableProxyError, type Dispatchers } from './dispatchers.js';
+import { upstreamSpan } from './upstream-span.js';
 import { WholeAnswer, type WholeAnswerResult } from './whole-answer.js';
 
 export interface UpstreamClientOptions {
@@ -58,12 +59,13 @@ export class UpstreamClient {
   /** A streamed call: resolves once the headers are in; the caller reads the body. */
   async send(upstream: UpstreamRequest, proxyId: number, ctx: CallContext): Promise<UpstreamResponse> {
     const { proxy, call, dispatcher } = await this.#prepare(upstream.url, proxyId, ctx, { idleMs: this.options.streamIdleTimeoutMs, deadline: ctx.deadline });
+    const span = upstreamSpan(upstream);
     const started = performance.now();
     let response: Dispatcher.ResponseData;
     try {
       response = await request(upstream.url, {
         method: 'POST',
-        headers: upstream.headers,
+        headers: span.headers,
         body: upstream.body,
         dispatcher,
         signal: call.signal,
@@ -72,10 +74,14 @@ export class UpstreamClient {
         bodyTimeout: 0,
       });
     } catch (error) {
-      throw this.#connectFailed(proxy, call, error);
+      const failed = this.#connectFailed(proxy, call, error);
+      span.end(failed);
+      throw failed;
     }
+    span.status(response.statusCode);
     const refused = this.#headersCame(proxy, call, response.statusCode);
     if (refused !== undefined) {
+      span.end(refused);
       response.body.dump().catch(() => undefined);
       throw refused;
     }
@@ -84,10 +90,18 @@ export class UpstreamClient {
       headers: response.headers,
       body: response.body,
       headersMs: performance.now() - started,
-      bodyError: (error) => call.classify(error, 'body'),
+      bodyError: (error) => {
+        const failed = call.classify(error, 'body');
+        span.end(failed);
+        return failed;
+      },
       active: () => call.active(),
       waiting: () => call.waiting(),
-      release: () => call.release(),
+      // The span ends with the body: a stream's span covers it to its last byte.
+      release: () => {
+        span.end();
+        call.release();
+      },
     };
   }
 
@@ -104,6 +118,7 @@ export class UpstreamClient {
     }
     const { proxy, call, dispatcher } = prepared;
     const url = new URL(upstream.url);
+    const span = upstreamSpan(upstream);
     const started = performance.now();
     const result = await new Promise<WholeAnswerResult>((resolve) => {
       const handler = new WholeAnswer(resolve);
@@ -114,7 +129,7 @@ export class UpstreamClient {
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: upstream.method ?? 'POST',
-        headers: upstream.headers,
+        headers: span.headers,
         body: upstream.method === 'GET' ? null : upstream.body,
         // The headers come with the finished answer: the whole-call limit (the call's signal) is the only one.
         headersTimeout: 0,
@@ -129,11 +144,14 @@ export class UpstreamClient {
     });
     call.release();
     if (result.kind === 'failed') {
-      if (result.headersAt === undefined) return { kind: 'failed', error: this.#connectFailed(proxy, call, result.error) };
-      return { kind: 'failed', error: call.classify(result.error, 'body'), headersMs: result.headersAt - started };
+      const error = result.headersAt === undefined ? this.#connectFailed(proxy, call, result.error) : call.classify(result.error, 'body');
+      span.end(error);
+      return result.headersAt === undefined ? { kind: 'failed', error } : { kind: 'failed', error, headersMs: result.headersAt - started };
     }
     const headersMs = result.headersAt - started;
+    span.status(result.status);
     const refused = this.#headersCame(proxy, call, result.status);
+    span.end(refused);
     if (refused !== undefined) return { kind: 'failed', error: refused, headersMs };
     return { kind: 'answer', status: result.status, headers: result.headers, text: utf8Text(result.body), headersMs };
   }

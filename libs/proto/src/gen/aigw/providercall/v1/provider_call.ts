@@ -86,6 +86,8 @@ export interface InvokeMuxRequest {
   id: number;
   /** The caller's remaining budget when it sent the call (relative, like grpc-timeout); 0 = none. */
   timeoutMs: number;
+  /** W3C trace context of the caller's span for this call (`traceparent` header value); empty when not traced. */
+  traceparent: string;
   invoke?: InvokeRequest | undefined;
   cancel?: MuxCancel | undefined;
   invokeStream?: InvokeRequest | undefined;
@@ -374,7 +376,15 @@ export const InvokeMuxResponses: MessageFns<InvokeMuxResponses> = {
 };
 
 function createBaseInvokeMuxRequest(): InvokeMuxRequest {
-  return { id: 0, timeoutMs: 0, invoke: undefined, cancel: undefined, invokeStream: undefined, credit: undefined };
+  return {
+    id: 0,
+    timeoutMs: 0,
+    traceparent: "",
+    invoke: undefined,
+    cancel: undefined,
+    invokeStream: undefined,
+    credit: undefined,
+  };
 }
 
 export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
@@ -384,6 +394,9 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
     }
     if (message.timeoutMs !== 0) {
       writer.uint32(16).uint32(message.timeoutMs);
+    }
+    if (message.traceparent !== "") {
+      writer.uint32(58).string(message.traceparent);
     }
     if (message.invoke !== undefined) {
       InvokeRequest.encode(message.invoke, writer.uint32(26).fork()).join();
@@ -427,6 +440,14 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
             }
 
             message.timeoutMs = reader.uint32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.traceparent = reader.string();
             continue;
           }
           case 3: {
@@ -481,6 +502,7 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
         : isSet(object.timeout_ms)
         ? globalThis.Number(object.timeout_ms)
         : 0,
+      traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : "",
       invoke: isSet(object.invoke) ? InvokeRequest.fromJSON(object.invoke) : undefined,
       cancel: isSet(object.cancel) ? MuxCancel.fromJSON(object.cancel) : undefined,
       invokeStream: isSet(object.invokeStream)
@@ -499,6 +521,9 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
     }
     if (message.timeoutMs !== 0) {
       obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    if (message.traceparent !== "") {
+      obj.traceparent = message.traceparent;
     }
     if (message.invoke !== undefined) {
       obj.invoke = InvokeRequest.toJSON(message.invoke);
@@ -522,6 +547,7 @@ export const InvokeMuxRequest: MessageFns<InvokeMuxRequest> = {
     const message = createBaseInvokeMuxRequest();
     message.id = object.id ?? 0;
     message.timeoutMs = object.timeoutMs ?? 0;
+    message.traceparent = object.traceparent ?? "";
     message.invoke = (object.invoke !== undefined && object.invoke !== null)
       ? InvokeRequest.fromPartial(object.invoke)
       : undefined;

@@ -46,6 +46,8 @@ export interface SelectorMuxRequest {
   id: number;
   /** The caller's remaining budget when it sent the call (relative, like grpc-timeout); 0 = none. */
   timeoutMs: number;
+  /** W3C trace context of the caller's span for this call (`traceparent` header value); empty when not traced. */
+  traceparent: string;
   select?: SelectAccountRequest | undefined;
   report?: ReportOutcomeRequest | undefined;
   cancel?: MuxCancel | undefined;
@@ -234,7 +236,7 @@ export const SelectorMuxResponses: MessageFns<SelectorMuxResponses> = {
 };
 
 function createBaseSelectorMuxRequest(): SelectorMuxRequest {
-  return { id: 0, timeoutMs: 0, select: undefined, report: undefined, cancel: undefined };
+  return { id: 0, timeoutMs: 0, traceparent: "", select: undefined, report: undefined, cancel: undefined };
 }
 
 export const SelectorMuxRequest: MessageFns<SelectorMuxRequest> = {
@@ -244,6 +246,9 @@ export const SelectorMuxRequest: MessageFns<SelectorMuxRequest> = {
     }
     if (message.timeoutMs !== 0) {
       writer.uint32(16).uint32(message.timeoutMs);
+    }
+    if (message.traceparent !== "") {
+      writer.uint32(50).string(message.traceparent);
     }
     if (message.select !== undefined) {
       SelectAccountRequest.encode(message.select, writer.uint32(26).fork()).join();
@@ -284,6 +289,14 @@ export const SelectorMuxRequest: MessageFns<SelectorMuxRequest> = {
             }
 
             message.timeoutMs = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.traceparent = reader.string();
             continue;
           }
           case 3: {
@@ -330,6 +343,7 @@ export const SelectorMuxRequest: MessageFns<SelectorMuxRequest> = {
         : isSet(object.timeout_ms)
         ? globalThis.Number(object.timeout_ms)
         : 0,
+      traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : "",
       select: isSet(object.select) ? SelectAccountRequest.fromJSON(object.select) : undefined,
       report: isSet(object.report) ? ReportOutcomeRequest.fromJSON(object.report) : undefined,
       cancel: isSet(object.cancel) ? MuxCancel.fromJSON(object.cancel) : undefined,
@@ -343,6 +357,9 @@ export const SelectorMuxRequest: MessageFns<SelectorMuxRequest> = {
     }
     if (message.timeoutMs !== 0) {
       obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    if (message.traceparent !== "") {
+      obj.traceparent = message.traceparent;
     }
     if (message.select !== undefined) {
       obj.select = SelectAccountRequest.toJSON(message.select);
@@ -363,6 +380,7 @@ export const SelectorMuxRequest: MessageFns<SelectorMuxRequest> = {
     const message = createBaseSelectorMuxRequest();
     message.id = object.id ?? 0;
     message.timeoutMs = object.timeoutMs ?? 0;
+    message.traceparent = object.traceparent ?? "";
     message.select = (object.select !== undefined && object.select !== null)
       ? SelectAccountRequest.fromPartial(object.select)
       : undefined;
