@@ -34,7 +34,8 @@ const sample = (text: string, name: string, labels: Record<string, string> = {})
 beforeAll(async () => {
   ctx = await startE2eStack('metrics');
   for (let i = 0; i < 3; i++) {
-    expect((await chat(ctx.stack, openaiBody('gpt-4o-mini', `metrics ${i}`))).status).toBe(200);
+    // The first one reasons (the emulator's directive), so that reasoning tokens are counted too.
+    expect((await chat(ctx.stack, openaiBody('gpt-4o-mini', `metrics ${i}${i === 0 ? ' [emu thinking=on]' : ''}`))).status).toBe(200);
     expect((await messages(ctx.stack, anthropicBody('glm-4.6', `metrics ${i}`, { stream: true }))).status).toBe(200);
   }
 }, 180_000);
@@ -63,6 +64,7 @@ describe('metrics on a port of their own', () => {
     const openai = { provider: 'openai', model: 'gpt-4o-mini', key: keyId };
     expect(sample(text, 'aigw_tokens_total', { ...openai, kind: 'input' })).toBeGreaterThan(0);
     expect(sample(text, 'aigw_tokens_total', { ...openai, kind: 'output' })).toBeGreaterThan(0);
+    expect(sample(text, 'aigw_tokens_total', { ...openai, kind: 'reasoning' })).toBeGreaterThan(0);
     expect(sample(text, 'aigw_tokens_total', { provider: 'glm', model: 'glm-4.6', key: keyId, kind: 'output' })).toBeGreaterThan(0);
     expect(sample(text, 'aigw_cost_usd_total', openai)).toBeGreaterThan(0);
     expect(sample(text, 'aigw_http_first_byte_seconds_count', { provider: 'glm', stream: 'true' })).toBe(3);

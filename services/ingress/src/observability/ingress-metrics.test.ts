@@ -27,7 +27,7 @@ describe('createIngressMetrics', () => {
   it('counts tokens by kind and cost in USD by provider name, upstream model and key id; nothing for a request that used nothing', async () => {
     const metrics = createIngressMetrics(new Registry());
     const labels = { provider: 'openai', model: 'gpt-4o', key: '7' };
-    metrics.countUsage(labels, { usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 60 }, costMicroUsd: 1_500 });
+    metrics.countUsage(labels, { usage: { inputTokens: 100, outputTokens: 20, cachedInputTokens: 60, reasoningOutputTokens: 12 }, costMicroUsd: 1_500 });
     metrics.countUsage(labels, { usage: { inputTokens: 10, outputTokens: 5, cachedInputTokens: 0, cacheWriteInputTokens: 4 }, costMicroUsd: 500 });
     metrics.countUsage({ ...labels, key: '8' }, { usage: undefined, costMicroUsd: undefined });
     const text = await metrics.registry.metrics();
@@ -35,6 +35,7 @@ describe('createIngressMetrics', () => {
     expect(text).toMatch(/^aigw_tokens_total\{provider="openai",model="gpt-4o",key="7",kind="output"\} 25$/m);
     expect(text).toMatch(/^aigw_tokens_total\{provider="openai",model="gpt-4o",key="7",kind="cached"\} 60$/m);
     expect(text).toMatch(/^aigw_tokens_total\{provider="openai",model="gpt-4o",key="7",kind="cache_write"\} 4$/m);
+    expect(text).toMatch(/^aigw_tokens_total\{provider="openai",model="gpt-4o",key="7",kind="reasoning"\} 12$/m);
     expect(text).toMatch(/^aigw_cost_usd_total\{provider="openai",model="gpt-4o",key="7"\} 0\.002$/m);
     expect(text).not.toContain('key="8"');
   });

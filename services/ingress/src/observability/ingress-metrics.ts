@@ -99,7 +99,7 @@ export function createIngressMetrics(registry: Registry, gauges: IngressGauges =
   });
   const tokens = new Counter({
     name: 'aigw_tokens_total',
-    help: 'Tokens the upstreams reported, by provider, upstream model, client key id and kind (input: whole prompt; cached and cache_write: parts of it; output)',
+    help: 'Tokens the upstreams reported, by provider, upstream model, client key id and kind (input: whole prompt; cached and cache_write: parts of it; output; reasoning: a part of output)',
     labelNames: ['provider', 'model', 'key', 'kind'] as const,
     registers: [registry],
   });
@@ -141,6 +141,7 @@ export function createIngressMetrics(registry: Registry, gauges: IngressGauges =
           ['output', usage.outputTokens],
           ['cached', usage.cachedInputTokens],
           ['cache_write', usage.cacheWriteInputTokens ?? 0],
+          ['reasoning', usage.reasoningOutputTokens ?? 0],
         ];
         for (const [kind, count] of kinds) if (count > 0) tokens.inc({ ...labels, kind }, count);
       }

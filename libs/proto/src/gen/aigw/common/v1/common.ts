@@ -130,7 +130,14 @@ export interface Usage {
    * Prompt tokens written to the provider's cache (Anthropic's cache_creation_input_tokens): a part of
    * input_tokens too, priced at the cache-write rate. Absent when the provider reports none.
    */
-  cacheWriteInputTokens?: number | undefined;
+  cacheWriteInputTokens?:
+    | number
+    | undefined;
+  /**
+   * Output tokens the model spent reasoning (OpenAI's reasoning_tokens, Gemini's thoughtsTokenCount): a part of
+   * output_tokens. Absent when the provider reports none.
+   */
+  reasoningOutputTokens?: number | undefined;
 }
 
 /** An upstream account as selector hands it out. Holds no secret: credentials come from auth. */
@@ -193,7 +200,13 @@ export interface Header {
 }
 
 function createBaseUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteInputTokens: undefined };
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteInputTokens: undefined,
+    reasoningOutputTokens: undefined,
+  };
 }
 
 export const Usage: MessageFns<Usage> = {
@@ -209,6 +222,9 @@ export const Usage: MessageFns<Usage> = {
     }
     if (message.cacheWriteInputTokens !== undefined) {
       writer.uint32(32).uint32(message.cacheWriteInputTokens);
+    }
+    if (message.reasoningOutputTokens !== undefined) {
+      writer.uint32(40).uint32(message.reasoningOutputTokens);
     }
     return writer;
   },
@@ -258,6 +274,14 @@ export const Usage: MessageFns<Usage> = {
             message.cacheWriteInputTokens = reader.uint32();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.reasoningOutputTokens = reader.uint32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -292,6 +316,11 @@ export const Usage: MessageFns<Usage> = {
         : isSet(object.cache_write_input_tokens)
         ? globalThis.Number(object.cache_write_input_tokens)
         : undefined,
+      reasoningOutputTokens: isSet(object.reasoningOutputTokens)
+        ? globalThis.Number(object.reasoningOutputTokens)
+        : isSet(object.reasoning_output_tokens)
+        ? globalThis.Number(object.reasoning_output_tokens)
+        : undefined,
     };
   },
 
@@ -309,6 +338,9 @@ export const Usage: MessageFns<Usage> = {
     if (message.cacheWriteInputTokens !== undefined) {
       obj.cacheWriteInputTokens = Math.round(message.cacheWriteInputTokens);
     }
+    if (message.reasoningOutputTokens !== undefined) {
+      obj.reasoningOutputTokens = Math.round(message.reasoningOutputTokens);
+    }
     return obj;
   },
 
@@ -321,6 +353,7 @@ export const Usage: MessageFns<Usage> = {
     message.outputTokens = object.outputTokens ?? 0;
     message.cachedInputTokens = object.cachedInputTokens ?? 0;
     message.cacheWriteInputTokens = object.cacheWriteInputTokens ?? undefined;
+    message.reasoningOutputTokens = object.reasoningOutputTokens ?? undefined;
     return message;
   },
 };
