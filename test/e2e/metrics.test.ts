@@ -75,6 +75,11 @@ describe('metrics on a port of their own', () => {
     expect(sample(text, 'aigw_upstream_attempts_total', { provider: 'glm' })).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'aigw_grpc_client_calls_total', { target: 'selector.select', code: 'OK' })).toBeGreaterThanOrEqual(6);
     expect(text).not.toMatch(/provider="\d+"/);
+    // Every answered request's log event was published to JetStream and acknowledged.
+    await eventually(async () => {
+      expect(sample((await scrape(ctx.stack, 'ingress')).text, 'aigw_request_log_published_events_total')).toBeGreaterThanOrEqual(6);
+    });
+    expect(sample(text, 'aigw_request_log_publish_failures_total')).toBe(0);
   });
 
   it('selector, provider-call and logging: selections, gRPC calls, upstream calls by provider name, consumer lag', async () => {

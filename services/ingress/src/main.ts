@@ -158,7 +158,12 @@ const requestLog = new LogPublisher(nc, names, {
     droppedSinceWarning = 0;
   },
 });
-const requestLogMetrics = createRequestLogMetrics(metrics.registry, { pendingEvents: () => requestLog.pending, outboxBytes: () => outbox.bytes });
+const requestLogMetrics = createRequestLogMetrics(metrics.registry, {
+  pendingEvents: () => requestLog.pending,
+  outboxBytes: () => outbox.bytes,
+  publishedEvents: () => requestLog.published,
+  publishFailures: () => requestLog.failures,
+});
 if (requestLog.pending > 0 || outbox.skippedBytes > 0) {
   logger.info({ events: requestLog.pending, dir: outboxDir, skippedBytes: outbox.skippedBytes }, 'replaying request-log events left in the outbox');
 }

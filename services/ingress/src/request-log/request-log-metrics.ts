@@ -12,6 +12,24 @@ export interface RequestLogGauges {
   pendingEvents: () => number;
   /** Bytes of the outbox on disk. */
   outboxBytes: () => number;
+  /** Events JetStream acknowledged since the start (LogPublisher.published). */
+  publishedEvents: () => number;
+  /** Publishes (batches) that failed or went unacknowledged and were sent again (LogPublisher.failures). */
+  publishFailures: () => number;
+}
+
+/** A counter whose value the source keeps (read at scrape time, as a gauge is). */
+function sourcedCounter(registry: Registry, name: string, help: string, read: () => number): void {
+  new Counter({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      this.reset();
+      const value = read();
+      if (value > 0) this.inc(value);
+    },
+  });
 }
 
 /** Registers the request-log metrics; gauges are read at scrape time, so they cost nothing per request. */
@@ -32,6 +50,13 @@ export function createRequestLogMetrics(registry: Registry, gauges: RequestLogGa
       this.set(gauges.outboxBytes());
     },
   });
+  sourcedCounter(registry, 'aigw_request_log_published_events_total', 'Request-log events JetStream acknowledged', gauges.publishedEvents);
+  sourcedCounter(
+    registry,
+    'aigw_request_log_publish_failures_total',
+    'Request-log publishes (batches) JetStream refused or left unacknowledged, each sent again',
+    gauges.publishFailures,
+  );
   const dropped = new Counter({
     name: 'aigw_request_log_dropped_total',
     help: 'Request-log events dropped because they could not be kept, by reason (outbox_full, memory_full)',
