@@ -74,6 +74,8 @@ describe('metrics on a port of their own', () => {
     expect(sample(text, 'aigw_cache_lookups_total', { cache: 'api_key', result: 'hit' })).toBe(5);
     expect(sample(text, 'aigw_upstream_attempts_total', { provider: 'glm' })).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'aigw_grpc_client_calls_total', { target: 'selector.select', code: 'OK' })).toBeGreaterThanOrEqual(6);
+    // Streamed calls count too, when they end: the three streamed Anthropic requests.
+    expect(sample(text, 'aigw_grpc_client_calls_total', { target: 'provider-call.invokeStream', code: 'OK' })).toBe(3);
     expect(text).not.toMatch(/provider="\d+"/);
     // Every answered request's log event was published to JetStream and acknowledged.
     await eventually(async () => {

@@ -38,7 +38,7 @@ export function recordCall(method: string, startedAt: number, error?: unknown): 
 
 let clientObserver: Observer | undefined;
 
-/** From now on, this process's MuxClient calls (not streamed calls) are counted on `registry` (ingress). */
+/** From now on, this process's MuxClient calls (streamed ones when they end) are counted on `registry` (ingress). */
 export function countGrpcClientCalls(registry: Registry): void {
   const sent = new Counter({
     name: 'aigw_grpc_client_calls_total',
@@ -48,7 +48,7 @@ export function countGrpcClientCalls(registry: Registry): void {
   });
   const seconds = new Histogram({
     name: 'aigw_grpc_client_call_seconds',
-    help: 'Time from sending a multiplexed gRPC call to its answer, by backend and call',
+    help: 'Time from sending a multiplexed gRPC call to its answer (a streamed call: to its end), by backend and call',
     labelNames: ['target'] as const,
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30, 120],
     registers: [registry],

@@ -91,16 +91,23 @@ export class MuxClient<Req extends MuxRequestEnvelope, Res extends MuxResponseEn
    * twice: a stream that breaks fails with UNAVAILABLE, and what to do then is the caller's choice.
    */
   stream(call: MuxCall<Req>, deadline: number, options: Pick<MuxCallOptions, 'signal'> = {}): MuxStream<Res> {
+    const startedAt = performance.now();
     const name = Object.entries(call as Record<string, unknown>).find(([, value]) => value !== undefined)?.[0] ?? 'unknown';
+    const target = `${this.options.label}.${name}`;
     const span = clientSpan(this.options.label, name);
     const lane = this.#laneFor(options.signal);
     if (lane instanceof AppError) {
+      recordClientCall(target, startedAt, lane);
       span.end(lane);
       return MuxStream.failed(lane);
     }
     const traced = (span.traceparent === '' ? call : { ...call, traceparent: span.traceparent }) as MuxCall<Req>;
     const stream = lane.openStream(this.#id(), traced, deadline, options.signal);
-    stream.onOver((error) => span.end(error));
+    // Counted, like a single-answer call, when it is over: its time is the whole stream's.
+    stream.onOver((error) => {
+      recordClientCall(target, startedAt, error);
+      span.end(error);
+    });
     return stream;
   }
 
