@@ -3,7 +3,7 @@ import { findInfraProcesses, type LabelledPid } from './machine/infra-processes.
 import type { BenchOptions } from './options/bench-options.js';
 import type { RunningChild } from './processes/child-process.js';
 import { startEmulator, type Emulator } from './targets/emulator-target.js';
-import { startGateway, type Gateway } from './targets/gateway-target.js';
+import { AGENT_MODELS, startGateway, type Gateway } from './targets/gateway-target.js';
 import { startPortkey } from './targets/portkey-target.js';
 import { startProxyHop } from './targets/proxy-hop-target.js';
 import { chatRequest, probe, type Target, type UnavailableTarget } from './targets/target.js';
@@ -54,7 +54,7 @@ export async function setUp(options: BenchOptions, isolation: Isolation): Promis
         byName.set('portkey', portkey.target);
         notes['portkey'] =
           `@portkey-ai/gateway ${portkey.version} from npm on Node ${process.version}: node build/start-server.js --headless, NODE_ENV=production; ` +
-          'requests carry x-portkey-provider: openai and x-portkey-custom-host: <emulator>/v1';
+          'requests carry x-portkey-provider: openai (S7: anthropic) and x-portkey-custom-host: <emulator>/v1';
       } catch (error) {
         const reason = `Portkey could not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
         byName.set('portkey', { name: 'portkey', reason });
@@ -63,13 +63,16 @@ export async function setUp(options: BenchOptions, isolation: Isolation): Promis
     }
 
     progress('starting the gateway stack (five services)');
-    gateway = await startGateway(isolation, emulator.url, { profileDir: options.profileDir });
+    gateway = await startGateway(isolation, { url: emulator.url, tokenUrl: emulator.tokenUrl }, { profileDir: options.profileDir });
     await waitUntilServing(gateway.target, options.model);
     byName.set('gateway', gateway.target);
     notes['gateway'] =
       'the five services as real processes (tools/dev startStack: LOG_LEVEL info, every setting at its default), Redis, MariaDB, NATS JetStream and ' +
       'the logging service live; provider `openai` → emulator, 2 API-key accounts, no proxy binding, route gpt-* → openai with session affinity ' +
       'on (the default): a scenario\'s requests share one prompt, so they count as one conversation and go to one account; ' +
+      `for S7 provider \`anthropic\` (2 API-key accounts, route ${AGENT_MODELS.passThrough}: pass-through) and \`antigravity\` (2 OAuth accounts ` +
+      `refreshed at the emulator process's token endpoint, route ${AGENT_MODELS.translated}: Anthropic → Cloud Code translation); ` +
+      'request logs batched with the outbox on (defaults; tools/dev gives each ingress its LOG_OUTBOX_DIR); ' +
       `fresh database, Redis prefix \`${isolation.redisKeyPrefix}\`, stream \`${isolation.logStream}\`, dropped afterwards`;
 
     const targets = options.targets.map((name) => byName.get(name) ?? { name, reason: 'not started' });

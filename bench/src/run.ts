@@ -20,10 +20,12 @@ import { progress, type BenchContext } from './scenarios/bench-context.js';
 import { runLoadScenario } from './scenarios/load-scenario.js';
 import { countGatewayLogs, failedLoggingRecord, runLoggingScenario } from './scenarios/logging-scenario.js';
 import { memorySnapshot } from './scenarios/memory-snapshot.js';
-import { LOAD_SCENARIOS } from './scenarios/scenario-defs.js';
+import { runAgentTurnScenario } from './scenarios/agent-turn-scenario.js';
+import { logBatching, readLogPath, type LogPathReading } from './scenarios/log-batching.js';
+import { LOAD_SCENARIOS, RESPONSES_SCENARIO } from './scenarios/scenario-defs.js';
 import { runStreamScenario } from './scenarios/stream-scenario.js';
 
-// `npm run bench`: the benchmark of issue 4 in one run. See bench/README.md for what each scenario measures.
+// `npm run bench`: the benchmark of issues 4 and 17 in one run. See bench/README.md for what each scenario measures.
 
 const RESULTS_DIR = fileURLToPath(new URL('../results/', import.meta.url));
 
@@ -98,17 +100,26 @@ async function main(): Promise<void> {
     const ctx: BenchContext = { options, targets: setup.targets, generator, generatorTool: tool, watched: setup.watched, warnings, gatewayResponses: 0 };
     const selected = new Set(options.scenarios);
 
+    const logPathAtStart = await readLogPath(setup.gateway.stack, isolation.natsUrl).catch((error: unknown) => {
+      warnings.push(`could not read the request-log counters: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
     const load: LoadScenarioRecord[] = [];
-    let memory: MemoryRecord | undefined;
     for (const scenario of LOAD_SCENARIOS) {
       if (selected.has(scenario.id)) load.push(await runLoadScenario(ctx, scenario));
-      if (scenario.id === 'S3' && selected.has('S6')) memory = memorySnapshot(ctx, selected.has('S3') ? 'S3' : load.at(-1)?.id ?? 'start-up', load);
     }
     const stream: StreamScenarioRecord | undefined = selected.has('S4') ? await runStreamScenario(ctx) : undefined;
+    const agentTurn: StreamScenarioRecord[] | undefined = selected.has('S7') ? await runAgentTurnScenario(ctx) : undefined;
+    const responses: LoadScenarioRecord | undefined = selected.has('S8') ? await runLoadScenario(ctx, RESPONSES_SCENARIO) : undefined;
+    // S6 once the loads are over, before S5 restarts the logging service: peaks of every run so far.
+    const measured = [...load, ...(stream ? [stream] : []), ...(agentTurn ?? []), ...(responses ? [responses] : [])];
+    const lastRun = [...selected].filter((id) => id !== 'S5' && id !== 'S6').at(-1);
+    const memory: MemoryRecord | undefined = selected.has('S6') ? memorySnapshot(ctx, lastRun ?? 'start-up', measured) : undefined;
 
     progress('waiting for the gateway’s request logs to be written');
     const gatewayLogs = await countGatewayLogs(setup.gateway.stack, isolation.natsUrl);
     if (!gatewayLogs.drained) warnings.push('the logging service had not caught up with the gateway’s own events after 60 s');
+    const logPathAtEnd: LogPathReading | undefined = logPathAtStart && (await readLogPath(setup.gateway.stack, isolation.natsUrl).catch(() => undefined));
     let logging: LoggingRecord | undefined;
     if (selected.has('S5')) {
       try {
@@ -135,9 +146,12 @@ async function main(): Promise<void> {
       warnings,
       load,
       ...(stream ? { stream } : {}),
+      ...(agentTurn ? { agentTurn } : {}),
+      ...(responses ? { responses } : {}),
       ...(logging ? { logging } : {}),
       ...(memory ? { memory } : {}),
       requestLogs: { gatewayResponses: ctx.gatewayResponses, rows: gatewayLogs.rows },
+      ...(logPathAtStart && logPathAtEnd ? { logBatching: logBatching(logPathAtStart, logPathAtEnd) } : {}),
       serviceProblemLines: setup.gateway.problemCounts,
     };
     const gitAtEnd = gitState();

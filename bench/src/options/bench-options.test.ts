@@ -5,7 +5,7 @@ describe('parseBenchOptions', () => {
   it('defaults to the full set: 3 runs of 10 s, 1M events, every scenario and target', () => {
     const o = parseBenchOptions([], {});
     expect(o).toMatchObject({ quick: false, runs: 3, durationSeconds: 10, warmupSeconds: 3, logEvents: 1_000_000, loadGenerator: 'wrk' });
-    expect(o.scenarios).toEqual(['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6']);
+    expect(o.scenarios).toEqual(['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8']);
     expect(o.targets).toEqual(['direct', 'proxy-hop', 'portkey', 'gateway']);
     expect(o.profileDir).toBeUndefined();
   });
@@ -25,6 +25,7 @@ describe('parseBenchOptions', () => {
     expect(o.scenarios).toEqual(['S0', 'S3']);
     expect(o.targets).toEqual(['direct', 'gateway']);
     expect(o.durationSeconds).toBe(5);
+    expect(parseBenchOptions(['--scenarios=s8,S7'], {}).scenarios).toEqual(['S7', 'S8']);
   });
 
   it('rejects what it does not know', () => {

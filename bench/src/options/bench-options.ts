@@ -1,7 +1,7 @@
 // What one `npm run bench` measures, from `--name=value` arguments (or BENCH_* environment variables;
 // arguments win). `--quick` lowers every default so that the whole set runs in about two minutes.
 
-export const SCENARIO_IDS = ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'] as const;
+export const SCENARIO_IDS = ['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6', 'S7', 'S8'] as const;
 export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 export const TARGET_NAMES = ['direct', 'proxy-hop', 'portkey', 'gateway'] as const;
@@ -49,7 +49,7 @@ const NUMBER_FIELDS: readonly NumberField[] = [
   { key: 'logEvents', arg: 's5-events', env: 'BENCH_S5_EVENTS', full: 1_000_000, quick: 50_000, min: 1_000 },
 ];
 
-export const USAGE = `npm run bench -- [--quick] [--scenarios=S0,S1,S2,S3,S4,S5,S6] [--targets=direct,proxy-hop,portkey,gateway]
+export const USAGE = `npm run bench -- [--quick] [--scenarios=S0,S1,S2,S3,S4,S5,S6,S7,S8] [--targets=direct,proxy-hop,portkey,gateway]
                  [--runs=3] [--duration=10] [--warmup=3] [--timeout=5] [--s4-connections=10] [--s5-events=1000000]
                  [--load-generator=wrk|autocannon] [--model=gpt-4o-mini] [--profile=DIR]
   --quick: runs=1 duration=3 warmup=1 s5-events=50000 unless given.

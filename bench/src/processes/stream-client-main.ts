@@ -1,11 +1,13 @@
 import { Agent, request } from 'node:http';
 import { percentile, sortedSamples } from '../measure/stats.js';
+import { isCompleteStream, type StreamFormat } from '../load/stream-format.js';
 import type { Percentiles, StreamResult } from '../report/bench-record.js';
 
 // S4's load generator, in its own process: N connections, each opening one SSE stream after another for
 // D seconds. Per stream it records the time to the first body byte (the first SSE event) and to the end of
-// the response, with process.hrtime (nanoseconds). A stream counts as complete when it ends after
-// `data: [DONE]`. Input: the JSON job in BENCH_STREAM_JOB. Output: one JSON line (StreamResult).
+// the response, with process.hrtime (nanoseconds). A stream counts as complete when it ends after its
+// format's last event (load/stream-format.ts: `data: [DONE]`, `event: message_stop`, `event: response.completed`).
+// Input: the JSON job in BENCH_STREAM_JOB. Output: one JSON line (StreamResult).
 
 interface StreamJob {
   url: string;
@@ -14,6 +16,7 @@ interface StreamJob {
   connections: number;
   durationSeconds: number;
   timeoutSeconds: number;
+  format: StreamFormat;
 }
 
 const job = JSON.parse(process.env['BENCH_STREAM_JOB'] ?? '{}') as StreamJob;
@@ -51,7 +54,7 @@ function oneStream(): Promise<void> {
         res.once('end', () => {
           const elapsed = msSince(start);
           if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) > 299) return done('non2xx');
-          if (!text.includes('data: [DONE]')) return done('incomplete');
+          if (!isCompleteStream(job.format, text)) return done('incomplete');
           ttfb.push(first);
           total.push(elapsed);
           events.push(text.split('\n\n').length - 1);

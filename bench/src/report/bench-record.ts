@@ -88,6 +88,10 @@ export interface StreamScenarioRecord {
   id: string;
   title: string;
   connections: number;
+  /** S7: which gateway route the body took. */
+  route?: 'translated' | 'pass-through';
+  /** S7: bytes of the request body. */
+  bodyBytes?: number;
   targets: TargetRecord<StreamResult, StreamSummary>[];
 }
 
@@ -116,6 +120,19 @@ export interface MemoryRecord {
   processes: Record<string, { rssMb: number; peakRssMb: number }>;
 }
 
+/** The gateway's request-log path over the whole bench (before S5): batched events, the outbox. */
+export interface LogBatchingRecord {
+  /** Events JetStream acknowledged to ingress (aigw_request_log_published_events_total). */
+  eventsPublished: number;
+  /** Messages added to the log stream: each is one batch. */
+  batchesPublished: number;
+  eventsPerBatch: number;
+  /** Publishes sent again (aigw_request_log_publish_failures_total). */
+  publishFailures: number;
+  outboxBytesAtEnd: number;
+  pendingEventsAtEnd: number;
+}
+
 export interface BenchRecord {
   startedAt: string;
   finishedAt: string;
@@ -132,9 +149,15 @@ export interface BenchRecord {
   warnings: string[];
   load: LoadScenarioRecord[];
   stream?: StreamScenarioRecord;
+  /** S7: translated and pass-through, at 1 and at 20 connections. */
+  agentTurn?: StreamScenarioRecord[];
+  /** S8: the Responses API under S1's load. */
+  responses?: LoadScenarioRecord;
   logging?: LoggingRecord;
   memory?: MemoryRecord;
   /** Request logs the gateway wrote for the load it served (S0–S4), counted before S5. */
   requestLogs?: { gatewayResponses: number; rows: number };
+  /** Request logs batched, outbox on: what ingress and JetStream counted during S0–S4, S7, S8. */
+  logBatching?: LogBatchingRecord;
   serviceProblemLines: Record<string, number>;
 }

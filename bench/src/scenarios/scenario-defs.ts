@@ -4,12 +4,14 @@ import type { ScenarioId } from '../options/bench-options.js';
 // targets/target.ts), identical for every target.
 
 export interface LoadScenario {
-  id: Extract<ScenarioId, 'S0' | 'S1' | 'S2' | 'S3'>;
+  id: Extract<ScenarioId, 'S0' | 'S1' | 'S2' | 'S3' | 'S8'>;
   title: string;
   connections: number;
   upstreamDelayMs: number;
   /** The figure the issue compares this scenario by. */
   headline: 'p50' | 'throughput';
+  /** What each request is: a small chat completion (default) or a streamed Responses call. */
+  api?: 'chat' | 'responses';
 }
 
 export const LOAD_SCENARIOS: readonly LoadScenario[] = [
@@ -25,6 +27,24 @@ export const STREAM_SCENARIO = {
   chunks: 20,
   chunkDelayMs: 10,
 } as const;
+
+export const AGENT_TURN_SCENARIO = {
+  id: 'S7',
+  title: 'agent turn: 100 KB Anthropic Messages body, 20 SSE chunks 10 ms apart',
+  chunks: 20,
+  chunkDelayMs: 10,
+  connections: [1, 20],
+} as const;
+
+/** S8: S1's load (50 connections, upstream 0 ms) as streamed Responses API calls, through the load generator. */
+export const RESPONSES_SCENARIO: LoadScenario = {
+  id: 'S8',
+  title: 'Responses API (POST /v1/responses, stream: true), 50 connections, upstream 0 ms',
+  connections: 50,
+  upstreamDelayMs: 0,
+  headline: 'throughput',
+  api: 'responses',
+};
 
 /** The `[emu …]` directive of an upstream delay ('' for none: the emulator then skips directive parsing). */
 export function delayDirective(delayMs: number): string {

@@ -3,13 +3,16 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { startChild, type RunningChild } from '../processes/child-process.js';
 import { freePort } from '../processes/free-port.js';
+import { ANTHROPIC_HEADERS } from './emulator-target.js';
 import type { Target } from './target.js';
 
 // The peer: Portkey's open-source gateway from npm (@portkey-ai/gateway), its own Node server
 // (build/start-server.js, hono on @hono/node-server), run the way its docs run it self-hosted:
 // `--headless` (no console UI or log stream) and NODE_ENV=production. It is pointed at the emulator per
 // request with `x-portkey-provider: openai` and `x-portkey-custom-host: <emulator>/v1`; loopback hosts are
-// on its default TRUSTED_CUSTOM_HOSTS list, so nothing needs allowing.
+// on its default TRUSTED_CUSTOM_HOSTS list, so nothing needs allowing. Anthropic Messages (S7's pass-through)
+// go to its /v1/messages with `x-portkey-provider: anthropic` and the same custom host; it cannot translate
+// them to Cloud Code (antigravity), which it has no provider for.
 
 export interface Portkey {
   child: RunningChild;
@@ -49,6 +52,14 @@ export async function startPortkey(upstreamUrl: string): Promise<Portkey> {
         authorization: 'Bearer sk-bench-direct',
         'x-portkey-provider': 'openai',
         'x-portkey-custom-host': `${upstreamUrl}/v1`,
+      },
+      messages: {
+        url: `http://127.0.0.1:${port}/v1/messages`,
+        headers: { ...ANTHROPIC_HEADERS, 'x-portkey-provider': 'anthropic', 'x-portkey-custom-host': `${upstreamUrl}/v1` },
+      },
+      responses: {
+        url: `http://127.0.0.1:${port}/v1/responses`,
+        headers: { authorization: 'Bearer sk-bench-direct', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${upstreamUrl}/v1` },
       },
       processes: [{ label: 'portkey', pid: child.pid }],
       diagnose: () => diagnose(child.tail()),

@@ -1,4 +1,5 @@
 import { startChild, tsEntryArgs, type RunningChild } from '../processes/child-process.js';
+import { ANTHROPIC_HEADERS } from './emulator-target.js';
 import type { Target } from './target.js';
 
 export interface ProxyHop {
@@ -22,6 +23,9 @@ export async function startProxyHop(upstreamUrl: string): Promise<ProxyHop> {
       name: 'proxy-hop',
       chatUrl: `${url}/v1/chat/completions`,
       headers: { authorization: 'Bearer sk-bench-direct' },
+      // The hop forwards any path as it came: the emulator's own endpoints, one hop away.
+      messages: { url: `${url}/v1/messages`, headers: ANTHROPIC_HEADERS },
+      responses: { url: `${url}/v1/responses`, headers: { authorization: 'Bearer sk-bench-direct' } },
       processes: [{ label: 'proxy-hop', pid: child.pid }],
     },
   };
