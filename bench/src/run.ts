@@ -23,7 +23,7 @@ import { memorySnapshot } from './scenarios/memory-snapshot.js';
 import { runAgentTurnScenario } from './scenarios/agent-turn-scenario.js';
 import { logBatching, readLogPath, type LogPathReading } from './scenarios/log-batching.js';
 import { LOAD_SCENARIOS, RESPONSES_SCENARIO } from './scenarios/scenario-defs.js';
-import { runStreamScenario } from './scenarios/stream-scenario.js';
+import { runResponsesStreams, runStreamScenario } from './scenarios/stream-scenario.js';
 
 // `npm run bench`: the benchmark of issues 4 and 17 in one run. See bench/README.md for what each scenario measures.
 
@@ -111,8 +111,10 @@ async function main(): Promise<void> {
     const stream: StreamScenarioRecord | undefined = selected.has('S4') ? await runStreamScenario(ctx) : undefined;
     const agentTurn: StreamScenarioRecord[] | undefined = selected.has('S7') ? await runAgentTurnScenario(ctx) : undefined;
     const responses: LoadScenarioRecord | undefined = selected.has('S8') ? await runLoadScenario(ctx, RESPONSES_SCENARIO) : undefined;
+    // wrk gives S8's throughput but no time to first byte: the stream client measures that at the same load.
+    const responsesStreams: StreamScenarioRecord | undefined = selected.has('S8') ? await runResponsesStreams(ctx) : undefined;
     // S6 once the loads are over, before S5 restarts the logging service: peaks of every run so far.
-    const measured = [...load, ...(stream ? [stream] : []), ...(agentTurn ?? []), ...(responses ? [responses] : [])];
+    const measured = [...load, ...(stream ? [stream] : []), ...(agentTurn ?? []), ...(responses ? [responses] : []), ...(responsesStreams ? [responsesStreams] : [])];
     const lastRun = [...selected].filter((id) => id !== 'S5' && id !== 'S6').at(-1);
     const memory: MemoryRecord | undefined = selected.has('S6') ? memorySnapshot(ctx, lastRun ?? 'start-up', measured) : undefined;
 
@@ -148,6 +150,7 @@ async function main(): Promise<void> {
       ...(stream ? { stream } : {}),
       ...(agentTurn ? { agentTurn } : {}),
       ...(responses ? { responses } : {}),
+      ...(responsesStreams ? { responsesStreams } : {}),
       ...(logging ? { logging } : {}),
       ...(memory ? { memory } : {}),
       requestLogs: { gatewayResponses: ctx.gatewayResponses, rows: gatewayLogs.rows },

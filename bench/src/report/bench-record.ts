@@ -151,8 +151,10 @@ export interface BenchRecord {
   stream?: StreamScenarioRecord;
   /** S7: translated and pass-through, at 1 and at 20 connections. */
   agentTurn?: StreamScenarioRecord[];
-  /** S8: the Responses API under S1's load. */
+  /** S8: the Responses API under S1's load, through wrk (throughput). */
   responses?: LoadScenarioRecord;
+  /** S8 again through the stream client (time to first byte, completeness per stream). */
+  responsesStreams?: StreamScenarioRecord;
   logging?: LoggingRecord;
   memory?: MemoryRecord;
   /** Request logs the gateway wrote for the load it served (S0–S4), counted before S5. */

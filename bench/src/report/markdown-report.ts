@@ -1,6 +1,7 @@
 import type { WakeCost } from '../machine/wake-cost.js';
-import type { BenchRecord, LoadScenarioRecord, LoadSummary, StreamSummary } from './bench-record.js';
+import type { BenchRecord, LoadScenarioRecord, LoadSummary, StreamScenarioRecord, StreamSummary } from './bench-record.js';
 import { median } from '../measure/stats.js';
+import { agentTurnDetail, agentTurnOverviewRows } from './agent-turn-report.js';
 import { issueTargets } from './issue-targets.js';
 import { count, fixed, markdownTable, ms, plusMs } from './markdown-table.js';
 
@@ -18,7 +19,8 @@ const sumOf = (values: Record<string, number>, labels: readonly string[]) =>
 const NOT_MEASURED = 'n/a (see below)';
 
 function cell(record: BenchRecord, id: string, target: string, show: (s: LoadSummary) => string): string {
-  const t = record.load.find((s) => s.id === id)?.targets.find((x) => x.target === target);
+  const scenario = id === 'S8' ? record.responses : record.load.find((s) => s.id === id);
+  const t = scenario?.targets.find((x) => x.target === target);
   if (!t) return 'not run';
   if (t.summary && t.summary.requests === 0) return 'no response completed within the runs';
   return t.summary ? show(t.summary) : NOT_MEASURED;
@@ -32,7 +34,13 @@ function streamCell(record: BenchRecord, target: string, show: (s: StreamSummary
 
 /** Why each missing cell of the overview is missing. */
 function unavailableList(record: BenchRecord): string[] {
-  const scenarios = [...record.load, ...(record.stream ? [record.stream] : [])];
+  const scenarios = [
+    ...record.load,
+    ...(record.stream ? [record.stream] : []),
+    ...(record.agentTurn ?? []).map((c) => ({ ...c, id: `${c.id} ${c.route ?? ''} ×${c.connections}` })),
+    ...(record.responses ? [record.responses] : []),
+    ...(record.responsesStreams ? [{ ...record.responsesStreams, id: 'S8 (stream client)' }] : []),
+  ];
   return scenarios.flatMap((s) =>
     s.targets.filter((t) => t.summary === undefined).map((t) => `- ${s.id} ${t.target} not measured: ${t.unavailable ?? 'no runs'}`),
   );
@@ -51,6 +59,9 @@ function overview(record: BenchRecord): string {
     ['S3 throughput, p99 (1000 conn, 200 ms)', ...targets.map((t) => cell(record, 'S3', t, throughputAndP99))],
     ['S4 TTFB p50 (overhead)', ...targets.map((t) => streamCell(record, t, (s) => `${ms(s.ttfbMs.p50)} ms${s.overheadMs ? ` (${plusMs(s.overheadMs.ttfbP50)})` : ''}`))],
     ['S4 whole stream p50 (overhead)', ...targets.map((t) => streamCell(record, t, (s) => `${ms(s.totalMs.p50)} ms${s.overheadMs ? ` (${plusMs(s.overheadMs.totalP50)})` : ''}`))],
+    ...agentTurnOverviewRows(record, targets),
+    ['S8 Responses streamed (50 conn, 0 ms): wrk streams/s', ...targets.map((t) => cell(record, 'S8', t, (s) => `${count(s.requestsPerSecond)} streams/s${faults(s)}`))],
+    ['S8 TTFB p50 (overhead), stream client', ...targets.map((t) => responsesTtfb(record, t))],
   ];
   if (record.logging) {
     const l = record.logging;
@@ -66,8 +77,8 @@ function overview(record: BenchRecord): string {
 }
 
 function verdicts(record: BenchRecord): string {
-  const rows = issueTargets(record).map((c) => [c.scenario, c.goal, c.measured, c.met === undefined ? 'not measured' : c.met ? 'met' : 'MISSED']);
-  return markdownTable(['scenario', 'target (issue 4)', 'measured', 'verdict'], rows);
+  const rows = issueTargets(record).map((c) => [c.scenario, c.goal, c.measured, c.met === undefined ? 'not measured' : c.met ? 'met' : 'MISSED', c.margin]);
+  return markdownTable(['scenario', 'target (issue 17)', 'measured', 'verdict', 'margin'], rows);
 }
 
 function loadDetail(scenario: LoadScenarioRecord): string {
@@ -96,6 +107,8 @@ function gatewayProcesses(record: BenchRecord): string {
   const summaries: [string, LoadSummary | StreamSummary | undefined][] = [
     ...record.load.map((s) => [s.id, s.targets.find((t) => t.target === 'gateway')?.summary] as [string, LoadSummary | undefined]),
     ['S4', record.stream?.targets.find((t) => t.target === 'gateway')?.summary],
+    ...(record.agentTurn ?? []).map((c) => [`S7 ${c.route ?? ''} ×${c.connections}`, c.targets.find((t) => t.target === 'gateway')?.summary] as [string, StreamSummary | undefined]),
+    ['S8', record.responses?.targets.find((t) => t.target === 'gateway')?.summary],
   ];
   const measured = summaries.filter((entry): entry is [string, LoadSummary | StreamSummary] => entry[1] !== undefined);
   if (measured.length === 0) return '';
@@ -109,8 +122,10 @@ function gatewayProcesses(record: BenchRecord): string {
 }
 
 function streamDetail(record: BenchRecord): string {
-  const st = record.stream;
-  if (!st) return '';
+  return record.stream ? streamTable(record.stream) : '';
+}
+
+function streamTable(st: StreamScenarioRecord): string {
   const header = ['target', 'streams/s', 'TTFB p50', 'TTFB p99', 'total p50', 'total p99', 'TTFB overhead p50 / p99', 'total overhead p50 / p99', 'events/stream', 'errors',
     'CPU s target', 'CPU s other', 'load 1m', 'peak RSS MB target'];
   const rows = st.targets.map((t) => {
@@ -127,7 +142,7 @@ function streamDetail(record: BenchRecord): string {
       own.length > 0 ? fixed(Math.max(...own.map((l) => s.peakRssMb[l] ?? 0)), 0) : '—',
     ];
   });
-  return `### S4 ${st.title}, ${st.connections} concurrent streams\n\n${markdownTable(header, rows)}`;
+  return `### ${st.id} ${st.title}, ${st.connections} concurrent streams\n\n${markdownTable(header, rows)}`;
 }
 
 function loggingDetail(record: BenchRecord): string {
@@ -164,6 +179,38 @@ function memoryDetail(record: BenchRecord): string {
   if (!m) return '';
   const rows = Object.entries(m.processes).map(([label, v]) => [label, fixed(v.rssMb, 1), fixed(v.peakRssMb, 1)]);
   return `### S6 memory after ${m.after}\n\n${markdownTable(['process', 'RSS MB (VmRSS)', 'peak RSS MB (VmHWM, any run so far)'], rows)}`;
+}
+
+/** S8's time to first byte from the stream client's run. */
+function responsesTtfb(record: BenchRecord, target: string): string {
+  const t = record.responsesStreams?.targets.find((x) => x.target === target);
+  if (!t) return 'not run';
+  const s = t.summary;
+  if (!s) return NOT_MEASURED;
+  const e = s.errors.failed + s.errors.timeout + s.errors.non2xx + s.errors.incomplete;
+  return `${ms(s.ttfbMs.p50)} ms${s.overheadMs ? ` (${plusMs(s.overheadMs.ttfbP50)})` : ''}, ${count(s.streamsPerSecond)} streams/s${e > 0 ? `, errors ${count(e)}` : ''}`;
+}
+
+/** How S8 was measured. */
+function responsesNote(record: BenchRecord): string {
+  return (
+    `${record.responses?.loadGenerator ?? 'wrk'} counts a response when its chunked SSE body ends ("req/s" = streams/s, latency = the whole stream); ` +
+    "each target was probed first, and its stream had to end with `event: response.completed`. `direct` = the emulator's own /v1/responses; " +
+    "the gateway's openai provider speaks Chat Completions upstream (providers.wire unset), so it translates Responses → Chat → Responses. The stream client's run below gives the time to first byte at the same load, " +
+    'and its own streams/s shows what a Node client can drive.'
+  );
+}
+
+/** Request logs were batched and the outbox on: the counters that show it. */
+function logBatchingSentence(record: BenchRecord): string {
+  const b = record.logBatching;
+  if (!b) return '';
+  return (
+    `Request-log path (ingress defaults: batched events, outbox on, tools/dev giving each ingress its own LOG_OUTBOX_DIR), over S0–S4, S7 and S8: ` +
+    `${count(b.eventsPublished)} events acknowledged by JetStream (aigw_request_log_published_events_total) in ${count(b.batchesPublished)} stream messages = ` +
+    `${fixed(b.eventsPerBatch, 1)} events per batch; ${count(b.publishFailures)} publishes sent again; at the end ${count(b.pendingEventsAtEnd)} events pending, ` +
+    `outbox ${count(b.outboxBytesAtEnd)} bytes (aigw_request_log_outbox_bytes).`
+  );
 }
 
 /** The machine's wake-up cost in one sentence. */
@@ -211,6 +258,10 @@ export function markdownReport(record: BenchRecord): string {
     ...record.load.flatMap((s) => [`### ${s.id} ${s.title}`, '', loadDetail(s), '']),
     streamDetail(record),
     '',
+    agentTurnDetail(record, OWN),
+    '',
+    ...(record.responses ? [`### ${record.responses.id} ${record.responses.title}`, '', responsesNote(record), '', loadDetail(record.responses), ''] : []),
+    ...(record.responsesStreams ? [streamTable(record.responsesStreams), ''] : []),
     '### Gateway processes (CPU seconds per run, peak RSS)',
     '',
     gatewayProcesses(record),
@@ -222,11 +273,12 @@ export function markdownReport(record: BenchRecord): string {
   ];
   if (record.requestLogs) {
     lines.push(
-      `Request logs the gateway wrote during S0–S4 (before S5): ${count(record.requestLogs.rows)} rows; the load generators saw ${count(record.requestLogs.gatewayResponses)} ` +
+      `Request logs the gateway wrote during S0–S4, S7 and S8 (before S5): ${count(record.requestLogs.rows)} rows; the load generators saw ${count(record.requestLogs.gatewayResponses)} ` +
         'successful responses complete within their runs (requests still in flight when a run ended were served and logged too, so rows ≥ responses).',
       '',
     );
   }
+  if (record.logBatching) lines.push(logBatchingSentence(record), '');
   const problems = Object.entries(record.serviceProblemLines);
   if (problems.length > 0) lines.push(`Service warn/error log lines: ${problems.map(([s, n]) => `${s} ${n}`).join(', ')}.`, '');
   if (record.warnings.length > 0) lines.push('## Warnings', '', ...record.warnings.map((w) => `- ${w}`), '');

@@ -1,11 +1,11 @@
-import { parseDirective } from '@aigw/emulators';
+import { parseAnswerDirectives, parseDirective } from '@aigw/emulators';
 import { describe, expect, it } from 'vitest';
 import { agentTurnBody } from './agent-turn-body.js';
 
 type Block = Record<string, unknown>;
 type Message = { role: string; content: Block[] };
 
-const DIRECTIVE = '[emu chunks=20 chunk_delay_ms=10]';
+const DIRECTIVE = '[emu chunks=20 chunk_delay_ms=10 tool=none]';
 const body = agentTurnBody({ model: 'claude-sonnet-4-5', directive: DIRECTIVE });
 const messages = body['messages'] as Message[];
 
@@ -46,5 +46,6 @@ describe('agentTurnBody', () => {
     expect(last.role).toBe('user');
     const text = last.content.map((b) => b['text']).join('');
     expect(parseDirective(text)).toEqual({ chunks: 20, chunkDelayMs: 10 });
+    expect(parseAnswerDirectives(text)).toEqual({ tool: 'none' });
   });
 });

@@ -3,11 +3,11 @@ import { AGENT_MODELS } from '../targets/gateway-target.js';
 import { endpointRequest, type Target } from '../targets/target.js';
 import { agentTurnBody } from './agent-turn-body.js';
 import type { BenchContext } from './bench-context.js';
-import { AGENT_TURN_SCENARIO, streamDirective } from './scenario-defs.js';
+import { AGENT_TURN_SCENARIO, agentTurnDirective } from './scenario-defs.js';
 import { runStreamCase } from './stream-scenario.js';
 
-// S7: one coding-agent turn (agent-turn-body.ts, ~100 KB of Anthropic Messages) streamed back in 20 chunks
-// 10 ms apart, on the gateway's translated route (Anthropic → Cloud Code, provider antigravity) and on its
+// S7: one coding-agent turn (agent-turn-body.ts, ~100 KB of Anthropic Messages) streamed back as text in 20
+// chunks 10 ms apart (agentTurnDirective), on the gateway's translated route (Anthropic → Cloud Code, provider antigravity) and on its
 // pass-through route (Anthropic → Anthropic), each at 1 and at 20 connections. `direct` is the emulator
 // answering the same body on its own /v1/messages (the same stream shape); Portkey and the proxy hop run
 // the pass-through case, which is all they can do.
@@ -23,7 +23,7 @@ function cannot(target: Target, route: Route): string | undefined {
 
 /** Runs S7's four cases (route × connections); one record each. */
 export async function runAgentTurnScenario(ctx: BenchContext): Promise<StreamScenarioRecord[]> {
-  const directive = streamDirective(AGENT_TURN_SCENARIO.chunks, AGENT_TURN_SCENARIO.chunkDelayMs);
+  const directive = agentTurnDirective();
   const records: StreamScenarioRecord[] = [];
   for (const route of ['translated', 'pass-through'] as const) {
     const model = route === 'translated' ? AGENT_MODELS.translated : AGENT_MODELS.passThrough;

@@ -54,3 +54,13 @@ export function delayDirective(delayMs: number): string {
 export function streamDirective(chunks: number, chunkDelayMs: number): string {
   return `[emu chunks=${chunks} chunk_delay_ms=${chunkDelayMs}]`;
 }
+
+/**
+ * S7's directive: the stream shape, and `tool=none`. With tools declared the emulator would answer by calling the
+ * first one, and a Gemini function call is a single part that cannot be split into chunks: the translated
+ * route would stream one chunk where the Anthropic routes stream twenty. A text answer streams the same 20
+ * chunks on every route.
+ */
+export function agentTurnDirective(): string {
+  return `[emu chunks=${AGENT_TURN_SCENARIO.chunks} chunk_delay_ms=${AGENT_TURN_SCENARIO.chunkDelayMs} tool=none]`;
+}

@@ -5,9 +5,9 @@ import { startMeasurement } from '../measure/process-monitor.js';
 import { tsEntryArgs } from '../processes/child-process.js';
 import type { StreamResult, StreamScenarioRecord, StreamSummary, TargetRecord } from '../report/bench-record.js';
 import { withStreamOverheads } from '../report/summarise.js';
-import { chatRequest, probeTarget, type Target } from '../targets/target.js';
+import { chatRequest, probeTarget, responsesRequest, type Target } from '../targets/target.js';
 import { isAvailable, progress, type BenchContext } from './bench-context.js';
-import { STREAM_SCENARIO, streamDirective } from './scenario-defs.js';
+import { RESPONSES_SCENARIO, STREAM_SCENARIO, streamDirective } from './scenario-defs.js';
 
 // Streams measured per stream (S4, S7): the stream client runs in its own process per run
 // (processes/stream-client-main.ts); targets take turns as in S0–S3.
@@ -105,5 +105,16 @@ export function runStreamScenario(ctx: BenchContext): Promise<StreamScenarioReco
     connections: ctx.options.streamConnections,
     format: 'openai-chat',
     request: (target) => chatRequest(target, ctx.options.model, directive, true),
+  });
+}
+
+/** S8 through the stream client: time to first byte (wrk, which gives the throughput, cannot see it). */
+export function runResponsesStreams(ctx: BenchContext): Promise<StreamScenarioRecord> {
+  return runStreamCase(ctx, {
+    id: RESPONSES_SCENARIO.id,
+    title: `${RESPONSES_SCENARIO.title}: time to first byte, Node stream client`,
+    connections: RESPONSES_SCENARIO.connections,
+    format: 'responses',
+    request: (target) => responsesRequest(target, ctx.options.model, ''),
   });
 }
