@@ -164,7 +164,8 @@ async function main(): Promise<void> {
     const paths = writeResults(RESULTS_DIR, record);
     console.log('\nTargets of the benchmark issue:');
     for (const check of issueTargets(record)) {
-      console.log(`  ${check.scenario} ${check.goal}: ${check.measured} → ${check.met === undefined ? 'not measured' : check.met ? 'met' : 'MISSED'}`);
+      const verdict = check.met === undefined ? 'not measured' : check.met ? 'met' : 'MISSED';
+      console.log(`  ${check.scenario} ${check.goal}: ${check.measured} → ${verdict}${check.margin === '' ? '' : ` (${check.margin})`}`);
     }
     console.log(`\nresults: ${paths.markdown}\n         ${paths.json}\n         ${RESULTS_DIR}latest.md (${Math.round(record.wallSeconds / 60)} min)`);
   } finally {

@@ -79,7 +79,10 @@ export function agentTurnDetail(record: BenchRecord, own: Record<string, string[
       '(system blocks with cache_control, 20 tool definitions, 40 prior turns of tool_use and tool_result, metadata.user_id), streamed back ' +
       'as text in 20 chunks 10 ms apart. `direct` is the emulator answering the same body on its /v1/messages; translated = the gateway ' +
       'turns it into a Gemini request in Cloud Code\'s envelope (provider antigravity) and the answer back into Anthropic events; ' +
-      'pass-through = provider anthropic. CPU ms/stream = CPU seconds of the process during the run / streams completed.',
+      'pass-through = provider anthropic. CPU ms/stream = CPU seconds of the process during the run / streams completed. ' +
+      "The emulator waits chunk_delay_ms before every event of a stream, and its Cloud Code stream has fewer events than its Anthropic " +
+      "stream (no message_start, content_block_start/stop, ping of their own): on the translated route the whole stream is therefore " +
+      'shorter than direct\'s and its whole-stream overhead is no overhead; its time to first byte compares.',
     '',
     ...cases.flatMap((c) => [caseDetail(c, own), '']),
     '#### Gateway CPU per stream, per service',
