@@ -153,4 +153,10 @@ export interface PassthroughFactory {
   readonly format: WireFormatName;
   /** Validates the parsed body lightly (the upstream validates it fully) and forwards it. */
   createExchange(body: unknown, target: UpstreamTarget, stream: boolean, ctx: EncodeContext): Exchange;
+  /**
+   * The same exchange from the client's bytes, unparsed, changing only the members this call sets (see
+   * json-members.ts); undefined when this body or account needs the parsed path. Ingress parsed and checked the
+   * body already, so a pass-through of a large agent turn costs this service no parse and no serialisation.
+   */
+  createExchangeFromBytes?(raw: Uint8Array, target: UpstreamTarget, stream: boolean, ctx: EncodeContext): Exchange | undefined;
 }

@@ -39,10 +39,14 @@ export function upstreamTarget(request: { upstreamModel: string; credential?: Cr
 export function planExchange(request: InvokeRequest, stream: boolean): Exchange {
   const account = requireAccount(request);
   const provider = providerAdapterFor(account.providerKind, account.providerWire);
-  const body = parseJson(request.body.toString('utf8'));
-  if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
   const target = upstreamTarget(request, account);
+  const parsed = () => {
+    const body = parseJson(request.body.toString('utf8'));
+    if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
+    return body;
+  };
   if (request.clientFormat === ClientFormat.CLIENT_FORMAT_OPENAI_EMBEDDINGS) {
+    const body = parsed();
     const exchange = embeddingsExchange(provider, account, body, target);
     const dropped = addClientHeaders(exchange.request, request.clientHeaders, 'openai', account.providerKind);
     if (dropped.length > 0) exchange.droppedFields = [...exchange.droppedFields, ...dropped];
@@ -51,10 +55,11 @@ export function planExchange(request: InvokeRequest, stream: boolean): Exchange 
   const codec = clientCodecFor(request.clientFormat);
   const framing = request.streamFraming === StreamFraming.STREAM_FRAMING_JSON_ARRAY ? JSON_ARRAY_FRAMING : SSE_FRAMING;
   const ctx = { requestId: request.requestId, model: request.upstreamModel, framing, responseId: request.responseId };
+  const passthrough = provider.passthrough?.format === codec.format ? provider.passthrough : undefined;
   const exchange =
-    provider.passthrough?.format === codec.format
-      ? provider.passthrough.createExchange(body, target, stream, ctx)
-      : translatedExchange(codec, provider, body, target, stream, ctx);
+    passthrough === undefined
+      ? translatedExchange(codec, provider, parsed(), target, stream, ctx)
+      : (passthrough.createExchangeFromBytes?.(request.body, target, stream, ctx) ?? passthrough.createExchange(parsed(), target, stream, ctx));
   const dropped = addClientHeaders(exchange.request, request.clientHeaders, headerProtocolOf(codec.format), account.providerKind);
   if (dropped.length > 0) exchange.droppedFields = [...exchange.droppedFields, ...dropped];
   return exchange;

@@ -23,6 +23,20 @@ describe('Anthropic pass-through', () => {
     expect(anthropicPassthroughBody({ ...body, stream: true }, 'm', false)).not.toHaveProperty('stream');
   });
 
+  it('sends a client\'s body on member for member, each as it was written, but for the model and the stream flag', () => {
+    // Key order, spacing, escapes and unknown fields as a client wrote them (what prompt caching keys on).
+    const raw = '{"max_tokens":10,"model":"alias","system":[{"type":"text","text":"caf\\u00e9 \\"q\\"","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"hi"}],"future_field":{"x":[1,2]}}';
+    const exchange = anthropicPassthrough.createExchangeFromBytes!(Buffer.from(raw), target, true, { requestId: 'r', model: 'claude-sonnet-4' });
+    expect(exchange?.request.body).toBe(raw.replace('"model":"alias"', '"model":"claude-sonnet-4"').replace(/}$/, ',"stream":true}'));
+    const unstreamed = anthropicPassthrough.createExchangeFromBytes!(Buffer.from('{"model":"a","stream":true,"max_tokens":1}'), target, false, { requestId: 'r', model: 'm' });
+    expect(unstreamed?.request.body).toBe('{"model":"claude-sonnet-4","max_tokens":1}');
+  });
+
+  it('leaves an OAuth account\'s body to the parsed path, which adds Claude Code\'s system prompt', () => {
+    const oauth: UpstreamTarget = { ...target, oauth: true, credential: { headerName: 'authorization', headerValue: 'Bearer sk-ant-oat' } };
+    expect(anthropicPassthrough.createExchangeFromBytes!(Buffer.from('{"model":"a","max_tokens":1,"messages":[]}'), oauth, true, { requestId: 'r', model: 'm' })).toBeUndefined();
+  });
+
   it('reads usage from a message and passes Anthropic errors on as they are', () => {
     const exchange = anthropicPassthrough.createExchange({ model: 'a', max_tokens: 1, messages: [{ role: 'user', content: 'x' }] }, target, false, { requestId: 'r', model: 'm' });
     const answer = JSON.stringify({ type: 'message', content: [], usage: { input_tokens: 2, cache_read_input_tokens: 8, output_tokens: 3 } });

@@ -1,15 +1,16 @@
 import { AppError } from '@aigw/errors';
-import type { Exchange, PassthroughFactory, StreamTranslator } from '../../adapters/provider-adapter.js';
+import type { Exchange, PassthroughFactory, StreamTranslator, UpstreamTarget } from '../../adapters/provider-adapter.js';
 import { midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
 import type { IrError, IrUsage } from '../../ir/chat-ir.js';
+import { jsonMembers, withMembers } from '../../ir/json-members.js';
 import { asArray, asRecord, asString, parseJson, type JsonRecord } from '../../ir/json-shape.js';
 import { assertJsonDepth, formatSseEvent, objectBody, type SseEvent } from '@aigw/formats';
 import { anthropicErrorBody, anthropicTypeStatus, decodeAnthropicError } from './anthropic-errors.js';
-import { anthropicHeaders, anthropicMessagesUrl, withClaudeCodeSystem } from './anthropic-upstream.js';
+import { anthropicHeaders, anthropicMessagesUrl, isOAuthAccount, withClaudeCodeSystem } from './anthropic-upstream.js';
 import { anthropicUsageToIr } from './anthropic-usage.js';
 
 // Anthropic client → Anthropic upstream: the body goes out as the client wrote it (model and stream
-// set for this call) and the answer comes back event for event, so thinking signatures, cache
+// set for this call, byte for byte otherwise when it need not be parsed) and the answer comes back event for event, so thinking signatures, cache
 // breakpoints and beta fields survive. Only the events that carry usage, errors or the end are read.
 
 /** Forwards events; reads usage from message_start and message_delta; an error event breaks the stream. */
@@ -72,21 +73,33 @@ export const anthropicPassthrough: PassthroughFactory = {
     const fields = objectBody(body);
     assertJsonDepth(fields);
     const forwarded = withClaudeCodeSystem(anthropicPassthroughBody(fields, target.model, stream), target);
-    return {
-      request: { url: anthropicMessagesUrl(target.baseUrl), headers: anthropicHeaders(target, stream), body: JSON.stringify(forwarded) },
-      droppedFields: [],
-      readResponse(text) {
-        const root = asRecord(parseJson(text));
-        if (root === undefined || asArray(root.content) === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream answer is not a message');
-        return { body: text, usage: anthropicUsageToIr(root.usage) };
-      },
-      readError(status, text) {
-        // An Anthropic-shaped error is already in the client's format; anything else is wrapped.
-        if (asRecord(asRecord(parseJson(text))?.error) !== undefined) return { body: text };
-        return { body: anthropicErrorBody(decodeAnthropicError(status, text)) };
-      },
-      errorBody: anthropicErrorBody,
-      openStream: () => new AnthropicPassthroughStream(),
-    };
+    return anthropicExchange(JSON.stringify(forwarded), target, stream);
+  },
+  createExchangeFromBytes(raw, target, stream): Exchange | undefined {
+    // An OAuth account's body gets Claude Code's system prompt: that one is parsed and rebuilt.
+    if (isOAuthAccount(target)) return undefined;
+    const members = jsonMembers(raw);
+    if (members === undefined) return undefined;
+    const forwarded = withMembers(members, { model: target.model, stream: stream ? true : undefined });
+    return anthropicExchange(forwarded.toString('utf8'), target, stream);
   },
 };
+
+function anthropicExchange(body: string, target: UpstreamTarget, stream: boolean): Exchange {
+  return {
+    request: { url: anthropicMessagesUrl(target.baseUrl), headers: anthropicHeaders(target, stream), body },
+    droppedFields: [],
+    readResponse(text) {
+      const root = asRecord(parseJson(text));
+      if (root === undefined || asArray(root.content) === undefined) throw new AppError('UPSTREAM_ERROR', 'upstream answer is not a message');
+      return { body: text, usage: anthropicUsageToIr(root.usage) };
+    },
+    readError(status, text) {
+      // An Anthropic-shaped error is already in the client's format; anything else is wrapped.
+      if (asRecord(asRecord(parseJson(text))?.error) !== undefined) return { body: text };
+      return { body: anthropicErrorBody(decodeAnthropicError(status, text)) };
+    },
+    errorBody: anthropicErrorBody,
+    openStream: () => new AnthropicPassthroughStream(),
+  };
+}

@@ -1,8 +1,9 @@
 import { AppError } from '@aigw/errors';
-import type { Exchange, PassthroughFactory, StreamTranslator } from '../../adapters/provider-adapter.js';
+import type { Exchange, PassthroughFactory, StreamTranslator, UpstreamTarget } from '../../adapters/provider-adapter.js';
 import { joinUrl, upstreamHeaders } from '../../adapters/upstream-headers.js';
 import { midStreamError, truncatedStream } from '../../adapters/stream-failure.js';
 import type { IrError, IrUsage } from '../../ir/chat-ir.js';
+import { jsonMembers, memberText, withMembers } from '../../ir/json-members.js';
 import { asArray, asCount, asRecord, asString, parseJson } from '../../ir/json-shape.js';
 import { assertJsonDepth, formatSseEvent, objectBody, type SseEvent } from '@aigw/formats';
 import { decodeOpenAiError, openAiErrorBody } from './openai-errors.js';
@@ -88,28 +89,44 @@ export const openAiPassthrough: PassthroughFactory = {
     const fields = objectBody(body);
     assertJsonDepth(fields);
     const streamUsage = asRecord(fields.stream_options)?.include_usage === true;
-    const forwarded = passthroughBody(fields, target.model, stream);
-    return {
-      request: {
-        url: joinUrl(target.baseUrl, '/chat/completions'),
-        headers: upstreamHeaders(target, stream),
-        body: JSON.stringify(forwarded),
-      },
-      droppedFields: [],
-      readResponse(text) {
-        const root = asRecord(parseJson(text));
-        if (root === undefined || asArray(root.choices) === undefined) {
-          throw new AppError('UPSTREAM_ERROR', 'upstream answer is not a chat completion');
-        }
-        return { body: text, usage: openAiUsageToIr(root.usage) };
-      },
-      readError(status, text) {
-        // An OpenAI-shaped error is already in the client's format; anything else (HTML, proxy text) is wrapped.
-        if (asRecord(asRecord(parseJson(text))?.error) !== undefined) return { body: text };
-        return { body: openAiErrorBody(decodeOpenAiError(status, text)) };
-      },
-      errorBody: openAiErrorBody,
-      openStream: () => new OpenAiPassthroughStream(streamUsage),
-    };
+    return openAiExchange(JSON.stringify(passthroughBody(fields, target.model, stream)), target, stream, streamUsage);
+  },
+  createExchangeFromBytes(raw, target, stream): Exchange | undefined {
+    const members = jsonMembers(raw);
+    if (members === undefined) return undefined;
+    const optionsText = memberText(members, 'stream_options');
+    const options = optionsText === undefined ? undefined : asRecord(parseJson(optionsText));
+    const streamUsage = options?.include_usage === true;
+    // passthroughBody's changes, made on the bytes.
+    const changes: Record<string, unknown> = stream
+      ? { model: target.model, stream: true, stream_options: { ...options, include_usage: true } }
+      : { model: target.model, stream: members.members.has('stream') ? false : undefined, stream_options: undefined };
+    return openAiExchange(withMembers(members, changes).toString('utf8'), target, stream, streamUsage);
   },
 };
+
+function openAiExchange(body: string, target: UpstreamTarget, stream: boolean, streamUsage: boolean): Exchange {
+  return {
+    request: {
+      url: joinUrl(target.baseUrl, '/chat/completions'),
+      headers: upstreamHeaders(target, stream),
+      body,
+    },
+    droppedFields: [],
+    readResponse(text) {
+      const root = asRecord(parseJson(text));
+      if (root === undefined || asArray(root.choices) === undefined) {
+        throw new AppError('UPSTREAM_ERROR', 'upstream answer is not a chat completion');
+      }
+      return { body: text, usage: openAiUsageToIr(root.usage) };
+    },
+    readError(status, text) {
+      // An OpenAI-shaped error is already in the client's format; anything else (HTML, proxy text) is wrapped.
+      if (asRecord(asRecord(parseJson(text))?.error) !== undefined) return { body: text };
+      return { body: openAiErrorBody(decodeOpenAiError(status, text)) };
+    },
+    errorBody: openAiErrorBody,
+    openStream: () => new OpenAiPassthroughStream(streamUsage),
+  };
+}
+
