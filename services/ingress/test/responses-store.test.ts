@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { RequestListener } from 'node:http';
 import { SSE_FRAMING } from '@aigw/formats';
 import type { InvokeRequest } from '@aigw/proto';
-import { createRedis, type RedisClient } from '@aigw/redis';
+import { redisKeys, createRedis, type RedisClient } from '@aigw/redis';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RedisResponseStore } from '../src/responses/redis-response-store.js';
@@ -90,6 +90,14 @@ describe('POST /v1/responses with the store', () => {
     expect(res.body.id).toMatch(/^resp_[0-9a-f]{48}$/);
     const got = await request(app).get(`/v1/responses/${res.body.id}`).set(a).expect(200);
     expect(got.body).toEqual(res.body);
+  });
+
+  it('keeps a stored response and the index of its items only for the store’s time to live', async () => {
+    const res = await create({ input: 'capital of Spain?' }).expect(200);
+    const itemId = (res.body.output as { id: string }[])[0]!.id;
+    const ttls = await Promise.all([redis.ttl(redisKeys.storedResponse(101, res.body.id)), redis.ttl(redisKeys.storedResponseItem(101, itemId))]);
+    for (const ttl of ttls) expect(ttl).toBeGreaterThan(100);
+    for (const ttl of ttls) expect(ttl).toBeLessThanOrEqual(120);
   });
 
   it('continues by previous_response_id: the whole conversation goes upstream, without the id, in one new body', async () => {
