@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HEAP_MB } from './heap-size.js';
-import { SERVICE_NODE_FLAGS } from './node-flags.js';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from './node-flags.js';
 import { REPO_ROOT, SERVICE_NAMES, entryArgs } from './service-process.js';
 
 describe('SERVICE_NODE_FLAGS', () => {
@@ -17,6 +17,9 @@ describe('SERVICE_NODE_FLAGS', () => {
     expect(exec).toEqual(SERVICE_NODE_FLAGS.map((flag) => (flag === heapFlag ? '"--max-old-space-size=${heap_mb}"' : flag)));
     // Without a memory limit the image uses the same cap as the local stacks.
     expect(heapFlag).toBe(`--max-old-space-size=${DEFAULT_HEAP_MB}`);
+    // The same environment, an operator's own value winning.
+    const exported = Object.fromEntries([...script.matchAll(/^export (\w+)="\$\{\1:-([^}]*)\}"$/gm)].map((m) => [m[1], m[2]]));
+    expect(exported).toEqual(SERVICE_ENV);
   });
 
   it('come first for every service, compiled or from sources', () => {

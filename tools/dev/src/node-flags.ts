@@ -19,3 +19,12 @@ export const SERVICE_NODE_FLAGS: readonly string[] = [
   '--max-old-space-size=160',
   '--wasm-tiering-budget=2000000000',
 ];
+
+/**
+ * Environment every gateway process runs with, beside the flags (the image's entrypoint exports the same).
+ * - MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (libuv's pool, V8's GC helpers) a malloc arena
+ *   of its own, and the memory they free stays in them. Two arenas keep ingress's RSS 6–7 MB lower after 8 s
+ *   of S8's load (about 192 against 198 MB, measured twice each way), with no measured change in throughput:
+ *   JavaScript allocates on V8's heap, not through malloc.
+ */
+export const SERVICE_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_NODE_FLAGS } from './node-flags.js';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from './node-flags.js';
 
 // One service as a child process, run exactly the way production runs it. Every stdout/stderr line is
 // kept (tests scan them for secrets) and `{"msg":"ready"}` marks the moment it can take traffic.
@@ -102,7 +102,7 @@ export class ServiceProcess implements ServiceHandle {
     this.tail.length = 0;
     const child = spawn(process.execPath, [...(this.options.nodeArgs ?? []), ...entryArgs(this.options.name, this.options.runtime ?? 'source')], {
       cwd: REPO_ROOT,
-      env: this.options.env,
+      env: { ...SERVICE_ENV, ...this.options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C in the terminal reaches only the launcher, which then stops the
       // services in order with one SIGTERM each (a second signal would make a service skip its drain).
