@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startChild, type RunningChild } from '../processes/child-process.js';
 import { freePort } from '../processes/free-port.js';
 import { ANTHROPIC_HEADERS } from './emulator-target.js';
@@ -13,6 +14,9 @@ import type { Target } from './target.js';
 // on its default TRUSTED_CUSTOM_HOSTS list, so nothing needs allowing. Anthropic Messages (S7's pass-through)
 // go to its /v1/messages with `x-portkey-provider: anthropic` and the same custom host; it cannot translate
 // them to Cloud Code (antigravity), which it has no provider for.
+
+/** Lets Portkey stream on Node 20 (see the file). */
+const FETCH_SHIM = fileURLToPath(new URL('../processes/portkey-fetch-shim.mjs', import.meta.url));
 
 export interface Portkey {
   child: RunningChild;
@@ -38,7 +42,7 @@ export async function startPortkey(upstreamUrl: string): Promise<Portkey> {
   const child = await startChild({
     label: 'portkey',
     command: process.execPath,
-    args: [entry, '--headless', `--port=${port}`],
+    args: ['--import', FETCH_SHIM, entry, '--headless', `--port=${port}`],
     env,
     readyLine: /Ready for connections/,
   });
