@@ -24,7 +24,11 @@ export interface UpstreamTarget {
 export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  /**
+   * The JSON body: text when the gateway wrote it, bytes when they are the client's own (a pass-through), which
+   * go out as they are. Turning a 100 KB body with some non-ASCII text into a string and back costs ≈ 0.8 ms.
+   */
+  body: string | Uint8Array;
   /** POST when absent. */
   method?: 'GET' | 'POST';
   /**

@@ -52,14 +52,14 @@ describe('upstreamCount', () => {
     const count = upstreamCount(anthropicClient, 'anthropic', anthropicCount, decoded, target('https://api.anthropic.com'));
     expect(count?.request.url).toBe('https://api.anthropic.com/v1/messages/count_tokens');
     expect(count?.request.headers).toMatchObject({ 'x-api-key': 'sk-1', 'anthropic-version': '2023-06-01' });
-    expect(JSON.parse(count?.request.body ?? '')).toEqual({ ...anthropicCount, model: 'up-model' });
+    expect(JSON.parse(String(count?.request.body ?? ''))).toEqual({ ...anthropicCount, model: 'up-model' });
     expect(anthropicCountUrl('https://x/v1')).toBe('https://x/v1/messages/count_tokens');
   });
 
   it('translates a Gemini count to Anthropic’s count_tokens: input fields only, no max_tokens', () => {
     const decoded = decodeCount(geminiClient, geminiCount);
     const count = upstreamCount(geminiClient, 'anthropic', geminiCount, decoded, target('https://api.anthropic.com'));
-    expect(JSON.parse(count?.request.body ?? '')).toEqual({
+    expect(JSON.parse(String(count?.request.body ?? ''))).toEqual({
       model: 'up-model',
       system: 'Be terse.',
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Hello there' }] }],
@@ -70,7 +70,7 @@ describe('upstreamCount', () => {
     const decoded = decodeCount(anthropicClient, anthropicCount);
     const count = upstreamCount(anthropicClient, 'gemini', anthropicCount, decoded, { ...target('https://g'), credential: { headerName: 'x-goog-api-key', headerValue: 'k' } });
     expect(count?.request.url).toBe('https://g/v1beta/models/up-model:countTokens');
-    const body = JSON.parse(count?.request.body ?? '');
+    const body = JSON.parse(String(count?.request.body ?? ''));
     expect(body.generateContentRequest).toMatchObject({
       model: 'models/up-model',
       systemInstruction: { parts: [{ text: 'Be terse.' }] },
@@ -84,7 +84,7 @@ describe('upstreamCount', () => {
     const decoded = decodeCount(geminiClient, geminiCount);
     const count = upstreamCount(geminiClient, 'antigravity', geminiCount, decoded, { ...target('https://cloudcode'), credential: { headerName: 'authorization', headerValue: 'Bearer t' } });
     expect(count?.request.url).toBe('https://cloudcode/v1internal:countTokens');
-    expect(JSON.parse(count?.request.body ?? '')).toEqual({
+    expect(JSON.parse(String(count?.request.body ?? ''))).toEqual({
       request: { model: 'models/up-model', systemInstruction: geminiCount.generateContentRequest.systemInstruction, contents: geminiCount.generateContentRequest.contents },
     });
   });

@@ -35,7 +35,7 @@ describe('embeddings to an OpenAI-compatible upstream', () => {
     const exchange = planExchange(embeddingsRequest('openai', body), false);
     expect(exchange.request.url).toBe('http://upstream/v1/embeddings');
     expect(exchange.request.headers.authorization).toBe('k-1');
-    expect(JSON.parse(exchange.request.body)).toEqual({ ...body, model: 'up-embed' });
+    expect(JSON.parse(String(exchange.request.body))).toEqual({ ...body, model: 'up-embed' });
     expect(exchange.droppedFields).toEqual([]);
     const answer = JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: 'AAAA' }], model: 'up-embed', usage: { prompt_tokens: 3, total_tokens: 3 } });
     expect(exchange.readResponse(answer, 99)).toEqual({ body: answer, usage: { inputTokens: 3, outputTokens: 0, cachedInputTokens: 0 } });
@@ -70,7 +70,7 @@ describe('embeddings to the Gemini API', () => {
     const exchange = planExchange(embeddingsRequest('gemini', body, 'http://upstream'), false);
     expect(exchange.request.url).toBe('http://upstream/v1beta/models/up-embed:batchEmbedContents');
     expect(exchange.request.headers['x-goog-api-key']).toBe('k-1');
-    expect(JSON.parse(exchange.request.body)).toEqual({
+    expect(JSON.parse(String(exchange.request.body))).toEqual({
       requests: [
         { model: 'models/up-embed', content: { parts: [{ text: 'a' }] }, outputDimensionality: 4 },
         { model: 'models/up-embed', content: { parts: [{ text: 'b' }] }, outputDimensionality: 4 },
@@ -93,7 +93,7 @@ describe('embeddings to the Gemini API', () => {
 
   it('encodes base64 itself (float32, little-endian) when the client asked for it', () => {
     const exchange = planExchange(embeddingsRequest('gemini', { model: 'm', input: 'one', encoding_format: 'base64' }), false);
-    expect(JSON.parse(exchange.request.body).requests[0]).toEqual({ model: 'models/up-embed', content: { parts: [{ text: 'one' }] } });
+    expect(JSON.parse(String(exchange.request.body)).requests[0]).toEqual({ model: 'models/up-embed', content: { parts: [{ text: 'one' }] } });
     const { body } = exchange.readResponse(JSON.stringify({ embeddings: [{ values: [0.25, -1, 3.5] }] }), 1);
     const embedding = (JSON.parse(body) as { data: { embedding: string }[] }).data[0]?.embedding ?? '';
     expect(embedding).toBe(float32Base64([0.25, -1, 3.5]));

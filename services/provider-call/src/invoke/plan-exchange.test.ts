@@ -28,7 +28,7 @@ describe('planExchange', () => {
     const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'openai', openAiBody), false);
     expect(exchange.request.url).toBe('http://upstream/v1/chat/completions');
     expect(exchange.request.headers.authorization).toBe('Bearer sk-1');
-    expect(JSON.parse(exchange.request.body)).toEqual({ ...openAiBody, model: 'up-model' });
+    expect(JSON.parse(String(exchange.request.body))).toEqual({ ...openAiBody, model: 'up-model' });
     expect(exchange.droppedFields).toEqual([]);
     const answer = JSON.stringify({ choices: [{ message: { content: 'Hello' } }], usage: { prompt_tokens: 1, completion_tokens: 2 } });
     expect(exchange.readResponse(answer)).toEqual({ body: answer, usage: { inputTokens: 1, outputTokens: 2, cachedInputTokens: 0 } });
@@ -38,7 +38,7 @@ describe('planExchange', () => {
     const request = invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'openai', openAiBody);
     const exchange = planExchange({ ...request, account: { ...request.account!, providerWire: 'responses' } }, false);
     expect(exchange.request.url).toBe('http://upstream/v1/responses');
-    expect(JSON.parse(exchange.request.body)).toEqual({
+    expect(JSON.parse(String(exchange.request.body))).toEqual({
       model: 'up-model',
       input: [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'Hi' }] }],
       store: false,
@@ -53,7 +53,7 @@ describe('planExchange', () => {
   it('translates an OpenAI body for antigravity and reports what it could not carry', () => {
     const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'antigravity', openAiBody), false);
     expect(exchange.request.url).toBe('http://upstream/v1/v1internal:generateContent');
-    expect(JSON.parse(exchange.request.body)).toEqual({ project: 'p-1', model: 'up-model', request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } });
+    expect(JSON.parse(String(exchange.request.body))).toEqual({ project: 'p-1', model: 'up-model', request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } });
     expect(exchange.droppedFields).toEqual(['logit_bias']);
     const answer = { response: { candidates: [{ content: { role: 'model', parts: [{ text: 'Hello' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 1, candidatesTokenCount: 2 } } };
     const { body, usage } = exchange.readResponse(JSON.stringify(answer));
@@ -74,7 +74,7 @@ describe('planExchange', () => {
 
   it('streams an OpenAI upstream to an Anthropic client as Messages events', () => {
     const exchange = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_ANTHROPIC, 'openai', anthropicBody), true);
-    expect(JSON.parse(exchange.request.body)).toMatchObject({ model: 'up-model', max_tokens: 100, stream: true, stream_options: { include_usage: true } });
+    expect(JSON.parse(String(exchange.request.body))).toMatchObject({ model: 'up-model', max_tokens: 100, stream: true, stream_options: { include_usage: true } });
     const stream = exchange.openStream();
     const chunk = (o: unknown) => ({ event: 'message', data: JSON.stringify(o) });
     let text = stream.begin();
@@ -104,25 +104,25 @@ describe('planExchange', () => {
     const anthropic = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_ANTHROPIC, 'anthropic', { ...anthropicBody, metadata: { user_id: 'u' } }), false);
     expect(anthropic.request.url).toBe('http://upstream/v1/messages');
     expect(anthropic.request.headers['anthropic-version']).toBe('2023-06-01');
-    expect(JSON.parse(anthropic.request.body)).toEqual({ ...anthropicBody, model: 'up-model', metadata: { user_id: 'u' } });
+    expect(JSON.parse(String(anthropic.request.body))).toEqual({ ...anthropicBody, model: 'up-model', metadata: { user_id: 'u' } });
     expect(anthropic.droppedFields).toEqual([]);
 
     const geminiBody = { contents: [{ parts: [{ text: 'Hi' }] }], safetySettings: [] };
     const gemini = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'gemini', geminiBody), true);
     expect(gemini.request.url).toBe('http://upstream/v1/models/up-model:streamGenerateContent?alt=sse');
-    expect(JSON.parse(gemini.request.body)).toEqual(geminiBody);
+    expect(JSON.parse(String(gemini.request.body))).toEqual(geminiBody);
     const antigravity = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'antigravity', geminiBody), false);
-    expect(JSON.parse(antigravity.request.body)).toEqual({ project: 'p-1', model: 'up-model', request: geminiBody });
+    expect(JSON.parse(String(antigravity.request.body))).toEqual({ project: 'p-1', model: 'up-model', request: geminiBody });
   });
 
   it('translates every client format for every other provider and reports what each cannot carry', () => {
     const gemini = { contents: [{ parts: [{ text: 'Hi' }] }], generationConfig: { topK: 3, seed: 1 } };
     expect(planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'openai', gemini), false).droppedFields.sort()).toEqual(['generationConfig.seed', 'top_k']);
     const toAnthropic = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_GEMINI, 'anthropic', gemini), false);
-    expect(JSON.parse(toAnthropic.request.body)).toEqual({ model: 'up-model', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], top_k: 3 });
+    expect(JSON.parse(String(toAnthropic.request.body))).toEqual({ model: 'up-model', max_tokens: 4096, messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }], top_k: 3 });
     const fromOpenAi = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'gemini', { ...openAiBody, temperature: 1.5 }), false);
     expect(fromOpenAi.request.url).toBe('http://upstream/v1/models/up-model:generateContent');
-    expect(JSON.parse(fromOpenAi.request.body)).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { temperature: 1.5 } });
+    expect(JSON.parse(String(fromOpenAi.request.body))).toEqual({ contents: [{ role: 'user', parts: [{ text: 'Hi' }] }], generationConfig: { temperature: 1.5 } });
     const openAiToAnthropic = planExchange(invokeRequest(ClientFormat.CLIENT_FORMAT_OPENAI, 'anthropic', { ...openAiBody, temperature: 1.5 }), false);
     expect(openAiToAnthropic.droppedFields.sort()).toEqual(['logit_bias', 'temperature:clamped']);
     const answer = JSON.stringify({ type: 'message', content: [{ type: 'text', text: 'Hello' }], stop_reason: 'end_turn', usage: { input_tokens: 1, cache_read_input_tokens: 4, output_tokens: 2 } });
@@ -151,7 +151,7 @@ describe('planExchange', () => {
       for (const kind of ['openai', 'anthropic', 'gemini', 'antigravity']) {
         const exchange = planExchange(responsesRequest(kind), false);
         expect(exchange.droppedFields).toContain('tools[1].type=web_search');
-        expect(exchange.request.body).toContain('Be terse.');
+        expect(String(exchange.request.body)).toContain('Be terse.');
       }
       const exchange = planExchange(responsesRequest('anthropic'), false);
       const answer = { content: [{ type: 'text', text: 'Sunny.' }], stop_reason: 'end_turn', usage: { input_tokens: 5, output_tokens: 2 } };

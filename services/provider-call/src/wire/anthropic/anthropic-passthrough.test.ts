@@ -18,7 +18,7 @@ describe('Anthropic pass-through', () => {
     const exchange = anthropicPassthrough.createExchange(body, target, true, { requestId: 'r', model: 'claude-sonnet-4' });
     expect(exchange.request.url).toBe('https://api.anthropic.com/v1/messages');
     expect(exchange.request.headers).toMatchObject({ 'x-api-key': 'sk-ant', 'anthropic-version': '2023-06-01', accept: 'text/event-stream' });
-    expect(JSON.parse(exchange.request.body)).toEqual({ ...body, model: 'claude-sonnet-4', stream: true });
+    expect(JSON.parse(String(exchange.request.body))).toEqual({ ...body, model: 'claude-sonnet-4', stream: true });
     expect(exchange.droppedFields).toEqual([]);
     expect(anthropicPassthroughBody({ ...body, stream: true }, 'm', false)).not.toHaveProperty('stream');
   });
@@ -27,9 +27,9 @@ describe('Anthropic pass-through', () => {
     // Key order, spacing, escapes and unknown fields as a client wrote them (what prompt caching keys on).
     const raw = '{"max_tokens":10,"model":"alias","system":[{"type":"text","text":"caf\\u00e9 \\"q\\"","cache_control":{"type":"ephemeral"}}],"messages":[{"role":"user","content":"hi"}],"future_field":{"x":[1,2]}}';
     const exchange = anthropicPassthrough.createExchangeFromBytes!(Buffer.from(raw), target, true, { requestId: 'r', model: 'claude-sonnet-4' });
-    expect(exchange?.request.body).toBe(raw.replace('"model":"alias"', '"model":"claude-sonnet-4"').replace(/}$/, ',"stream":true}'));
+    expect(String(exchange?.request.body)).toBe(raw.replace('"model":"alias"', '"model":"claude-sonnet-4"').replace(/}$/, ',"stream":true}'));
     const unstreamed = anthropicPassthrough.createExchangeFromBytes!(Buffer.from('{"model":"a","stream":true,"max_tokens":1}'), target, false, { requestId: 'r', model: 'm' });
-    expect(unstreamed?.request.body).toBe('{"model":"claude-sonnet-4","max_tokens":1}');
+    expect(String(unstreamed?.request.body)).toBe('{"model":"claude-sonnet-4","max_tokens":1}');
   });
 
   it('leaves an OAuth account\'s body to the parsed path, which adds Claude Code\'s system prompt', () => {

@@ -81,11 +81,11 @@ export const anthropicPassthrough: PassthroughFactory = {
     const members = jsonMembers(raw);
     if (members === undefined) return undefined;
     const forwarded = withMembers(members, { model: target.model, stream: stream ? true : undefined });
-    return anthropicExchange(forwarded.toString('utf8'), target, stream);
+    return anthropicExchange(forwarded, target, stream);
   },
 };
 
-function anthropicExchange(body: string, target: UpstreamTarget, stream: boolean): Exchange {
+function anthropicExchange(body: string | Uint8Array, target: UpstreamTarget, stream: boolean): Exchange {
   return {
     request: { url: anthropicMessagesUrl(target.baseUrl), headers: anthropicHeaders(target, stream), body },
     droppedFields: [],

@@ -17,7 +17,7 @@ describe('antigravityProvider', () => {
     const { request } = antigravityProvider.buildRequest(ir, target);
     expect(request.url).toBe('https://cloudcode-pa.googleapis.com/v1internal:generateContent');
     expect(request.headers).toMatchObject({ authorization: 'Bearer ya29.token', 'content-type': 'application/json' });
-    expect(JSON.parse(request.body)).toEqual({ project: 'proj-1', model: 'gemini-2.5-pro', request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } });
+    expect(JSON.parse(String(request.body))).toEqual({ project: 'proj-1', model: 'gemini-2.5-pro', request: { contents: [{ role: 'user', parts: [{ text: 'Hi' }] }] } });
     expect(antigravityProvider.buildRequest({ ...ir, stream: true }, target).request.url).toBe(
       'https://cloudcode-pa.googleapis.com/v1internal:streamGenerateContent?alt=sse',
     );

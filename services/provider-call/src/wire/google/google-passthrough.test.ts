@@ -22,7 +22,7 @@ describe('Gemini pass-through', () => {
     const exchange = geminiProvider.passthrough!.createExchange(body, target, false, ctx);
     expect(exchange.request.url).toBe('https://generativelanguage.googleapis.com/v1beta/models/gemini-2.5-flash:generateContent');
     expect(exchange.request.headers).toMatchObject({ 'x-goog-api-key': 'AIza' });
-    expect(JSON.parse(exchange.request.body)).toEqual(body);
+    expect(JSON.parse(String(exchange.request.body))).toEqual(body);
     const text = JSON.stringify(answer);
     expect(exchange.readResponse(text)).toEqual({ body: text, usage: { inputTokens: 4, outputTokens: 1, cachedInputTokens: 2 } });
     const error = JSON.stringify({ error: { code: 429, message: 'quota', status: 'RESOURCE_EXHAUSTED', details: [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: '2s' }] } });
@@ -33,7 +33,7 @@ describe('Gemini pass-through', () => {
   it('wraps a Gemini client body for Cloud Code and unwraps its answers', () => {
     const exchange = antigravityProvider.passthrough!.createExchange(body, { ...target, baseUrl: 'https://cloudcode-pa.googleapis.com' }, true, ctx);
     expect(exchange.request.url).toBe('https://cloudcode-pa.googleapis.com/v1internal:streamGenerateContent?alt=sse');
-    expect(JSON.parse(exchange.request.body)).toEqual({ project: 'proj', model: 'gemini-2.5-flash', request: body });
+    expect(JSON.parse(String(exchange.request.body))).toEqual({ project: 'proj', model: 'gemini-2.5-flash', request: body });
     expect(JSON.parse(exchange.readResponse(JSON.stringify({ response: answer, traceId: 't' })).body)).toEqual(answer);
     const stream = exchange.openStream();
     const out = stream.push({ event: 'message', data: JSON.stringify({ response: answer, traceId: 't' }) });

@@ -101,11 +101,11 @@ export const openAiPassthrough: PassthroughFactory = {
     const changes: Record<string, unknown> = stream
       ? { model: target.model, stream: true, stream_options: { ...options, include_usage: true } }
       : { model: target.model, stream: members.members.has('stream') ? false : undefined, stream_options: undefined };
-    return openAiExchange(withMembers(members, changes).toString('utf8'), target, stream, streamUsage);
+    return openAiExchange(withMembers(members, changes), target, stream, streamUsage);
   },
 };
 
-function openAiExchange(body: string, target: UpstreamTarget, stream: boolean, streamUsage: boolean): Exchange {
+function openAiExchange(body: string | Uint8Array, target: UpstreamTarget, stream: boolean, streamUsage: boolean): Exchange {
   return {
     request: {
       url: joinUrl(target.baseUrl, '/chat/completions'),

@@ -9,7 +9,7 @@ describe('Responses pass-through', () => {
   it('forwards the body as written, with the routed model and the call stream flag, to /responses', () => {
     const exchange = responsesPassthroughExchange({ model: 'alias', input: 'hi', store: false, custom: { x: 1 } }, target, true, 'resp_gw');
     expect(exchange.request.url).toBe('http://up/v1/responses');
-    expect(JSON.parse(exchange.request.body)).toEqual({ model: 'gpt-5.1-codex', input: 'hi', store: false, custom: { x: 1 }, stream: true });
+    expect(JSON.parse(String(exchange.request.body))).toEqual({ model: 'gpt-5.1-codex', input: 'hi', store: false, custom: { x: 1 }, stream: true });
     expect(exchange.droppedFields).toEqual([]);
   });
 
