@@ -31,7 +31,7 @@ export function runGrpcService(
 ): void {
   const run = async () => {
     // OpenTelemetry, from the standard OTEL_* settings (README "Tracing"); off unless an OTLP endpoint is set.
-    const tracing = startTracing(name);
+    const tracing = await startTracing(name);
     const registry = createRegistry(name);
     countGrpcCalls(registry);
     const service = await start(registry);

@@ -1,10 +1,4 @@
 import { context, propagation, trace } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 /** What startTracing set up: a way to send the spans still buffered and stop. */
 export interface Tracing {
@@ -31,10 +25,20 @@ export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
  * Registers the global tracer provider (spans batched and exported over OTLP/HTTP as JSON), the W3C trace context
  * propagator and the async context manager. The exporter and batch processor read the standard OTEL_* settings
  * themselves (endpoint, headers, timeout, OTEL_BSP_SCHEDULE_DELAY, …); the service name is `OTEL_SERVICE_NAME`,
- * else `serviceName`.
+ * else `serviceName`. The SDK is loaded only when tracing is on: off, a service saves its ≈ 11 MB of RSS
+ * (3.4 MB of heap), measured by importing its modules.
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing {
+export async function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Promise<Tracing> {
   if (!tracingEnabled(env)) return OFF;
+  const [{ AsyncLocalStorageContextManager }, { W3CTraceContextPropagator }, { OTLPTraceExporter }, { resourceFromAttributes }, { BasicTracerProvider, BatchSpanProcessor }, { ATTR_SERVICE_NAME }] =
+    await Promise.all([
+      import('@opentelemetry/context-async-hooks'),
+      import('@opentelemetry/core'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/resources'),
+      import('@opentelemetry/sdk-trace-base'),
+      import('@opentelemetry/semantic-conventions'),
+    ]);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: env.OTEL_SERVICE_NAME?.trim() || serviceName }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],

@@ -52,7 +52,7 @@ import { withinTime } from './within-time.js';
 const config = loadConfig(ingressConfigSchema);
 const logger = createLogger({ service: 'ingress', level: config.LOG_LEVEL });
 // OpenTelemetry, from the standard OTEL_* settings (README "Tracing"); off unless an OTLP endpoint is set.
-const tracing = startTracing('ingress');
+const tracing = await startTracing('ingress');
 
 const connections = await openConnections(config, logger);
 const { prisma, redis, nc, names } = connections;
