@@ -53,7 +53,7 @@ export async function setUp(options: BenchOptions, isolation: Isolation): Promis
         children.push(portkey.child);
         byName.set('portkey', portkey.target);
         notes['portkey'] =
-          `@portkey-ai/gateway ${portkey.version} from npm on Node ${process.version}: node build/start-server.js --headless, NODE_ENV=production; ` +
+          `@portkey-ai/gateway ${portkey.version} from npm on Node ${process.version}: node --import bench/src/processes/portkey-fetch-shim.mjs (its streams work on Node 20) build/start-server.js --headless, NODE_ENV=production; ` +
           'requests carry x-portkey-provider: openai (S7: anthropic) and x-portkey-custom-host: <emulator>/v1';
       } catch (error) {
         const reason = `Portkey could not start: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
