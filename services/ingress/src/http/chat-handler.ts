@@ -18,6 +18,7 @@ import type { RouteCache } from '../routing/route-cache.js';
 import { UNBOUNDED_ADMISSION, type AdmissionGate, type Release } from './admission-gate.js';
 import type { ChatCall, ChatEndpoint } from './chat-endpoints.js';
 import { sendClientError, sendUpstreamBody } from './client-responses.js';
+import { holdEnd } from './held-end.js';
 import { jsonArraySink } from './json-array-sink.js';
 import { keySources } from './key-sources.js';
 import type { JsonBodyReader } from './read-json-body.js';
@@ -94,6 +95,7 @@ function servingChat<R extends IncomingMessage & { query?: unknown }>(endpoint: 
     let release: Release | undefined;
     let key: ApiKeyRecord | undefined;
     let firstByteAtMs = 0;
+    const releaseEnd = holdEnd(res);
     try {
       // First, before the key check and the body: a shed request costs next to nothing. A stream holds its slot to its end.
       release = await (deps.admission ?? UNBOUNDED_ADMISSION).enter(clientGone.signal);
@@ -167,6 +169,8 @@ function servingChat<R extends IncomingMessage & { query?: unknown }>(endpoint: 
       // Before anything is awaited: the replica's next request of this key is checked after this charge.
       if (key) deps.keyLimits.charge(key, trace.usage, event.costMicroUsd);
       deps.requestLog.publish(event);
+      // The answer's last bytes leave after the event is in the outbox (see holdEnd).
+      releaseEnd();
       endRequestSpan(span, summary, trace);
       deps.metrics.countAttempts(trace.providerName, trace.attempts);
       deps.metrics.countAffinity(trace.providerName, trace.affinity);
