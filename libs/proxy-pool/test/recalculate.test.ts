@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrisma, createTestDatabase, type PrismaClient, type TestDatabase } from '@aigw/db';
-import { listAssignments, recalculateAssignments } from '../src/index.js';
+import { listAssignments, recalculateAssignments, type PoolChange } from '../src/index.js';
 
 let db: TestDatabase;
 let prisma: PrismaClient;
@@ -97,5 +97,38 @@ describe('recalculateAssignments against MariaDB', () => {
     } finally {
       await Promise.all(clients.map((client) => client.$disconnect()));
     }
+  });
+
+  it('commits a change to the pool with the bindings it causes, and neither when it fails', async () => {
+    await recalculateAssignments(prisma);
+    const waiting = await addAccounts(2);
+    const p4 = await prisma.proxy.create({ data: { label: 'p4', proxyUrl: 'http://p4.example:3128', capacity: 10, isActive: false } });
+    await recalculateAssignments(prisma);
+    const before = await bindings();
+    expect(waiting.map((id) => before.get(id))).toEqual([null, null]);
+    // These two and the ones the previous test left without room.
+    const unbound = [...before].filter(([, proxyId]) => proxyId === null).map(([id]) => id);
+    const reenable = (tx: Parameters<PoolChange>[0]) => tx.proxy.update({ where: { id: p4.id }, data: { isActive: true } });
+
+    await expect(
+      recalculateAssignments(prisma, async (tx) => {
+        await reenable(tx);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect((await prisma.proxy.findUniqueOrThrow({ where: { id: p4.id } })).isActive).toBe(false);
+    const afterFailure = await bindings();
+    expect(waiting.map((id) => afterFailure.get(id))).toEqual([null, null]);
+
+    let seenOutside: boolean | undefined;
+    const result = await recalculateAssignments(prisma, async (tx) => {
+      await reenable(tx);
+      // Another connection does not see the proxy active before its accounts are bound.
+      seenOutside = (await prisma.proxy.findUniqueOrThrow({ where: { id: p4.id } })).isActive;
+    });
+    expect(seenOutside).toBe(false);
+    const now = await bindings();
+    expect(unbound.filter((id) => now.get(id) === p4.id).length).toBe(result.changed);
+    expect(waiting.map((id) => now.get(id))).toEqual([p4.id, p4.id]);
   });
 });

@@ -45,10 +45,9 @@ export async function createProviderCallApp(options: ProviderCallAppOptions): Pr
   const directory = new ProxyDirectory({ load: loadProxiesFromDatabase(prisma), logger, onLoaded: (urls) => dispatchers.retain(urls) });
   await directory.start(options.proxyRefreshMs);
 
-  // Proxies disabled or back: rebind the accounts (those without room wait, never direct), tell every replica.
-  const rebind = async (ids: number[], what: string) => {
-    const { changed } = await recalculateAssignments(prisma);
-    logger.info({ proxyIds: ids, accountsMoved: changed }, `accounts reassigned after proxies were ${what}`);
+  // Proxies disabled or back: their accounts rebound (those without room wait, never direct); every replica told.
+  const announce = async (ids: number[], what: string, accountsMoved: number) => {
+    logger.info({ proxyIds: ids, accountsMoved }, `accounts reassigned after proxies were ${what}`);
     for (const id of ids) publishConfigChanged(nc, names, { entity: 'proxy', id });
     await directory.refresh();
   };
@@ -58,7 +57,7 @@ export async function createProviderCallApp(options: ProviderCallAppOptions): Pr
     redis,
     logger,
     flushMs: options.proxyHealthFlushMs,
-    onDisabled: (ids) => rebind(ids, 'disabled'),
+    onDisabled: async (ids) => announce(ids, 'disabled', (await recalculateAssignments(prisma)).changed),
   });
   const probe = options.proxyProbe;
   const prober =
@@ -70,7 +69,7 @@ export async function createProviderCallApp(options: ProviderCallAppOptions): Pr
           logger,
           intervalMs: probe.intervalMs,
           registry: options.registry,
-          onReenabled: (ids) => rebind(ids, 're-enabled'),
+          onReenabled: (ids, accountsMoved) => announce(ids, 're-enabled', accountsMoved),
         })
       : undefined;
   prober?.start();

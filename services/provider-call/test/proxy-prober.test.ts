@@ -17,10 +17,10 @@ function memoryStore(disabled: DisabledProxy[]): ProbeStore & { active: Set<numb
   return {
     active,
     disabledByFailures: async () => disabled.filter((p) => !active.has(p.id)),
-    async reenable(id) {
-      if (active.has(id)) return false;
-      active.add(id);
-      return true;
+    async reenable(ids) {
+      const reenabled = ids.filter((id) => !active.has(id));
+      for (const id of reenabled) active.add(id);
+      return { reenabled, accountsMoved: reenabled.length };
     },
   };
 }

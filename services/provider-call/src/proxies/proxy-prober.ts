@@ -2,6 +2,7 @@ import { dependencyError } from '@aigw/logger';
 import type { PrismaClient } from '@aigw/db';
 import type { Logger } from '@aigw/logger';
 import { Counter, type Registry } from '@aigw/metrics';
+import { recalculateAssignments } from '@aigw/proxy-pool';
 import { redisKeys, type RedisClient } from '@aigw/redis';
 import { request } from 'undici';
 import type { Dispatchers } from '../upstream/dispatchers.js';
@@ -16,11 +17,14 @@ export interface DisabledProxy {
 export interface ProbeStore {
   /** Proxies that failures disabled (is_active false, failure_count ≥ max_failures); an operator's own disabling is left alone. */
   disabledByFailures(): Promise<DisabledProxy[]>;
-  /** Marks the proxy active with no failures if it is still disabled; true when this write did it. */
-  reenable(id: number): Promise<boolean>;
+  /**
+   * Marks those of `ids` still disabled active with no failures, and binds accounts to them, in one commit (an
+   * active proxy is never seen with its accounts still waiting); the ids this write re-enabled.
+   */
+  reenable(ids: number[]): Promise<{ reenabled: number[]; accountsMoved: number }>;
 }
 
-/** proxy_pool through Prisma. */
+/** proxy_pool through Prisma, the bindings recalculated with the re-enabling. */
 export function prismaProbeStore(prisma: PrismaClient): ProbeStore {
   return {
     async disabledByFailures() {
@@ -31,9 +35,15 @@ export function prismaProbeStore(prisma: PrismaClient): ProbeStore {
       });
       return rows.filter((r) => r.failureCount >= r.maxFailures).map((r) => ({ id: r.id, url: r.proxyUrl }));
     },
-    async reenable(id) {
-      const { count } = await prisma.proxy.updateMany({ where: { id, isActive: false }, data: { isActive: true, failureCount: 0 } });
-      return count > 0;
+    async reenable(ids) {
+      let reenabled: number[] = [];
+      const { changed } = await recalculateAssignments(prisma, async (tx) => {
+        // The rows are locked by the recalculation: what is read here is what gets written.
+        const rows = await tx.proxy.findMany({ where: { id: { in: ids }, isActive: false }, select: { id: true } });
+        reenabled = rows.map((r) => r.id);
+        if (reenabled.length > 0) await tx.proxy.updateMany({ where: { id: { in: reenabled } }, data: { isActive: true, failureCount: 0 } });
+      });
+      return { reenabled, accountsMoved: changed };
     },
   };
 }
@@ -71,8 +81,8 @@ export interface ProxyProberOptions {
   redis: RedisClient;
   logger: Logger;
   intervalMs: number;
-  /** Rebinds accounts and tells the other replicas, once proxies came back. */
-  onReenabled: (ids: number[]) => Promise<void>;
+  /** Tells the other replicas, once proxies came back (their accounts already bound again). */
+  onReenabled: (ids: number[], accountsMoved: number) => Promise<void>;
   registry?: Registry;
 }
 
@@ -117,16 +127,17 @@ export class ProxyProber {
     const locked = await redis.set(redisKeys.proxyProbeLock(), '1', 'PX', this.options.intervalMs, 'NX');
     if (locked !== 'OK') return;
     // All at once: a round of dead proxies then takes one probe timeout, not one per proxy.
-    const results = await Promise.all(
+    const working = await Promise.all(
       (await store.disabledByFailures()).map(async (proxy) => {
         const works = await probe(proxy);
         this.#outcomes?.inc({ outcome: works ? 'ok' : 'failed' });
-        if (!works || !(await store.reenable(proxy.id))) return undefined;
-        logger.info({ proxyId: proxy.id }, 'proxy re-enabled: its health probe succeeded');
-        return proxy.id;
+        return works ? proxy.id : undefined;
       }),
     );
-    const reenabled = results.filter((id): id is number => id !== undefined);
-    if (reenabled.length > 0) await this.options.onReenabled(reenabled);
+    const ids = working.filter((id): id is number => id !== undefined);
+    if (ids.length === 0) return;
+    const { reenabled, accountsMoved } = await store.reenable(ids);
+    for (const proxyId of reenabled) logger.info({ proxyId }, 'proxy re-enabled: its health probe succeeded');
+    if (reenabled.length > 0) await this.options.onReenabled(reenabled, accountsMoved);
   }
 }
