@@ -11,6 +11,7 @@ import { openAiFormat } from './openai/openai-format.js';
 import { responsesFormat } from './responses/responses-format.js';
 
 export type { ClientFormatModule, ClientFormatName, RequestEnvelope } from './client-format.js';
+export { jsonText, parseJsonBytes } from './json-bytes.js';
 export { clientErrorCode, errorCodeOfStatus, type ClientError } from './client-error.js';
 
 export { openAiErrorBody, openAiErrorNames, openAiFormat, OPENAI_DONE_EVENT } from './openai/openai-format.js';

@@ -7,7 +7,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { toAppError } from '@aigw/errors';
 import { BodyBudget } from './body-budget.js';
-import { jsonBodyReader, parseJsonBytes } from './read-json-body.js';
+import { jsonBodyReader, parseBodyJson } from './read-json-body.js';
 
 /** An app that echoes what the reader made of the body: the parsed value and the raw bytes, or the error code. */
 function echo(limit = '1kb') {
@@ -166,12 +166,12 @@ describe('jsonBodyReader with a body budget', () => {
   });
 });
 
-describe('parseJsonBytes', () => {
+describe('parseBodyJson', () => {
   it('accepts objects and arrays, reads an empty body as {}, refuses anything else like express.json', () => {
-    expect(parseJsonBytes(Buffer.from('[1]'))).toEqual([1]);
-    expect(parseJsonBytes(Buffer.alloc(0))).toEqual({});
+    expect(parseBodyJson(Buffer.from('[1]'))).toEqual([1]);
+    expect(parseBodyJson(Buffer.alloc(0))).toEqual({});
     for (const text of ['"abc"', '12', 'nope', '{"a":', '  ']) {
-      expect(() => parseJsonBytes(Buffer.from(text)), text).toThrow('request body is not valid JSON');
+      expect(() => parseBodyJson(Buffer.from(text)), text).toThrow('request body is not valid JSON');
     }
   });
 });

@@ -1,4 +1,4 @@
-import { finalResponseOfEvent, isResponseId, responseObjectOf, SseParser, type ResponsesItem } from '@aigw/formats';
+import { finalResponseOfEvent, isResponseId, parseJsonBytes, responseObjectOf, SseParser, type ResponsesItem } from '@aigw/formats';
 import type { Logger } from '@aigw/logger';
 import type { StreamSink } from '../proxying/backends.js';
 import type { ResponseStore } from './response-store.js';
@@ -42,7 +42,7 @@ export class ResponseKeeper {
     if (status < 200 || status >= 300) return;
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      parsed = parseJsonBytes(body);
     } catch {
       parsed = undefined;
     }

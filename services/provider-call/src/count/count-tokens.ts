@@ -1,5 +1,6 @@
 import type { CallContext } from '@aigw/grpc';
 import { CountTokensResponse, type CountTokensRequest } from '@aigw/proto';
+import { jsonText } from '@aigw/formats';
 import type { HeaderProtocol } from '@aigw/client-headers';
 import { clientCodecFor, providerAdapterFor } from '../adapters/adapter-registry.js';
 import type { WireFormatName } from '../adapters/client-codec.js';
@@ -42,7 +43,7 @@ export function readUpstreamCount(text: string): { tokens: number; body: JsonRec
 export async function countTokens(deps: InvokeDeps, request: CountTokensRequest, ctx: CallContext): Promise<CountTokensResponse> {
   const account = requireAccount(request);
   const codec = clientCodecFor(request.clientFormat);
-  const body = parseJson(request.body.toString('utf8'));
+  const body = parseJson(jsonText(request.body));
   const decoded = decodeCount(codec, body);
   const target = upstreamTarget(request, account);
   const provider = providerAdapterFor(account.providerKind, account.providerWire);

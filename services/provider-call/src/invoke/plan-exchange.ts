@@ -1,6 +1,6 @@
 import { planClientHeaders, type ClientHeader, type HeaderProtocol } from '@aigw/client-headers';
 import { AppError } from '@aigw/errors';
-import { JSON_ARRAY_FRAMING, SSE_FRAMING } from '@aigw/formats';
+import { JSON_ARRAY_FRAMING, jsonText, SSE_FRAMING } from '@aigw/formats';
 import { ClientFormat, StreamFraming, type Account, type Credential, type InvokeRequest } from '@aigw/proto';
 import { clientCodecFor, providerAdapterFor } from '../adapters/adapter-registry.js';
 import type { WireFormatName } from '../adapters/client-codec.js';
@@ -41,7 +41,7 @@ export function planExchange(request: InvokeRequest, stream: boolean): Exchange 
   const provider = providerAdapterFor(account.providerKind, account.providerWire);
   const target = upstreamTarget(request, account);
   const parsed = () => {
-    const body = parseJson(request.body.toString('utf8'));
+    const body = parseJson(jsonText(request.body));
     if (body === undefined) throw new AppError('INVALID_REQUEST', 'request body is not valid JSON');
     return body;
   };

@@ -1,0 +1,13 @@
+import { jsonText } from '@aigw/formats';
+import { agentTurnBody } from '../bench/src/scenarios/agent-turn-body.js';
+import { isAscii } from 'node:buffer';
+const body = Buffer.from(JSON.stringify(agentTurnBody({ model: 'claude-sonnet-4-5', directive: '[emu chunks=20 chunk_delay_ms=10 tool=none]' })));
+const t = (name: string, f: () => unknown) => { for (let i = 0; i < 300; i++) f(); const n = 1000, s = performance.now(); for (let i = 0; i < n; i++) f(); console.log(name, ((performance.now() - s) / n * 1000).toFixed(1), 'µs'); };
+t('jsonText', () => jsonText(body));
+const s = jsonText(body);
+t('parse jsonText result (flat?)', () => JSON.parse(s));
+t('parse fresh', () => JSON.parse(jsonText(body)));
+t('subarray', () => body.subarray(10, 2000));
+t('isAscii sub', () => isAscii(body.subarray(10, 2000)));
+const flat = s.split('').join(''); 
+t('parse flat', () => JSON.parse(flat));
